@@ -1,0 +1,67 @@
+"""The toolkit's one exception family and the located problems it reports.
+
+Library code raises :class:`ToolkitError` (or a subclass) for anything a user
+can fix, and returns :class:`Problem` records for findings about documents.
+Only the command line turns them into ``FILE:LINE:COL: error: ...`` lines and
+exit codes, so no user ever sees a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class ToolkitError(Exception):
+    """A failure the user can act on; ``exit_code`` tells scripts what kind."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, *, path: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.path}: error: {self.message}" if self.path else f"error: {self.message}"
+        return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+class UsageError(ToolkitError):
+    """The command was called wrongly: a bad option or a path that cannot be read."""
+
+
+class TransformError(ToolkitError):
+    """A stylesheet could not be compiled or failed on a document."""
+
+    exit_code = EXIT_INVALID
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding about one place in one document."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    severity: str = "error"
+    hint: str | None = None
+    rule: str | None = None
+    step: str | None = None
+
+    def format(self) -> str:
+        """The GNU ``FILE:LINE:COL: severity: message`` line editors and CI annotate."""
+        text = f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        if self.rule:
+            text += f" [{self.rule}]"
+        return text
+
+    def as_dict(self) -> dict:
+        return asdict(self)

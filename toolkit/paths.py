@@ -1,0 +1,29 @@
+"""Where the project's parts live: the edition, schemas and stylesheets.
+
+The toolkit ships with the edition repository (it is installed editable), so
+the folders are found relative to the package rather than as package data.
+"""
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEI_DIR = PROJECT_ROOT / "tei"
+SCHEMA_DIR = PROJECT_ROOT / "schemas"
+XSLT_DIR = PROJECT_ROOT / "xslt"
+BUILD_DIR = PROJECT_ROOT / "build"
+
+RELAXNG_SCHEMA = SCHEMA_DIR / "telegram.rng"
+SCHEMATRON_RULES = SCHEMA_DIR / "telegram.sch"
+
+
+def edition_documents(folder: Path = TEI_DIR) -> list[Path]:
+    """Every TEI document of the edition, in a stable order."""
+    return sorted(folder.glob("*.xml"))
+
+
+def display_path(path: Path) -> str:
+    """A path as a user should read it: relative to the working directory when it can be."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,203 @@
+"""Reading TEI documents safely and writing outputs atomically.
+
+Every document the toolkit touches is read through :func:`parse_document`,
+which refuses what a TEI edition never needs and an attacker might send: DOCTYPE
+declarations (external entities, entity-expansion bombs, DTD loading), XInclude,
+network access. Problems come back as :class:`DocumentError` with a line and
+column, never as a libxml2 traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from toolkit.errors import EXIT_INVALID, Problem, ToolkitError, UsageError
+from toolkit.paths import display_path
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XINCLUDE_NS = "http://www.w3.org/2001/XInclude"
+NS = {"tei": TEI_NS}
+
+_ENCODING_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY")
+_LIBXML_POSITION = re.compile(r",? line \d+, column \d+$")
+
+
+class DocumentError(ToolkitError):
+    """A document that cannot be read as a safe, well-formed TEI document."""
+
+    exit_code = EXIT_INVALID
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message, path=problem.path, hint=problem.hint)
+        self.problem = problem
+
+
+@dataclass
+class Document:
+    """A parsed document together with what is needed to point into its source."""
+
+    path: Path
+    tree: etree._ElementTree
+    lines: list[str] = field(repr=False)
+
+    @property
+    def display(self) -> str:
+        return display_path(self.path)
+
+    @property
+    def root(self) -> etree._Element:
+        return self.tree.getroot()
+
+    def position(self, node: etree._Element | None) -> tuple[int, int]:
+        """Line and column of an element's start tag (1-based; column 1 when unknown)."""
+        line = getattr(node, "sourceline", None) or 1
+        column = 1
+        if isinstance(node, etree._Element) and isinstance(node.tag, str) and 0 < line <= len(self.lines):
+            local = etree.QName(node).localname
+            match = re.search(rf"<(?:[\w.-]+:)?{re.escape(local)}(?=[\s/>])", self.lines[line - 1])
+            if match:
+                column = match.start() + 1
+        return line, column
+
+    def problem(self, node: etree._Element | None, message: str, **extra) -> Problem:
+        line, column = self.position(node)
+        return Problem(self.display, line, column, message, **extra)
+
+
+def _parser() -> etree.XMLParser:
+    # One parser per call keeps worker processes and threads independent; the
+    # settings are what makes parsing safe, so they live in one place.
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        collect_ids=False,
+    )
+
+
+def _offset_position(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return line, column
+
+
+def _refuse(path: Path, data: bytes, offset: int, message: str, hint: str) -> DocumentError:
+    line, column = _offset_position(data, offset)
+    return DocumentError(Problem(display_path(path), line, column, message, hint=hint, step="parse"))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a usage error naming why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise UsageError("is a directory, not a file", path=display_path(path),
+                         hint="name the .xml files, or a folder to validate every .xml file in it") from None
+    except FileNotFoundError:
+        raise UsageError("no such file", path=display_path(path), hint="check the path") from None
+    except OSError as exc:
+        raise UsageError(f"cannot be read: {exc.strerror}", path=display_path(path)) from None
+
+
+def _check_bytes(path: Path, data: bytes) -> str:
+    """Refuse empty, binary, non-UTF-8 and DTD-bearing input; return the text."""
+    if not data.strip():
+        raise _refuse(path, data, 0, "the file is empty",
+                      'a TEI document starts with <TEI xmlns="http://www.tei-c.org/ns/1.0">')
+    if b"\x00" in data:
+        raise _refuse(path, data, data.index(b"\x00"), "the file is binary (it contains NUL bytes), not XML",
+                      "check that you named the right file")
+    declared = _ENCODING_DECL.match(data)
+    if declared and declared.group(1).lower().replace("_", "-") not in (b"utf-8", b"utf8"):
+        raise _refuse(path, data, declared.start(1),
+                      f'the XML declaration says encoding="{declared.group(1).decode()}"; the edition is UTF-8 only',
+                      "convert the file to UTF-8 and declare encoding=\"UTF-8\"")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _refuse(path, data, exc.start, f"byte 0x{data[exc.start]:02X} is not valid UTF-8",
+                      "the edition is UTF-8 only: re-save the file as UTF-8") from None
+    doctype = _DOCTYPE.search(data)
+    if doctype:
+        raise _refuse(path, data, doctype.start(),
+                      "DOCTYPE and ENTITY declarations are refused: they can read other files, "
+                      "reach the network or expand into entity bombs",
+                      "delete the DOCTYPE; TEI documents are validated with RELAX NG, not a DTD")
+    return text
+
+
+def _syntax_problem(path: Path, exc: etree.XMLSyntaxError) -> DocumentError:
+    line, column = exc.position if exc.position else (exc.lineno or 1, 1)
+    message = _LIBXML_POSITION.sub("", exc.msg or "not well-formed").strip()
+    return DocumentError(Problem(display_path(path), line or 1, max(column, 1), f"not well-formed XML: {message}",
+                                 hint="fix the markup at this place; every start tag needs its end tag",
+                                 step="parse"))
+
+
+def parse_bytes(path: Path, data: bytes, *, require_tei: bool = True) -> Document:
+    """Parse ``data`` (the content of ``path``) safely; see the module docstring."""
+    text = _check_bytes(path, data)
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=path.as_uri()))
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_problem(path, exc) from None
+    document = Document(path=path, tree=tree, lines=text.splitlines())
+    _refuse_xinclude(document)
+    if require_tei:
+        _require_tei_root(document)
+    return document
+
+
+def parse_document(path: Path, *, require_tei: bool = True) -> Document:
+    """Read and parse one file; raises :class:`DocumentError` or :class:`UsageError`."""
+    return parse_bytes(path, read_bytes(path), require_tei=require_tei)
+
+
+def _refuse_xinclude(document: Document) -> None:
+    for node in document.root.iter(f"{{{XINCLUDE_NS}}}*"):
+        raise DocumentError(document.problem(
+            node, "XInclude is refused: a document must not pull in other files",
+            hint="paste the included content into the document itself", step="parse"))
+
+
+def _require_tei_root(document: Document) -> None:
+    root = document.root
+    qname = etree.QName(root)
+    if qname.namespace == TEI_NS and qname.localname == "TEI":
+        return
+    if qname.localname == "TEI" and not qname.namespace:
+        message = "the root element <TEI> is in no namespace"
+        hint = f'write <TEI xmlns="{TEI_NS}">'
+    elif qname.localname == "TEI":
+        message = f'the root element <TEI> is in namespace "{qname.namespace}", not the TEI namespace'
+        hint = f'write <TEI xmlns="{TEI_NS}">'
+    else:
+        where = f' in namespace "{qname.namespace}"' if qname.namespace else ""
+        message = f"the root element is <{qname.localname}>{where}; a TEI document's root is <TEI>"
+        hint = f'wrap the document in <TEI xmlns="{TEI_NS}"> with a <teiHeader>'
+    raise DocumentError(document.problem(root, message, hint=hint, step="parse"))
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write ``content`` to ``path`` so that readers see the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
