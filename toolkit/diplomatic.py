@@ -1,0 +1,230 @@
+"""The diplomatic reading of a TEI document: what the source itself says.
+
+This module is THE one place that turns an encoded document back into the
+words of the source. Everything that compares, checks or counts source text
+(``teikit diff``, ``teikit lint``, the fidelity tests) goes through it, so
+they all agree on what "the text" is.
+
+The reading keeps what the source has and drops what the editors added:
+
+* in a ``choice``, ``sic``, ``abbr`` and ``orig`` are kept; ``corr``, ``expan``
+  and ``reg`` (the editors' correction, expansion, regularisation) are dropped;
+* notes are taken out of the flow: each ``note`` becomes a block of its own,
+  listed after the blocks of the running text, and leaves no text behind;
+* whitespace is normalised: every run of whitespace becomes one space, and
+  blocks are stripped at both ends.
+
+The reading comes block by block: ``head``, ``dateline``, each ``p``, ``item``,
+``salute``, ``signed`` (and the few other TEI block elements), then the notes.
+Every :class:`Block` carries its element, ``xml:id``, ``@n`` and source line,
+and the :class:`Span` of every element inside it, so a tool can point from a
+word of the reading back to the markup around it::
+
+    from toolkit.diplomatic import blocks, reading_text
+    for block in blocks(document.root):
+        print(block.label, block.line, block.text)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from toolkit.xmlio import TEI_NS, XML_NS
+
+#: Editorial alternatives inside ``choice``: not part of what the source says.
+DROPPED = frozenset({"corr", "expan", "reg"})
+#: Kept alternatives inside ``choice``: the source's own (possibly faulty) form.
+KEPT = frozenset({"sic", "abbr", "orig"})
+#: Elements whose content is a block of the reading.
+BLOCK_KINDS = frozenset({
+    "head", "dateline", "p", "item", "salute", "signed", "note",
+    "ab", "l", "trailer", "byline", "docAuthor", "argument", "epigraph", "postscript",
+})
+
+_WHITESPACE = re.compile(r"(\s+)")
+_XML_ID = f"{{{XML_NS}}}id"
+
+
+@dataclass(eq=False)
+class Span:
+    """One element inside a block: the characters ``text[start:end]`` of the block it covers.
+
+    ``dropped`` is true for editorial content that is not in the reading
+    (``corr``, ``expan``, ``reg`` and everything inside them): such a span covers
+    no characters (``start == end``), and so does a note's anchor.
+    """
+
+    element: etree._Element
+    start: int
+    end: int
+    dropped: bool = False
+
+
+@dataclass(eq=False)
+class Block:
+    """One block of the diplomatic reading."""
+
+    id: str | None
+    n: str | None
+    kind: str
+    text: str
+    element: etree._Element = field(repr=False)
+    line: int = 0
+    spans: list[Span] = field(default_factory=list, repr=False)
+
+    @property
+    def label(self) -> str:
+        """How a person refers to the block: ``¶17``, ``item 2``, ``note 1``, ``dateline``."""
+        if self.kind == "p":
+            if self.n:
+                return f"¶{self.n}"
+            return f"¶ {self.id}" if self.id else "¶"
+        if self.n:
+            return f"{self.kind} {self.n}"
+        return f"{self.kind} {self.id}" if self.id else self.kind
+
+
+def localname(node: etree._Element) -> str:
+    """The element's name without its namespace ('' for comments and processing instructions)."""
+    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+
+
+def normalise(text: str) -> str:
+    """Collapse every run of whitespace to one space and strip the ends."""
+    return " ".join(text.split())
+
+
+class _Builder:
+    """Collects a block's text, normalising whitespace as it goes, and the spans inside it."""
+
+    def __init__(self, element: etree._Element, kind: str):
+        self.element = element
+        self.kind = kind
+        self.parts: list[str] = []
+        self.length = 0
+        self.pending_space = False
+        self.spans: list[Span] = []
+
+    def add(self, raw: str | None) -> None:
+        if not raw:
+            return
+        for piece in _WHITESPACE.split(raw):
+            if not piece:
+                continue
+            if piece.isspace():
+                self.pending_space = self.length > 0
+                continue
+            if self.pending_space:
+                self.parts.append(" ")
+                self.length += 1
+                self.pending_space = False
+            self.parts.append(piece)
+            self.length += len(piece)
+
+    def separate(self) -> None:
+        """Something block-like sits here: the words on either side must not run together."""
+        self.pending_space = self.length > 0
+
+    def position(self) -> int:
+        """Where the next word will start."""
+        return self.length + (1 if self.pending_space else 0)
+
+    def finish(self) -> Block:
+        text = "".join(self.parts)
+        for span in self.spans:
+            span.start = min(span.start, len(text))
+            span.end = max(span.start, min(span.end, len(text)))
+            while span.start < span.end and text[span.start] == " ":
+                span.start += 1
+            while span.end > span.start and text[span.end - 1] == " ":
+                span.end -= 1
+        element = self.element
+        return Block(id=element.get(_XML_ID), n=element.get("n"), kind=self.kind, text=text,
+                     element=element, line=element.sourceline or 0, spans=self.spans)
+
+
+def _has_own_text(element: etree._Element) -> bool:
+    if element.text and element.text.strip():
+        return True
+    return any(child.tail and child.tail.strip() for child in element)
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.flow: list[_Builder] = []
+        self.notes: list[_Builder] = []
+
+    def element(self, node: etree._Element, block: _Builder | None, dropped: bool) -> None:
+        kind = localname(node)
+        if kind == "note" and not dropped:
+            if block is not None:
+                anchor = block.position() if not block.pending_space else block.length
+                block.spans.append(Span(node, anchor, anchor, dropped=True))
+            self._block(node, kind, self.notes)
+            return
+        if kind in BLOCK_KINDS and not dropped:
+            if block is not None:
+                block.separate()
+            self._block(node, kind, self.flow)
+            if block is not None:
+                block.separate()
+            return
+        if block is None:
+            if _has_own_text(node):
+                # Text outside any block element: the element itself is the block.
+                self._block(node, kind, self.flow)
+            else:
+                for child in node:
+                    if isinstance(child.tag, str):
+                        self.element(child, None, dropped)
+            return
+        dropped = dropped or kind in DROPPED
+        span = Span(node, block.position(), 0, dropped=dropped)
+        block.spans.append(span)  # in document order: an element before the elements inside it
+        self.content(node, block, dropped)
+        span.end = span.start if dropped else max(span.start, block.length)
+
+    def _block(self, node: etree._Element, kind: str, into: list[_Builder]) -> None:
+        builder = _Builder(node, kind)
+        into.append(builder)
+        self.content(node, builder, False)
+
+    def content(self, node: etree._Element, block: _Builder, dropped: bool) -> None:
+        if not dropped:
+            block.add(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                self.element(child, block, dropped)
+            if not dropped:
+                block.add(child.tail)
+
+
+def _text_elements(root: etree._Element) -> list[etree._Element]:
+    if isinstance(root, etree._ElementTree):
+        root = root.getroot()
+    root = getattr(root, "root", root)  # a toolkit.xmlio.Document
+    if localname(root) == "TEI":
+        return root.findall(f"{{{TEI_NS}}}text")
+    return [root]
+
+
+def blocks(root) -> list[Block]:
+    """The diplomatic reading of ``root``, block by block: running text first, then notes.
+
+    ``root`` is a TEI root element (only its ``text`` is read, never the
+    ``teiHeader``), any element inside ``text`` (read as it is), an element
+    tree, or a :class:`toolkit.xmlio.Document`.
+    """
+    reader = _Reader()
+    for element in _text_elements(root):
+        reader.element(element, None, False)
+    return [builder.finish() for builder in reader.flow + reader.notes]
+
+
+def reading_text(root, *, notes: bool = True) -> str:
+    """The whole diplomatic reading as one string, one block per paragraph (blank-line separated)."""
+    return "\n\n".join(block.text for block in blocks(root)
+                       if block.text and (notes or block.kind != "note"))
