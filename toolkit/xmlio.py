@@ -119,7 +119,7 @@ def _check_bytes(path: Path, data: bytes) -> str:
         raise _refuse(path, data, data.index(b"\x00"), "the file is binary (it contains NUL bytes), not XML",
                       "check that you named the right file")
     declared = _ENCODING_DECL.match(data)
-    if declared and declared.group(1).lower().replace("_", "-") not in (b"utf-8", b"utf8"):
+    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
         raise _refuse(path, data, declared.start(1),
                       f'the XML declaration says encoding="{declared.group(1).decode()}"; the edition is UTF-8 only',
                       "convert the file to UTF-8 and declare encoding=\"UTF-8\"")

@@ -1,0 +1,224 @@
+"""The references step: pointers resolve, to the right kind of record, and ids are unique.
+
+Pointers (``@ref``, ``@target``, ``@corresp``, ``@who``, ``@resp``) are
+checked here rather than in Schematron because they cross files
+(``authority.xml#zorin``) and because a useful message suggests the id that
+was probably meant, which XPath 1.0 cannot do. Workers :func:`collect` each
+document's ids and pointers; the parent :func:`resolve` s them all at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from toolkit.errors import Problem, ToolkitError
+from toolkit.paths import display_path
+from toolkit.xmlio import TEI_NS, XML_NS, Document, parse_document
+
+if TYPE_CHECKING:
+    from toolkit.validate import DocumentResult
+
+POINTER_ATTRIBUTES = ("ref", "target", "corresp", "who", "resp")
+_XML_ID = f"{{{XML_NS}}}id"
+
+# What a name-like element's @ref must point at; other pointers may point anywhere.
+EXPECTED_KIND = {
+    "persName": ("person", "personGrp"),
+    "placeName": ("place",),
+    "orgName": ("org",),
+    "rs:person": ("person", "personGrp"),
+    "rs:place": ("place",),
+    "rs:org": ("org",),
+}
+_NAME_FOR = {"person": "persName", "personGrp": "persName", "place": "placeName", "org": "orgName"}
+_ARTICLE = {"person": "a person", "personGrp": "a group of people", "place": "a place", "org": "an organisation"}
+
+
+@dataclass(frozen=True, slots=True)
+class Pointer:
+    attribute: str
+    value: str
+    owner: str  # local name, or "rs:TYPE" for rs
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    kind: str
+    line: int
+    column: int
+
+
+@dataclass
+class Facts:
+    """What the references step needs to know of one document."""
+
+    path: Path
+    ids: dict[str, Target] = field(default_factory=dict)
+    duplicates: list[tuple[str, Target]] = field(default_factory=list)
+    pointers: list[Pointer] = field(default_factory=list)
+
+
+def collect(document: Document) -> Facts:
+    """Gather a parsed document's ids and outgoing pointers."""
+    facts = Facts(document.path.resolve())
+    for element in document.root.iter(f"{{{TEI_NS}}}*"):
+        local = etree.QName(element).localname
+        identifier = element.get(_XML_ID)
+        if identifier is not None:
+            target = Target(local, *document.position(element))
+            if identifier in facts.ids:
+                facts.duplicates.append((identifier, target))
+            else:
+                facts.ids[identifier] = target
+        owner = f"rs:{element.get('type')}" if local == "rs" else local
+        for attribute in POINTER_ATTRIBUTES:
+            for token in (element.get(attribute) or "").split():
+                facts.pointers.append(Pointer(attribute, token, owner, *document.position(element)))
+    return facts
+
+
+def _is_external(value: str) -> bool:
+    return urlsplit(value).scheme not in ("", "file")
+
+
+class _Index:
+    """Ids of every document involved, loading referenced files on demand."""
+
+    def __init__(self, results: list[DocumentResult]):
+        self.facts: dict[Path, Facts | None] = {r.facts.path: r.facts for r in results if r.facts}
+        self._targets: dict[tuple[Path, str], Path] = {}
+
+    def get(self, path: Path) -> Facts | None:
+        """The facts of the file at ``path``; None when it is missing or not readable TEI."""
+        path = path.resolve()
+        if path not in self.facts:
+            try:
+                self.facts[path] = collect(parse_document(path))
+            except ToolkitError:
+                # Its own problems are reported when that file is validated.
+                self.facts[path] = None
+        return self.facts[path]
+
+    def target(self, source: Path, file_part: str) -> Path:
+        """The file a pointer's path part names, relative to the pointing document."""
+        key = (source.parent, file_part)
+        if key not in self._targets:
+            self._targets[key] = (source.parent / file_part).resolve() if file_part else source
+        return self._targets[key]
+
+
+def resolve(results: list[DocumentResult]) -> None:
+    """Add reference problems to each result that parsed (in place)."""
+    index = _Index(results)
+    for result in results:
+        if result.facts is None:
+            continue
+        result.problems.extend(_check_pointers(result.facts, index))
+    _check_unique_ids(index, results)
+
+
+def _problem(facts: Facts, where: Pointer | Target, message: str, hint: str | None, rule: str) -> Problem:
+    return Problem(display_path(facts.path), where.line, where.column, message, hint=hint, rule=rule,
+                   step="references")
+
+
+def _check_pointers(facts: Facts, index: _Index) -> list[Problem]:
+    problems = []
+    for pointer in facts.pointers:
+        if _is_external(pointer.value):
+            continue
+        problem = _check_pointer(facts, pointer, index)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _check_pointer(facts: Facts, pointer: Pointer, index: _Index) -> Problem | None:
+    owner = pointer.owner.split(":")[0]
+    label = f'{owner}/@{pointer.attribute} "{pointer.value}"'
+    parts = urlsplit(pointer.value)
+    fragment = unquote(parts.fragment)
+    file_part = unquote(parts.path)
+    target_path = index.target(facts.path, file_part)
+    target = index.get(target_path)
+    if target is None:
+        return _missing_file(facts, pointer, label, target_path, file_part)
+    if not fragment:
+        return None
+    where = "this document" if target.path == facts.path else display_path(target.path)
+    expected = EXPECTED_KIND.get(pointer.owner)
+    record = target.ids.get(fragment)
+    if record is None:
+        return _missing_id(facts, pointer, label, target, where, fragment, file_part, expected, index)
+    if expected and record.kind not in expected:
+        return _problem(facts, pointer,
+                        f"{label} points to <{record.kind}>, but a {owner} needs {_ARTICLE[expected[0]]} record",
+                        f"point to {_ARTICLE[expected[0]]} in {where}"
+                        + (f", or tag the words as <{_NAME_FOR[record.kind]}>" if record.kind in _NAME_FOR else ""),
+                        "ref-kind")
+    return None
+
+
+def _missing_file(facts: Facts, pointer: Pointer, label: str, target_path: Path, file_part: str) -> Problem:
+    if target_path.exists():
+        return _problem(facts, pointer, f"{label} points into {file_part}, which cannot be read as TEI",
+                        f"validate {file_part} and fix it first", "ref-file")
+    siblings = [p.name for p in facts.path.parent.glob("*.xml")]
+    close = difflib.get_close_matches(Path(file_part).name, siblings, n=1)
+    hint = f'did you mean "{close[0]}"?' if close else "check the file name; pointers are relative to this document"
+    return _problem(facts, pointer, f"{label} points into {file_part}, and there is no such file", hint, "ref-file")
+
+
+def _missing_id(facts: Facts, pointer: Pointer, label: str, target: Facts, where: str, fragment: str,
+                file_part: str, expected: tuple[str, ...] | None, index: _Index) -> Problem:
+    kind_word = _ARTICLE[expected[0]].split(" ", 1)[1] if expected else "element"
+    candidates = [i for i, t in target.ids.items() if not expected or t.kind in expected]
+    close = difflib.get_close_matches(fragment, candidates, n=1, cutoff=0.6)
+    prefix = f"{file_part}#" if file_part else "#"
+    message = f"{label} points to no {kind_word} in {where}"
+    if close:
+        return _problem(facts, pointer, f'{message}; did you mean "{prefix}{close[0]}"?',
+                        "correct the id after #", "ref-resolves")
+    elsewhere = _find_elsewhere(fragment, index, exclude=target.path)
+    if elsewhere:
+        relative = Path(elsewhere.path).name
+        return _problem(facts, pointer, message,
+                        f'"{fragment}" is defined in {relative}: write "{relative}#{fragment}"', "ref-resolves")
+    return _problem(facts, pointer, message,
+                    f"add a record with xml:id=\"{fragment}\" to {where}, or point to an existing one",
+                    "ref-resolves")
+
+
+def _find_elsewhere(fragment: str, index: _Index, exclude: Path) -> Facts | None:
+    for facts in index.facts.values():
+        if facts is not None and facts.path != exclude and fragment in facts.ids:
+            return facts
+    return None
+
+
+def _check_unique_ids(index: _Index, results: list[DocumentResult]) -> None:
+    """xml:ids are unique across the edition: every document checked and every file they point into."""
+    first_seen: dict[str, tuple[Facts, Target]] = {}
+    problems_of = {r.facts.path: r.problems for r in results if r.facts}
+    loaded = [f for f in index.facts.values() if f is not None]
+    for facts in loaded:
+        occurrences = sorted([(t, i) for i, t in facts.ids.items()] + [(t, i) for i, t in facts.duplicates],
+                             key=lambda pair: (pair[0].line, pair[0].column))
+        for target, identifier in occurrences:
+            if identifier not in first_seen:
+                first_seen[identifier] = (facts, target)
+                continue
+            other_facts, other = first_seen[identifier]
+            if facts.path in problems_of:
+                problems_of[facts.path].append(_problem(
+                    facts, target,
+                    f'xml:id "{identifier}" is already used at {display_path(other_facts.path)}:{other.line}:{other.column}',
+                    "xml:ids must be unique across the whole edition: choose another id", "id-unique"))

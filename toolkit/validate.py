@@ -1,0 +1,162 @@
+"""Validate TEI documents: well-formedness, RELAX NG, Schematron, references.
+
+The four steps run in that order for every document. The first three look at
+one document at a time and run in worker processes, each of which compiles the
+schemas once (:func:`_checker`). The last step, cross-document references,
+needs every document's ids, so workers send back a small summary
+(:class:`~toolkit.references.Facts`) and the parent resolves pointers between
+files. ``--engine jing`` swaps the RELAX NG step for Jing, run once for all
+documents in one JVM.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit import references, relaxng, schematron
+from toolkit.errors import Problem, UsageError
+from toolkit.paths import RELAXNG_SCHEMA, SCHEMATRON_RULES, display_path, edition_documents
+from toolkit.xmlio import DocumentError, parse_document
+
+# Below this many documents, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 8
+
+
+@dataclass
+class DocumentResult:
+    """Every problem found in one document."""
+
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    facts: references.Facts | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not any(problem.severity == "error" for problem in self.problems)
+
+
+@dataclass
+class Report:
+    """The outcome of validating a set of documents."""
+
+    documents: list[DocumentResult]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for document in self.documents for problem in document.problems]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+    @property
+    def valid_paths(self) -> list[Path]:
+        return [document.path for document in self.documents if document.valid]
+
+    def summary(self) -> str:
+        total = len(self.documents)
+        invalid = total - len(self.valid_paths)
+        errors = len(self.errors)
+        warnings = len(self.problems) - errors
+        verdict = "all valid" if not invalid else f"{invalid} invalid"
+        return (f"{total} document{'s' * (total != 1)} checked: {verdict}; "
+                f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+
+    def as_dict(self) -> dict:
+        return {
+            "valid": not self.errors,
+            "summary": self.summary(),
+            "documents": [
+                {"path": display_path(d.path), "valid": d.valid, "problems": [p.as_dict() for p in d.problems]}
+                for d in self.documents
+            ],
+        }
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Turn the user's files and folders into document paths (default: the edition)."""
+    paths = list(paths)
+    if not paths:
+        return edition_documents()
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            documents = sorted(p for p in path.rglob("*.xml") if p.is_file())
+            if not documents:
+                raise UsageError("folder holds no .xml documents", path=display_path(path))
+            found.extend(documents)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise UsageError("no such file or folder", path=display_path(path), hint="check the path")
+    return list(dict.fromkeys(found))
+
+
+class _Checker:
+    """The per-document steps, with their schemas compiled once."""
+
+    def __init__(self, engine: str):
+        self.engine = engine
+        self.grammar = relaxng.Grammar(RELAXNG_SCHEMA) if engine == "lxml" else None
+        self.rules = schematron.Rules(SCHEMATRON_RULES)
+
+    def check(self, path: Path) -> DocumentResult:
+        try:
+            document = parse_document(path)
+        except DocumentError as exc:
+            return DocumentResult(path, [exc.problem])
+        problems = self.grammar.check(document) if self.grammar else []
+        problems += self.rules.check(document)
+        return DocumentResult(path, problems, references.collect(document))
+
+
+@functools.cache
+def _checker(engine: str) -> _Checker:
+    return _Checker(engine)
+
+
+def _check_one(engine: str, path: Path) -> DocumentResult:
+    return _checker(engine).check(path)
+
+
+def _check_all(paths: list[Path], engine: str, jobs: int) -> Iterator[DocumentResult]:
+    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        yield from (_check_one(engine, path) for path in paths)
+        return
+    workers = min(jobs, len(paths))
+    chunksize = max(1, min(64, len(paths) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(functools.partial(_check_one, engine), paths, chunksize=chunksize)
+
+
+def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: int | None = None) -> Report:
+    """Validate documents (default: the whole edition) and report every problem."""
+    if engine not in ("lxml", "jing"):
+        raise UsageError(f'unknown engine "{engine}"', hint='choose "lxml" or "jing"')
+    files = expand_paths(paths)
+    results = list(_check_all(files, engine, jobs or os.cpu_count() or 1))
+    if engine == "jing":
+        _add_jing_problems(results)
+    references.resolve(results)
+    for result in results:
+        result.problems.sort(key=_step_order)
+    return Report(results)
+
+
+_STEPS = {"parse": 0, "relaxng": 1, "schematron": 2, "references": 3}
+
+
+def _step_order(problem: Problem) -> tuple[int, int, int]:
+    return _STEPS.get(problem.step or "", 9), problem.line, problem.column
+
+
+def _add_jing_problems(results: list[DocumentResult]) -> None:
+    parsed = [result for result in results if result.facts is not None]
+    by_path = relaxng.run_jing(RELAXNG_SCHEMA, [result.path for result in parsed])
+    for result in parsed:
+        result.problems.extend(by_path.get(result.path.resolve(), []))
