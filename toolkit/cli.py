@@ -59,11 +59,52 @@ def _print_report(problems: list[Problem], summary: str, output_format: str, dat
     print(summary, file=sys.stderr)
 
 
+def _add_diff(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "diff", help="compare two versions of a document: source text and markup, separately",
+        description="Compare two versions of a document. Reports changes to the source text (the diplomatic "
+                    "reading) and markup changes separately. Exit 0 when the source text is unchanged, 1 when it "
+                    "changed or when the text or markup changed without a new revisionDesc <change> entry, "
+                    "2 on usage errors.",
+        epilog="examples: teikit diff old.xml new.xml | teikit diff --rev HEAD tei/frus1961-63v11-d256.xml")
+    command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                         help="OLD NEW; with --rev: the documents to compare (default: every document under tei/)")
+    command.add_argument("--rev", metavar="REV", help="compare with the version at this git revision (HEAD, main, ...)")
+    command.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    command.set_defaults(run=_run_diff)
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from toolkit import diff
+    from toolkit.errors import UsageError
+    from toolkit.paths import edition_documents
+
+    if args.rev is not None:
+        paths = args.paths or edition_documents()
+        if not paths:
+            raise UsageError("no documents to compare", hint="name the documents after --rev REV")
+        results = [diff.diff_revision(args.rev, path) for path in paths]
+    elif len(args.paths) != 2:
+        raise UsageError(f"diff compares two files, OLD and NEW; {len(args.paths)} given",
+                         hint="teikit diff OLD NEW, or teikit diff --rev REV [PATH ...] to compare with git")
+    else:
+        results = [diff.diff_paths(args.paths[0], args.paths[1])]
+    code = max(result.exit_code for result in results)
+    if args.format == "json":
+        json.dump({"documents": [result.as_dict() for result in results], "exit_code": code},
+                  sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print("\n\n".join(result.format() for result in results))
+    return code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="teikit", description="Validate and publish the Telegram 2477 TEI edition.")
     parser.add_argument("--version", action="version", version=f"teikit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_validate(commands)
+    _add_diff(commands)
     return parser
 
 
