@@ -171,7 +171,7 @@ def _missing_file(facts: Facts, pointer: Pointer, label: str, target_path: Path,
     if target_path.exists():
         return _problem(facts, pointer, f"{label} points into {file_part}, which cannot be read as TEI",
                         f"validate {file_part} and fix it first", "ref-file")
-    siblings = [p.name for p in facts.path.parent.glob("*.xml")]
+    siblings = [p.name for p in target_path.parent.glob("*.xml")] if target_path.parent.is_dir() else []
     close = difflib.get_close_matches(Path(file_part).name, siblings, n=1)
     hint = f'did you mean "{close[0]}"?' if close else "check the file name; pointers are relative to this document"
     return _problem(facts, pointer, f"{label} points into {file_part}, and there is no such file", hint, "ref-file")

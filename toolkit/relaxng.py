@@ -76,29 +76,81 @@ def explain(message: str) -> tuple[str, str | None]:
     return message[:1].lower() + message[1:], None
 
 
+_RNG_NS = "http://relaxng.org/ns/structure/1.0"
+_BAD_ATTRIBUTE = re.compile(r"Invalid attribute (?P<attribute>\S+) for element (?P<element>\S+)")
+_VALUE_HINTS = {
+    "when": "write dates as ISO 8601: 1962-12-23, 1962-12 or 1962-12-23T14:00:00-05:00",
+    "notBefore": "write dates as ISO 8601: 1962-12-23, 1962-12 or 1962-12-23T14:00:00-05:00",
+    "notAfter": "write dates as ISO 8601: 1962-12-23, 1962-12 or 1962-12-23T14:00:00-05:00",
+    "id": "an xml:id starts with a letter, has no spaces or colons, and is unique in its document",
+}
+
+
+def allowed_attributes(schema: etree._ElementTree) -> dict[str, set[str]]:
+    """Local names of the attributes the grammar allows on each element.
+
+    libxml2 reports a bad attribute value as "Invalid attribute"; knowing which
+    attributes are allowed at all tells a wrong value from a wrong attribute.
+    """
+    defines = {d.get("name"): d for d in schema.iter(f"{{{_RNG_NS}}}define")}
+    allowed: dict[str, set[str]] = defaultdict(set)
+    for element in schema.iter(f"{{{_RNG_NS}}}element"):
+        allowed[element.get("name", "")] |= _attributes_below(element, defines, set())
+    return allowed
+
+
+def _attributes_below(node: etree._Element, defines: dict, seen: set[str]) -> set[str]:
+    names: set[str] = set()
+    for child in node.iterchildren(f"{{{_RNG_NS}}}*"):
+        kind = etree.QName(child).localname
+        if kind == "attribute":
+            names.add(child.get("name", "").split(":")[-1])
+        elif kind == "ref" and child.get("name") not in seen:
+            seen.add(child.get("name"))
+            names |= _attributes_below(defines[child.get("name")], defines, seen)
+        elif kind != "element":
+            names |= _attributes_below(child, defines, seen)
+    return names
+
+
 class Grammar:
     """A RELAX NG schema compiled once and applied to many documents with lxml."""
 
     def __init__(self, schema: Path):
         try:
-            self.schema = etree.RelaxNG(etree.parse(str(schema)))
+            tree = etree.parse(str(schema))
+            self.schema = etree.RelaxNG(tree)
         except (OSError, etree.XMLSyntaxError, etree.RelaxNGParseError) as exc:
             raise ToolkitError(f"the RELAX NG schema cannot be compiled: {exc}", path=display_path(schema)) from None
+        self.allowed = allowed_attributes(tree)
 
     def check(self, document: Document) -> list[Problem]:
         if self.schema.validate(document.tree):
             return []
         entries = list(self.schema.error_log)
         specific = [entry for entry in entries if not _KNOCK_ON.search(entry.message)]
-        return [self._problem(document, entry) for entry in (specific or entries)]
+        problems = [self._problem(document, entry) for entry in (specific or entries)]
+        # "<p> may not contain foo" only repeats "<foo> is not allowed here" from the parent's side.
+        lines = [problem.line for problem in problems]
+        return [p for p in problems if " may not contain " not in p.message or lines.count(p.line) == 1]
 
-    @staticmethod
-    def _problem(document: Document, entry: etree._LogEntry) -> Problem:
-        message, hint = explain(entry.message)
+    def _problem(self, document: Document, entry: etree._LogEntry) -> Problem:
         nodes = document.tree.xpath(entry.path) if entry.path else []
         node = nodes[0] if nodes and isinstance(nodes[0], etree._Element) else None
+        message, hint = self._explain_value(entry.message, node) or explain(entry.message)
         line, column = document.position(node) if node is not None else (entry.line or 1, max(entry.column, 1))
         return Problem(document.display, line, column, message, hint=hint, step="relaxng", rule="grammar")
+
+    def _explain_value(self, message: str, node: etree._Element | None) -> tuple[str, str] | None:
+        """An allowed attribute reported as invalid has a bad value: say so, with the value."""
+        match = _BAD_ATTRIBUTE.search(message)
+        if not match or node is None or match["attribute"] not in self.allowed.get(match["element"], ()):
+            return None
+        name = match["attribute"]
+        value = next((v for k, v in node.attrib.items() if etree.QName(k).localname == name), "")
+        shown = "xml:id" if name == "id" else name
+        return (f'<{match["element"]}> has an invalid value for @{shown}: "{value}"',
+                _VALUE_HINTS.get(name, "see docs/encoding.md for the values this attribute takes"))
 
 
 _JING_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|fatal|warning): (?P<message>.*)$")

@@ -149,7 +149,7 @@ def parse_bytes(path: Path, data: bytes, *, require_tei: bool = True) -> Documen
     """Parse ``data`` (the content of ``path``) safely; see the module docstring."""
     text = _check_bytes(path, data)
     try:
-        tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=path.as_uri()))
+        tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=path.resolve().as_uri()))
     except etree.XMLSyntaxError as exc:
         raise _syntax_problem(path, exc) from None
     document = Document(path=path, tree=tree, lines=text.splitlines())
@@ -175,6 +175,11 @@ def _require_tei_root(document: Document) -> None:
     root = document.root
     qname = etree.QName(root)
     if qname.namespace == TEI_NS and qname.localname == "TEI":
+        if root.find(f"{{{TEI_NS}}}teiHeader") is None:
+            raise DocumentError(document.problem(
+                root, "<TEI> has no <teiHeader>", step="parse",
+                hint="every TEI document starts with a teiHeader holding fileDesc "
+                     "(titleStmt, publicationStmt, sourceDesc)"))
         return
     if qname.localname == "TEI" and not qname.namespace:
         message = "the root element <TEI> is in no namespace"
