@@ -109,9 +109,11 @@ class _Index:
 
     def target(self, source: Path, file_part: str) -> Path:
         """The file a pointer's path part names, relative to the pointing document."""
+        if not file_part:
+            return source
         key = (source.parent, file_part)
         if key not in self._targets:
-            self._targets[key] = (source.parent / file_part).resolve() if file_part else source
+            self._targets[key] = (source.parent / file_part).resolve()
         return self._targets[key]
 
 

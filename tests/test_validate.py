@@ -1,0 +1,103 @@
+"""The validator: each broken fixture fails where and how its manifest says; good documents pass.
+
+Fixtures live in tests/fixtures/validate/invalid/, one defect each; what a user
+must see for each (exit code, line, a fragment of the message, the rule id) is
+recorded beside them in expected.json.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolkit import validate
+from toolkit.paths import PROJECT_ROOT, edition_documents
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validate"
+INVALID = FIXTURES / "invalid"
+EXPECTED = json.loads((INVALID / "expected.json").read_text(encoding="utf-8"))
+
+
+def test_every_invalid_fixture_has_an_expectation() -> None:
+    on_disk = {path.name for path in INVALID.glob("*.xml")}
+    assert on_disk == set(EXPECTED), "fixtures and expected.json disagree"
+    assert len(on_disk) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_invalid_fixture_is_reported_where_and_as_recorded(name: str) -> None:
+    expected = EXPECTED[name]
+    report = validate.validate_paths([INVALID / name], jobs=1)
+    assert report.errors, f"{name} passed validation"
+    matching = [p for p in report.errors
+                if p.line == expected["line"] and expected["message"] in p.message
+                and expected.get("rule", p.rule) == p.rule]
+    assert matching, f"{name}: no error at line {expected['line']} saying {expected['message']!r}; got:\n" + \
+        "\n".join(p.format() for p in report.errors)
+
+
+def test_the_edition_is_valid() -> None:
+    report = validate.validate_paths([], jobs=1)
+    assert [d.path.name for d in report.documents] == [p.name for p in edition_documents()]
+    assert not report.problems, "\n".join(p.format() for p in report.problems)
+
+
+def test_the_minimal_fixture_is_valid() -> None:
+    report = validate.validate_paths([FIXTURES / "valid-minimal.xml"], jobs=1)
+    assert not report.problems, "\n".join(p.format() for p in report.problems)
+
+
+def test_parallel_validation_reports_the_same_as_serial() -> None:
+    paths = sorted(INVALID.glob("*.xml"))
+    serial = validate.validate_paths(paths, jobs=1)
+    parallel = validate.validate_paths(paths, jobs=2)
+    assert [p.format() for p in parallel.problems] == [p.format() for p in serial.problems]
+
+
+def _teikit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, check=False)
+
+
+def test_cli_reports_gnu_lines_a_summary_and_exit_1_without_tracebacks() -> None:
+    run = _teikit("validate", str(INVALID))
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr + run.stdout
+    lines = run.stdout.splitlines()
+    assert lines and all(": error: " in line or ": warning: " in line for line in lines)
+    assert f"{len(EXPECTED)} documents checked" in run.stderr
+
+
+def test_cli_exit_0_on_the_edition() -> None:
+    run = _teikit("validate")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout == ""
+    assert "all valid" in run.stderr
+
+
+@pytest.mark.parametrize("args", [("validate", "no/such/file.xml"), ("validate", "--jobs", "0"),
+                                  ("validate", "--engine", "xerces"), ("frobnicate",)])
+def test_cli_usage_errors_exit_2(args: tuple[str, ...]) -> None:
+    run = _teikit(*args)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+
+
+def test_cli_json_format_is_machine_readable() -> None:
+    run = _teikit("validate", "--format", "json", str(INVALID / "dangling-ref.xml"))
+    assert run.returncode == 1
+    data = json.loads(run.stdout)
+    assert data["valid"] is False
+    problem = data["documents"][0]["problems"][0]
+    assert {"path", "line", "column", "message", "severity", "hint", "rule"} <= set(problem)
+
+
+def test_hostile_input_never_leaks_outside_content() -> None:
+    hostile = [INVALID / name for name in ("xxe-external-entity.xml", "xinclude.xml", "entity-bomb.xml")]
+    run = _teikit("validate", "--format", "json", *map(str, hostile))
+    assert run.returncode == 1
+    assert "root:" not in run.stdout and "lollol" not in run.stdout
