@@ -99,12 +99,38 @@ def _run_diff(args: argparse.Namespace) -> int:
     return code
 
 
+def _add_lint(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "lint", help="advice on the markup: untagged names and dates, unused records, inconsistencies",
+        description="Report markup an editor should look at: known names and dates left untagged, authority "
+                    "records never referred to, abbreviations expanded in one place and not another, one "
+                    "surface form pointing to different records. Warnings only: exit 0 unless --strict.")
+    command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                         help="documents or folders (default: every document under tei/)")
+    command.add_argument("--strict", action="store_true", help="exit 1 when there is any warning")
+    command.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    command.set_defaults(run=_run_lint)
+
+
+def _run_lint(args: argparse.Namespace) -> int:
+    from toolkit import lint
+
+    problems = lint.lint_paths(args.paths)
+    summary = lint.summary(problems)
+    _print_report(problems, summary, args.format,
+                  {"problems": [problem.as_dict() for problem in problems], "summary": summary})
+    if any(problem.severity == "error" for problem in problems):
+        return EXIT_INVALID
+    return EXIT_INVALID if args.strict and problems else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="teikit", description="Validate and publish the Telegram 2477 TEI edition.")
     parser.add_argument("--version", action="version", version=f"teikit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_validate(commands)
     _add_diff(commands)
+    _add_lint(commands)
     return parser
 
 

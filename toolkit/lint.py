@@ -1,0 +1,573 @@
+"""Advice on the markup of the edition: what a careful editor would look at twice.
+
+Nothing here is an error: a valid document may have good reasons for each
+finding. ``teikit lint`` prints them as ``PATH:LINE:COL: warning: ... [rule]``
+and exits 0 (1 with ``--strict`` when there is any). The rules:
+
+``untagged-name``
+    A name of a known person, place or organisation occurs in the text without
+    a name element around it. Known names are the names in the authority file
+    (``persName`` and its ``surname``/``forename``, ``placeName``, ``orgName``)
+    and every surface form the edition already tags with ``persName``,
+    ``placeName``, ``orgName`` or ``name`` (``rs`` strings such as "President"
+    are not names, and are not taken as such). Occurrences in the
+    ``teiHeader``, in attribute values, in ``expan``/``corr``/``reg`` and inside
+    an element that already tags them are not reported.
+``unused-authority``
+    A person, place or organisation record that no document refers to.
+``untagged-date``
+    A month name followed by a day ("October 27", "December 23, 1962") outside
+    any ``date`` element.
+``inconsistent-abbr``
+    An abbreviation expanded (``choice/abbr`` + ``expan``) in one place and left
+    bare in another, or expanded in two different ways.
+``ambiguous-surface``
+    The same surface form tagged with references to different records.
+
+Positions point at the word in the source file: the text nodes of the parsed
+tree are matched, in document order, with the runs of character data in the raw
+file, so line and column are exact even after entity references.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+from urllib.request import url2pathname
+
+from lxml import etree
+
+from toolkit.diplomatic import DROPPED, blocks, localname, normalise
+from toolkit.errors import Problem
+from toolkit.paths import edition_documents
+from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes
+
+NAME_TAGS = frozenset({"persName", "placeName", "orgName", "name"})
+#: Elements that count as tagging a name inside them (nothing inside them is reported as untagged).
+TAGGING = NAME_TAGS | {"rs", "geogName", "term", "title", "idno"}
+RECORD_TAGS = {"person": "persName", "place": "placeName", "org": "orgName"}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+_DATE_PHRASE = re.compile(
+    r"(?<!\w)(?:(?:%s)\s+\d{1,2}(?!\d)(?:\s*,\s*\d{4}(?!\d))?|\d{1,2}\s+(?:%s)(?:\s+\d{4}(?!\d))?)(?!\w)"
+    % ("|".join(MONTHS), "|".join(MONTHS)))
+_INITIAL = re.compile(r"^\w\.?$")
+_XML_ID = f"{{{XML_NS}}}id"
+_REFERENCE_ATTRIBUTES = ("ref", "corresp", "who", "target", "sameAs", "key")
+
+
+# --------------------------------------------------------------------------- where text nodes are in the file
+
+_MARKUP = re.compile(
+    r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[(?P<cdata>.*?)\]\]>|</[^>]*>|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S)
+_REFERENCE = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_][\w.-]*);")
+_PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+@dataclass
+class SourceText:
+    """A document's raw text, and for every text node of the tree the file offset of each of its characters."""
+
+    text: str
+    runs: dict[tuple[etree._Element, str], list[int]] = field(default_factory=dict)
+    newlines: list[int] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, root: etree._Element, text: str) -> "SourceText":
+        source = cls(text, {}, [index for index, char in enumerate(text) if char == "\n"])
+        source._map(root)
+        return source
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of a file offset."""
+        line = bisect.bisect_left(self.newlines, offset)
+        start = self.newlines[line - 1] + 1 if line else 0
+        return line + 1, offset - start + 1
+
+    def locate(self, node: etree._Element, slot: str, index: int) -> tuple[int, int] | None:
+        """Line and column of character ``index`` of ``node.text`` (slot "text") or ``node.tail``."""
+        offsets = self.runs.get((node, slot))
+        if not offsets or index >= len(offsets):
+            return None
+        return self.position(offsets[index])
+
+    def _map(self, root: etree._Element) -> None:
+        nodes = list(root.iter())  # elements, comments and processing instructions, in document order
+        next_node = 0
+        stack: list[etree._Element] = []
+        slot: tuple[etree._Element, str] | None = None
+        chars: list[str] = []
+        offsets: list[int] = []
+        position = 0
+        started = False
+
+        def close_run() -> None:
+            if slot is not None:
+                value = slot[0].text if slot[1] == "text" else slot[0].tail
+                if value and "".join(chars) == value:
+                    self.runs[slot] = list(offsets)
+            chars.clear()
+            offsets.clear()
+
+        for match in _MARKUP.finditer(self.text):
+            if started:
+                self._decode(self.text, position, match.start(), chars, offsets)
+            position = match.end()
+            token = match.group()
+            if match.group("cdata") is not None:
+                if started:
+                    start = match.start("cdata")
+                    chars.extend(match.group("cdata"))
+                    offsets.extend(range(start, match.end("cdata")))
+                continue
+            if not started:
+                if token.startswith(("<?", "<!--")):
+                    continue
+                started = True
+            close_run()
+            if token.startswith("</"):
+                if not stack:
+                    break
+                slot = (stack.pop(), "tail")
+                if not stack:
+                    break
+                continue
+            if next_node >= len(nodes):
+                break
+            node = nodes[next_node]
+            next_node += 1
+            if token.startswith(("<?", "<!--")) or token.endswith("/>"):
+                slot = (node, "tail")
+            else:
+                stack.append(node)
+                slot = (node, "text")
+
+    @staticmethod
+    def _decode(text: str, start: int, end: int, chars: list[str], offsets: list[int]) -> None:
+        index = start
+        while index < end:
+            char = text[index]
+            if char == "&":
+                match = _REFERENCE.match(text, index, end)
+                if match:
+                    name = match.group(1)
+                    if name.startswith("#x"):
+                        chars.append(chr(int(name[2:], 16)))
+                    elif name.startswith("#"):
+                        chars.append(chr(int(name[1:])))
+                    else:
+                        chars.append(_PREDEFINED.get(name, ""))
+                    offsets.append(index)
+                    index = match.end()
+                    continue
+            if char == "\r":
+                chars.append("\n")
+                offsets.append(index)
+                index += 2 if text.startswith("\r\n", index) else 1
+                continue
+            chars.append(char)
+            offsets.append(index)
+            index += 1
+
+
+# --------------------------------------------------------------------------- the edition as lint sees it
+
+
+@dataclass
+class _Loaded:
+    document: Document
+    source: SourceText
+    linted: bool
+
+
+@dataclass
+class _Record:
+    key: tuple[str, str]  # (resolved file, id)
+    kind: str  # person, place, org
+    element: etree._Element
+    loaded: _Loaded
+    names: list[str]
+
+
+@dataclass
+class _Tagged:
+    element: etree._Element
+    tag: str
+    surface: str
+    ref: str | None
+    key: tuple[str, str] | None
+    loaded: _Loaded
+
+
+def _resolve(reference: str, base: Path) -> tuple[str, str] | None:
+    """``authority.xml#zorin`` seen from ``base`` -> (absolute path of authority.xml, "zorin")."""
+    address, fragment = urldefrag(reference.strip())
+    if not fragment:
+        return None
+    if not address:
+        return str(base.resolve()), fragment
+    parsed = urlparse(address)
+    if parsed.scheme and parsed.scheme != "file":
+        return None
+    relative = url2pathname(unquote(parsed.path))
+    return str((base.parent / relative).resolve()), fragment
+
+
+def _in_text(node: etree._Element) -> bool:
+    """True for nodes in the document's ``text`` or ``standOff``-free reading (never the teiHeader)."""
+    for ancestor in node.iterancestors():
+        name = localname(ancestor)
+        if name == "teiHeader":
+            return False
+        if name == "text":
+            return True
+    return localname(node) == "text"
+
+
+def _ancestry(node: etree._Element, include_self: bool) -> list[str]:
+    names = [localname(node)] if include_self else []
+    return names + [localname(ancestor) for ancestor in node.iterancestors()]
+
+
+@dataclass
+class _TextNode:
+    owner: etree._Element  # the node whose .text or .tail this is
+    slot: str
+    value: str
+    context: list[str]  # names of the elements the text sits in, innermost first
+
+
+def _text_nodes(root: etree._Element) -> list[_TextNode]:
+    """Every text node of the document's ``text`` that is part of the diplomatic reading."""
+    found = []
+    for text in root.iterfind(f"{{{TEI_NS}}}text"):
+        for node in text.iter():
+            if isinstance(node.tag, str) and node.text:
+                context = _ancestry(node, True)
+                if not DROPPED.intersection(context):
+                    found.append(_TextNode(node, "text", node.text, context))
+            if node is not text and node.tail:
+                context = _ancestry(node, False)
+                if not DROPPED.intersection(context):
+                    found.append(_TextNode(node, "tail", node.tail, context))
+    return found
+
+
+class _Edition:
+    def __init__(self, paths: list[Path]):
+        self.problems: list[Problem] = []
+        self.loaded: dict[str, _Loaded] = {}
+        self.linted: list[_Loaded] = []
+        for path in paths:
+            loaded = self._load(path, linted=True)
+            if loaded:
+                self.linted.append(loaded)
+        # Bring in the authority files the documents point to, and the documents beside them.
+        for loaded in list(self.linted):
+            for key in self._references(loaded):
+                target = Path(key[0])
+                if str(target) not in self.loaded and target.is_file():
+                    self._load(target, linted=False)
+        for loaded in [item for item in list(self.loaded.values()) if self._is_authority(item)]:
+            for sibling in edition_documents(loaded.document.path.parent):
+                if str(sibling.resolve()) not in self.loaded:
+                    self._load(sibling, linted=False)
+        self.records = self._records()
+
+    def _load(self, path: Path, *, linted: bool) -> _Loaded | None:
+        key = str(path.resolve())
+        if key in self.loaded:
+            self.loaded[key].linted = self.loaded[key].linted or linted
+            return self.loaded[key]
+        try:
+            data = read_bytes(path)
+            document = parse_bytes(path, data)
+        except DocumentError as exc:
+            if linted:
+                self.problems.append(exc.problem)
+            return None
+        except Exception:  # noqa: BLE001 - an unreadable neighbour is simply not consulted
+            if linted:
+                raise
+            return None
+        source = SourceText.read(document.root, data.decode("utf-8-sig"))
+        loaded = _Loaded(document, source, linted)
+        self.loaded[key] = loaded
+        return loaded
+
+    @staticmethod
+    def _is_authority(loaded: _Loaded) -> bool:
+        return loaded.document.root.find(f"{{{TEI_NS}}}standOff") is not None
+
+    def _references(self, loaded: _Loaded) -> list[tuple[str, str]]:
+        keys = []
+        for node in loaded.document.root.iter():
+            if not isinstance(node.tag, str):
+                continue
+            for attribute in _REFERENCE_ATTRIBUTES:
+                value = node.get(attribute)
+                if value:
+                    for token in value.split():
+                        key = _resolve(token, loaded.document.path)
+                        if key:
+                            keys.append(key)
+        return keys
+
+    def _records(self) -> dict[tuple[str, str], _Record]:
+        records = {}
+        for loaded in self.loaded.values():
+            root = loaded.document.root
+            for standoff in root.iterfind(f"{{{TEI_NS}}}standOff"):
+                for kind, name_tag in RECORD_TAGS.items():
+                    for element in standoff.iter(f"{{{TEI_NS}}}{kind}"):
+                        identifier = element.get(_XML_ID)
+                        if not identifier:
+                            continue
+                        key = (str(loaded.document.path.resolve()), identifier)
+                        records[key] = _Record(key, kind, element, loaded, _record_names(element, name_tag))
+        return records
+
+
+def _record_names(element: etree._Element, name_tag: str) -> list[str]:
+    names: list[str] = []
+    for name in element.iterfind(f"{{{TEI_NS}}}{name_tag}"):
+        names.append(normalise("".join(name.itertext())))
+        surnames = [normalise("".join(part.itertext())) for part in name.iterfind(f"{{{TEI_NS}}}surname")]
+        names += surnames
+        for forename in name.iterfind(f"{{{TEI_NS}}}forename"):
+            text = normalise("".join(forename.itertext()))
+            if not _INITIAL.match(text):
+                names.append(text)
+    return [name for name in dict.fromkeys(names) if len(name) > 1]
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def _tagged_names(edition: _Edition) -> list[_Tagged]:
+    tagged = []
+    for loaded in edition.loaded.values():
+        for block in blocks(loaded.document.root):
+            for span in block.spans:
+                tag = localname(span.element)
+                if tag not in NAME_TAGS | {"rs"} or span.dropped or span.start >= span.end:
+                    continue
+                ref = span.element.get("ref")
+                key = _resolve(ref.split()[0], loaded.document.path) if ref and ref.split() else None
+                tagged.append(_Tagged(span.element, tag, block.text[span.start:span.end], ref, key, loaded))
+    return tagged
+
+
+def _warning(loaded: _Loaded, position: tuple[int, int], message: str, hint: str, rule: str) -> Problem:
+    return Problem(loaded.document.display, position[0], position[1], message, severity="warning",
+                   hint=hint, rule=rule)
+
+
+def _at_element(loaded: _Loaded, element: etree._Element) -> tuple[int, int]:
+    return loaded.document.position(element)
+
+
+def _at_text(loaded: _Loaded, node: _TextNode, index: int) -> tuple[int, int]:
+    found = loaded.source.locate(node.owner, node.slot, index)
+    if found:
+        return found
+    parent = node.owner.getparent()
+    return _at_element(loaded, node.owner if node.slot == "text" or parent is None else parent)
+
+
+def _pattern(forms) -> re.Pattern | None:
+    forms = sorted({form for form in forms if form}, key=len, reverse=True)
+    if not forms:
+        return None
+    alternatives = "|".join(r"\s+".join(re.escape(word) for word in form.split()) for form in forms)
+    return re.compile(rf"(?<![\w&])(?:{alternatives})(?![\w])")
+
+
+def _untagged_names(edition: _Edition, tagged: list[_Tagged]) -> list[Problem]:
+    known: dict[str, dict[str, set]] = defaultdict(lambda: {"records": set(), "tags": Counter(), "count": 0})
+    for record in edition.records.values():
+        for name in record.names:
+            known[name]["records"].add(record.key)
+            known[name]["tags"][RECORD_TAGS[record.kind]] += 0
+    for item in tagged:
+        if item.tag == "rs" or len(item.surface) < 2:
+            continue
+        entry = known[item.surface]
+        if item.key:
+            entry["records"].add(item.key)
+        entry["tags"][item.tag] += 1
+        entry["count"] += 1
+    pattern = _pattern(known)
+    if pattern is None:
+        return []
+    problems = []
+    for loaded in edition.linted:
+        for node in _text_nodes(loaded.document.root):
+            if TAGGING.intersection(node.context):
+                continue
+            for match in pattern.finditer(node.value):
+                surface = normalise(match.group())
+                entry = known[surface]
+                tag = entry["tags"].most_common(1)[0][0] if entry["tags"] else "name"
+                refs = sorted(_relative(key, loaded.document.path) for key in entry["records"])
+                if entry["count"]:
+                    why = f"tagged {entry['count']} time{'s' if entry['count'] != 1 else ''} elsewhere"
+                else:
+                    why = "a name in the authority file"
+                target = f" ({' or '.join(refs)})" if refs else ""
+                suggestion = f'<{tag} ref="{refs[0]}">{surface}</{tag}>' if len(refs) == 1 else f"<{tag} ref=...>"
+                problems.append(_warning(
+                    loaded, _at_text(loaded, node, match.start()),
+                    f'"{surface}" is not tagged here; it is a known name{target}, {why}',
+                    f"wrap it: {suggestion}, or leave it if it names something else", "untagged-name"))
+    return problems
+
+
+def _relative(key: tuple[str, str], base: Path) -> str:
+    target = Path(key[0])
+    if target == base.resolve():
+        return f"#{key[1]}"
+    try:
+        return f"{target.relative_to(base.resolve().parent).as_posix()}#{key[1]}"
+    except ValueError:
+        return f"{target.as_uri()}#{key[1]}"
+
+
+def _unused_authorities(edition: _Edition) -> list[Problem]:
+    used = set()
+    for loaded in edition.loaded.values():
+        used.update(edition._references(loaded))
+    problems = []
+    for key, record in edition.records.items():
+        if not record.loaded.linted or key in used:
+            continue
+        name = record.names[0] if record.names else key[1]
+        problems.append(_warning(
+            record.loaded, _at_element(record.loaded, record.element),
+            f'{record.kind} record "{key[1]}" ({name}) is never referred to',
+            f'tag its mention with ref="{Path(key[0]).name}#{key[1]}", or remove the record', "unused-authority"))
+    return problems
+
+
+def _untagged_dates(edition: _Edition) -> list[Problem]:
+    problems = []
+    for loaded in edition.linted:
+        for node in _text_nodes(loaded.document.root):
+            if {"date", "time", "idno", "ref", "title"}.intersection(node.context):
+                continue
+            for match in _DATE_PHRASE.finditer(node.value):
+                phrase = normalise(match.group())
+                problems.append(_warning(
+                    loaded, _at_text(loaded, node, match.start()),
+                    f'"{phrase}" looks like a date but has no <date> element',
+                    f'wrap it: <date when="YYYY-MM-DD">{phrase}</date>', "untagged-date"))
+    return problems
+
+
+def _inconsistent_abbreviations(edition: _Edition) -> list[Problem]:
+    expansions: dict[str, Counter] = defaultdict(Counter)
+    first: dict[tuple[str, str], tuple[_Loaded, etree._Element]] = {}
+    for loaded in edition.loaded.values():
+        for choice in loaded.document.root.iter(f"{{{TEI_NS}}}choice"):
+            if not _in_text(choice):
+                continue
+            abbr = choice.find(f"{{{TEI_NS}}}abbr")
+            expan = choice.find(f"{{{TEI_NS}}}expan")
+            if abbr is None or expan is None:
+                continue
+            short, long = normalise("".join(abbr.itertext())), normalise("".join(expan.itertext()))
+            if short:
+                expansions[short][long] += 1
+                first.setdefault((short, long), (loaded, expan))
+    problems = []
+    for short, counter in expansions.items():
+        if len(counter) > 1:
+            usual = counter.most_common(1)[0][0]
+            for long, count in counter.items():
+                loaded, expan = first[(short, long)]
+                if long != usual and loaded.linted:
+                    problems.append(_warning(
+                        loaded, _at_element(loaded, expan),
+                        f'"{short}" is expanded as "{long}" here ({count}×) but as "{usual}" '
+                        f'{counter[usual]}× elsewhere',
+                        "use one expansion for one abbreviation", "inconsistent-abbr"))
+    pattern = _pattern(expansions)
+    if pattern is None:
+        return problems
+    for loaded in edition.linted:
+        for node in _text_nodes(loaded.document.root):
+            if {"abbr", "choice", "expan"}.intersection(node.context):
+                continue
+            for match in pattern.finditer(node.value):
+                short = normalise(match.group())
+                usual, count = expansions[short].most_common(1)[0]
+                problems.append(_warning(
+                    loaded, _at_text(loaded, node, match.start()),
+                    f'"{short}" is not expanded here but is expanded as "{usual}" {count}× elsewhere',
+                    f"mark it up: <choice><abbr>{short}</abbr><expan>{usual}</expan></choice>",
+                    "inconsistent-abbr"))
+    return problems
+
+
+def _ambiguous_surfaces(edition: _Edition, tagged: list[_Tagged]) -> list[Problem]:
+    by_surface: dict[str, list[_Tagged]] = defaultdict(list)
+    for item in tagged:
+        if item.key:
+            by_surface[item.surface].append(item)
+    problems = []
+    for surface, items in by_surface.items():
+        counts = Counter(item.key for item in items)
+        if len(counts) < 2:
+            continue
+        usual = counts.most_common(1)[0][0]
+        described = ", ".join(f"{_relative(key, items[0].loaded.document.path)} ({count}×)"
+                              for key, count in counts.most_common())
+        reported = set()
+        for item in items:
+            if item.key == usual or item.key in reported or not item.loaded.linted:
+                continue
+            reported.add(item.key)
+            problems.append(_warning(
+                item.loaded, _at_element(item.loaded, item.element),
+                f'"{surface}" points to different records: {described}; here to {item.ref}',
+                "check that each occurrence means the record it points to", "ambiguous-surface"))
+    return problems
+
+
+def lint_paths(paths: list[Path] | None = None) -> list[Problem]:
+    """Every warning for the documents at ``paths`` (files or folders; default: the edition in tei/)."""
+    documents = _expand(paths)
+    edition = _Edition(documents)
+    tagged = _tagged_names(edition)
+    problems = list(edition.problems)
+    problems += _untagged_names(edition, tagged)
+    problems += _unused_authorities(edition)
+    problems += _untagged_dates(edition)
+    problems += _inconsistent_abbreviations(edition)
+    problems += _ambiguous_surfaces(edition, tagged)
+    order = {loaded.document.display: index for index, loaded in enumerate(edition.linted)}
+    return sorted(problems, key=lambda problem: (order.get(problem.path, len(order)), problem.path,
+                                                 problem.line, problem.column, problem.rule or ""))
+
+
+def _expand(paths: list[Path] | None) -> list[Path]:
+    if not paths:
+        return edition_documents()
+    documents: list[Path] = []
+    for path in paths:
+        documents += edition_documents(path) if path.is_dir() else [path]
+    return documents
+
+
+def summary(problems: list[Problem]) -> str:
+    warnings = sum(problem.severity == "warning" for problem in problems)
+    errors = len(problems) - warnings
+    parts = [f"{warnings} warning{'s' if warnings != 1 else ''}"]
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    return "lint: " + ", ".join(parts)
+
