@@ -36,7 +36,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit.diplomatic import Block, blocks, localname, normalise
+from toolkit.diplomatic import Block, SourceText, blocks, normalise
 from toolkit.errors import EXIT_INVALID, EXIT_OK, UsageError
 from toolkit.paths import display_path
 from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, parse_document, read_bytes
@@ -51,10 +51,15 @@ _SHOWN_TEXT = 48
 
 @dataclass
 class TextChange:
-    """Words of the source that differ between the versions, with their context."""
+    """Words of the source that differ between the versions, with their context.
+
+    ``line`` and ``column`` point at the change in the new version (for words
+    removed: at the place they were removed from).
+    """
 
     block: str
     line: int
+    column: int
     old: str
     new: str
     before: str
@@ -63,10 +68,10 @@ class TextChange:
     def format(self) -> str:
         marked = "".join(part for part in (
             f"[-{self.old}-]" if self.old else "", f"{{+{self.new}+}}" if self.new else ""))
-        return f"{self.block} (line {self.line}): {self.before}{marked}{self.after}"
+        return f"{self.block} (line {self.line}:{self.column}): {self.before}{marked}{self.after}"
 
     def as_dict(self) -> dict:
-        return {"block": self.block, "line": self.line, "old": self.old, "new": self.new,
+        return {"block": self.block, "line": self.line, "column": self.column, "old": self.old, "new": self.new,
                 "context": self.format()}
 
 
@@ -238,6 +243,7 @@ class _Reading:
     def __init__(self, document: Document):
         self.document = document
         self.blocks = blocks(document.root)
+        self.source = SourceText.read(document.root, "\n".join(document.lines))
         self.starts: list[int] = []
         offset = 0
         for block in self.blocks:
@@ -253,6 +259,16 @@ class _Reading:
             return None
         index = max(0, bisect.bisect_right(self.starts, offset) - 1)
         return self.blocks[index]
+
+    def where(self, offset: int) -> tuple[Block | None, int, int]:
+        """The block at a reading offset, and the line and column of that character in the file."""
+        block = self.block_at(offset)
+        if block is None:
+            return None, 0, 0
+        local = offset - self.starts[self.blocks.index(block)]
+        found = self.source.locate_offset(block, min(local, max(0, len(block.text) - 1)))
+        line, column = found or (block.line, 1)
+        return block, line, column
 
     def _place_elements(self) -> list[_Element]:
         placed: dict[etree._Element, _Element] = {}
@@ -379,10 +395,12 @@ class _Alignment:
                 continue
             old_words = "".join(t for _, t in self.old.tokens[i1:i2])
             new_words = "".join(t for _, t in self.new.tokens[j1:j2])
-            where = self._offset(self.new, j1)
-            block = self.new.block_at(where) if self.new.blocks else self.old.block_at(self._offset(self.old, i1))
+            first = next((k for k in range(j1, j2) if self.new.tokens[k][1].strip()), j1)
+            block, line, column = self.new.where(self._offset(self.new, first))
+            if block is None:
+                block, line, column = self.old.where(self._offset(self.old, i1))
             changes.append(TextChange(
-                block=block.label if block else "", line=block.line if block else 0,
+                block=block.label if block else "", line=line, column=column,
                 old=_visible(old_words), new=_visible(new_words),
                 before=_visible(_context(self.new.tokens[:j1], before=True)),
                 after=_visible(_context(self.new.tokens[j2:], before=False))))

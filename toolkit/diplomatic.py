@@ -27,6 +27,7 @@ word of the reading back to the markup around it::
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -74,17 +75,30 @@ class Block:
     element: etree._Element = field(repr=False)
     line: int = 0
     spans: list[Span] = field(default_factory=list, repr=False)
+    #: Where the words come from: (offset in ``text``, node, "text" or "tail", offset in that node's text).
+    origins: list[tuple[int, etree._Element, str, int]] = field(default_factory=list, repr=False)
+
+    def origin(self, offset: int) -> tuple[etree._Element, str, int] | None:
+        """The text node (``node.text`` or ``node.tail``) and index the character at ``offset`` comes from."""
+        index = bisect.bisect_right(self.origins, offset, key=lambda origin: origin[0]) - 1
+        if index < 0:
+            return None
+        start, node, slot, position = self.origins[index]
+        return node, slot, position + max(0, offset - start)
 
     @property
     def label(self) -> str:
-        """How a person refers to the block: ``¶17``, ``item 2``, ``note 1``, ``dateline``."""
+        """How a person refers to the block: ``¶17``, ``item 2``, ``note 1``, ``letter ¶1``."""
         if self.kind == "p":
-            if self.n:
-                return f"¶{self.n}"
-            return f"¶ {self.id}" if self.id else "¶"
-        if self.n:
-            return f"{self.kind} {self.n}"
-        return f"{self.kind} {self.id}" if self.id else self.kind
+            own = f"¶{self.n}" if self.n else (f"¶ {self.id}" if self.id else "¶")
+        elif self.n:
+            own = f"{self.kind} {self.n}"
+        else:
+            own = f"{self.kind} {self.id}" if self.id else self.kind
+        # A text inside the text (the letter quoted in the telegram) numbers its paragraphs afresh.
+        for ancestor in self.element.iterancestors(f"{{{TEI_NS}}}floatingText"):
+            return f"{ancestor.get('type') or 'floatingText'} {own}"
+        return own
 
 
 def localname(node: etree._Element) -> str:
@@ -107,22 +121,28 @@ class _Builder:
         self.length = 0
         self.pending_space = False
         self.spans: list[Span] = []
+        self.origins: list[tuple[int, etree._Element, str, int]] = []
 
-    def add(self, raw: str | None) -> None:
+    def add(self, raw: str | None, node: etree._Element | None = None, slot: str = "text") -> None:
         if not raw:
             return
+        index = 0
         for piece in _WHITESPACE.split(raw):
             if not piece:
                 continue
             if piece.isspace():
                 self.pending_space = self.length > 0
+                index += len(piece)
                 continue
             if self.pending_space:
                 self.parts.append(" ")
                 self.length += 1
                 self.pending_space = False
+            if node is not None:
+                self.origins.append((self.length, node, slot, index))
             self.parts.append(piece)
             self.length += len(piece)
+            index += len(piece)
 
     def separate(self) -> None:
         """Something block-like sits here: the words on either side must not run together."""
@@ -143,7 +163,7 @@ class _Builder:
                 span.end -= 1
         element = self.element
         return Block(id=element.get(_XML_ID), n=element.get("n"), kind=self.kind, text=text,
-                     element=element, line=element.sourceline or 0, spans=self.spans)
+                     element=element, line=element.sourceline or 0, spans=self.spans, origins=self.origins)
 
 
 def _has_own_text(element: etree._Element) -> bool:
@@ -194,12 +214,140 @@ class _Reader:
 
     def content(self, node: etree._Element, block: _Builder, dropped: bool) -> None:
         if not dropped:
-            block.add(node.text)
+            block.add(node.text, node, "text")
         for child in node:
             if isinstance(child.tag, str):
                 self.element(child, block, dropped)
             if not dropped:
-                block.add(child.tail)
+                block.add(child.tail, child, "tail")
+
+
+_MARKUP = re.compile(
+    r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[(?P<cdata>.*?)\]\]>|</[^>]*>|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S)
+_REFERENCE = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_][\w.-]*);")
+_PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+@dataclass
+class SourceText:
+    """A document's raw text, and for every text node of the tree the file offset of each of its characters.
+
+    lxml knows the line of each start tag, not where a word is. ``SourceText``
+    matches the text nodes of the parsed tree, in document order, with the runs
+    of character data between the tags of the raw file (decoding entity and
+    character references, CDATA and CR LF as the parser does), so a word can be
+    pointed at by line and column::
+
+        source = SourceText.read(document.root, raw_text)
+        source.locate(node, "tail", 3)          # node.tail[3]
+        source.locate_offset(block, 120)        # block.text[120]
+    """
+
+    text: str
+    runs: dict[tuple[etree._Element, str], list[int]] = field(default_factory=dict)
+    newlines: list[int] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, root: etree._Element, text: str) -> "SourceText":
+        source = cls(text, {}, [index for index, char in enumerate(text) if char == "\n"])
+        source._map(root)
+        return source
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of a file offset."""
+        line = bisect.bisect_left(self.newlines, offset)
+        start = self.newlines[line - 1] + 1 if line else 0
+        return line + 1, offset - start + 1
+
+    def locate_offset(self, block: Block, offset: int) -> tuple[int, int] | None:
+        """Line and column of the character at ``offset`` of a block's text."""
+        origin = block.origin(offset)
+        return self.locate(*origin) if origin else None
+
+    def locate(self, node: etree._Element, slot: str, index: int) -> tuple[int, int] | None:
+        """Line and column of character ``index`` of ``node.text`` (slot "text") or ``node.tail``."""
+        offsets = self.runs.get((node, slot))
+        if not offsets or index >= len(offsets):
+            return None
+        return self.position(offsets[index])
+
+    def _map(self, root: etree._Element) -> None:
+        nodes = list(root.iter())  # elements, comments and processing instructions, in document order
+        next_node = 0
+        stack: list[etree._Element] = []
+        slot: tuple[etree._Element, str] | None = None
+        chars: list[str] = []
+        offsets: list[int] = []
+        position = 0
+        started = False
+
+        def close_run() -> None:
+            if slot is not None:
+                value = slot[0].text if slot[1] == "text" else slot[0].tail
+                if value and "".join(chars) == value:
+                    self.runs[slot] = list(offsets)
+            chars.clear()
+            offsets.clear()
+
+        for match in _MARKUP.finditer(self.text):
+            if started:
+                self._decode(self.text, position, match.start(), chars, offsets)
+            position = match.end()
+            token = match.group()
+            if match.group("cdata") is not None:
+                if started:
+                    start = match.start("cdata")
+                    chars.extend(match.group("cdata"))
+                    offsets.extend(range(start, match.end("cdata")))
+                continue
+            if not started:
+                if token.startswith(("<?", "<!--")):
+                    continue
+                started = True
+            close_run()
+            if token.startswith("</"):
+                if not stack:
+                    break
+                slot = (stack.pop(), "tail")
+                if not stack:
+                    break
+                continue
+            if next_node >= len(nodes):
+                break
+            node = nodes[next_node]
+            next_node += 1
+            if token.startswith(("<?", "<!--")) or token.endswith("/>"):
+                slot = (node, "tail")
+            else:
+                stack.append(node)
+                slot = (node, "text")
+
+    @staticmethod
+    def _decode(text: str, start: int, end: int, chars: list[str], offsets: list[int]) -> None:
+        index = start
+        while index < end:
+            char = text[index]
+            if char == "&":
+                match = _REFERENCE.match(text, index, end)
+                if match:
+                    name = match.group(1)
+                    if name.startswith("#x"):
+                        chars.append(chr(int(name[2:], 16)))
+                    elif name.startswith("#"):
+                        chars.append(chr(int(name[1:])))
+                    else:
+                        chars.append(_PREDEFINED.get(name, ""))
+                    offsets.append(index)
+                    index = match.end()
+                    continue
+            if char == "\r":
+                chars.append("\n")
+                offsets.append(index)
+                index += 2 if text.startswith("\r\n", index) else 1
+                continue
+            chars.append(char)
+            offsets.append(index)
+            index += 1
 
 
 def _text_elements(root: etree._Element) -> list[etree._Element]:

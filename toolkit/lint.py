@@ -24,14 +24,14 @@ and exits 0 (1 with ``--strict`` when there is any). The rules:
 ``ambiguous-surface``
     The same surface form tagged with references to different records.
 
-Positions point at the word in the source file: the text nodes of the parsed
-tree are matched, in document order, with the runs of character data in the raw
-file, so line and column are exact even after entity references.
+Positions point at the word in the source file (see
+:class:`toolkit.diplomatic.SourceText`): line and column are exact even after
+entity references.
 """
 
 from __future__ import annotations
 
-import bisect
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -41,7 +41,7 @@ from urllib.request import url2pathname
 
 from lxml import etree
 
-from toolkit.diplomatic import DROPPED, blocks, localname, normalise
+from toolkit.diplomatic import DROPPED, SourceText, blocks, localname, normalise
 from toolkit.errors import Problem
 from toolkit.paths import edition_documents
 from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes
@@ -58,120 +58,6 @@ _DATE_PHRASE = re.compile(
 _INITIAL = re.compile(r"^\w\.?$")
 _XML_ID = f"{{{XML_NS}}}id"
 _REFERENCE_ATTRIBUTES = ("ref", "corresp", "who", "target", "sameAs", "key")
-
-
-# --------------------------------------------------------------------------- where text nodes are in the file
-
-_MARKUP = re.compile(
-    r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[(?P<cdata>.*?)\]\]>|</[^>]*>|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S)
-_REFERENCE = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_][\w.-]*);")
-_PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-
-
-@dataclass
-class SourceText:
-    """A document's raw text, and for every text node of the tree the file offset of each of its characters."""
-
-    text: str
-    runs: dict[tuple[etree._Element, str], list[int]] = field(default_factory=dict)
-    newlines: list[int] = field(default_factory=list)
-
-    @classmethod
-    def read(cls, root: etree._Element, text: str) -> "SourceText":
-        source = cls(text, {}, [index for index, char in enumerate(text) if char == "\n"])
-        source._map(root)
-        return source
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """1-based line and column (in characters) of a file offset."""
-        line = bisect.bisect_left(self.newlines, offset)
-        start = self.newlines[line - 1] + 1 if line else 0
-        return line + 1, offset - start + 1
-
-    def locate(self, node: etree._Element, slot: str, index: int) -> tuple[int, int] | None:
-        """Line and column of character ``index`` of ``node.text`` (slot "text") or ``node.tail``."""
-        offsets = self.runs.get((node, slot))
-        if not offsets or index >= len(offsets):
-            return None
-        return self.position(offsets[index])
-
-    def _map(self, root: etree._Element) -> None:
-        nodes = list(root.iter())  # elements, comments and processing instructions, in document order
-        next_node = 0
-        stack: list[etree._Element] = []
-        slot: tuple[etree._Element, str] | None = None
-        chars: list[str] = []
-        offsets: list[int] = []
-        position = 0
-        started = False
-
-        def close_run() -> None:
-            if slot is not None:
-                value = slot[0].text if slot[1] == "text" else slot[0].tail
-                if value and "".join(chars) == value:
-                    self.runs[slot] = list(offsets)
-            chars.clear()
-            offsets.clear()
-
-        for match in _MARKUP.finditer(self.text):
-            if started:
-                self._decode(self.text, position, match.start(), chars, offsets)
-            position = match.end()
-            token = match.group()
-            if match.group("cdata") is not None:
-                if started:
-                    start = match.start("cdata")
-                    chars.extend(match.group("cdata"))
-                    offsets.extend(range(start, match.end("cdata")))
-                continue
-            if not started:
-                if token.startswith(("<?", "<!--")):
-                    continue
-                started = True
-            close_run()
-            if token.startswith("</"):
-                if not stack:
-                    break
-                slot = (stack.pop(), "tail")
-                if not stack:
-                    break
-                continue
-            if next_node >= len(nodes):
-                break
-            node = nodes[next_node]
-            next_node += 1
-            if token.startswith(("<?", "<!--")) or token.endswith("/>"):
-                slot = (node, "tail")
-            else:
-                stack.append(node)
-                slot = (node, "text")
-
-    @staticmethod
-    def _decode(text: str, start: int, end: int, chars: list[str], offsets: list[int]) -> None:
-        index = start
-        while index < end:
-            char = text[index]
-            if char == "&":
-                match = _REFERENCE.match(text, index, end)
-                if match:
-                    name = match.group(1)
-                    if name.startswith("#x"):
-                        chars.append(chr(int(name[2:], 16)))
-                    elif name.startswith("#"):
-                        chars.append(chr(int(name[1:])))
-                    else:
-                        chars.append(_PREDEFINED.get(name, ""))
-                    offsets.append(index)
-                    index = match.end()
-                    continue
-            if char == "\r":
-                chars.append("\n")
-                offsets.append(index)
-                index += 2 if text.startswith("\r\n", index) else 1
-                continue
-            chars.append(char)
-            offsets.append(index)
-            index += 1
 
 
 # --------------------------------------------------------------------------- the edition as lint sees it
@@ -428,13 +314,11 @@ def _untagged_names(edition: _Edition, tagged: list[_Tagged]) -> list[Problem]:
 
 
 def _relative(key: tuple[str, str], base: Path) -> str:
+    """The reference to record ``key`` as written in the document at ``base``."""
     target = Path(key[0])
     if target == base.resolve():
         return f"#{key[1]}"
-    try:
-        return f"{target.relative_to(base.resolve().parent).as_posix()}#{key[1]}"
-    except ValueError:
-        return f"{target.as_uri()}#{key[1]}"
+    return f"{Path(os.path.relpath(target, base.resolve().parent)).as_posix()}#{key[1]}"
 
 
 def _unused_authorities(edition: _Edition) -> list[Problem]:
