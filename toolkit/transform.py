@@ -1,0 +1,201 @@
+"""Run the edition's XSLT 3.0 stylesheets with Saxon (saxonche).
+
+Python only drives the transforms; every rule about what TEI means and how an
+output looks lives in ``xslt/``. The protocol between the two is small:
+
+* each entry stylesheet (``xslt/html.xsl``, ``xslt/text.xsl``, ``xslt/cite.xsl``)
+  takes one TEI document and returns one *envelope*::
+
+      <t:files xmlns:t="urn:telegram2477:xslt">
+        <t:file name="frus1961-63v11-d256.bib">...finished text...</t:file>
+      </t:files>
+
+  where every ``t:file`` holds the finished, serialised text of one output
+  file (HTML is serialised inside the stylesheet with ``serialize()``);
+* Python splits the envelope and writes each file atomically
+  (:func:`toolkit.xmlio.write_atomic`), so a failed transform never leaves a
+  half-written output behind;
+* ``html.xsl`` also accepts an edition manifest (``<t:edition>``, see
+  :func:`edition_manifest`) and returns the index page for it.
+
+Each stylesheet is compiled once per process (:func:`executable` keeps the
+compiled form in a module-level cache). Documents reach Saxon only after
+:func:`toolkit.xmlio.parse_document` has refused DTDs, entities and XInclude,
+as text with their base URI set, so ``doc()`` finds the authority file next to
+them; Saxon's own parser, used for ``doc()``, is told to refuse DOCTYPEs too.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from lxml import etree
+
+from toolkit.errors import TransformError
+from toolkit.paths import XSLT_DIR, display_path
+from toolkit.xmlio import Document
+
+#: The namespace of every function, mode, parameter and envelope element of ours.
+T_NS = "urn:telegram2477:xslt"
+#: Output formats and their entry stylesheets, in build order.
+STYLESHEETS: dict[str, Path] = {
+    "html": XSLT_DIR / "html.xsl",
+    "text": XSLT_DIR / "text.xsl",
+    "cite": XSLT_DIR / "cite.xsl",
+}
+FORMATS: tuple[str, ...] = tuple(STYLESHEETS)
+#: Where the edition will be published; the HTML pages and citations point here.
+DEFAULT_EDITION_URL = "https://telegram2477.github.io/edition/"
+
+# Saxon parses the files that stylesheets open with doc(): no DOCTYPE there either.
+_SAXON_SETTINGS = {
+    "http://saxon.sf.net/feature/parserFeature?uri=http://apache.org/xml/features/disallow-doctype-decl": "true",
+    "http://saxon.sf.net/feature/parserFeature?uri=http://xml.org/sax/features/external-general-entities": "false",
+    "http://saxon.sf.net/feature/parserFeature?uri=http://xml.org/sax/features/external-parameter-entities": "false",
+}
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """The stylesheet parameters a build can set (see each stylesheet's comments)."""
+
+    edition_url: str = DEFAULT_EDITION_URL
+    #: The date citations give as "accessed"; None means today.
+    access_date: _dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if not self.edition_url.endswith("/"):
+            object.__setattr__(self, "edition_url", self.edition_url + "/")
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One finished output file: its name (relative to the format's folder) and text."""
+
+    name: str
+    content: str
+
+
+@dataclass
+class _Saxon:
+    processor: object
+    compiler: object
+    builder: object
+    executables: dict[str, object] = field(default_factory=dict)
+
+
+_lock = threading.Lock()
+
+
+@functools.cache
+def _saxon() -> _Saxon:
+    from saxonche import PySaxonProcessor
+
+    processor = PySaxonProcessor(license=False)
+    for name, value in _SAXON_SETTINGS.items():
+        processor.set_configuration_property(name, value)
+    return _Saxon(processor, processor.new_xslt30_processor(), processor.new_document_builder())
+
+
+def _message(exc: BaseException) -> str:
+    """Saxon's error text on one line, without its stack of blank lines."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def executable(output: str):
+    """The compiled entry stylesheet for ``output`` (compiled on first use, then cached)."""
+    saxon = _saxon()
+    with _lock:
+        if output not in saxon.executables:
+            stylesheet = STYLESHEETS.get(output)
+            if stylesheet is None:
+                raise TransformError(f'unknown output format "{output}"',
+                                     hint=f"choose from {', '.join(FORMATS)}")
+            try:
+                saxon.executables[output] = saxon.compiler.compile_stylesheet(stylesheet_file=str(stylesheet))
+            except Exception as exc:  # PySaxonApiError carries the static errors
+                raise TransformError(f"the stylesheet does not compile: {_message(exc)}",
+                                     path=display_path(stylesheet)) from None
+        return saxon.executables[output]
+
+
+def compile_all(outputs: tuple[str, ...] = FORMATS) -> None:
+    """Compile the stylesheets up front (a worker process calls this once)."""
+    for output in outputs:
+        executable(output)
+
+
+def _set_parameters(compiled, parameters: Parameters) -> None:
+    saxon = _saxon()
+    compiled.clear_parameters()
+    compiled.set_parameter(f"{{{T_NS}}}edition-url", saxon.processor.make_string_value(parameters.edition_url))
+    if parameters.access_date is not None:
+        compiled.set_parameter(f"{{{T_NS}}}access-date",
+                               saxon.processor.make_atomic_value("date", parameters.access_date.isoformat()))
+
+
+def _run(output: str, xml_text: str, base_uri: str, parameters: Parameters, subject: str) -> list[OutputFile]:
+    compiled = executable(output)
+    saxon = _saxon()
+    stylesheet = display_path(STYLESHEETS[output])
+    with _lock:
+        try:
+            saxon.builder.set_base_uri(base_uri)
+            node = saxon.builder.parse_xml(xml_text=xml_text, encoding="UTF-8")
+            _set_parameters(compiled, parameters)
+            result = compiled.transform_to_string(xdm_node=node)
+        except TransformError:
+            raise
+        except Exception as exc:
+            raise TransformError(f"{stylesheet} failed: {_message(exc)}", path=subject) from None
+    if not result:
+        raise TransformError(f"{stylesheet} returned nothing", path=subject)
+    return split_envelope(result, stylesheet=stylesheet, subject=subject)
+
+
+def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str | None = None) -> list[OutputFile]:
+    """The files of a ``<t:files>`` envelope, checked: names are plain, relative and unique."""
+    try:
+        root = etree.fromstring(result.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                                         huge_tree=True))
+    except etree.XMLSyntaxError as exc:
+        raise TransformError(f"{stylesheet} returned no envelope: {exc}", path=subject) from None
+    if root.tag != f"{{{T_NS}}}files":
+        raise TransformError(f"{stylesheet} returned <{etree.QName(root).localname}>, not <t:files>", path=subject)
+    files: list[OutputFile] = []
+    seen: set[str] = set()
+    for element in root.iterchildren(f"{{{T_NS}}}file"):
+        name = element.get("name", "")
+        if not name or "/" in name or "\\" in name or name.startswith(".") or name in seen:
+            raise TransformError(f'{stylesheet} named an output file "{name}", which is not a plain, new file name',
+                                 path=subject)
+        seen.add(name)
+        files.append(OutputFile(name, element.text or ""))
+    return files
+
+
+def transform(document: Document, output: str, parameters: Parameters = Parameters()) -> list[OutputFile]:
+    """Run the ``output`` stylesheet on a parsed, checked document; return its files."""
+    text = etree.tostring(document.tree, encoding="unicode")
+    return _run(output, text, document.path.resolve().as_uri(), parameters, document.display)
+
+
+def edition_manifest(entries: list[tuple[Path, str]]) -> str:
+    """The XML that asks ``html.xsl`` for the index page: (document path, page file name) pairs."""
+    lines = [f'<t:edition xmlns:t="{T_NS}">']
+    for path, page in entries:
+        lines.append(f"  <t:document href={quoteattr(path.resolve().as_uri())} page={quoteattr(page)}/>")
+    lines.append("</t:edition>")
+    return "\n".join(lines)
+
+
+def index_page(entries: list[tuple[Path, str]], out_dir: Path,
+               parameters: Parameters = Parameters()) -> list[OutputFile]:
+    """The index page(s) for the built documents, from ``html.xsl`` applied to the manifest."""
+    base = (out_dir.resolve() / "index.xml").as_uri()
+    return _run("html", edition_manifest(entries), base, parameters, "edition index")

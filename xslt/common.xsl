@@ -1,0 +1,653 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  common.xsl: what every output of the Telegram 2477 edition shares.
+
+  All TEI meaning lives here: the header metadata (as t: functions), names and
+  their authority records, dates, editorial choices, and the plain-text reading
+  of inline content (mode t:plain). The entry stylesheets html.xsl, text.xsl and
+  cite.xsl include this module and only decide how things look.
+
+  Conventions: every function, mode, parameter and variable of ours is in the
+  namespace urn:telegram2477:xslt (prefix t:); every template, function,
+  parameter and variable declares its type with as=; each mode has a catch-all
+  template so that TEI elements the stylesheets were not written for degrade to
+  their text instead of failing.
+
+  The result of every entry stylesheet is an envelope that toolkit/transform.py
+  splits into files and writes atomically:
+    <t:files><t:file name="NAME">finished text of the file</t:file>...</t:files>
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:t="urn:telegram2477:xslt"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all">
+
+  <!-- t:edition-url: the address the edition is published at, ending in "/".
+       Pages are <edition-url><document id>.html; citations and the HTML's
+       canonical link and citation_public_url use it. Set by the edition-url
+       option of `teikit build`. -->
+  <xsl:param name="t:edition-url" as="xs:string" select="'https://telegram2477.github.io/edition/'"/>
+
+  <!-- t:access-date: the date citations give as "accessed"/"retrieved".
+       Defaults to today; golden files pass a fixed date (the access-date
+       option of `teikit build`). -->
+  <xsl:param name="t:access-date" as="xs:date" select="current-date()"/>
+
+  <!-- The two ways of reading the text: what the source says, and the text with
+       the editors' expansions and corrections applied. -->
+  <xsl:variable name="t:diplomatic" as="xs:string" select="'diplomatic'"/>
+  <xsl:variable name="t:reading" as="xs:string" select="'reading'"/>
+
+  <!-- ================================================================== -->
+  <!-- Document identity and header metadata                               -->
+  <!-- ================================================================== -->
+
+  <!-- The document's id: TEI/@xml:id, else the file name without .xml. -->
+  <xsl:function name="t:doc-id" as="xs:string">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="tei" as="element()?" select="root($node)/descendant-or-self::TEI[1]"/>
+    <xsl:sequence select="if ($tei/@xml:id) then string($tei/@xml:id)
+      else replace(tokenize(string(base-uri($node)), '/')[last()], '\.xml$', '')"/>
+  </xsl:function>
+
+  <xsl:function name="t:page-name" as="xs:string">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="t:doc-id($node) || '.html'"/>
+  </xsl:function>
+
+  <!-- The published address of the document's HTML page. -->
+  <xsl:function name="t:page-url" as="xs:string">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="t:edition-base() || t:page-name($node)"/>
+  </xsl:function>
+
+  <xsl:function name="t:edition-base" as="xs:string">
+    <xsl:sequence select="if (ends-with($t:edition-url, '/')) then $t:edition-url else $t:edition-url || '/'"/>
+  </xsl:function>
+
+  <xsl:function name="t:header" as="element(teiHeader)?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="root($node)/descendant-or-self::TEI[1]/teiHeader"/>
+  </xsl:function>
+
+  <xsl:function name="t:title" as="xs:string">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="titles" as="element(title)*" select="t:header($node)/fileDesc/titleStmt/title"/>
+    <xsl:variable name="main" as="element(title)?"
+      select="($titles[@type = 'main'], $titles[not(@type)], $titles)[1]"/>
+    <xsl:sequence select="if ($main) then t:plain($main) else t:doc-id($node)"/>
+  </xsl:function>
+
+  <xsl:function name="t:subtitle" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="sub" as="element(title)?" select="t:header($node)/fileDesc/titleStmt/title[@type = 'sub'][1]"/>
+    <xsl:sequence select="$sub ! t:plain(.)"/>
+  </xsl:function>
+
+  <xsl:function name="t:language" as="xs:string">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="tei" as="element()?" select="root($node)/descendant-or-self::TEI[1]"/>
+    <xsl:sequence select="string(($tei/@xml:lang, $tei/text/@xml:lang,
+      t:header($node)/profileDesc/langUsage/language/@ident, 'en')[normalize-space()][1])"/>
+  </xsl:function>
+
+  <xsl:function name="t:correspondent" as="element()?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:param name="type" as="xs:string"/>
+    <xsl:sequence select="t:header($node)/profileDesc/correspDesc/correspAction[@type = $type]
+      /(orgName | persName | name | rs)[1]"/>
+  </xsl:function>
+
+  <!-- Sender and addressee: the name as the header gives it. -->
+  <xsl:function name="t:sender" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="t:correspondent($node, 'sent') ! t:plain(.)"/>
+  </xsl:function>
+
+  <xsl:function name="t:addressee" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="t:correspondent($node, 'received') ! t:plain(.)"/>
+  </xsl:function>
+
+  <!-- The place the document was written or sent from. -->
+  <xsl:function name="t:place" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="profile" as="element()?" select="t:header($node)/profileDesc"/>
+    <xsl:sequence select="($profile/creation/placeName, $profile/correspDesc/correspAction[@type = 'sent']/placeName,
+      root($node)//text//opener/dateline/placeName)[1] ! t:plain(.)"/>
+  </xsl:function>
+
+  <!-- The document's date as ISO 8601 (possibly with a time), or empty. -->
+  <xsl:function name="t:when" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="profile" as="element()?" select="t:header($node)/profileDesc"/>
+    <xsl:sequence select="string(($profile/creation/date/@when,
+      $profile/correspDesc/correspAction[@type = 'sent']/date/@when,
+      root($node)//text//dateline//date/@when,
+      t:header($node)/fileDesc/publicationStmt/date/@when)[1])[.]"/>
+  </xsl:function>
+
+  <!-- Security classification and handling, e.g. "Confidential; Limit Distribution". -->
+  <xsl:function name="t:classification" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="(t:header($node)/fileDesc/sourceDesc/msDesc/additional/adminInfo/availability)[1] ! t:plain(.)"/>
+  </xsl:function>
+
+  <xsl:function name="t:msdesc" as="element(msDesc)?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="t:header($node)/fileDesc/sourceDesc/msDesc[1]"/>
+  </xsl:function>
+
+  <!-- Archival source: "Department of State, Central Files, 737.56361/12-2362". -->
+  <xsl:function name="t:archival-source" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="id" as="element()?" select="t:msdesc($node)/msIdentifier"/>
+    <xsl:variable name="parts" as="xs:string*"
+      select="($id/repository, $id/collection, ($id/idno[@type = 'file'], $id/idno)[1]) ! t:plain(.)"/>
+    <xsl:sequence select="string-join($parts[.], ', ')[.]"/>
+  </xsl:function>
+
+  <xsl:function name="t:archive" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="id" as="element()?" select="t:msdesc($node)/msIdentifier"/>
+    <xsl:sequence select="($id/institution, $id/repository)[1] ! t:plain(.)"/>
+  </xsl:function>
+
+  <xsl:function name="t:archival-file" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="id" as="element()?" select="t:msdesc($node)/msIdentifier"/>
+    <xsl:sequence select="string-join(($id/collection, ($id/idno[@type = 'file'], $id/idno)[1]) ! t:plain(.), ', ')[.]"/>
+  </xsl:function>
+
+  <xsl:function name="t:edition-publisher" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="(t:header($node)/fileDesc/publicationStmt/(publisher, distributor, authority))[1] ! t:plain(.)"/>
+  </xsl:function>
+
+  <xsl:function name="t:licences" as="element()*">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="t:header($node)/fileDesc/publicationStmt/availability/(licence, p)"/>
+  </xsl:function>
+
+  <xsl:function name="t:keywords" as="xs:string*">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="distinct-values(t:header($node)/profileDesc/textClass/keywords//term ! t:plain(.))"/>
+  </xsl:function>
+
+  <!-- The telegram's own number ("2477"), when the text gives one. -->
+  <xsl:function name="t:telegram-number" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="(root($node)//text//idno[@type = 'telegram'])[1] ! normalize-space(.)"/>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- The printed edition the document comes from (FRUS)                  -->
+  <!-- ================================================================== -->
+
+  <xsl:function name="t:frus" as="element(biblStruct)?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="source" as="element()?" select="t:header($node)/fileDesc/sourceDesc"/>
+    <xsl:sequence select="($source/biblStruct[@type = 'frus'], $source/biblStruct)[1]"/>
+  </xsl:function>
+
+  <!-- "frus1961-63v11d256": the FRUS document id, also the citation key. -->
+  <xsl:function name="t:frus-id" as="xs:string">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="id" as="element()?" select="t:frus($node)/analytic/idno[@type = 'frus'][1]"/>
+    <xsl:sequence select="if ($id) then normalize-space($id) else replace(t:doc-id($node), '[^A-Za-z0-9_:-]', '')"/>
+  </xsl:function>
+
+  <xsl:function name="t:frus-uri" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="(t:frus($node)/analytic/idno[@type = 'URI'])[1] ! normalize-space(.)"/>
+  </xsl:function>
+
+  <!-- "Foreign Relations of the United States, 1961–1963" -->
+  <xsl:function name="t:series-title" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="monogr" as="element()?" select="t:frus($node)/monogr"/>
+    <xsl:sequence select="($monogr/title[@level = 'm'][not(@type)], $monogr/title[not(@type)], $monogr/title)[1] ! t:plain(.)"/>
+  </xsl:function>
+
+  <!-- "Cuban Missile Crisis and Aftermath" (without "Volume XI, "). -->
+  <xsl:function name="t:volume-title" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="title" as="element()?" select="t:frus($node)/monogr/title[@type = 'volume'][1]"/>
+    <xsl:sequence select="$title ! replace(t:plain(.), '^Vol(ume|\.)\s+[IVXLC0-9]+\s*[,:.]\s*', '')"/>
+  </xsl:function>
+
+  <xsl:function name="t:volume-number" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="scope" as="element()?" select="t:frus($node)/monogr/biblScope[@unit = 'volume'][1]"/>
+    <xsl:sequence select="string(($scope/@n, $scope/@from, $scope ! normalize-space(.))[1])[.]"/>
+  </xsl:function>
+
+  <xsl:function name="t:document-number" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="scope" as="element()?" select="t:frus($node)/monogr/biblScope[@unit = 'document'][1]"/>
+    <xsl:sequence select="string(($scope/@n, $scope/@from, $scope ! replace(normalize-space(.), '\D', ''))[1])[.]"/>
+  </xsl:function>
+
+  <!-- The volume's editors (not the general editor), as t:name elements. -->
+  <xsl:function name="t:editors" as="element(t:name)*">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="t:frus($node)/monogr/editor[not(@role = 'general')] ! t:split-name(.)"/>
+  </xsl:function>
+
+  <xsl:function name="t:general-editors" as="element(t:name)*">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="t:frus($node)/monogr/editor[@role = 'general'] ! t:split-name(.)"/>
+  </xsl:function>
+
+  <xsl:function name="t:publisher" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="(t:frus($node)/monogr/imprint/publisher)[1] ! t:plain(.)"/>
+  </xsl:function>
+
+  <xsl:function name="t:pub-place" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="(t:frus($node)/monogr/imprint/pubPlace)[1] ! t:plain(.)"/>
+  </xsl:function>
+
+  <xsl:function name="t:pub-year" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="date" as="element()?" select="(t:frus($node)/monogr/imprint/date)[1]"/>
+    <xsl:sequence select="($date/@when ! substring(., 1, 4), $date ! replace(normalize-space(.), '^.*?(\d{4}).*$', '$1'))[1]"/>
+  </xsl:function>
+
+  <!-- A personal name split into given and family parts:
+       <t:name given="Edward C." family="Keefer" full="Edward C. Keefer"/>. -->
+  <xsl:function name="t:split-name" as="element(t:name)">
+    <xsl:param name="name" as="element()"/>
+    <xsl:variable name="pers" as="element()" select="($name/persName, $name)[1]"/>
+    <xsl:variable name="full" as="xs:string" select="t:name-string($pers)"/>
+    <xsl:variable name="family" as="xs:string"
+      select="if ($pers/surname) then string-join($pers/surname ! normalize-space(.), ' ')
+              else tokenize($full, '\s+')[last()]"/>
+    <xsl:variable name="given" as="xs:string"
+      select="if ($pers/forename) then string-join($pers/forename ! normalize-space(.), ' ')
+              else normalize-space(substring($full, 1, string-length($full) - string-length($family)))"/>
+    <t:name given="{$given}" family="{$family}" full="{$full}"/>
+  </xsl:function>
+
+  <!-- The words of a name, with a space between its parts even where the
+       encoding has none (<forename>A</forename><surname>B</surname>). -->
+  <xsl:function name="t:name-string" as="xs:string">
+    <xsl:param name="name" as="element()"/>
+    <xsl:sequence select="if ($name/*) then normalize-space(string-join(
+      $name/node() ! (if (. instance of element()) then t:plain(.) else string(.)), ' '))
+                          else normalize-space($name)"/>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- Names and authority records                                          -->
+  <!-- ================================================================== -->
+
+  <!-- The authority record an element's @ref points to, or nothing. Only
+       relative references ("authority.xml#zorin") and same-document ones
+       ("#zorin") are followed: nothing is ever fetched from the network, and a
+       missing authority file degrades to plain text. -->
+  <xsl:function name="t:record" as="element()?">
+    <xsl:param name="name" as="element()"/>
+    <xsl:variable name="ref" as="xs:string" select="normalize-space(tokenize(string($name/@ref), '\s+')[1])"/>
+    <xsl:variable name="id" as="xs:string" select="substring-after($ref, '#')"/>
+    <xsl:variable name="file" as="xs:string" select="substring-before($ref, '#')"/>
+    <xsl:choose>
+      <xsl:when test="$id = '' or matches($file, '^[A-Za-z][A-Za-z0-9+.\-]*:|^/')"/>
+      <xsl:when test="$file = ''">
+        <xsl:sequence select="(root($name)//*[@xml:id = $id])[1]"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="uri" as="xs:string?" select="t:resolve($file, $name)"/>
+        <xsl:if test="exists($uri) and doc-available($uri)">
+          <xsl:sequence select="(doc($uri)//*[@xml:id = $id])[1]"/>
+        </xsl:if>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
+  <xsl:function name="t:resolve" as="xs:string?">
+    <xsl:param name="relative" as="xs:string"/>
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="base" as="xs:anyURI?" select="base-uri($node)"/>
+    <xsl:try select="if (exists($base)) then string(resolve-uri($relative, $base)) else ()">
+      <xsl:catch select="()"/>
+    </xsl:try>
+  </xsl:function>
+
+  <!-- person, place or org: the kind of a name or record. -->
+  <xsl:function name="t:kind" as="xs:string">
+    <xsl:param name="element" as="element()"/>
+    <xsl:variable name="name" as="xs:string" select="local-name($element)"/>
+    <xsl:sequence select="
+      if ($name = ('person', 'persName', 'personGrp')) then 'person'
+      else if ($name = ('place', 'placeName', 'geogName', 'settlement', 'country')) then 'place'
+      else if ($name = ('org', 'orgName')) then 'org'
+      else if ($name = 'rs' and $element/@type = ('person', 'place', 'org')) then string($element/@type)
+      else 'name'"/>
+  </xsl:function>
+
+  <!-- The on-page anchor of a record: "person-zorin". -->
+  <xsl:function name="t:record-anchor" as="xs:string">
+    <xsl:param name="record" as="element()"/>
+    <xsl:sequence select="t:kind($record) || '-' || string($record/@xml:id)"/>
+  </xsl:function>
+
+  <!-- A record's display name: "Valerian A. Zorin", "U Thant", "New York". -->
+  <xsl:function name="t:record-name" as="xs:string">
+    <xsl:param name="record" as="element()"/>
+    <xsl:variable name="name" as="element()?"
+      select="($record/(persName, placeName, orgName, name)[not(@type = ('alt', 'variant'))],
+               $record/(persName, placeName, orgName, name))[1]"/>
+    <xsl:sequence select="if ($name) then t:name-string($name) else string($record/@xml:id)"/>
+  </xsl:function>
+
+  <!-- Sort key: the surname when there is one. -->
+  <xsl:function name="t:record-sort-key" as="xs:string">
+    <xsl:param name="record" as="element()"/>
+    <xsl:variable name="pers" as="element()?" select="$record/persName[1]"/>
+    <xsl:sequence select="lower-case(if ($pers/surname) then normalize-space($pers/surname[1]) || ' ' || t:record-name($record)
+                                     else t:record-name($record))"/>
+  </xsl:function>
+
+  <!-- Life dates: "1902–1986", "born 1926", "died 1963", or empty. -->
+  <xsl:function name="t:record-dates" as="xs:string?">
+    <xsl:param name="record" as="element()"/>
+    <xsl:variable name="birth" as="xs:string?" select="($record/birth/@when, $record/birth/@notBefore)[1] ! substring(., 1, 4)"/>
+    <xsl:variable name="death" as="xs:string?" select="($record/death/@when, $record/death/@notBefore)[1] ! substring(., 1, 4)"/>
+    <xsl:sequence select="
+      if ($birth and $death) then $birth || '–' || $death
+      else if ($birth) then 'born ' || $birth
+      else if ($death) then 'died ' || $death
+      else ()"/>
+  </xsl:function>
+
+  <!-- What a record says the person, place or body was: occupation, desc, type. -->
+  <xsl:function name="t:record-role" as="xs:string?">
+    <xsl:param name="record" as="element()"/>
+    <xsl:variable name="parts" as="xs:string*"
+      select="($record/occupation, $record/desc, $record/roleName, $record/affiliation) ! t:plain(.)"/>
+    <xsl:sequence select="string-join($parts[.], '; ')[.]"/>
+  </xsl:function>
+
+  <xsl:function name="t:record-note" as="xs:string?">
+    <xsl:param name="record" as="element()"/>
+    <xsl:sequence select="string-join($record/note ! t:plain(.), ' ')[.]"/>
+  </xsl:function>
+
+  <!-- "40.7128 -74.0060" as a pair of numbers, or nothing. -->
+  <xsl:function name="t:record-geo" as="xs:string?">
+    <xsl:param name="record" as="element()"/>
+    <xsl:sequence select="($record/location/geo)[1] ! normalize-space(.)[matches(., '^-?\d+(\.\d+)?[ ,]+-?\d+(\.\d+)?$')]"/>
+  </xsl:function>
+
+  <!-- Every name element of a text that has an authority record, in document order. -->
+  <xsl:function name="t:named" as="element()*">
+    <xsl:param name="root" as="node()"/>
+    <xsl:sequence select="root($root)//text//(persName | placeName | orgName | rs | name)[@ref]"/>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- Dates                                                               -->
+  <!-- ================================================================== -->
+
+  <!-- An ISO 8601 @when in words: "December 23, 1962", "December 1962",
+       "1962", "December 23, 1962, 2 p.m."; anything else as given. -->
+  <xsl:function name="t:format-when" as="xs:string">
+    <xsl:param name="when" as="xs:string"/>
+    <xsl:param name="with-time" as="xs:boolean"/>
+    <xsl:variable name="w" as="xs:string" select="normalize-space($when)"/>
+    <xsl:choose>
+      <xsl:when test="$w castable as xs:dateTime">
+        <xsl:variable name="dt" as="xs:dateTime" select="xs:dateTime($w)"/>
+        <xsl:sequence select="format-date(xs:date($dt), '[MNn] [D], [Y]', 'en', (), ())
+          || (if ($with-time) then ', ' || t:format-time(hours-from-dateTime($dt), minutes-from-dateTime($dt)) else '')"/>
+      </xsl:when>
+      <xsl:when test="$w castable as xs:date">
+        <xsl:sequence select="format-date(xs:date($w), '[MNn] [D], [Y]', 'en', (), ())"/>
+      </xsl:when>
+      <xsl:when test="$w castable as xs:gYearMonth">
+        <xsl:sequence select="format-date(xs:date($w || '-01'), '[MNn] [Y]', 'en', (), ())"/>
+      </xsl:when>
+      <xsl:when test="$w castable as xs:gMonthDay">
+        <xsl:sequence select="format-date(xs:date('2000' || substring($w, 2)), '[MNn] [D]', 'en', (), ())"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:sequence select="$w"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
+  <!-- 14:00 as "2 p.m.", 9:30 as "9:30 a.m.", 12:00 as "noon". -->
+  <xsl:function name="t:format-time" as="xs:string">
+    <xsl:param name="hours" as="xs:integer"/>
+    <xsl:param name="minutes" as="xs:integer"/>
+    <xsl:variable name="h12" as="xs:integer" select="if ($hours mod 12 = 0) then 12 else $hours mod 12"/>
+    <xsl:variable name="mm" as="xs:string" select="if ($minutes = 0) then '' else ':' || format-number($minutes, '00')"/>
+    <xsl:sequence select="
+      if ($hours = 12 and $minutes = 0) then 'noon'
+      else if ($hours = 0 and $minutes = 0) then 'midnight'
+      else $h12 || $mm || (if ($hours lt 12) then ' a.m.' else ' p.m.')"/>
+  </xsl:function>
+
+  <!-- The date part of an ISO @when as integers (year, month?, day?), or nothing. -->
+  <xsl:function name="t:date-parts" as="xs:integer*">
+    <xsl:param name="when" as="xs:string?"/>
+    <xsl:variable name="date" as="xs:string" select="replace(string($when), '^(\d{4}(-\d{2}(-\d{2})?)?).*$', '$1', 's')"/>
+    <xsl:sequence select="if ($date castable as xs:date or $date castable as xs:gYearMonth
+      or ($date castable as xs:gYear and string-length($date) = 4)) then tokenize($date, '-') ! xs:integer(.) else ()"/>
+  </xsl:function>
+
+  <!-- "1962/12/23" (Highwire), from an ISO @when. -->
+  <xsl:function name="t:slash-date" as="xs:string?">
+    <xsl:param name="when" as="xs:string?"/>
+    <xsl:sequence select="string-join(t:date-parts($when) ! format-number(., '00'), '/')[.]"/>
+  </xsl:function>
+
+  <!-- "1962-12-23" from an ISO @when (the date only). -->
+  <xsl:function name="t:iso-date" as="xs:string?">
+    <xsl:param name="when" as="xs:string?"/>
+    <xsl:sequence select="string-join(t:date-parts($when) ! format-number(., '00'), '-')[.]"/>
+  </xsl:function>
+
+  <!-- The ISO value of a TEI date element: @when, else @from/@notBefore. -->
+  <xsl:function name="t:date-value" as="xs:string?">
+    <xsl:param name="date" as="element()"/>
+    <xsl:sequence select="string(($date/@when, $date/@from, $date/@notBefore, $date/@when-iso)[1])[.]"/>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- Notes                                                               -->
+  <!-- ================================================================== -->
+
+  <!-- Notes that are printed at the end (footnotes, endnotes): not the
+       source note of the head, which is shown on its own. -->
+  <xsl:function name="t:is-footnote" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="local-name($note) = 'note' and not($note/@type = 'source')"/>
+  </xsl:function>
+
+  <xsl:function name="t:footnotes" as="element()*">
+    <xsl:param name="root" as="node()"/>
+    <xsl:sequence select="root($root)//text//note[t:is-footnote(.)][not(ancestor::note)]"/>
+  </xsl:function>
+
+  <xsl:function name="t:source-notes" as="element()*">
+    <xsl:param name="root" as="node()"/>
+    <xsl:sequence select="root($root)//text//note[@type = 'source']"/>
+  </xsl:function>
+
+  <!-- The number shown for a footnote: @n, else its position. -->
+  <xsl:function name="t:note-number" as="xs:string">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="if ($note/@n) then string($note/@n)
+      else string(count(t:footnotes($note)[. &lt;&lt; $note]) + 1)"/>
+  </xsl:function>
+
+  <!-- A stable id for an element that may have no @xml:id. -->
+  <xsl:function name="t:id" as="xs:string">
+    <xsl:param name="element" as="element()"/>
+    <xsl:param name="prefix" as="xs:string"/>
+    <xsl:sequence select="if ($element/@xml:id) then string($element/@xml:id)
+      else $prefix || (count(root($element)//*[local-name() = local-name($element)][. &lt;&lt; $element]) + 1)"/>
+  </xsl:function>
+
+  <!-- The paragraphs that get numbers and anchors: the running text's own p. -->
+  <xsl:function name="t:is-numbered" as="xs:boolean">
+    <xsl:param name="p" as="element()"/>
+    <xsl:sequence select="local-name($p) = 'p' and exists($p/ancestor::text)
+      and empty($p/ancestor::*[local-name() = ('note', 'floatingText', 'quote', 'sp', 'list', 'figure', 'table')])"/>
+  </xsl:function>
+
+  <xsl:function name="t:paragraph-number" as="xs:string">
+    <xsl:param name="p" as="element()"/>
+    <xsl:sequence select="if ($p/@n) then string($p/@n)
+      else string(count(root($p)//text//p[t:is-numbered(.)][. &lt;&lt; $p]) + 1)"/>
+  </xsl:function>
+
+  <xsl:function name="t:paragraph-id" as="xs:string">
+    <xsl:param name="p" as="element()"/>
+    <xsl:sequence select="if ($p/@xml:id) then string($p/@xml:id) else 'p' || t:paragraph-number($p)"/>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- Plain text of inline content (mode t:plain)                         -->
+  <!-- ================================================================== -->
+
+  <!-- The plain text of an element's content in a view (default: reading),
+       whitespace normalised. -->
+  <xsl:function name="t:plain" as="xs:string">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="t:plain($node, $t:reading)"/>
+  </xsl:function>
+
+  <xsl:function name="t:plain" as="xs:string">
+    <xsl:param name="node" as="node()"/>
+    <xsl:param name="view" as="xs:string"/>
+    <xsl:variable name="parts" as="xs:string*">
+      <xsl:apply-templates select="$node/node()" mode="t:plain">
+        <xsl:with-param name="t:view" as="xs:string" select="$view" tunnel="yes"/>
+      </xsl:apply-templates>
+    </xsl:variable>
+    <xsl:sequence select="normalize-space(string-join($parts, ''))"/>
+  </xsl:function>
+
+  <!-- Catch-all: an element we do not know is its text. -->
+  <xsl:template match="*" mode="t:plain" as="xs:string*">
+    <xsl:apply-templates select="node()" mode="t:plain"/>
+  </xsl:template>
+
+  <xsl:template match="text()" mode="t:plain" as="xs:string">
+    <xsl:sequence select="string(.)"/>
+  </xsl:template>
+
+  <xsl:template match="comment() | processing-instruction()" mode="t:plain" as="empty-sequence()"/>
+
+  <!-- Editorial choice: the view decides which alternative is read. -->
+  <xsl:template match="choice" mode="t:plain" as="xs:string*">
+    <xsl:param name="t:view" as="xs:string" tunnel="yes" select="$t:reading"/>
+    <xsl:apply-templates select="t:choose(., $t:view)" mode="t:plain"/>
+  </xsl:template>
+
+  <!-- Lone sic/abbr/orig keep their text; lone corr/expan/reg are editors'
+       additions and vanish from the diplomatic view. -->
+  <xsl:template match="corr | expan | reg | supplied | ex" mode="t:plain" as="xs:string*">
+    <xsl:param name="t:view" as="xs:string" tunnel="yes" select="$t:reading"/>
+    <xsl:if test="$t:view = $t:reading or parent::choice">
+      <xsl:apply-templates select="node()" mode="t:plain"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Notes are not part of the running text; a footnote leaves its marker. -->
+  <xsl:template match="note" mode="t:plain" as="xs:string?">
+    <xsl:if test="t:is-footnote(.)">
+      <xsl:sequence select="'(' || t:note-number(.) || ')'"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="lb | cb" mode="t:plain" as="xs:string">
+    <xsl:sequence select="' '"/>
+  </xsl:template>
+
+  <xsl:template match="pb | anchor | gap[empty(node())] | figure | graphic" mode="t:plain" as="empty-sequence()"/>
+
+  <!-- The alternative of a choice to read in a view: diplomatic keeps the
+       source's sic/abbr/orig, reading takes the editors' corr/expan/reg. -->
+  <xsl:function name="t:choose" as="element()?">
+    <xsl:param name="choice" as="element()"/>
+    <xsl:param name="view" as="xs:string"/>
+    <xsl:sequence select="if ($view = $t:diplomatic)
+      then ($choice/(sic | abbr | orig), $choice/*)[1]
+      else ($choice/(corr | expan | reg), $choice/*)[1]"/>
+  </xsl:function>
+
+  <!-- The source's form and the editors' form of a choice. -->
+  <xsl:function name="t:choice-source" as="element()?">
+    <xsl:param name="choice" as="element()"/>
+    <xsl:sequence select="t:choose($choice, $t:diplomatic)"/>
+  </xsl:function>
+
+  <xsl:function name="t:choice-edited" as="element()?">
+    <xsl:param name="choice" as="element()"/>
+    <xsl:sequence select="t:choose($choice, $t:reading)"/>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- Output helpers                                                      -->
+  <!-- ================================================================== -->
+
+  <!-- Wrap text at a width (words longer than the width stand alone on a line). -->
+  <xsl:function name="t:wrap" as="xs:string">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:param name="width" as="xs:integer"/>
+    <xsl:variable name="lines" as="xs:string*" select="fold-left(tokenize(normalize-space($text), ' ')[.], (),
+      function ($lines as xs:string*, $word as xs:string) as xs:string* {
+        let $last := $lines[last()]
+        return if (empty($last)) then $word
+        else if (string-length($last) + 1 + string-length($word) le $width)
+          then ($lines[position() lt last()], $last || ' ' || $word)
+        else ($lines, $word)
+      })"/>
+    <xsl:sequence select="string-join($lines, '&#10;')"/>
+  </xsl:function>
+
+  <!-- One output file of the envelope. -->
+  <xsl:function name="t:file" as="element(t:file)">
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:param name="content" as="xs:string"/>
+    <t:file name="{$name}">
+      <xsl:value-of select="$content"/>
+    </t:file>
+  </xsl:function>
+
+  <!-- An English list: "A", "A and B", "A, B, and C" (serial comma). -->
+  <xsl:function name="t:and-list" as="xs:string">
+    <xsl:param name="items" as="xs:string*"/>
+    <xsl:param name="and" as="xs:string"/>
+    <xsl:variable name="n" as="xs:integer" select="count($items)"/>
+    <xsl:sequence select="
+      if ($n le 1) then string($items[1])
+      else if ($n = 2) then $items[1] || ' ' || $and || ' ' || $items[2]
+      else string-join($items[position() lt $n], ', ') || ', ' || $and || ' ' || $items[$n]"/>
+  </xsl:function>
+
+  <!-- A date for citations: "December 23, 1962" (Chicago), "23 Dec. 1962"
+       (MLA), "1962, December 23" (APA). -->
+  <xsl:function name="t:date-words" as="xs:string">
+    <xsl:param name="date" as="xs:date"/>
+    <xsl:sequence select="format-date($date, '[MNn] [D], [Y]', 'en', (), ())"/>
+  </xsl:function>
+
+  <xsl:function name="t:mla-date" as="xs:string">
+    <xsl:param name="date" as="xs:date"/>
+    <xsl:variable name="month" as="xs:string" select="format-date($date, '[MNn]', 'en', (), ())"/>
+    <xsl:variable name="short" as="xs:string"
+      select="if (string-length($month) le 4) then $month
+              else if ($month = 'September') then 'Sept.' else substring($month, 1, 3) || '.'"/>
+    <xsl:sequence select="day-from-date($date) || ' ' || $short || ' ' || year-from-date($date)"/>
+  </xsl:function>
+
+</xsl:stylesheet>
