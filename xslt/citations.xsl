@@ -1,0 +1,355 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  citations.xsl: how to cite a document of the edition, shared by cite.xsl
+  (the citation files) and html.xsl (the "Cite this document" section).
+
+  The styles are composed from the teiHeader (through the accessors of
+  common.xsl): Chicago notes-bibliography (note and bibliography forms, 17th
+  ed.), MLA (9th ed.) and APA (7th ed.), plus a Chicago-style note for each
+  paragraph (passage citations).
+
+  A citation is built as rich text, <t:rich>text <t:i>italic</t:i> <t:url>…</t:url></t:rich>,
+  so that one definition serves plain text (t:rich-text: italics dropped) and
+  HTML (mode t:rich-html: <i> and links).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:t="urn:telegram2477:xslt"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all">
+
+  <!-- The citation styles, in the order they are shown, with their labels. -->
+  <xsl:variable name="t:citation-styles" as="map(xs:string, xs:string)" select="map {
+    'chicago-note': 'Chicago, note',
+    'chicago-bibliography': 'Chicago, bibliography',
+    'mla': 'MLA (9th edition)',
+    'apa': 'APA (7th edition)'
+  }"/>
+  <xsl:variable name="t:citation-order" as="xs:string+"
+    select="('chicago-note', 'chicago-bibliography', 'mla', 'apa')"/>
+
+  <!-- Everything a citation needs, read once from the header. -->
+  <xsl:function name="t:meta" as="map(xs:string, item()*)">
+    <xsl:param name="root" as="node()"/>
+    <xsl:variable name="when" as="xs:string?" select="t:when($root)"/>
+    <xsl:sequence select="map {
+      'id': t:frus-id($root),
+      'title': t:title($root),
+      'telegram': t:telegram-number($root),
+      'sender': t:sender($root),
+      'addressee': t:addressee($root),
+      'place': t:place($root),
+      'when': $when,
+      'date': $when[exists(t:date-parts(.))] ! t:format-when(., true()),
+      'date-parts': t:date-parts($when),
+      'series': t:series-title($root),
+      'volume': t:volume-number($root),
+      'volume-title': t:volume-title($root),
+      'document': t:document-number($root),
+      'editors': t:editors($root),
+      'publisher': t:publisher($root),
+      'pub-place': t:pub-place($root),
+      'pub-year': t:pub-year($root),
+      'archive': t:archive($root),
+      'archival': t:archival-source($root),
+      'classification': t:classification($root),
+      'url': t:page-url($root),
+      'edition': t:edition-publisher($root),
+      'language': t:language($root)
+    }"/>
+  </xsl:function>
+
+  <!-- "Telegram 2477 from the X to the Y", or the title in quotation marks. -->
+  <xsl:function name="t:cite-what" as="xs:string">
+    <xsl:param name="m" as="map(xs:string, item()*)"/>
+    <xsl:sequence select="
+      if (exists($m?telegram) and exists($m?sender) and exists($m?addressee))
+      then 'Telegram ' || $m?telegram || ' from the ' || t:strip-the($m?sender) || ' to the ' || t:strip-the($m?addressee)
+      else '“' || $m?title || '”'"/>
+  </xsl:function>
+
+  <xsl:function name="t:strip-the" as="xs:string">
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:sequence select="replace($name, '^[Tt]he\s+', '')"/>
+  </xsl:function>
+
+  <!-- "Edward C. Keefer, Charles S. Sampson, and Louis J. Smith" -->
+  <xsl:function name="t:editor-names" as="xs:string?">
+    <xsl:param name="m" as="map(xs:string, item()*)"/>
+    <xsl:sequence select="if (exists($m?editors)) then t:and-list($m?editors ! string(@full), 'and') else ()"/>
+  </xsl:function>
+
+  <!-- APA: "E. C. Keefer, C. S. Sampson, &amp; L. J. Smith" -->
+  <xsl:function name="t:apa-editor-names" as="xs:string?">
+    <xsl:param name="m" as="map(xs:string, item()*)"/>
+    <xsl:variable name="names" as="xs:string*" select="$m?editors ! normalize-space(t:initials(string(@given)) || ' ' || @family)"/>
+    <xsl:sequence select="if (exists($names)) then t:and-list($names, '&amp;') else ()"/>
+  </xsl:function>
+
+  <xsl:function name="t:initials" as="xs:string">
+    <xsl:param name="given" as="xs:string"/>
+    <xsl:sequence select="string-join(tokenize($given, '[\s.]+')[.] ! (substring(., 1, 1) || '.'), ' ')"/>
+  </xsl:function>
+
+  <!-- The date and time in words, for the document ("December 23, 1962, 2 p.m."). -->
+  <xsl:function name="t:cite-dateline" as="xs:string?">
+    <xsl:param name="m" as="map(xs:string, item()*)"/>
+    <xsl:sequence select="string-join(($m?place, $m?date), ', ')[.]"/>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- The styles                                                          -->
+  <!-- ================================================================== -->
+
+  <!-- A citation of the document, or of one paragraph when $paragraph is given. -->
+  <xsl:function name="t:citation" as="element(t:rich)">
+    <xsl:param name="root" as="node()"/>
+    <xsl:param name="style" as="xs:string"/>
+    <xsl:param name="paragraph" as="element()?"/>
+    <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
+    <xsl:variable name="url" as="xs:string"
+      select="if ($paragraph) then $m?url || '#' || t:paragraph-id($paragraph) else $m?url"/>
+    <xsl:variable name="para" as="xs:string?" select="$paragraph ! ('para. ' || t:paragraph-number(.))"/>
+    <xsl:variable name="raw" as="element(t:rich)">
+      <t:rich style="{$style}">
+      <xsl:choose>
+        <xsl:when test="$style = 'chicago-note'">
+          <xsl:sequence select="t:chicago-note($m, $para, $url)"/>
+        </xsl:when>
+        <xsl:when test="$style = 'chicago-bibliography'">
+          <xsl:sequence select="t:chicago-bibliography($m, $url)"/>
+        </xsl:when>
+        <xsl:when test="$style = 'mla'">
+          <xsl:sequence select="t:mla($m, $url)"/>
+        </xsl:when>
+        <xsl:when test="$style = 'apa'">
+          <xsl:sequence select="t:apa($m, $url)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:message terminate="yes" error-code="t:unknown-style">unknown citation style <xsl:value-of select="$style"/></xsl:message>
+        </xsl:otherwise>
+      </xsl:choose>
+      </t:rich>
+    </xsl:variable>
+    <xsl:apply-templates select="$raw" mode="t:punctuate"/>
+  </xsl:function>
+
+  <!-- American punctuation: a comma or full stop after a closing quotation
+       mark moves inside it ("Title," not "Title",). -->
+  <xsl:template match="element()" mode="t:punctuate" as="element()">
+    <xsl:copy>
+      <xsl:copy-of select="@*"/>
+      <xsl:apply-templates mode="t:punctuate"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="text()" mode="t:punctuate" as="text()">
+    <xsl:value-of select="replace(., '”([,.])', '$1”')"/>
+  </xsl:template>
+
+  <!-- Chicago 17, note: Telegram 2477 from the X to the Y, New York, December
+       23, 1962, 2 p.m., in *Series*, vol. 11, *Volume Title*, ed. A, B, and C
+       (Washington: Publisher, 1996), doc. 256 (source: archival file),
+       accessed January 15, 2025, URL. -->
+  <xsl:function name="t:chicago-note" as="node()*">
+    <xsl:param name="m" as="map(xs:string, item()*)"/>
+    <xsl:param name="para" as="xs:string?"/>
+    <xsl:param name="url" as="xs:string"/>
+    <xsl:value-of select="string-join((t:cite-what($m), t:cite-dateline($m)), ', ')"/>
+    <xsl:choose>
+      <xsl:when test="exists($m?series)">
+        <xsl:text>, in </xsl:text>
+        <t:i><xsl:value-of select="$m?series"/></t:i>
+        <xsl:value-of select="$m?volume ! (', vol. ' || .)"/>
+        <xsl:if test="exists($m?volume-title)">
+          <xsl:text>, </xsl:text>
+          <t:i><xsl:value-of select="$m?volume-title"/></t:i>
+        </xsl:if>
+        <xsl:value-of select="t:editor-names($m) ! (', ed. ' || .)"/>
+        <xsl:variable name="imprint" as="xs:string?"
+          select="string-join((string-join(($m?pub-place, $m?publisher), ': ')[.], $m?pub-year), ', ')[.]"/>
+        <xsl:value-of select="$imprint ! (' (' || . || ')')"/>
+        <xsl:value-of select="$m?document ! (', doc. ' || .)"/>
+      </xsl:when>
+      <xsl:when test="exists($m?edition)">
+        <xsl:value-of select="', ' || $m?edition"/>
+      </xsl:when>
+    </xsl:choose>
+    <xsl:value-of select="$para ! (', ' || .)"/>
+    <xsl:value-of select="$m?archival ! (' (source: ' || . || ')')"/>
+    <xsl:value-of select="', accessed ' || t:date-words($t:access-date) || ', '"/>
+    <t:url><xsl:value-of select="$url"/></t:url>
+    <xsl:text>.</xsl:text>
+  </xsl:function>
+
+  <!-- Chicago 17, bibliography: Sender. Telegram 2477 to the Y, New York,
+       December 23, 1962, 2 p.m. In *Series*, vol. 11, *Volume Title*, edited
+       by A, B, and C, doc. 256. Washington: Publisher, 1996. Source: archival
+       file. Accessed January 15, 2025. URL. -->
+  <xsl:function name="t:chicago-bibliography" as="node()*">
+    <xsl:param name="m" as="map(xs:string, item()*)"/>
+    <xsl:param name="url" as="xs:string"/>
+    <xsl:value-of select="$m?sender ! (t:strip-the(.) || '. ')"/>
+    <xsl:variable name="what" as="xs:string"
+      select="if (exists($m?telegram) and exists($m?sender) and exists($m?addressee))
+              then 'Telegram ' || $m?telegram || ' to the ' || t:strip-the($m?addressee)
+              else '“' || $m?title"/>
+    <xsl:variable name="head" as="xs:string" select="string-join(($what, t:cite-dateline($m)), ', ')"/>
+    <xsl:value-of select="if (starts-with($what, '“')) then t:end-with-period($head) || '” ' else t:end-with-period($head) || ' '"/>
+    <xsl:choose>
+      <xsl:when test="exists($m?series)">
+        <xsl:text>In </xsl:text>
+        <t:i><xsl:value-of select="$m?series"/></t:i>
+        <xsl:value-of select="$m?volume ! (', vol. ' || .)"/>
+        <xsl:if test="exists($m?volume-title)">
+          <xsl:text>, </xsl:text>
+          <t:i><xsl:value-of select="$m?volume-title"/></t:i>
+        </xsl:if>
+        <xsl:value-of select="t:editor-names($m) ! (', edited by ' || .)"/>
+        <xsl:value-of select="$m?document ! (', doc. ' || .)"/>
+        <xsl:text>. </xsl:text>
+        <xsl:variable name="imprint" as="xs:string?"
+          select="string-join((string-join(($m?pub-place, $m?publisher), ': ')[.], $m?pub-year), ', ')[.]"/>
+        <xsl:value-of select="$imprint ! (. || '. ')"/>
+      </xsl:when>
+      <xsl:when test="exists($m?edition)">
+        <xsl:value-of select="$m?edition || '. '"/>
+      </xsl:when>
+    </xsl:choose>
+    <xsl:value-of select="$m?archival ! ('Source: ' || . || '. ')"/>
+    <xsl:value-of select="'Accessed ' || t:date-words($t:access-date) || '. '"/>
+    <t:url><xsl:value-of select="$url"/></t:url>
+    <xsl:text>.</xsl:text>
+  </xsl:function>
+
+  <!-- MLA 9: Sender. “Title.” 23 Dec. 1962. *Series*, vol. 11, *Volume
+       Title*, edited by A et al., Publisher, 1996, doc. 256. *Edition*, URL.
+       Accessed 15 Jan. 2025. -->
+  <xsl:function name="t:mla" as="node()*">
+    <xsl:param name="m" as="map(xs:string, item()*)"/>
+    <xsl:param name="url" as="xs:string"/>
+    <xsl:value-of select="$m?sender ! (t:strip-the(.) || '. ')"/>
+    <xsl:value-of select="'“' || t:end-with-period($m?title) || '” '"/>
+    <xsl:variable name="day" as="xs:date?" select="t:as-date($m?when)"/>
+    <xsl:value-of select="$day ! (t:mla-date(.) || '. ')"/>
+    <xsl:if test="exists($m?series)">
+      <t:i><xsl:value-of select="$m?series"/></t:i>
+      <xsl:value-of select="$m?volume ! (', vol. ' || .)"/>
+      <xsl:if test="exists($m?volume-title)">
+        <xsl:text>, </xsl:text>
+        <t:i><xsl:value-of select="$m?volume-title"/></t:i>
+      </xsl:if>
+      <xsl:variable name="editors" as="element(t:name)*" select="$m?editors"/>
+      <xsl:value-of select="if (count($editors) ge 3) then ', edited by ' || $editors[1]/@full || ' et al.'
+                            else t:editor-names($m) ! (', edited by ' || .)"/>
+      <xsl:value-of select="string-join(($m?publisher, $m?pub-year), ', ')[.] ! (', ' || .)"/>
+      <xsl:value-of select="$m?document ! (', doc. ' || .)"/>
+      <xsl:text>. </xsl:text>
+    </xsl:if>
+    <xsl:if test="exists($m?edition)">
+      <t:i><xsl:value-of select="$m?edition"/></t:i>
+      <xsl:text>, </xsl:text>
+    </xsl:if>
+    <t:url><xsl:value-of select="$url"/></t:url>
+    <xsl:value-of select="'. Accessed ' || t:mla-date($t:access-date) || '.'"/>
+  </xsl:function>
+
+  <!-- APA 7: Sender. (1962, December 23). Title [Telegram 2477]. In A. B.
+       Editor, … (Eds.), *Series: Vol. 11. Volume Title* (Document 256).
+       Publisher. Retrieved January 15, 2025, from URL -->
+  <xsl:function name="t:apa" as="node()*">
+    <xsl:param name="m" as="map(xs:string, item()*)"/>
+    <xsl:param name="url" as="xs:string"/>
+    <xsl:variable name="day" as="xs:date?" select="t:as-date($m?when)"/>
+    <xsl:variable name="parts" as="xs:integer*" select="$m?date-parts"/>
+    <xsl:variable name="date" as="xs:string"
+      select="if (exists($day)) then format-date($day, '[Y], [MNn] [D]', 'en', (), ())
+              else if (exists($parts)) then string($parts[1]) else 'n.d.'"/>
+    <xsl:choose>
+      <xsl:when test="exists($m?sender)">
+        <xsl:value-of select="t:strip-the($m?sender) || '. (' || $date || '). '"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <!-- No author: the title moves to the author's place. -->
+        <t:i><xsl:value-of select="t:end-with-period($m?title)"/></t:i>
+        <xsl:value-of select="' (' || $date || '). '"/>
+      </xsl:otherwise>
+    </xsl:choose>
+    <xsl:choose>
+      <xsl:when test="exists($m?series)">
+        <xsl:if test="exists($m?sender)">
+          <xsl:value-of select="$m?title"/>
+          <xsl:value-of select="$m?telegram ! (' [Telegram ' || . || ']')"/>
+          <xsl:text>. </xsl:text>
+        </xsl:if>
+        <xsl:text>In </xsl:text>
+        <xsl:variable name="editors" as="xs:string?" select="t:apa-editor-names($m)"/>
+        <xsl:value-of select="$editors ! (. || (if (count($m?editors) gt 1) then ' (Eds.), ' else ' (Ed.), '))"/>
+        <t:i>
+          <xsl:value-of select="$m?series"/>
+          <xsl:value-of select="$m?volume ! (': Vol. ' || .)"/>
+          <xsl:value-of select="$m?volume-title ! ('. ' || .)"/>
+        </t:i>
+        <xsl:value-of select="$m?document ! (' (Document ' || . || ')')"/>
+        <xsl:text>. </xsl:text>
+        <xsl:value-of select="$m?publisher ! (. || '. ')"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:if test="exists($m?sender)">
+          <t:i><xsl:value-of select="$m?title"/></t:i>
+          <xsl:text>. </xsl:text>
+        </xsl:if>
+        <xsl:value-of select="$m?edition ! (. || '. ')"/>
+      </xsl:otherwise>
+    </xsl:choose>
+    <xsl:value-of select="'Retrieved ' || t:date-words($t:access-date) || ', from '"/>
+    <t:url><xsl:value-of select="$url"/></t:url>
+  </xsl:function>
+
+  <xsl:function name="t:end-with-period" as="xs:string">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:sequence select="if (matches($text, '[.?!]$')) then $text else $text || '.'"/>
+  </xsl:function>
+
+  <!-- The calendar date of an ISO @when (full dates only). -->
+  <xsl:function name="t:as-date" as="xs:date?">
+    <xsl:param name="when" as="xs:string?"/>
+    <xsl:variable name="parts" as="xs:integer*" select="t:date-parts($when)"/>
+    <xsl:sequence select="if (count($parts) = 3) then
+      xs:date(format-number($parts[1], '0000') || '-' || format-number($parts[2], '00') || '-' || format-number($parts[3], '00'))
+      else ()"/>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- Rendering rich text                                                 -->
+  <!-- ================================================================== -->
+
+  <xsl:function name="t:rich-text" as="xs:string">
+    <xsl:param name="rich" as="element(t:rich)"/>
+    <xsl:sequence select="normalize-space(string($rich))"/>
+  </xsl:function>
+
+  <xsl:template match="t:rich" mode="t:rich-html" as="node()*">
+    <xsl:apply-templates mode="t:rich-html"/>
+  </xsl:template>
+
+  <xsl:template match="t:i" mode="t:rich-html" as="element()">
+    <i><xsl:apply-templates mode="t:rich-html"/></i>
+  </xsl:template>
+
+  <xsl:template match="t:url" mode="t:rich-html" as="element()">
+    <a href="{.}"><xsl:value-of select="."/></a>
+  </xsl:template>
+
+  <xsl:template match="text()" mode="t:rich-html" as="text()">
+    <xsl:sequence select="."/>
+  </xsl:template>
+
+  <xsl:template match="*" mode="t:rich-html" as="node()*">
+    <xsl:apply-templates mode="t:rich-html"/>
+  </xsl:template>
+
+</xsl:stylesheet>
