@@ -137,12 +137,23 @@ def _check_bytes(path: Path, data: bytes) -> str:
     return text
 
 
+# Hints for libxml2's commonest well-formedness errors, by a fragment of its message.
+_SYNTAX_HINTS = [
+    ("Start tag expected", "the file does not start with an XML element: is it an XML document?"),
+    ("tag mismatch", "every start tag needs a matching end tag, properly nested"),
+    ("Premature end of data", "the file ends too early: close every open element"),
+    ("AttValue", "attribute values need matching quotes"),
+    ("EntityRef", 'write a literal "&" as &amp;'),
+    ("Extra content at the end", "a document has exactly one root element"),
+]
+
+
 def _syntax_problem(path: Path, exc: etree.XMLSyntaxError) -> DocumentError:
     line, column = exc.position if exc.position else (exc.lineno or 1, 1)
     message = _LIBXML_POSITION.sub("", exc.msg or "not well-formed").strip()
+    hint = next((hint for fragment, hint in _SYNTAX_HINTS if fragment in message), "fix the markup at this place")
     return DocumentError(Problem(display_path(path), line or 1, max(column, 1), f"not well-formed XML: {message}",
-                                 hint="fix the markup at this place; every start tag needs its end tag",
-                                 step="parse"))
+                                 hint=hint, step="parse"))
 
 
 def parse_bytes(path: Path, data: bytes, *, require_tei: bool = True) -> Document:
