@@ -258,3 +258,15 @@ def test_rev_old_version_not_well_formed(repository: Path) -> None:
     result = _teikit("diff", "--rev", "HEAD", "tei/doc.xml", cwd=repository)
     assert result.returncode == 1
     assert "tei/doc.xml (HEAD)" in result.stderr and "not well-formed" in result.stderr
+
+
+def test_an_authority_record_change_needs_an_entry(tmp_path: Path) -> None:
+    old = tmp_path / "old.xml"
+    new = tmp_path / "new.xml"
+    shutil.copy(CORRECTIONS / "authority.xml", old)
+    text = old.read_text()
+    new.write_text(text.replace('<birth when="1901"/>', '<birth when="1902"/>', 1))
+    result = diff.diff_paths(old, new)
+    assert [change.format() for change in result.standoff_changes] == [
+        '~ standOff/listPerson/person#kuznetsov/birth/@when: "1901" -> "1902"']
+    assert result.exit_code == 1 and result.missing_revision_entry and not result.text_changed

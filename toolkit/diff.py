@@ -77,7 +77,10 @@ class TextChange:
 
 @dataclass
 class MarkupChange:
-    """One element added (``+``), removed (``-``) or changed (``~``)."""
+    """One element added (``+``), removed (``-``) or changed (``~``).
+
+    ``line`` is in the new version, except for a removed element: in the old one.
+    """
 
     op: str
     element: str
@@ -95,7 +98,8 @@ class MarkupChange:
         attributes = "".join(f' {name}="{value}"' for name, value in self.attributes.items())
         extra = f" ({'; '.join(self.details)})" if self.details else ""
         position = "at" if not self.text else "around"
-        return f"{self.op} {self.element}{attributes}{extra} {position} {shown}{where} (line {self.line})"
+        line = f"old line {self.line}" if self.op == "-" else f"line {self.line}"
+        return f"{self.op} {self.element}{attributes}{extra} {position} {shown}{where} ({line})"
 
     def as_dict(self) -> dict:
         return {"op": self.op, "element": self.element, "attributes": self.attributes, "text": self.text,
@@ -554,6 +558,8 @@ def _fields(element: etree._Element, prefix: str = "") -> dict[str, str]:
     for child in children:
         totals[_name(child)] += 1
     for name, value in _attributes(element).items():
+        if name == "xml:id" and prefix.endswith(f"#{value}"):
+            continue  # already in the path
         fields[f"{prefix}/@{name}" if prefix else f"@{name}"] = value
     own = normalise((element.text or "") + " ".join(child.tail or "" for child in element))
     if own:
