@@ -678,7 +678,7 @@ def check_revision(rev: str, root: Path) -> None:
         raise UsageError(f'"{rev}" is not a git revision')
     result = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
     if result.returncode != 0:
-        raise UsageError(f'"{rev}" is not a revision of the repository at {display_path(root)}',
+        raise UsageError(f'"{rev}" is not a revision of the git repository at {root}',
                          hint="name a branch, tag or commit, e.g. HEAD, main, origin/main or HEAD~1")
 
 
@@ -689,7 +689,7 @@ def revision_bytes(rev: str, path: Path) -> bytes | None:
     try:
         relative = path.resolve().relative_to(root).as_posix()
     except ValueError:
-        raise UsageError(f"is not inside the git repository at {display_path(root)}",
+        raise UsageError(f"is not inside the git repository at {root}",
                          path=display_path(path)) from None
     if _git(["cat-file", "-e", f"{rev}:{relative}"], root).returncode != 0:
         return None
