@@ -34,7 +34,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 from urllib.request import url2pathname
@@ -104,7 +104,7 @@ def _resolve(reference: str, base: Path) -> tuple[str, str] | None:
 
 
 def _in_text(node: etree._Element) -> bool:
-    """True for nodes in the document's ``text`` or ``standOff``-free reading (never the teiHeader)."""
+    """True for nodes inside the document's ``text`` (never the teiHeader)."""
     for ancestor in node.iterancestors():
         name = localname(ancestor)
         if name == "teiHeader":
