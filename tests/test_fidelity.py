@@ -16,8 +16,8 @@ On the source side the blocks are the non-empty lines, without the lines that ar
 not part of the document (the collection name on line 1, the page footer) and
 without the web page's "Back" link after the footnote.
 
-Plain lxml only; no project imports, so the module also runs on its own and under
-pytest-xdist.
+The reading comes from toolkit.diplomatic, the extractor `teikit diff` relies on
+too, so this test also proves the diff sees exactly the source's words.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from toolkit import diplomatic
+
 TEI_DIR = Path(__file__).resolve().parent.parent / "tei"
 TELEGRAM = TEI_DIR / "frus1961-63v11-d256.xml"
 SOURCE = TEI_DIR / "sources" / "msc_cuba256.txt"
@@ -37,11 +39,6 @@ SOURCE = TEI_DIR / "sources" / "msc_cuba256.txt"
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}
 TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
-
-#: Elements whose content is one block of the reading.
-BLOCK_KINDS = {"head", "dateline", "p", "item", "salute", "signed", "ab", "trailer", "byline"}
-#: Editorial alternatives inside choice: not what the source says.
-DROPPED = {"corr", "expan", "reg"}
 
 #: Lines of the transcription that are not part of the document (see the source README).
 EXCLUDED_LINES = {"The Cuban Missile Crisis", "127 Wall Street, New Haven, CT 06511."}
@@ -67,74 +64,34 @@ def _parse(path: Path) -> etree._ElementTree:
     return etree.parse(str(path), parser)
 
 
-class _Reading:
-    """Walks a TEI text and collects the blocks of its diplomatic reading."""
+def _label(element) -> str:
+    ident = element.get(XML_ID)
+    return f"<{_local(element)}>" + (f" {ident}" if ident else "")
 
-    def __init__(self) -> None:
-        self.flow: list[tuple[etree._Element, list[str]]] = []
-        self.notes: list[tuple[etree._Element, list[str]]] = []
 
-    def walk(self, node, parts: list[str] | None) -> None:
-        """Read ``node`` into ``parts`` (the open block), or look for blocks if none is open."""
-        kind = _local(node)
-        if not kind:  # comment or processing instruction: only its tail counts
-            return
-        if kind in DROPPED:
-            return
-        if kind == "note":
-            if parts is not None and node.get("n"):
-                parts.append(f"({node.get('n')})")
-            self._open(node, self.notes)
-            return
-        if kind in BLOCK_KINDS:
-            if parts is not None:
-                parts.append(" ")
-            self._open(node, self.flow)
-            if parts is not None:
-                parts.append(" ")
-            return
-        if parts is None:
-            for child in node:
-                self.walk(child, None)
-            return
-        self.content(node, parts)
-
-    def _open(self, node, into) -> None:
-        parts: list[str] = []
-        into.append((node, parts))
-        self.content(node, parts)
-
-    def content(self, node, parts: list[str]) -> None:
-        parts.append(node.text or "")
-        for child in node:
-            self.walk(child, parts)
-            parts.append(child.tail or "")
+def _with_note_markers(block: diplomatic.Block) -> str:
+    """The block's text with "(n)" where a numbered note stands, as the transcription writes it."""
+    text = block.text
+    anchors = [span for span in block.spans if _local(span.element) == "note" and span.element.get("n")]
+    for span in sorted(anchors, key=lambda span: span.start, reverse=True):
+        text = f"{text[:span.start]}({span.element.get('n')}){text[span.start:]}"
+    return text
 
 
 def diplomatic_blocks(root) -> list[tuple[str, str]]:
-    """The diplomatic reading of the ``text`` of a TEI document as (label, text) pairs.
+    """The diplomatic reading (toolkit.diplomatic, the toolkit's one extractor) as (label, text) pairs.
 
-    Running-text blocks come first, in document order; then the numbered notes
-    (``n text``) in the order of their numbers; then the unnumbered notes.
+    Running-text blocks come first, in document order, with note markers put
+    back; then the numbered notes (``n text``) in the order of their numbers;
+    then the unnumbered notes.
     """
-    if isinstance(root, etree._ElementTree):
-        root = root.getroot()
-    reading = _Reading()
-    for text in root.iter(f"{TEI}text"):
-        reading.walk(text, None)
-
-    def label(element) -> str:
-        ident = element.get(XML_ID)
-        return f"<{_local(element)}>" + (f" {ident}" if ident else "")
-
-    blocks = [(label(el), normalise("".join(parts))) for el, parts in reading.flow]
-    numbered = sorted((el for el in reading.notes if el[0].get("n")), key=lambda el: int(el[0].get("n")))
-    unnumbered = [el for el in reading.notes if not el[0].get("n")]
-    for el, parts in numbered:
-        blocks.append((label(el), normalise(f"{el.get('n')} " + "".join(parts))))
-    for el, parts in unnumbered:
-        blocks.append((label(el), normalise("".join(parts))))
-    return blocks
+    blocks = diplomatic.blocks(root)
+    flow = [(_label(b.element), _with_note_markers(b)) for b in blocks if b.kind != "note"]
+    notes = [b for b in blocks if b.kind == "note"]
+    numbered = sorted((b for b in notes if b.n), key=lambda b: int(b.n))
+    flow += [(_label(b.element), normalise(f"{b.n} {b.text}")) for b in numbered]
+    flow += [(_label(b.element), b.text) for b in notes if not b.n]
+    return flow
 
 
 def source_blocks(raw: str) -> list[str]:
