@@ -27,8 +27,13 @@ them; Saxon's own parser, used for ``doc()``, is told to refuse DOCTYPEs too.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
+import os
+import re
+import sys
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,9 +107,38 @@ def _saxon() -> _Saxon:
     return _Saxon(processor, processor.new_xslt30_processor(), processor.new_document_builder())
 
 
-def _message(exc: BaseException) -> str:
-    """Saxon's error text on one line, without its stack of blank lines."""
-    return " ".join(str(exc).split()) or type(exc).__name__
+def _message(exc: BaseException, detail: str = "") -> str:
+    """Saxon's error text on one line, with where in which stylesheet it happened."""
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    where = _WHERE.search(detail)
+    if where and where.group(0) not in message:
+        message += f" ({where.group(0)})"
+    return message
+
+
+_WHERE = re.compile(r"on line \d+ column \d+ of [\w.-]+\.xsl")
+
+
+@contextlib.contextmanager
+def _stderr_captured():
+    """Saxon prints its diagnostics to the process's stderr (fd 2): keep them
+    out of the user's terminal and hand them to the caller instead."""
+    captured = {"text": ""}
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no usable fd 2: let Saxon print
+        yield captured
+        return
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield captured
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            captured["text"] = sink.read().decode("utf-8", "replace")
 
 
 def executable(output: str):
@@ -116,11 +150,15 @@ def executable(output: str):
             if stylesheet is None:
                 raise TransformError(f'unknown output format "{output}"',
                                      hint=f"choose from {', '.join(FORMATS)}")
-            try:
-                saxon.executables[output] = saxon.compiler.compile_stylesheet(stylesheet_file=str(stylesheet))
-            except Exception as exc:  # PySaxonApiError carries the static errors
-                raise TransformError(f"the stylesheet does not compile: {_message(exc)}",
-                                     path=display_path(stylesheet)) from None
+            with _stderr_captured() as stderr:
+                try:
+                    compiled = saxon.compiler.compile_stylesheet(stylesheet_file=str(stylesheet))
+                except Exception as exc:  # PySaxonApiError carries the first static error
+                    compiled, error = None, exc
+            if compiled is None:
+                raise TransformError(f"the stylesheet does not compile: {_message(error, stderr['text'])}",
+                                     path=display_path(stylesheet))
+            saxon.executables[output] = compiled
         return saxon.executables[output]
 
 
@@ -143,16 +181,17 @@ def _run(output: str, xml_text: str, base_uri: str, parameters: Parameters, subj
     compiled = executable(output)
     saxon = _saxon()
     stylesheet = display_path(STYLESHEETS[output])
-    with _lock:
+    error = None
+    with _lock, _stderr_captured() as stderr:
         try:
             saxon.builder.set_base_uri(base_uri)
             node = saxon.builder.parse_xml(xml_text=xml_text, encoding="UTF-8")
             _set_parameters(compiled, parameters)
             result = compiled.transform_to_string(xdm_node=node)
-        except TransformError:
-            raise
-        except Exception as exc:
-            raise TransformError(f"{stylesheet} failed: {_message(exc)}", path=subject) from None
+        except Exception as exc:  # PySaxonApiError: a dynamic error in the stylesheet
+            error = exc
+    if error is not None:
+        raise TransformError(f"{stylesheet} failed: {_message(error, stderr['text'])}", path=subject)
     if not result:
         raise TransformError(f"{stylesheet} returned nothing", path=subject)
     return split_envelope(result, stylesheet=stylesheet, subject=subject)

@@ -122,13 +122,6 @@
     <xsl:sequence select="t:serialize-html($page)"/>
   </xsl:function>
 
-  <xsl:function name="t:serialize-html" as="xs:string">
-    <xsl:param name="page" as="element()"/>
-    <xsl:sequence select="serialize($page, map {
-      'method': 'html', 'html-version': 5.0, 'indent': true(), 'include-content-type': false(), 'encoding': 'UTF-8'
-    }) || '&#10;'"/>
-  </xsl:function>
-
   <!-- ================================================================== -->
   <!-- BibTeX                                                              -->
   <!-- ================================================================== -->

@@ -177,6 +177,26 @@
     <xsl:sequence select="distinct-values(t:header($node)/profileDesc/textClass/keywords//term ! t:plain(.))"/>
   </xsl:function>
 
+  <!-- A summary of the document's content, if the header has one. -->
+  <xsl:function name="t:summary" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="(t:msdesc($node)/msContents/summary, t:header($node)/profileDesc/abstract)[1] ! t:plain(.)"/>
+  </xsl:function>
+
+  <!-- The transcription the edition was made from (bibl[@type='transcription']). -->
+  <xsl:function name="t:transcription" as="element()?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="t:header($node)/fileDesc/sourceDesc/bibl[@type = 'transcription'][1]"/>
+  </xsl:function>
+
+  <!-- The date of the latest recorded change, as ISO 8601. -->
+  <xsl:function name="t:revised" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="dates" as="xs:string*"
+      select="t:header($node)/revisionDesc//change/@when ! string(.)[. castable as xs:date]"/>
+    <xsl:sequence select="if (exists($dates)) then string(max($dates ! xs:date(.))) else ()"/>
+  </xsl:function>
+
   <!-- The telegram's own number ("2477"), when the text gives one. -->
   <xsl:function name="t:telegram-number" as="xs:string?">
     <xsl:param name="node" as="node()"/>
@@ -286,6 +306,8 @@
   <!-- Names and authority records                                          -->
   <!-- ================================================================== -->
 
+  <xsl:key name="t:xml-id" match="*[@xml:id]" use="string(@xml:id)"/>
+
   <!-- The authority record an element's @ref points to, or nothing. Only
        relative references ("authority.xml#zorin") and same-document ones
        ("#zorin") are followed: nothing is ever fetched from the network, and a
@@ -298,12 +320,12 @@
     <xsl:choose>
       <xsl:when test="$id = '' or matches($file, '^[A-Za-z][A-Za-z0-9+.\-]*:|^/')"/>
       <xsl:when test="$file = ''">
-        <xsl:sequence select="(root($name)//*[@xml:id = $id])[1]"/>
+        <xsl:sequence select="key('t:xml-id', $id, root($name))[1]"/>
       </xsl:when>
       <xsl:otherwise>
         <xsl:variable name="uri" as="xs:string?" select="t:resolve($file, $name)"/>
         <xsl:if test="exists($uri) and doc-available($uri)">
-          <xsl:sequence select="(doc($uri)//*[@xml:id = $id])[1]"/>
+          <xsl:sequence select="key('t:xml-id', $id, doc($uri))[1]"/>
         </xsl:if>
       </xsl:otherwise>
     </xsl:choose>
@@ -349,8 +371,10 @@
   <xsl:function name="t:record-sort-key" as="xs:string">
     <xsl:param name="record" as="element()"/>
     <xsl:variable name="pers" as="element()?" select="$record/persName[1]"/>
-    <xsl:sequence select="lower-case(if ($pers/surname) then normalize-space($pers/surname[1]) || ' ' || t:record-name($record)
-                                     else t:record-name($record))"/>
+    <xsl:sequence select="lower-case(
+      if ($pers/surname) then normalize-space($pers/surname[1]) || ' ' || t:record-name($record)
+      else if ($pers/forename) then normalize-space($pers/forename[1]) || ' ' || t:record-name($record)
+      else t:record-name($record))"/>
   </xsl:function>
 
   <!-- Life dates: "1902–1986", "born 1926", "died 1963", or empty. -->
@@ -621,6 +645,15 @@
     <t:file name="{$name}">
       <xsl:value-of select="$content"/>
     </t:file>
+  </xsl:function>
+
+  <!-- An HTML page as the text of its file: HTML5 syntax, UTF-8, indented
+       only where whitespace does not matter (never inside phrasing content). -->
+  <xsl:function name="t:serialize-html" as="xs:string">
+    <xsl:param name="page" as="element()"/>
+    <xsl:sequence select="serialize($page, map {
+      'method': 'html', 'html-version': 5.0, 'indent': true(), 'include-content-type': false(), 'encoding': 'UTF-8'
+    }) || '&#10;'"/>
   </xsl:function>
 
   <!-- An English list: "A", "A and B", "A, B, and C" (serial comma). -->
