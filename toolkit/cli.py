@@ -124,6 +124,55 @@ def _run_lint(args: argparse.Namespace) -> int:
     return EXIT_INVALID if args.strict and problems else EXIT_OK
 
 
+def _date(value: str):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{value}" is not a date of the form YYYY-MM-DD') from None
+
+
+def _add_build(commands: argparse._SubParsersAction) -> None:
+    from toolkit.transform import DEFAULT_EDITION_URL, FORMATS
+
+    command = commands.add_parser(
+        "build", help="build the HTML edition, plain texts and citations (after validating)",
+        description="Validate the documents, then run the XSLT stylesheets on every valid one and write "
+                    "OUT/html (pages, index.html, edition.css), OUT/text and OUT/cite. An invalid document "
+                    "gets no output and keeps its earlier outputs; the exit code is then 1.")
+    command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                         help="documents or folders (default: every document under tei/)")
+    command.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: build/)")
+    command.add_argument("--format", dest="formats", default=",".join(FORMATS), metavar="LIST",
+                         help=f"outputs to build, comma-separated (default: {','.join(FORMATS)})")
+    command.add_argument("--no-validate", dest="validate", action="store_false",
+                         help="skip validation: transform any TEI P5 document")
+    command.add_argument("--edition-url", default=DEFAULT_EDITION_URL, metavar="URL",
+                         help=f"where the edition is published, for links and citations (default: {DEFAULT_EDITION_URL})")
+    command.add_argument("--access-date", type=_date, default=None, metavar="YYYY-MM-DD",
+                         help="the access date citations give (default: today)")
+    command.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
+                         help="documents built in parallel (default: number of CPUs)")
+    command.set_defaults(run=_run_build)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from toolkit import build
+    from toolkit.paths import BUILD_DIR, display_path
+
+    result = build.build(args.paths, args.out or BUILD_DIR, build.parse_formats(args.formats),
+                         validate=args.validate, edition_url=args.edition_url,
+                         access_date=args.access_date, jobs=args.jobs)
+    for problem in result.problems:
+        print(problem.format())
+    for document in result.documents:
+        if document.skipped:
+            print(f"{display_path(document.path)}: skipped: {document.skipped}", file=sys.stderr)
+    print(result.summary(), file=sys.stderr)
+    return EXIT_INVALID if result.errors else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="teikit", description="Validate and publish the Telegram 2477 TEI edition.")
     parser.add_argument("--version", action="version", version=f"teikit {__version__}")
@@ -131,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_validate(commands)
     _add_diff(commands)
     _add_lint(commands)
+    _add_build(commands)
     return parser
 
 

@@ -1,0 +1,256 @@
+"""Build the edition's outputs: HTML pages, plain texts and citations.
+
+:func:`build` validates the documents first (unless told not to), then runs
+the XSLT stylesheets (:mod:`toolkit.transform`) on every valid document and
+writes what they return, each file atomically, into ``OUT/html``, ``OUT/text``
+and ``OUT/cite``. A document that is invalid, or on which a stylesheet
+fails, gets no new output at all: its earlier outputs stay as they were.
+Documents without a ``<text>`` (the authority file) have nothing to publish
+and are skipped. The HTML build also writes ``OUT/html/index.html`` and
+``OUT/html/edition.css``.
+
+A handful of documents are transformed in this process; more go to a pool of
+worker processes, each of which compiles the stylesheets once.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from toolkit import transform
+from toolkit.errors import Problem, ToolkitError, TransformError, UsageError
+from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
+from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes, write_atomic
+
+FORMATS = transform.FORMATS
+STYLESHEET_CSS = XSLT_DIR / "edition.css"
+# Below this many documents, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 8
+
+
+@dataclass
+class DocumentBuild:
+    """What happened to one document: the files written, or why there are none."""
+
+    path: Path
+    files: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: Why the document has no outputs although it has no errors (e.g. no <text>).
+    skipped: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return any(problem.severity == "error" for problem in self.problems)
+
+
+@dataclass
+class BuildResult:
+    """The outcome of a build."""
+
+    out_dir: Path
+    formats: tuple[str, ...]
+    documents: list[DocumentBuild]
+    #: Files that belong to the edition rather than a document (index page, CSS).
+    edition_files: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for document in self.documents for problem in document.problems]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+    @property
+    def built(self) -> list[DocumentBuild]:
+        return [document for document in self.documents if document.files]
+
+    @property
+    def failed(self) -> list[DocumentBuild]:
+        return [document for document in self.documents if document.failed]
+
+    @property
+    def written(self) -> list[Path]:
+        return [path for document in self.documents for path in document.files] + self.edition_files
+
+    def summary(self) -> str:
+        built, failed = len(self.built), len(self.failed)
+        skipped = sum(1 for document in self.documents if document.skipped)
+        parts = [f"{built} document{'s' * (built != 1)} built ({', '.join(self.formats)})",
+                 f"{len(self.written)} file{'s' * (len(self.written) != 1)} written to {display_path(self.out_dir)}"]
+        if skipped:
+            parts.append(f"{skipped} without text skipped")
+        if failed:
+            parts.append(f"{failed} failed, earlier outputs kept")
+        return "; ".join(parts) + f" in {self.seconds:.2f} s"
+
+
+def parse_formats(text: str | None) -> tuple[str, ...]:
+    """``"html,cite"`` as a tuple of known formats in build order (default: all)."""
+    if not text:
+        return FORMATS
+    wanted = [item.strip().lower() for item in text.split(",") if item.strip()]
+    unknown = [item for item in wanted if item not in FORMATS]
+    if unknown or not wanted:
+        raise UsageError(f'unknown output format "{",".join(unknown) or text}"',
+                         hint=f"choose from {', '.join(FORMATS)}, separated by commas")
+    return tuple(output for output in FORMATS if output in wanted)
+
+
+# ---------------------------------------------------------------------------
+# One document
+# ---------------------------------------------------------------------------
+
+def _problem(path: Path, message: str, hint: str | None = None) -> Problem:
+    return Problem(display_path(path), 1, 1, message, hint=hint, step="transform")
+
+
+def build_document(path: Path, out_dir: Path, formats: tuple[str, ...],
+                   parameters: transform.Parameters) -> DocumentBuild:
+    """Transform one (already validated) document; write its files only if every format worked."""
+    result = DocumentBuild(path)
+    try:
+        document = parse_document(path)
+    except DocumentError as exc:
+        result.problems.append(exc.problem)
+        return result
+    if document.root.find("tei:text", NS) is None:
+        result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
+        return result
+    outputs: list[tuple[Path, str]] = []
+    try:
+        for output in formats:
+            for item in transform.transform(document, output, parameters):
+                outputs.append((out_dir / output / item.name, item.content))
+    except TransformError as exc:
+        result.problems.append(_problem(path, exc.message, exc.hint))
+        return result
+    for target, content in outputs:
+        write_atomic(target, content)
+        result.files.append(target)
+    return result
+
+
+# Worker processes: the stylesheets are compiled once, by the initializer.
+_worker_state: dict = {}
+
+
+def _init_worker(out_dir: Path, formats: tuple[str, ...], parameters: transform.Parameters) -> None:
+    _worker_state.update(out_dir=out_dir, formats=formats, parameters=parameters)
+    try:
+        transform.compile_all(formats)
+    except TransformError:
+        pass  # reported per document by build_document
+
+
+def _build_in_worker(path: Path) -> DocumentBuild:
+    state = _worker_state
+    try:
+        return build_document(path, state["out_dir"], state["formats"], state["parameters"])
+    except ToolkitError as exc:
+        return DocumentBuild(path, problems=[_problem(path, exc.message, exc.hint)])
+
+
+def _build_all(paths: list[Path], out_dir: Path, formats: tuple[str, ...],
+               parameters: transform.Parameters, jobs: int) -> list[DocumentBuild]:
+    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        transform.compile_all(formats)  # a stylesheet that does not compile stops the build
+        return [build_document(path, out_dir, formats, parameters) for path in paths]
+    transform.compile_all(formats)  # fail fast, with one message, before starting workers
+    workers = min(jobs, len(paths))
+    # "spawn": a Saxon processor must not be inherited through fork().
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=(out_dir, formats, parameters)) as pool:
+        return list(pool.map(_build_in_worker, paths, chunksize=max(1, len(paths) // (workers * 4))))
+
+
+# ---------------------------------------------------------------------------
+# The edition
+# ---------------------------------------------------------------------------
+
+def _validate(paths: list[Path], jobs: int) -> tuple[list[Path], dict[Path, list[Problem]]]:
+    """The valid documents, and every document's problems (warnings included)."""
+    from toolkit import validate
+
+    report = validate.validate_paths(paths, jobs=jobs)
+    problems = {document.path: list(document.problems) for document in report.documents}
+    return report.valid_paths, problems
+
+
+def _index_entries(results: list[DocumentBuild], out_dir: Path) -> list[tuple[Path, str]]:
+    """The documents the index page lists: those with a page in OUT/html (new or earlier)."""
+    entries = []
+    for result in results:
+        if result.skipped:
+            continue
+        try:
+            document = parse_document(result.path)
+        except ToolkitError:
+            continue
+        page = f"{_document_id(document.root, result.path)}.html"
+        if (out_dir / "html" / page).exists():
+            entries.append((result.path, page))
+    return entries
+
+
+def _document_id(root: etree._Element, path: Path) -> str:
+    return root.get("{http://www.w3.org/XML/1998/namespace}id") or path.stem
+
+
+def _write_edition_files(results: list[DocumentBuild], out_dir: Path,
+                         parameters: transform.Parameters) -> list[Path]:
+    written = []
+    css = out_dir / "html" / "edition.css"
+    write_atomic(css, read_bytes(STYLESHEET_CSS))
+    written.append(css)
+    entries = _index_entries(results, out_dir)
+    for item in transform.index_page(entries, out_dir / "html", parameters):
+        target = out_dir / "html" / item.name
+        write_atomic(target, item.content)
+        written.append(target)
+    return written
+
+
+def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
+          formats: tuple[str, ...] = FORMATS, *, validate: bool = True,
+          edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
+          jobs: int | None = None) -> BuildResult:
+    """Validate ``paths`` (default: the edition) and build ``formats`` into ``out_dir``."""
+    from toolkit.validate import expand_paths
+
+    started = time.perf_counter()
+    jobs = jobs or os.cpu_count() or 1
+    formats = tuple(output for output in FORMATS if output in formats)
+    if not formats:
+        raise UsageError("no output format chosen", hint=f"choose from {', '.join(FORMATS)}")
+    parameters = transform.Parameters(edition_url=edition_url, access_date=access_date)
+    files = expand_paths(list(paths))
+
+    problems: dict[Path, list[Problem]] = {}
+    if validate:
+        valid, problems = _validate(files, jobs)
+        valid_set = set(valid)
+    else:
+        valid_set = set(files)
+    to_build = [path for path in files if path in valid_set]
+    built = {result.path: result for result in _build_all(to_build, out_dir, formats, parameters, jobs)}
+
+    results = []
+    for path in files:
+        result = built.get(path) or DocumentBuild(path)
+        result.problems[:0] = problems.get(path, [])
+        results.append(result)
+
+    edition_files = _write_edition_files(results, out_dir, parameters) if "html" in formats else []
+    return BuildResult(out_dir=out_dir, formats=formats, documents=results, edition_files=edition_files,
+                       seconds=time.perf_counter() - started)
