@@ -10,9 +10,31 @@ READY  := $(VENV)/.ready
 DOCUMENTS := $(wildcard tei/*.xml)
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
-.PHONY: all setup validate test tei-all lint diff check clean distclean
+.PHONY: all setup validate test tei-all lint diff check clean distclean html text cite golden
 
-all: validate
+# `make` validates and builds every output into build/ with ONE `teikit build`;
+# the stamp makes a second `make` with nothing changed do nothing. Outputs
+# depend on the documents, the schemas, the stylesheets and the toolkit.
+BUILD       := build
+BUILD_STAMP := $(BUILD)/.stamp
+BUILD_DEPS  := $(DOCUMENTS) $(SCHEMAS) $(wildcard xslt/*) $(wildcard toolkit/*.py)
+# e.g. make BUILD_FLAGS='--edition-url https://example.org/edition/'
+BUILD_FLAGS ?=
+
+all: $(BUILD_STAMP)
+
+$(BUILD_STAMP): $(BUILD_DEPS) | $(READY)
+	$(TEIKIT) build --out $(BUILD) $(BUILD_FLAGS)
+	@touch $@
+
+# One output format only (always runs; validates first).
+html text cite: $(READY)
+	$(TEIKIT) build --out $(BUILD) --format $@ $(BUILD_FLAGS)
+
+# Regenerate the golden files of tests/test_outputs_golden.py after an
+# intended change of the outputs (review the diff before committing).
+golden: $(READY)
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_outputs_golden.py
 
 # The venv is rebuilt only when the declared dependencies change.
 $(READY): pyproject.toml
