@@ -543,10 +543,12 @@
                   <h2><a href="{@page}"><xsl:value-of select="($root ! t:title(.), string(@page))[1]"/></a></h2>
                   <xsl:if test="exists($root)">
                     <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
-                    <p class="subtitle">
-                      <xsl:value-of select="string-join((t:subtitle($root),
-                        (if (exists($m?sender) and exists($m?addressee)) then $m?sender || ' to ' || $m?addressee else ())), '. ')"/>
-                    </p>
+                    <xsl:for-each select="t:subtitle($root)">
+                      <p class="subtitle"><xsl:value-of select="."/></p>
+                    </xsl:for-each>
+                    <xsl:if test="exists($m?sender) and exists($m?addressee)">
+                      <p class="correspondents">From the <xsl:value-of select="t:strip-the($m?sender)"/> to the <xsl:value-of select="t:strip-the($m?addressee)"/>.</p>
+                    </xsl:if>
                     <xsl:for-each select="t:summary($root)">
                       <p class="summary"><xsl:value-of select="."/></p>
                     </xsl:for-each>

@@ -1,0 +1,69 @@
+"""Golden-file tests: every output of the edition document, and of the minimal
+generic document, equals its reviewed copy under tests/golden/.
+
+HTML is compared by structure (lxml.html, whitespace-insensitive), everything
+else line by line. After an intended change of the stylesheets run
+`make golden`, review `git diff tests/golden`, and commit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from outputs_support import DOC_ID, FIXTURES, build_edition, check_golden
+
+EDITION_OUTPUTS = [
+    f"html/{DOC_ID}.html",
+    "html/index.html",
+    f"text/{DOC_ID}.diplomatic.txt",
+    f"text/{DOC_ID}.reading.txt",
+    f"cite/{DOC_ID}.txt",
+    f"cite/{DOC_ID}.html",
+    f"cite/{DOC_ID}.passages.txt",
+    f"cite/{DOC_ID}.bib",
+    f"cite/{DOC_ID}.ris",
+    f"cite/{DOC_ID}.json",
+]
+MINIMAL_OUTPUTS = [
+    "html/minimal.html",
+    "text/minimal.diplomatic.txt",
+    "text/minimal.reading.txt",
+    "cite/minimal.txt",
+    "cite/minimal.bib",
+    "cite/minimal.ris",
+    "cite/minimal.json",
+]
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("edition")
+    result = build_edition(out)
+    assert not result.errors, [problem.format() for problem in result.errors]
+    return out
+
+
+@pytest.fixture(scope="module")
+def minimal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("minimal")
+    result = build_edition(out, [FIXTURES / "minimal.xml"], validate=False)
+    assert not result.errors, [problem.format() for problem in result.errors]
+    return out
+
+
+def test_every_edition_output_has_a_golden_file(edition: Path) -> None:
+    built = sorted(str(path.relative_to(edition)) for path in edition.rglob("*") if path.is_file()
+                   and path.name != "edition.css")
+    assert built == sorted(EDITION_OUTPUTS)
+
+
+@pytest.mark.parametrize("relative", EDITION_OUTPUTS)
+def test_edition_output_matches_golden(edition: Path, relative: str) -> None:
+    check_golden(relative, (edition / relative).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("relative", MINIMAL_OUTPUTS)
+def test_minimal_output_matches_golden(minimal: Path, relative: str) -> None:
+    check_golden(relative, (minimal / relative).read_text(encoding="utf-8"))

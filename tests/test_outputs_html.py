@@ -1,0 +1,193 @@
+"""The HTML edition: structure, links, editorial views, metadata for reference
+managers, and nothing that needs the network."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+import pytest
+
+from outputs_support import DOC_ID, EDITION_URL, build_edition
+
+PAGE = f"{DOC_ID}.html"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("html")
+    result = build_edition(folder)  # every format, so the links to ../cite and ../text exist
+    assert not result.errors, [problem.format() for problem in result.errors]
+    return folder
+
+
+@pytest.fixture(scope="module")
+def page(out: Path) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring((out / "html" / PAGE).read_text(encoding="utf-8"))
+
+
+def meta(page: lxml.html.HtmlElement, name: str) -> list[str]:
+    return [element.get("content") for element in page.xpath(f'//meta[@name="{name}"]')]
+
+
+def html_pages(out: Path) -> list[Path]:
+    return sorted((out / "html").glob("*.html")) + sorted((out / "cite").glob("*.html"))
+
+
+def test_page_is_html5_with_language_and_landmarks(out: Path, page: lxml.html.HtmlElement) -> None:
+    text = (out / "html" / PAGE).read_text(encoding="utf-8")
+    assert text.lower().startswith("<!doctype html>")
+    assert page.get("lang") == "en"
+    assert page.xpath("/html/head/meta[@charset='utf-8']")
+    for landmark in ("header", "nav", "main", "article", "footer"):
+        assert page.xpath(f"//{landmark}"), landmark
+    assert len(page.xpath("//h1")) == 1
+
+
+@pytest.mark.parametrize("name", ["html/index.html", f"html/{PAGE}", f"cite/{PAGE}"])
+def test_headings_are_in_order(out: Path, name: str) -> None:
+    root = lxml.html.document_fromstring((out / name).read_text(encoding="utf-8"))
+    levels = [int(element.tag[1]) for element in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    assert levels[0] == 1
+    for before, after in zip(levels, levels[1:]):
+        assert after <= before + 1, levels
+
+
+def test_ids_are_unique(out: Path) -> None:
+    for path in html_pages(out):
+        ids = lxml.html.document_fromstring(path.read_text(encoding="utf-8")).xpath("//@id")
+        assert len(ids) == len(set(ids)), path.name
+
+
+def test_every_link_resolves(out: Path) -> None:
+    """In-page #fragments point to an id on the page; relative links to files of the build."""
+    for path in html_pages(out):
+        root = lxml.html.document_fromstring(path.read_text(encoding="utf-8"))
+        ids = set(root.xpath("//@id"))
+        for href in root.xpath("//a/@href | //link/@href"):
+            parts = urlsplit(href)
+            if parts.scheme in ("http", "https", "mailto"):
+                continue
+            assert not parts.scheme, f"{path.name}: unexpected link {href}"
+            if parts.path:
+                target = (path.parent / unquote(parts.path)).resolve()
+                assert target.is_file(), f"{path.name}: {href} points to a missing file"
+                if parts.fragment and target.suffix == ".html":
+                    other = lxml.html.document_fromstring(target.read_text(encoding="utf-8"))
+                    assert other.xpath(f'//*[@id="{parts.fragment}"]'), f"{path.name}: {href}"
+            elif parts.fragment:
+                assert parts.fragment in ids, f"{path.name}: #{parts.fragment} has no target"
+
+
+def test_nothing_is_loaded_from_the_network(out: Path) -> None:
+    for path in html_pages(out) + [out / "html" / "edition.css"]:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".css":
+            assert "url(" not in text and "@import" not in text
+            continue
+        root = lxml.html.document_fromstring(text)
+        assert not root.xpath("//*[@src]"), path.name
+        for element in root.xpath("//link[@rel='stylesheet'] | //link[@rel='preload'] | //link[@rel='icon']"):
+            assert not urlsplit(element.get("href")).scheme, path.name
+        assert not root.xpath("//iframe | //img | //object | //embed | //video | //audio")
+
+
+def test_paragraphs_are_numbered_with_a_pilcrow_link(page: lxml.html.HtmlElement) -> None:
+    paragraphs = page.xpath("//p[contains(@class, 'numbered')]")
+    assert [p.get("id") for p in paragraphs] == [f"d256-p{n}" for n in range(1, 18)]
+    for n, p in enumerate(paragraphs, start=1):
+        assert p.xpath("string(span[@class='pnum'])") == str(n)
+        link = p.xpath("a[@class='pilcrow']")[0]
+        assert link.get("href") == f"#d256-p{n}"
+        assert link.get("aria-label") == f"Link to paragraph {n}"
+        assert link.text == "¶"
+        assert f"doc. 256, para. {n} " in link.get("title") and f"{EDITION_URL}{PAGE}#d256-p{n}" in link.get("title")
+
+
+def test_names_link_to_their_authority_record(page: lxml.html.HtmlElement) -> None:
+    zorin = page.xpath("//p[@id='d256-p1']//a[@class='name person'][.='Zorin']")[0]
+    assert zorin.get("href") == "#person-zorin"
+    record = page.xpath("//dt[@id='person-zorin']")[0]
+    assert record.text_content() == "Valerian A. Zorin"
+    details = " ".join(record.getnext().text_content().split())
+    assert "1902–1986" in details and "Permanent Representative to the United Nations" in details
+    assert page.xpath("//dt[@id='place-new-york']") and page.xpath("//dt[@id='org-un']")
+    # a name inside a name: the outer one links, links never nest
+    assert not page.xpath("//a//a")
+
+
+def test_dates_are_time_elements(page: lxml.html.HtmlElement) -> None:
+    assert page.xpath("//p[@class='tei-dateline']/time[@datetime='1962-12-23T14:00:00-05:00']")
+    assert page.xpath("//p[@id='d256-p1']//time[@datetime='1962-10-27'][.='October 27']")
+
+
+def test_abbreviations_and_corrections_carry_both_forms(page: lxml.html.HtmlElement) -> None:
+    body = page.xpath("//body")[0]
+    assert body.get("class") == "view-reading"
+    sovs = page.xpath("//p[@id='d256-p1']//abbr[.='Sovs']")[0]
+    assert sovs.get("title") == "Soviets"
+    assert sovs.getnext().text_content() == "Soviets" and "read" in sovs.getnext().get("class")
+    gong = page.xpath("//span[contains(@class, 'sic')][.='gong']")[0]
+    going = gong.getnext()
+    assert going.text_content() == "going" and going.get("title") == "source reads: gong"
+    switch = page.xpath("//div[@class='view-switch']")[0]
+    assert switch.get("hidden") is not None  # shown by the script only
+    assert [b.get("aria-pressed") for b in switch.xpath("button")] == ["true", "false"]
+    assert "view-diplomatic" in page.xpath("string(//script)")
+
+
+def test_css_switches_the_views(out: Path) -> None:
+    css = (out / "html" / "edition.css").read_text(encoding="utf-8")
+    assert re.search(r"\.view-reading \.dipl, \.view-diplomatic \.read \{ display: none; \}", css)
+    assert "@media print" in css and ":focus-visible" in css
+
+
+def test_footnote_has_a_back_link(page: lxml.html.HtmlElement) -> None:
+    ref = page.xpath("//a[@role='doc-noteref']")[0]
+    assert (ref.get("href"), ref.get("id"), ref.text) == ("#d256-fn1", "d256-fn1-ref", "1")
+    note = page.xpath("//section[@role='doc-endnotes']//li[@id='d256-fn1']")[0]
+    assert "See Document 253." in note.text_content()
+    assert note.xpath("a[@role='doc-backlink']/@href") == ["#d256-fn1-ref"]
+
+
+def test_list_letter_and_source_note(page: lxml.html.HtmlElement) -> None:
+    items = page.xpath("//ol[@id='d256-list1']/li")
+    assert len(items) == 4 and "labelled" in page.xpath("//ol[@id='d256-list1']/@class")[0]
+    letter = page.xpath("//blockquote[@id='d256-letter']")[0]
+    assert "letter" in letter.get("class")
+    assert letter.xpath(".//p[@class='tei-salute']")[0].text_content().startswith('"Esteemed Mr.')
+    assert len(letter.xpath(".//p[@class='tei-signed']")) == 2
+    assert page.xpath("string(//section[@id='source'])").count("737.56361/12-2362") == 1
+
+
+def test_metadata_for_reference_managers(page: lxml.html.HtmlElement) -> None:
+    assert meta(page, "citation_title") == ["Telegram From the Mission to the United Nations to the Department of State"]
+    assert meta(page, "citation_date") == ["1962/12/23"]
+    assert meta(page, "citation_book_title") == ["Foreign Relations of the United States, 1961–1963"]
+    assert meta(page, "citation_inbook_title") == meta(page, "citation_book_title")
+    assert meta(page, "citation_volume") == ["11"]
+    assert meta(page, "citation_publisher") == ["United States Government Printing Office"]
+    assert meta(page, "citation_public_url") == [f"{EDITION_URL}{PAGE}"]
+    assert meta(page, "citation_author") == []  # the sender is a body: see docs/outputs.md
+    assert meta(page, "DC.creator") == ["United States Mission to the United Nations"]
+    assert meta(page, "DC.date") == ["1962-12-23"]
+    assert meta(page, "DC.identifier") == [f"{EDITION_URL}{PAGE}"]
+    assert meta(page, "DC.publisher") == ["Telegram 2477 project"]
+    assert len(meta(page, "DC.rights")) == 2 and meta(page, "DC.source") and meta(page, "DC.title")
+
+
+def test_cite_section_offers_every_format(page: lxml.html.HtmlElement) -> None:
+    section = page.xpath("//section[@id='cite']")[0]
+    assert [h.text for h in section.xpath("h3")][:4] == [
+        "Chicago, note", "Chicago, bibliography", "MLA (9th edition)", "APA (7th edition)"]
+    links = section.xpath(".//a/@href")
+    for suffix in (".bib", ".ris", ".json", ".txt", ".passages.txt"):
+        assert f"../cite/{DOC_ID}{suffix}" in links
+    assert len(section.xpath(".//details//li")) == 17
+
+
+def test_index_page_lists_the_document(out: Path) -> None:
+    index = lxml.html.document_fromstring((out / "html" / "index.html").read_text(encoding="utf-8"))
+    assert index.xpath("//main//h2/a/@href") == [PAGE]

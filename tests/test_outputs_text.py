@@ -1,0 +1,64 @@
+"""The plain-text outputs: the diplomatic text is the source transcription, the
+reading text applies the editors' expansions and corrections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from outputs_support import DOC_ID, build_edition, source_blocks, text_blocks
+
+
+@pytest.fixture(scope="module")
+def texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    out = tmp_path_factory.mktemp("text")
+    result = build_edition(out, formats=("text",))
+    assert not result.errors, [problem.format() for problem in result.errors]
+    folder = out / "text"
+    return {view: (folder / f"{DOC_ID}.{view}.txt").read_bytes().decode("utf-8") for view in ("diplomatic", "reading")}
+
+
+def test_diplomatic_text_reproduces_the_source_transcription(texts: dict[str, str]) -> None:
+    assert text_blocks(texts["diplomatic"]) == source_blocks()
+
+
+def test_diplomatic_text_keeps_abbreviations_and_errors(texts: dict[str, str]) -> None:
+    text = " ".join(texts["diplomatic"].split())
+    for written in ("Sovs stood adamantly", "we are gong to invade", "Kuzentsov mentioned", "Deputy FonMin",
+                    "UN.(1) No progress"):
+        assert written in text
+    assert "Soviets stood" not in text and "going to invade" not in text
+
+
+def test_reading_text_applies_expansions_and_corrections(texts: dict[str, str]) -> None:
+    text = " ".join(texts["reading"].split())
+    for read in ("Soviets stood adamantly", "we are going to invade", "Kuznetsov mentioned",
+                 "Deputy Foreign Minister", "Secretary-General", "United Nations.(1) No progress"):
+        assert read in text
+    for written in ("Sovs ", " gong ", "Kuzentsov", "FonMin", " SYG "):
+        assert written not in text
+
+
+@pytest.mark.parametrize("view", ["diplomatic", "reading"])
+def test_lines_are_wrapped_at_72_columns(texts: dict[str, str], view: str) -> None:
+    lines = texts[view].splitlines()
+    assert max(len(line) for line in lines) <= 72
+    assert sum(1 for line in lines if len(line) > 60) > 20  # really wrapped, not one word a line
+    assert texts[view].endswith("\n") and not texts[view].endswith("\n\n")
+
+
+@pytest.mark.parametrize("view", ["diplomatic", "reading"])
+def test_footnotes_and_source_note_come_at_the_end(texts: dict[str, str], view: str) -> None:
+    blocks = text_blocks(texts[view])
+    assert blocks[-2] == "1 See Document 253."
+    assert blocks[-1].startswith("Source: Department of State, Central Files, 737.56361/12-2362.")
+    assert "(1)" in blocks[2] and blocks[2].startswith("2477. Cuba.")
+
+
+def test_text_files_are_utf8_without_bom(tmp_path: Path) -> None:
+    result = build_edition(tmp_path, formats=("text",), validate=False)
+    for path in result.written:
+        data = path.read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf")
+        data.decode("utf-8")
