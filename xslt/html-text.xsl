@@ -117,10 +117,13 @@
        document's title is not repeated. -->
   <xsl:template match="div | div1 | div2 | div3" mode="t:flow" as="element()">
     <xsl:variable name="depth" as="xs:integer" select="count(ancestor-or-self::*[local-name() = ('div', 'div1', 'div2', 'div3')])"/>
-    <section class="tei-div{@type ! (' ' || .)}">
+    <xsl:variable name="heads" as="element()*" select="head[not(t:plain(.) = t:title(.))]"/>
+    <!-- a <section> needs a heading; without one the division is a <div> -->
+    <xsl:element name="{if (exists($heads)) then 'section' else 'div'}">
+      <xsl:attribute name="class" select="'tei-div' || @type ! (' ' || .)"/>
       <xsl:call-template name="t:id"/>
       <xsl:call-template name="t:lang"/>
-      <xsl:for-each select="head[not(t:plain(.) = t:title(.))]">
+      <xsl:for-each select="$heads">
         <xsl:element name="h{min((2 + $depth, 6))}">
           <xsl:call-template name="t:id"/>
           <xsl:apply-templates mode="t:inline"/>
@@ -129,7 +132,7 @@
       <xsl:call-template name="t:flow-children">
         <xsl:with-param name="nodes" select="node() except head"/>
       </xsl:call-template>
-    </section>
+    </xsl:element>
   </xsl:template>
 
   <xsl:template match="head" mode="t:flow" as="element()">

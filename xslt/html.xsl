@@ -227,7 +227,14 @@
       <dl class="metadata">
         <xsl:for-each select="$m?when">
           <dt>Date</dt>
-          <dd><time datetime="{t:html-datetime(.)}"><xsl:value-of select="t:format-when(., true())"/></time></dd>
+          <dd>
+            <xsl:choose>
+              <xsl:when test="exists(t:html-datetime(.))">
+                <time datetime="{t:html-datetime(.)}"><xsl:value-of select="t:format-when(., true())"/></time>
+              </xsl:when>
+              <xsl:otherwise><xsl:value-of select="."/></xsl:otherwise>
+            </xsl:choose>
+          </dd>
         </xsl:for-each>
         <xsl:for-each select="$profile/correspDesc/correspAction[@type = 'sent']">
           <dt>From</dt>
