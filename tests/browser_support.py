@@ -1,0 +1,91 @@
+"""Shared by the browser tests (tests/test_browser.py) and `make screenshots`
+(tests/screenshots.py): find Debian's Chromium, build the HTML edition, serve it
+on 127.0.0.1 and start Chromium through Playwright.
+
+Playwright drives the system Chromium (Debian's `chromium` package, found on
+PATH or named by the environment variable CHROMIUM); `playwright install` and
+its browser downloads are never used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+from toolkit.paths import PROJECT_ROOT
+
+#: The document page and the index page, relative to the build folder.
+DOCUMENT_PAGE = "html/frus1961-63v11-d256.html"
+INDEX_PAGE = "html/index.html"
+#: `make axe` fetches axe-core here from the npm registry (never committed).
+AXE_JS = PROJECT_ROOT / ".cache" / "axe-core" / "axe.min.js"
+
+# Headless Chromium on a closed network: no first-run, sync, component or
+# background requests to Google hosts, no QUIC, no GPU, no sandbox (CI runs as root).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
+]
+
+DESKTOP = {"width": 1280, "height": 800}
+MOBILE = {"width": 390, "height": 844}
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable: $CHROMIUM, else `chromium` (Debian) or `chromium-browser` on PATH."""
+    named = os.environ.get("CHROMIUM")
+    if named:
+        return named if Path(named).is_file() else shutil.which(named)
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def build_site(out_dir: Path) -> Path:
+    """Build the edition into ``out_dir``: the HTML pages and the citation and text files they link to."""
+    command = [sys.executable, "-m", "toolkit", "build", "--out", str(out_dir)]
+    completed = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    if completed.returncode != 0 or not (out_dir / DOCUMENT_PAGE).is_file():
+        raise RuntimeError(f"`{' '.join(command[1:])}` failed (exit {completed.returncode}):\n"
+                           f"{completed.stdout}{completed.stderr}")
+    return out_dir
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` over HTTP on 127.0.0.1 (a free port) in a thread; yields the origin."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="edition-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def launch(playwright, executable: str):
+    """Headless Chromium (a fresh temporary profile: Playwright's launch makes one)."""
+    return playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)

@@ -1,0 +1,419 @@
+"""The HTML edition in a real browser: headless Chromium (Debian's package)
+driven by Playwright over the built pages, served by a local HTTP server.
+
+Checked: the pages load with no console errors, no failed requests and no
+request leaving 127.0.0.1; every link on the page resolves; choosing a person
+in the text shows that person's record; the reading / diplomatic switch
+changes the text and back; the footnote link goes to the note and back; each
+numbered paragraph has a ¶ link to its own citable address; everything is
+reachable by keyboard with a visible focus; no horizontal scrolling on a
+390 px phone; axe-core finds no serious or critical accessibility violation.
+
+Without Chromium (or the playwright package, or axe-core for the
+accessibility test) these tests skip; under CI (CI=true) that is a failure.
+One build, one server and one browser per test session (per xdist worker).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from browser_support import DESKTOP, DOCUMENT_PAGE, INDEX_PAGE, MOBILE, build_site, launch, serve
+
+PAGES = [DOCUMENT_PAGE, INDEX_PAGE]
+
+
+# ---------------------------------------------------------------------------
+# Fixtures: the built site, its server, the browser, a recorded page
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
+def origin(site: Path):
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        yield browser
+        browser.close()
+
+
+class Log:
+    """Everything a page did: console messages, script errors, requests, failures."""
+
+    def __init__(self, page) -> None:
+        self.console: list[tuple[str, str]] = []
+        self.page_errors: list[str] = []
+        self.requests: list[str] = []
+        self.failures: list[str] = []
+        page.on("console", lambda message: self.console.append(
+            (message.type, f"{message.text} ({message.location.get('url', '?')})")))
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("requestfailed", lambda request: self.failures.append(f"{request.url}: {request.failure}"))
+        page.on("response", lambda response: response.status >= 400
+                and self.failures.append(f"{response.url}: HTTP {response.status}"))
+
+    @property
+    def console_errors(self) -> list[str]:
+        return [text for kind, text in self.console if kind in ("error", "assert")]
+
+
+@pytest.fixture
+def open_page(browser, origin: str):
+    """open_page(path, viewport=DESKTOP, **context options) -> (page, log); a fresh context each time."""
+    contexts = []
+
+    def open_(path: str = DOCUMENT_PAGE, viewport: dict = DESKTOP, **options):
+        context = browser.new_context(viewport=viewport, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        log = Log(page)
+        page.goto(f"{origin}/{path}", wait_until="load")
+        return page, log
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+# JavaScript helpers evaluated in the page.
+IN_VIEWPORT = """element => {
+  const r = element.getBoundingClientRect();
+  return r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth;
+}"""
+
+
+def words(page, selector: str, word: str) -> int:
+    """How often ``word`` occurs as a whole word in the rendered (visible) text of ``selector``."""
+    return len(re.findall(rf"\b{word}\b", page.inner_text(selector)))
+
+
+def hash_of(page) -> str:
+    return page.evaluate("location.hash")
+
+
+# ---------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_cleanly_and_locally(open_page, origin: str, path: str) -> None:
+    page, log = open_page(path)
+    page.wait_for_load_state("networkidle")
+    assert page.title(), "the page has no title"
+    assert log.page_errors == [], f"script errors: {log.page_errors}"
+    assert log.failures == [], f"failed requests: {log.failures}"
+    assert log.console_errors == [], f"console errors: {log.console_errors}"
+    outside = [url for url in log.requests if not (url.startswith(origin + "/") or url.startswith("data:"))]
+    assert outside == [], f"requests that leave the local server: {outside}"
+    assert f"{origin}/{path}" in log.requests
+    # Without a declared icon a browser asks the host's root for /favicon.ico
+    # (outside the edition: a 404), at a moment of its choosing.
+    assert page.locator("link[rel~='icon']").count() >= 1, "no <link rel=icon>: browsers will request /favicon.ico"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_link_resolves(open_page, origin: str, path: str) -> None:
+    """Local links reach a file (the citation files, the index); #fragments reach an element."""
+    page, _ = open_page(path)
+    links = page.eval_on_selector_all("a[href]", "links => links.map(a => [a.getAttribute('href'), a.href])")
+    assert links
+    here = f"{origin}/{path}"
+    missing_ids, broken, insecure, fetched = [], [], [], {here}
+    for raw, resolved in links:
+        if raw.startswith("#"):
+            if not page.evaluate("id => document.getElementById(id) !== null", raw[1:]):
+                missing_ids.append(raw)
+        elif resolved.startswith(origin + "/"):
+            target = resolved.split("#", 1)[0]
+            if target not in fetched:
+                fetched.add(target)
+                response = page.request.get(target)
+                if response.status != 200:
+                    broken.append(f"{raw}: HTTP {response.status}")
+        elif not resolved.startswith("https://"):
+            insecure.append(raw)
+    assert missing_ids == [], f"links to ids the page does not have: {missing_ids}"
+    assert broken == [], f"local links to missing files: {broken}"
+    assert insecure == [], f"external links that are not https: {insecure}"
+    duplicates = page.evaluate("""() => {
+      const seen = new Set(), twice = new Set();
+      for (const e of document.querySelectorAll('[id]')) { (seen.has(e.id) ? twice : seen).add(e.id); }
+      return [...twice];
+    }""")
+    assert duplicates == [], f"ids used more than once: {duplicates}"
+
+
+# ---------------------------------------------------------------------------
+# Names, the view switch, footnotes, paragraph links
+# ---------------------------------------------------------------------------
+
+def test_every_name_in_the_text_points_to_its_record(open_page) -> None:
+    page, _ = open_page()
+    names = page.eval_on_selector_all("#text a.name", """links => links.map(a => {
+      const record = document.querySelector('#names ' + a.getAttribute('href'));
+      return {href: a.getAttribute('href'), title: a.title, text: a.textContent.trim(),
+              record: record ? record.innerText.trim() : null};
+    })""")
+    assert len(names) > 20
+    wrong = [f"{n['text']!r} -> {n['href']}: " + ("no such record in the index" if n["record"] is None
+                                                  else f"link title {n['title']!r}, record {n['record']!r}")
+             for n in names if n["record"] is None or not n["title"].startswith(n["record"])]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("person, how", [("kuznetsov", "click"), ("zorin", "keyboard")])
+def test_choosing_a_person_shows_the_record(open_page, person: str, how: str) -> None:
+    page, _ = open_page()
+    link = page.locator(f'#text a.name.person[href="#person-{person}"]').first
+    if how == "click":
+        link.click()
+    else:
+        link.focus()
+        page.keyboard.press("Enter")
+    page.wait_for_function("id => location.hash === '#' + id", arg=f"person-{person}")
+    record = page.locator(f"#person-{person}")
+    assert record.evaluate("e => e.matches(':target') && e.closest('#names') !== null")
+    page.wait_for_function(f"() => ({IN_VIEWPORT})(document.getElementById('person-{person}'))")
+    details = record.evaluate("e => e.nextElementSibling.innerText")
+    assert record.is_visible()
+    assert re.search(r"\b1[89]\d\d\b", details), f"the record shows no dates: {details!r}"
+    assert "In the text:" in details
+
+
+def test_view_switch_changes_the_text_and_back(open_page) -> None:
+    page, log = open_page()
+    reading = page.get_by_role("button", name="Reading")
+    diplomatic = page.get_by_role("button", name="Diplomatic")
+    assert diplomatic.is_visible(), "the view switch is hidden: its script did not run"
+    gong = page.locator("#text .choice", has=page.locator(".dipl", has_text=re.compile(r"^gong$")))
+    sovs = page.locator("#text .choice", has=page.locator(".dipl", has_text=re.compile(r"^Sovs$"))).first
+    assert gong.count() == 1
+
+    def assert_reading() -> None:
+        assert reading.get_attribute("aria-pressed") == "true"
+        assert diplomatic.get_attribute("aria-pressed") == "false"
+        assert gong.inner_text() == "going" and sovs.inner_text() == "Soviets"
+        assert words(page, "#text", "gong") == 0 and words(page, "#text", "Sovs") == 0
+        assert words(page, "#text", "Soviets") >= 1
+
+    assert_reading()
+    going_in_reading = words(page, "#text", "going")
+
+    diplomatic.click()
+    assert diplomatic.get_attribute("aria-pressed") == "true"
+    assert reading.get_attribute("aria-pressed") == "false"
+    assert gong.inner_text() == "gong" and sovs.inner_text() == "Sovs"
+    assert words(page, "#text", "gong") == 1 and words(page, "#text", "Sovs") >= 1
+    assert words(page, "#text", "Soviets") == 0
+    assert words(page, "#text", "going") == going_in_reading - 1
+
+    reading.click()
+    assert_reading()
+    assert log.console_errors == [] and log.page_errors == []
+
+
+def test_footnote_link_goes_to_the_note_and_back(open_page) -> None:
+    page, _ = open_page()
+    ref = page.locator("#text a[role='doc-noteref']").first
+    ref_id = ref.get_attribute("id")
+    note_id = ref.get_attribute("href")[1:]
+    assert ref_id and note_id
+    ref.click()
+    page.wait_for_function("id => location.hash === '#' + id", arg=note_id)
+    note = page.locator(f"#{note_id}")
+    assert note.evaluate("e => e.closest('#notes') !== null && e.matches(':target')")
+    page.wait_for_function(f"id => ({IN_VIEWPORT})(document.getElementById(id))", arg=note_id)
+    assert "Document 253" in note.inner_text()
+
+    note.locator("a[role='doc-backlink']").click()
+    page.wait_for_function("id => location.hash === '#' + id", arg=ref_id)
+    page.wait_for_function(f"id => ({IN_VIEWPORT})(document.getElementById(id))", arg=ref_id)
+    assert page.locator(f"#{note_id}").evaluate(f"e => !({IN_VIEWPORT})(e)"), \
+        "the note is still on screen: the back link did not move the reader"
+
+
+def test_each_paragraph_has_a_citable_link(open_page, origin: str) -> None:
+    page, _ = open_page()
+    canonical = page.get_attribute("link[rel=canonical]", "href")
+    assert canonical and canonical.startswith("https://")
+    paragraphs = page.eval_on_selector_all("#text .numbered", """ps => ps.map(p => {
+      const links = p.querySelectorAll(':scope > a.pilcrow');
+      return {id: p.id, links: links.length, href: links.length ? links[0].getAttribute('href') : null,
+              label: links.length ? links[0].getAttribute('aria-label') : null,
+              title: links.length ? links[0].title : null};
+    })""")
+    assert len(paragraphs) >= 5
+    assert len({p["id"] for p in paragraphs}) == len(paragraphs)
+    for p in paragraphs:
+        assert p["id"], f"a numbered paragraph has no id: {p}"
+        assert p["links"] == 1 and p["href"] == f"#{p['id']}", p
+        assert p["label"], f"the ¶ link of {p['id']} has no accessible name"
+        assert f"{canonical}#{p['id']}" in p["title"], f"the ¶ link of {p['id']} does not give its address"
+
+    third = paragraphs[2]["id"]
+    page.locator(f"#{third} > a.pilcrow").click()
+    assert page.url == f"{origin}/{DOCUMENT_PAGE}#{third}"
+
+    # The address works when opened: the paragraph is the target, on screen.
+    cited, _ = open_page(f"{DOCUMENT_PAGE}#{third}")
+    paragraph = cited.locator(f"#{third}")
+    assert paragraph.evaluate("e => e.matches(':target')")
+    cited.wait_for_function(f"id => ({IN_VIEWPORT})(document.getElementById(id))", arg=third)
+
+
+# ---------------------------------------------------------------------------
+# Keyboard
+# ---------------------------------------------------------------------------
+
+FOCUSABLE = """() => {
+  const selector = 'a[href], button, summary, input, select, textarea, [tabindex]:not([tabindex="-1"])';
+  const all = [...document.querySelectorAll(selector)]
+    .filter(e => !e.disabled && e.checkVisibility({visibilityProperty: true}));
+  all.forEach((e, i) => e.setAttribute('data-kb', String(i)));
+  return all.map(e => ({kb: String(all.indexOf(e)), tag: e.tagName.toLowerCase(), text: (e.getAttribute('aria-label') || e.textContent).trim().slice(0, 40),
+                        main: e.closest('main') !== null}));
+}"""
+
+# Records every element that gets focus (window.focusLog), with what a reader sees of it.
+RECORD_FOCUS = """() => {
+  window.focusLog = [];
+  document.addEventListener('focusin', event => {
+    const e = event.target, s = getComputedStyle(e), r = e.getBoundingClientRect();
+    window.focusLog.push({kb: e.getAttribute('data-kb'), tag: e.tagName.toLowerCase(),
+      text: (e.getAttribute('aria-label') || e.textContent).trim().slice(0, 40),
+      focusVisible: e.matches(':focus-visible'),
+      outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+      shadow: s.boxShadow !== 'none',
+      onScreen: r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth && r.width > 0});
+  });
+}"""
+
+
+def tab_through(page, presses: int) -> list[dict]:
+    """Press Tab ``presses`` times; the elements focused, in order, up to the first repeat."""
+    page.evaluate(RECORD_FOCUS)
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+    reached: list[dict] = []
+    for entry in page.evaluate("window.focusLog"):
+        if reached and entry["kb"] == reached[0]["kb"]:
+            break
+        reached.append(entry)
+    return reached
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_everything_is_reachable_by_keyboard_with_a_visible_focus(open_page, path: str) -> None:
+    page, _ = open_page(path)
+    expected = page.evaluate(FOCUSABLE)
+    assert any(e["main"] for e in expected)
+    reached = tab_through(page, presses=len(expected) + 2)
+
+    assert reached and reached[0]["text"].lower().startswith("skip"), "the first Tab does not reach a skip link"
+    missed = [e for e in expected if e["kb"] not in {r["kb"] for r in reached}]
+    assert missed == [], f"not reachable with Tab: {missed}"
+    unmarked = [r for r in reached if not (r["focusVisible"] and (r["outline"] or r["shadow"]))]
+    assert unmarked == [], f"focused without a visible focus indicator: {unmarked}"
+    hidden = [r for r in reached if not r["onScreen"]]
+    assert hidden == [], f"focused while off screen: {hidden}"
+
+
+def test_keyboard_skip_link_view_switch_and_passages(open_page) -> None:
+    page, _ = open_page()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#text'")
+    # Tab continues from the text: the first control there is the view switch.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('data-view')") == "reading"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('data-view')") == "diplomatic"
+    page.keyboard.press("Space")
+    assert page.evaluate("document.body.classList.contains('view-diplomatic')")
+    assert page.locator("#text .choice .dipl", has_text=re.compile(r"^gong$")).is_visible()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.body.classList.contains('view-reading')")
+
+    # The passage citations open from the keyboard, and their links are then reachable.
+    summary = page.locator("details.passages > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("details.passages").evaluate("d => d.open")
+    inside = page.locator("details.passages a[href]")
+    assert inside.count() >= 1
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('details.passages') !== null")
+
+
+# ---------------------------------------------------------------------------
+# Layout on a phone and a desktop
+# ---------------------------------------------------------------------------
+
+OVERFLOW = """width => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > width + 0.5 && e.checkVisibility())
+  .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : ''))"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["mobile-390", "desktop-1280"])
+def test_no_horizontal_scrolling(open_page, path: str, viewport: dict) -> None:
+    options = {"is_mobile": True, "has_touch": True} if viewport is MOBILE else {}
+    page, _ = open_page(path, viewport, **options)
+    width = viewport["width"]
+    for view in ("reading", "diplomatic"):
+        page.evaluate("""view => {
+          document.querySelectorAll('details').forEach(d => d.open = true);
+          const button = document.querySelector(`.view-switch button[data-view="${view}"]`);
+          if (button) { button.click(); }
+        }""", view)
+        scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert scroll_width <= width, (f"{view} view scrolls sideways at {width} px: {scroll_width} px wide; "
+                                       f"too wide: {page.evaluate(OVERFLOW, width)}")
+
+
+# ---------------------------------------------------------------------------
+# Accessibility (axe-core)
+# ---------------------------------------------------------------------------
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+}"""
+
+
+@pytest.mark.parametrize("path, view, viewport", [
+    (DOCUMENT_PAGE, "reading", DESKTOP),
+    (DOCUMENT_PAGE, "diplomatic", DESKTOP),
+    (DOCUMENT_PAGE, "reading", MOBILE),
+    (INDEX_PAGE, None, DESKTOP),
+], ids=["document-reading", "document-diplomatic", "document-mobile", "index"])
+def test_axe_finds_no_serious_or_critical_violations(open_page, axe_js: Path, path: str, view: str | None,
+                                                     viewport: dict) -> None:
+    page, _ = open_page(path, viewport)
+    if view:
+        page.locator(f'.view-switch button[data-view="{view}"]').click()
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.add_script_tag(path=str(axe_js))
+    violations = page.evaluate(AXE_RUN)
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == [], "axe-core: " + "; ".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'])}" for v in serious)
