@@ -83,6 +83,7 @@
         <head>
           <meta charset="utf-8"/>
           <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <link rel="icon" href="data:,"/>
           <title>Cite: <xsl:value-of select="$title"/></title>
           <link rel="stylesheet" href="../html/edition.css"/>
         </head>

@@ -85,6 +85,7 @@
       <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <link rel="icon" href="data:,"/>
         <title><xsl:value-of select="string-join(($title, $subtitle), ', ')"/></title>
         <xsl:for-each select="t:summary($root)">
           <meta name="description" content="{.}"/>
@@ -527,6 +528,7 @@
       <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <link rel="icon" href="data:,"/>
         <title><xsl:value-of select="$publisher"/>: documents</title>
         <link rel="stylesheet" href="edition.css"/>
       </head>
