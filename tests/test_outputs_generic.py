@@ -158,3 +158,31 @@ def test_cli_build_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit) as exit_info:
         main(["build", "--access-date", "yesterday"])
     assert exit_info.value.code == EXIT_USAGE
+
+
+def test_stylesheet_conventions() -> None:
+    """Every template, function, parameter and variable declares its type (as=);
+    everything global of ours, and every mode, is in the t: namespace; every
+    mode has a catch-all template."""
+    from lxml import etree
+
+    from toolkit.paths import XSLT_DIR
+
+    xsl = "{http://www.w3.org/1999/XSL/Transform}"
+    problems, modes, catch_alls = [], set(), set()
+    for path in sorted(XSLT_DIR.glob("*.xsl")):
+        tree = etree.parse(str(path))
+        for element in tree.iter(f"{xsl}template", f"{xsl}function", f"{xsl}param", f"{xsl}variable"):
+            if element.get("as") is None:
+                problems.append(f"{path.name}:{element.sourceline}: no as= on {etree.QName(element).localname}")
+            name = element.get("name")
+            if name and element.getparent().tag == f"{xsl}stylesheet" and not name.startswith("t:"):
+                problems.append(f"{path.name}:{element.sourceline}: {name} is not in the t: namespace")
+        for element in tree.iter(f"{xsl}template"):
+            for mode in (element.get("mode") or "").split():
+                modes.add(mode)
+                if element.get("match") in ("*", "element()"):
+                    catch_alls.add(mode)
+    assert not problems, problems
+    assert all(mode.startswith("t:") for mode in modes), modes
+    assert modes == catch_alls, modes - catch_alls
