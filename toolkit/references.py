@@ -5,11 +5,19 @@ checked here rather than in Schematron because they cross files
 (``authority.xml#zorin``) and because a useful message suggests the id that
 was probably meant, which XPath 1.0 cannot do. Workers :func:`collect` each
 document's ids and pointers; the parent :func:`resolve` s them all at once.
+
+At corpus scale most pointers resolve without the other documents: into the
+document itself, or into the shared authority file. A worker therefore settles
+those itself (:class:`LocalIndex`) and sends the parent only the ids and the
+pointers it could not show to resolve, which the parent checks (and words) as
+before. Ten thousand documents then cost the parent a dictionary of ids, not
+two million pointers.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +46,11 @@ EXPECTED_KIND = {
 }
 _NAME_FOR = {"person": "persName", "personGrp": "persName", "place": "placeName", "org": "orgName"}
 _ARTICLE = {"person": "a person", "personGrp": "a group of people", "place": "a place", "org": "an organisation"}
+_TEI_TAG = f"{{{TEI_NS}}}"
+# The elements collect() looks at: TEI elements with an id or a pointer attribute.
+_CANDIDATES = etree.XPath(
+    "descendant-or-self::tei:*[@xml:id or " + " or ".join(f"@{a}" for a in POINTER_ATTRIBUTES) + "]",
+    namespaces={"tei": TEI_NS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +79,16 @@ class Facts:
     pointers: list[Pointer] = field(default_factory=list)
 
 
-def collect(document: Document) -> Facts:
-    """Gather a parsed document's ids and outgoing pointers."""
+def collect(document: Document, known: LocalIndex | None = None) -> Facts:
+    """Gather a parsed document's ids and outgoing pointers.
+
+    With ``known`` (a worker's :class:`LocalIndex`), the pointers it shows to
+    resolve are left out: only those the parent must look at are kept.
+    """
     facts = Facts(document.path.resolve())
-    for element in document.root.iter(f"{{{TEI_NS}}}*"):
-        local = etree.QName(element).localname
+    pointing: list[tuple[etree._Element, str, list[tuple[str, str]]]] = []
+    for element in _CANDIDATES(document.root):
+        local = element.tag[len(_TEI_TAG):]
         identifier = element.get(_XML_ID)
         if identifier is not None:
             target = Target(local, *document.position(element))
@@ -79,14 +97,88 @@ def collect(document: Document) -> Facts:
             else:
                 facts.ids[identifier] = target
         owner = f"rs:{element.get('type')}" if local == "rs" else local
-        for attribute in POINTER_ATTRIBUTES:
-            for token in (element.get(attribute) or "").split():
-                facts.pointers.append(Pointer(attribute, token, owner, *document.position(element)))
+        tokens = [(attribute, token) for attribute in POINTER_ATTRIBUTES
+                  for token in (element.get(attribute) or "").split()]
+        if tokens:
+            pointing.append((element, owner, tokens))
+    # Only now are all the document's ids known (pointers may point forward).
+    for element, owner, tokens in pointing:
+        if known is not None:
+            tokens = [(attribute, token) for attribute, token in tokens if not known.resolves(facts, token, owner)]
+        if tokens:
+            line, column = document.position(element)
+            facts.pointers.extend(Pointer(attribute, token, owner, line, column) for attribute, token in tokens)
     return facts
 
 
+@functools.lru_cache(maxsize=8192)
+def _parts(value: str) -> tuple[str, str, str]:
+    """A pointer's scheme, file part and fragment (unquoted)."""
+    parts = urlsplit(value)
+    return parts.scheme, unquote(parts.path), unquote(parts.fragment)
+
+
 def _is_external(value: str) -> bool:
-    return urlsplit(value).scheme not in ("", "file")
+    return _parts(value)[0] not in ("", "file")
+
+
+class LocalIndex:
+    """What a worker can settle alone: pointers into the document itself or into a file it has read.
+
+    A pointer is settled here only when it resolves, to a record of the right
+    kind, exactly as :func:`resolve` would find; everything else (an unknown
+    id, a missing file, the wrong kind, a file beyond the first
+    :attr:`MAX_FILES`) is left for the parent, which knows every document and
+    words the problem. Outcomes for pointers into other files are remembered,
+    so the authority file is read once per worker and each distinct pointer
+    into it is checked once.
+    """
+
+    MAX_FILES = 64
+
+    def __init__(self) -> None:
+        self._files: dict[Path, Facts | None] = {}
+        self._outcomes: dict[tuple[Path, str, str], bool] = {}
+
+    def resolves(self, facts: Facts, value: str, owner: str) -> bool:
+        scheme, file_part, fragment = _parts(value)
+        if scheme not in ("", "file"):
+            return True  # external: not checked
+        if not file_part:
+            return _found(facts, fragment, owner)
+        key = (facts.path.parent, value, owner)
+        outcome = self._outcomes.get(key)
+        if outcome is None:
+            target_path = (facts.path.parent / file_part).resolve()
+            if target_path == facts.path:
+                return _found(facts, fragment, owner)
+            target = self._read(target_path)
+            if target is None:
+                return False
+            outcome = self._outcomes[key] = _found(target, fragment, owner)
+        return outcome
+
+    def _read(self, path: Path) -> Facts | None:
+        if path not in self._files:
+            if len(self._files) >= self.MAX_FILES:
+                return None
+            try:
+                facts = collect(parse_document(path))
+            except ToolkitError:
+                facts = None
+            if facts is not None:
+                facts.pointers.clear()  # only its ids matter here
+            self._files[path] = facts
+        return self._files[path]
+
+
+def _found(target: Facts, fragment: str, owner: str) -> bool:
+    """Whether ``fragment`` names a record in ``target`` that a pointer from ``owner`` may point to."""
+    if not fragment:
+        return True
+    record = target.ids.get(fragment)
+    expected = EXPECTED_KIND.get(owner)
+    return record is not None and (not expected or record.kind in expected)
 
 
 class _Index:
@@ -98,7 +190,8 @@ class _Index:
 
     def get(self, path: Path) -> Facts | None:
         """The facts of the file at ``path``; None when it is missing or not readable TEI."""
-        path = path.resolve()
+        if path not in self.facts:
+            path = path.resolve()
         if path not in self.facts:
             try:
                 self.facts[path] = collect(parse_document(path))
@@ -146,14 +239,12 @@ def _check_pointers(facts: Facts, index: _Index) -> list[Problem]:
 def _check_pointer(facts: Facts, pointer: Pointer, index: _Index) -> Problem | None:
     owner = pointer.owner.split(":")[0]
     label = f'{owner}/@{pointer.attribute} "{pointer.value}"'
-    parts = urlsplit(pointer.value)
-    fragment = unquote(parts.fragment)
-    file_part = unquote(parts.path)
+    _, file_part, fragment = _parts(pointer.value)
     target_path = index.target(facts.path, file_part)
     target = index.get(target_path)
     if target is None:
         return _missing_file(facts, pointer, label, target_path, file_part)
-    if not fragment:
+    if _found(target, fragment, pointer.owner):
         return None
     where = "this document" if target.path == facts.path else display_path(target.path)
     expected = EXPECTED_KIND.get(pointer.owner)

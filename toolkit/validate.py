@@ -5,7 +5,9 @@ one document at a time and run in worker processes, each of which compiles the
 schemas once (:func:`_checker`). The last step, cross-document references,
 needs every document's ids, so workers send back a small summary
 (:class:`~toolkit.references.Facts`) and the parent resolves pointers between
-files. ``--engine jing`` swaps the RELAX NG step for Jing, run once for all
+files; each worker settles the pointers that resolve within its document or
+into a file it has read (the authority file), so only ids and the doubtful
+pointers travel (:class:`~toolkit.references.LocalIndex`). ``--engine jing`` swaps the RELAX NG step for Jing, run once for all
 documents in one JVM.
 """
 
@@ -41,18 +43,10 @@ class DocumentResult:
 
 
 @dataclass
-class Report:
+class Report(ProblemCollection):
     """The outcome of validating a set of documents."""
 
     documents: list[DocumentResult]
-
-    @property
-    def problems(self) -> list[Problem]:
-        return [problem for document in self.documents for problem in document.problems]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [problem for problem in self.problems if problem.severity == "error"]
 
     @property
     def valid_paths(self) -> list[Path]:
@@ -104,6 +98,7 @@ class _Checker:
         self.engine = engine
         self.grammar = relaxng.Grammar(RELAXNG_SCHEMA) if engine == "lxml" else None
         self.rules = schematron.Rules(SCHEMATRON_RULES)
+        self.known = references.LocalIndex()
 
     def check(self, path: Path) -> DocumentResult:
         try:
@@ -112,7 +107,7 @@ class _Checker:
             return DocumentResult(path, [exc.problem])
         problems = self.grammar.check(document) if self.grammar else []
         problems += self.rules.check(document)
-        return DocumentResult(path, problems, references.collect(document))
+        return DocumentResult(path, problems, references.collect(document, self.known))
 
 
 @functools.cache
