@@ -26,7 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit import transform
-from toolkit.errors import Problem, ToolkitError, TransformError, UsageError
+from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes, write_atomic
 
@@ -52,7 +52,7 @@ class DocumentBuild:
 
 
 @dataclass
-class BuildResult:
+class BuildResult(ProblemCollection):
     """The outcome of a build."""
 
     out_dir: Path
@@ -61,14 +61,6 @@ class BuildResult:
     #: Files that belong to the edition rather than a document (index page, CSS).
     edition_files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
-
-    @property
-    def problems(self) -> list[Problem]:
-        return [problem for document in self.documents for problem in document.problems]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [problem for problem in self.problems if problem.severity == "error"]
 
     @property
     def built(self) -> list[DocumentBuild]:

@@ -65,3 +65,17 @@ class Problem:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+class ProblemCollection:
+    """Mixin for results made of ``documents`` that each carry ``problems``."""
+
+    documents: list
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for document in self.documents for problem in document.problems]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]

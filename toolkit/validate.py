@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit import references, relaxng, schematron
-from toolkit.errors import Problem, UsageError
+from toolkit.errors import Problem, ProblemCollection, UsageError
 from toolkit.paths import RELAXNG_SCHEMA, SCHEMATRON_RULES, display_path, edition_documents
 from toolkit.xmlio import DocumentError, parse_document
 
