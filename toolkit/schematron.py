@@ -9,8 +9,10 @@ pattern (once in the pattern's mode, visiting every attribute, and once more in
 the default mode, which outputs nothing). When the rules allow it
 (:func:`_select_by_key`), the validator is compiled with the skeleton's own
 ``select-contexts=key`` strategy, which picks each pattern's context nodes with
-one ``xsl:key``, and the empty default-mode walk is dropped. The SVRL report is
-the same, node for node; a document is checked about four times faster.
+one ``xsl:key``; the empty default-mode walk and the ``svrl:fired-rule``
+elements (a record of every rule that fired, which nothing here reads) are
+dropped (:func:`_lean`). Failed assertions and successful reports are the
+same, element for element; a document is checked about five times faster.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class Rules:
             self.schematron = isoschematron.Schematron(
                 tree, store_report=True, store_xslt=by_key,
                 compile_params={"select-contexts": "key"} if by_key else {})
-            self._validator = _without_default_walk(self.schematron.validator_xslt) if by_key else None
+            self._validator = _lean(self.schematron.validator_xslt) if by_key else None
         except (OSError, etree.XMLSyntaxError, etree.SchematronParseError, etree.XSLTParseError) as exc:
             raise ToolkitError(f"the Schematron rules cannot be compiled: {exc}", path=display_path(schema)) from None
 
@@ -74,12 +76,14 @@ def _select_by_key(schema: etree._ElementTree) -> bool:
     return bool(contexts) and not any(_NOT_KEYABLE.search(context) for context in contexts)
 
 
-def _without_default_walk(validator: etree._ElementTree | None) -> etree.XSLT | None:
-    """The validator without the skeleton's default-mode ``apply-templates`` in each active pattern.
+def _lean(validator: etree._ElementTree | None) -> etree.XSLT | None:
+    """The validator without work whose output nothing reads.
 
-    That walk can only output text, and the skeleton's own template strips text
-    in the default mode; it is dropped only when no other default-mode
-    template exists. None (use lxml's validator) when the XSLT is not as expected.
+    Dropped: the skeleton's default-mode ``apply-templates`` in each active
+    pattern (that walk can only output text, and the skeleton's own template
+    strips text in the default mode; dropped only when no other default-mode
+    template exists), and the ``svrl:fired-rule`` element each rule writes
+    whenever it fires. None (use lxml's validator) when the XSLT is not as expected.
     """
     if validator is None:
         return None
@@ -92,6 +96,8 @@ def _without_default_walk(validator: etree._ElementTree | None) -> etree.XSLT | 
         for walk in pattern.findall(f"{{{_XSL_NS}}}apply-templates"):
             if walk.get("select") is None and walk.get("mode") is None and len(walk) == 0:
                 pattern.remove(walk)
+    for fired in list(root.iter(f"{{{SVRL_NS}}}fired-rule")):
+        fired.getparent().remove(fired)
     return etree.XSLT(validator)
 
 
