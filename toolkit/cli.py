@@ -45,7 +45,8 @@ def _run_validate(args: argparse.Namespace) -> int:
     from toolkit import validate
 
     report = validate.validate_paths(args.paths, engine=args.engine, jobs=args.jobs)
-    _print_report(report.problems, report.summary(), args.format, report.as_dict())
+    # as_dict() names every document (a path resolution each): only for JSON.
+    _print_report(report.problems, report.summary(), args.format, report.as_dict() if args.format == "json" else {})
     return EXIT_INVALID if report.errors else EXIT_OK
 
 
