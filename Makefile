@@ -10,7 +10,8 @@ READY  := $(VENV)/.ready
 DOCUMENTS := $(wildcard tei/*.xml)
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
-.PHONY: all setup validate test tei-all lint diff check clean distclean html text cite golden axe screenshots
+.PHONY: all setup validate test tei-all lint diff check clean distclean html text cite golden axe screenshots \
+	bench bench-quick
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -92,6 +93,17 @@ $(AXE): tests/fetch_axe.py | $(READY)
 SCREENSHOT_FLAGS ?=
 screenshots: $(BUILD_STAMP)
 	$(BIN)/python tests/screenshots.py --site $(BUILD) --out $(BUILD)/screenshots $(SCREENSHOT_FLAGS)
+
+# Benchmark (never part of the tests): generate 100, 1,000 and 10,000 documents
+# under bench/corpus/, time validate, build, Jing and a bare lxml parse on them,
+# and cold/no-op make; table on stdout and in bench/results/ (see bench/run.py).
+# e.g. make bench BENCH_FLAGS='--repeat 3 --build-max 10000'
+BENCH_FLAGS ?=
+bench: $(READY)
+	$(BIN)/python bench/run.py --sizes 100,1000,10000 $(BENCH_FLAGS)
+
+bench-quick: $(READY)
+	$(BIN)/python bench/run.py --sizes 100,1000 --tag quick $(BENCH_FLAGS)
 
 # The compact-syntax copy of the grammar is generated; edit schemas/telegram.rng.
 schemas/telegram.rnc: schemas/telegram.rng | $(READY)
