@@ -9,6 +9,7 @@ column, never as a libxml2 traceback.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -61,8 +62,7 @@ class Document:
         line = getattr(node, "sourceline", None) or 1
         column = 1
         if isinstance(node, etree._Element) and isinstance(node.tag, str) and 0 < line <= len(self.lines):
-            local = etree.QName(node).localname
-            match = re.search(rf"<(?:[\w.-]+:)?{re.escape(local)}(?=[\s/>])", self.lines[line - 1])
+            match = _start_tag(etree.QName(node).localname).search(self.lines[line - 1])
             if match:
                 column = match.start() + 1
         return line, column
@@ -70,6 +70,12 @@ class Document:
     def problem(self, node: etree._Element | None, message: str, **extra) -> Problem:
         line, column = self.position(node)
         return Problem(self.display, line, column, message, **extra)
+
+
+@functools.lru_cache(maxsize=512)
+def _start_tag(local: str) -> re.Pattern[str]:
+    """The start tag of an element with this local name, any prefix."""
+    return re.compile(rf"<(?:[\w.-]+:)?{re.escape(local)}(?=[\s/>])")
 
 
 def _parser() -> etree.XMLParser:
