@@ -294,6 +294,33 @@ def step_breakdown(folder: Path) -> dict:
     return {"documents": len(paths), "compile_ms": round(compile_ms, 1), "cpu_ms_per_document": per_document}
 
 
+def build_breakdown(folder: Path, limit: int = 50) -> dict:
+    """CPU milliseconds per document of each output of teikit build (first ``limit`` documents).
+
+    Run as ``run.py --build-steps FOLDER`` in a fresh process: stylesheets
+    compiled once (reported apart), then each document transformed to each
+    format with :func:`toolkit.transform.transform`, as a build worker does
+    (writing the files is not included).
+    """
+    from toolkit import transform
+    from toolkit.xmlio import parse_document
+
+    clock = time.process_time
+    started = clock()
+    transform.compile_all()
+    compile_ms = 1000 * (clock() - started)
+    paths = [p for p in sorted(folder.glob("*.xml")) if p.name != "authority.xml"][:limit]
+    totals = dict.fromkeys(transform.FORMATS, 0.0)
+    for path in paths:
+        document = parse_document(path)
+        for output in transform.FORMATS:
+            before = clock()
+            transform.transform(document, output)
+            totals[output] += clock() - before
+    per_document = {output: round(1000 * total / len(paths), 1) for output, total in totals.items()}
+    return {"documents": len(paths), "compile_ms": round(compile_ms), "cpu_ms_per_document": per_document}
+
+
 # ---------------------------------------------------------------------------
 # make in a scratch copy of the repository
 # ---------------------------------------------------------------------------
@@ -535,6 +562,13 @@ def markdown(report: dict) -> str:
                       f"per process):", "",
                   "| step | CPU ms/doc |", "| --- | ---: |"]
         lines += [f"| {step} | {ms:.2f} |" for step, ms in steps["cpu_ms_per_document"].items()]
+    build_steps = report.get("build_steps")
+    if build_steps:
+        lines += ["", f"Where the time of `teikit build` goes, after validation: each output alone, one process, "
+                      f"CPU ms per document ({build_steps['documents']} documents; compiling the three stylesheets: "
+                      f"{build_steps['compile_ms']:,} ms once per process):", "",
+                  "| output (stylesheet) | CPU ms/doc |", "| --- | ---: |"]
+        lines += [f"| {output} | {ms:.1f} |" for output, ms in build_steps["cpu_ms_per_document"].items()]
     lines += ["", "| target | limit | measured | met |", "| --- | --- | ---: | :---: |"]
     for t in report["targets"]:
         value = "—" if t["measured"] is None else f"{t['measured']:,.2f} {t['unit']}"
@@ -557,9 +591,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=BENCH / "results", help="where results go")
     parser.add_argument("--tag", default="", help="suffix of the results file; a tagged run leaves latest.* alone")
     parser.add_argument("--steps", type=Path, metavar="FOLDER", help=argparse.SUPPRESS)
+    parser.add_argument("--build-steps", type=Path, metavar="FOLDER", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.steps:
         print(json.dumps(step_breakdown(args.steps)))
+        return 0
+    if args.build_steps:
+        print(json.dumps(build_breakdown(args.build_steps)))
         return 0
     sys.path.insert(0, str(BENCH))
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
@@ -596,6 +634,12 @@ def main(argv: list[str] | None = None) -> int:
     done = subprocess.run([str(VENV_BIN / "python"), __file__, "--steps", str(args.corpus / f"n{step_size}")],
                           capture_output=True, text=True, check=True)
     steps = json.loads(done.stdout)
+    build_steps = None
+    if has_build:
+        _say(f"n={step_size}: build outputs one by one, one process, 50 documents ...")
+        done = subprocess.run([str(VENV_BIN / "python"), __file__, "--build-steps", str(args.corpus / f"n{step_size}")],
+                              capture_output=True, text=True, check=True)
+        build_steps = json.loads(done.stdout)
     commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
     now = dt.datetime.now().astimezone()
@@ -612,6 +656,7 @@ def main(argv: list[str] | None = None) -> int:
         "jing_fixed": jing_fixed.as_dict() if jing_fixed else None,
         "runs": [m.as_dict() for m in runs],
         "steps": steps,
+        "build_steps": build_steps,
         "targets": evaluate(runs, make, args.jobs),
         "notes": [
             "wall: elapsed time of the whole command (interpreter start, schema compilation, worker start included)",
