@@ -31,8 +31,13 @@
   <xsl:variable name="t:citation-order" as="xs:string+"
     select="('chicago-note', 'chicago-bibliography', 'mla', 'apa')"/>
 
-  <!-- Everything a citation needs, read once from the header. -->
-  <xsl:function name="t:meta" as="map(xs:string, item()*)">
+  <!-- Everything a citation needs, read once from the header. cache="yes":
+       every citation (four styles, one per numbered paragraph, the ¶ link
+       titles) asks for the same map; computing it reads some twenty header
+       fields through t:plain, so it is computed once per document and
+       transformation (Saxon keeps the cache per transformation, so a changed
+       t:edition-url or t:access-date is never served from an old run). -->
+  <xsl:function name="t:meta" as="map(xs:string, item()*)" cache="yes">
     <xsl:param name="root" as="node()"/>
     <xsl:variable name="when" as="xs:string?" select="t:when($root)"/>
     <xsl:sequence select="map {
