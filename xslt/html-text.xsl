@@ -452,11 +452,15 @@
       else ()"/>
   </xsl:function>
 
-  <!-- Does the page have an element with this id (from the text's xml:ids)? -->
+  <!-- Does the page have an element with this id (from the text's xml:ids)?
+       The candidates come from the t:xml-id key (common.xsl), not from a scan
+       of the text: t:mention asks this for every id'd ancestor of every name
+       in the index, which made the scan quadratic. ancestor::text keeps the
+       old restriction to the text's elements (//text//*). -->
   <xsl:function name="t:renders-id" as="xs:boolean">
     <xsl:param name="context" as="node()"/>
     <xsl:param name="id" as="xs:string"/>
-    <xsl:sequence select="exists(root($context)//text//*[@xml:id = $id]
+    <xsl:sequence select="exists(key('t:xml-id', $id, root($context))[ancestor::text]
       [empty(ancestor-or-self::*[local-name() = $t:html-hidden])]
       [not(local-name() = ('choice', 'abbr', 'expan', 'sic', 'corr', 'orig', 'reg') and exists(ancestor::choice))])"/>
   </xsl:function>
