@@ -114,7 +114,12 @@
     <xsl:param name="root" as="node()"/>
     <xsl:param name="style" as="xs:string"/>
     <xsl:param name="paragraph" as="element()?"/>
-    <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
+    <!-- The header map of the document: callers pass the document node or, for
+         the ¶ links, the paragraph itself; both give the same map (every field
+         is read from root($root), only t:doc-id's fallback reads base-uri), so
+         the document node is used and t:meta's cache is hit. -->
+    <xsl:variable name="m" as="map(xs:string, item()*)"
+      select="t:meta(if (base-uri($root) = base-uri(root($root))) then root($root) else $root)"/>
     <xsl:variable name="url" as="xs:string"
       select="if ($paragraph) then $m?url || '#' || t:paragraph-id($paragraph) else $m?url"/>
     <xsl:variable name="para" as="xs:string?" select="$paragraph ! ('para. ' || t:paragraph-number(.))"/>
