@@ -33,7 +33,10 @@
   <xsl:variable name="t:html-hidden" as="xs:string+" select="('listPerson', 'listPlace', 'listOrg', 'listEvent',
     'listRelation', 'listNym', 'standOff', 'teiHeader', 'interpGrp', 'spanGrp', 'linkGrp', 'fw', 'figDesc', 'facsimile')"/>
 
-  <xsl:function name="t:is-block" as="xs:boolean">
+  <!-- cache="yes": t:flow-children asks this of every child at every level,
+       the p template and the quote test ask again, and the last test scans
+       the element's descendants. -->
+  <xsl:function name="t:is-block" as="xs:boolean" cache="yes">
     <xsl:param name="node" as="node()"/>
     <xsl:sequence select="$node instance of element() and (
       local-name($node) = $t:html-blocks
@@ -317,7 +320,10 @@
   <!-- Is the element rendered inside a link already? (Links do not nest.) -->
   <xsl:function name="t:in-link" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="exists($element/ancestor::*[t:is-link(.)])"/>
+    <!-- the cheap name test first: t:is-link is false for any other element,
+         and most ancestors are p, div, body, text and TEI -->
+    <xsl:sequence select="exists($element/ancestor::*[local-name() = ('persName', 'placeName', 'orgName', 'rs', 'name',
+      'ref', 'ptr')][t:is-link(.)])"/>
   </xsl:function>
 
   <xsl:function name="t:is-link" as="xs:boolean">
