@@ -81,6 +81,7 @@ class Measurement:
     peak_rss: float  # whole process tree, summed, sampled
     peak_pss: float  # whole process tree, shared pages counted once, sampled
     largest_process: float  # ru_maxrss of the largest single process (exact)
+    background: float = 0.0  # CPU cores busy with other work meanwhile (other users of the machine)
     files: int = 0
     megabytes: float = 0.0
     walls: list[float] = field(default_factory=list)  # every repeat, the fastest is reported
@@ -106,7 +107,7 @@ class Measurement:
         data.update(per_document_ms=round(self.per_document_ms, 3),
                     documents_per_second=round(self.documents_per_second, 1),
                     megabytes_per_second=round(self.megabytes_per_second, 2))
-        for key in ("wall", "cpu", "peak_rss", "peak_pss", "largest_process", "megabytes"):
+        for key in ("wall", "cpu", "peak_rss", "peak_pss", "largest_process", "megabytes", "background"):
             data[key] = round(data[key], 3)
         data["walls"] = [round(wall, 3) for wall in self.walls]
         return data
@@ -186,16 +187,28 @@ class CommandFailed(RuntimeError):
     pass
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _busy_seconds() -> float:
+    """CPU seconds all CPUs have spent busy since boot (/proc/stat: all but idle and iowait)."""
+    fields = [int(x) for x in _read("/proc/stat").split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / _TICK
+
+
 def run_once(step: str, size: int, command: list[str], *, cwd: Path = ROOT, env: dict | None = None,
              expect: tuple[int, ...] = (0,)) -> Measurement:
     """Run ``command`` once and measure it."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        busy = _busy_seconds()
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         sampler = _Sampler(process.pid)
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
+        busy = _busy_seconds() - busy
         sampler.done.set()
         sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -205,9 +218,10 @@ def run_once(step: str, size: int, command: list[str], *, cwd: Path = ROOT, env:
             tail = (out.read()[-1500:] + err.read()[-1500:]).decode("utf-8", "replace")
             raise CommandFailed(f"{' '.join(command[:6])} ... exited {process.returncode}:\n{tail}")
     mb = 1024 * 1024
-    return Measurement(step, size, command, wall, usage.ru_utime + usage.ru_stime,
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(step, size, command, wall, cpu,
                        max(sampler.peak_rss, usage.ru_maxrss * 1024) / mb, sampler.peak_pss / mb,
-                       usage.ru_maxrss / 1024, walls=[wall])
+                       usage.ru_maxrss / 1024, background=max(0.0, busy - cpu) / wall, walls=[wall])
 
 
 def run(step: str, size: int, command: list[str], *, repeat: int = 1, **options) -> Measurement:
@@ -539,12 +553,13 @@ def markdown(report: dict) -> str:
              f"--jobs {report['jobs']}; load average before/after: {report['load_before']} / {report['load_after']}.",
              "",
              "| docs | step | wall s | docs/s | MB/s | ms/doc | CPU s | peak RSS MB (tree) | peak PSS MB (tree) "
-             "| largest process MB |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| largest process MB | other load |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for m in report["runs"]:
         lines.append(f"| {m['size']:,} | {m['step']} | {m['wall']:.2f} | {m['documents_per_second']:,.0f} "
                      f"| {m['megabytes_per_second']:.1f} | {m['per_document_ms']:.2f} | {m['cpu']:.1f} "
-                     f"| {m['peak_rss']:.0f} | {m['peak_pss']:.0f} | {m['largest_process']:.0f} |")
+                     f"| {m['peak_rss']:.0f} | {m['peak_pss']:.0f} | {m['largest_process']:.0f} "
+                     f"| {m['background']:.2f} |")
     extra = []
     if report.get("jing_fixed"):
         extra.append(f"Jing on one small file (JVM start + schema compilation): {report['jing_fixed']['wall']:.2f} s.")
@@ -664,6 +679,9 @@ def main(argv: list[str] | None = None) -> int:
             "peak RSS/PSS (tree): the command and all its descendants, summed, sampled every 20 ms (PSS every "
             "100 ms); RSS counts pages shared by forked workers once per process, PSS splits them",
             "largest process: ru_maxrss, the peak of the largest single process (exact)",
+            "other load: CPU cores busy with anything but the measured command meanwhile (from /proc/stat; "
+            "includes this script's sampling, a few percent); above ~0.2 the machine was shared and the wall "
+            "times are pessimistic",
             "docs = generated documents; every run also reads authority.xml; MB = all files read",
             "files are freshly written, so they are in the page cache for every tool alike",
         ],
