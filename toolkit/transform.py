@@ -92,6 +92,12 @@ class _Saxon:
     compiler: object
     builder: object
     executables: dict[str, object] = field(default_factory=dict)
+    #: The last input Saxon parsed: (text, base URI, node). A build runs the
+    #: three stylesheets on each document in turn; parsing the text into a
+    #: Saxon tree costs more than the text transform itself, so the tree is
+    #: kept for the next format. Keyed on the exact text and base URI, so a
+    #: changed document is always parsed again.
+    last_input: tuple[str, str, object] | None = None
 
 
 _lock = threading.Lock()
@@ -184,8 +190,7 @@ def _run(output: str, xml_text: str, base_uri: str, parameters: Parameters, subj
     error = None
     with _lock, _stderr_captured() as stderr:
         try:
-            saxon.builder.set_base_uri(base_uri)
-            node = saxon.builder.parse_xml(xml_text=xml_text, encoding="UTF-8")
+            node = _parsed(saxon, xml_text, base_uri)
             _set_parameters(compiled, parameters)
             result = compiled.transform_to_string(xdm_node=node)
         except Exception as exc:  # PySaxonApiError: a dynamic error in the stylesheet
@@ -195,6 +200,18 @@ def _run(output: str, xml_text: str, base_uri: str, parameters: Parameters, subj
     if not result:
         raise TransformError(f"{stylesheet} returned nothing", path=subject)
     return split_envelope(result, stylesheet=stylesheet, subject=subject)
+
+
+def _parsed(saxon: _Saxon, xml_text: str, base_uri: str):
+    """The Saxon tree of ``xml_text`` (the caller holds ``_lock``)."""
+    last = saxon.last_input
+    if last is not None and last[0] == xml_text and last[1] == base_uri:
+        return last[2]
+    saxon.last_input = None
+    saxon.builder.set_base_uri(base_uri)
+    node = saxon.builder.parse_xml(xml_text=xml_text, encoding="UTF-8")
+    saxon.last_input = (xml_text, base_uri, node)
+    return node
 
 
 def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str | None = None) -> list[OutputFile]:
