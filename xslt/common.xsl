@@ -635,19 +635,21 @@
   <!-- Output helpers                                                      -->
   <!-- ================================================================== -->
 
-  <!-- Wrap text at a width (words longer than the width stand alone on a line). -->
+  <!-- Wrap text at a width (words longer than the width stand alone on a line).
+       Greedy filling, as one regular expression: each line is the longest run
+       of words, at most $width characters, that ends before a space or at the
+       end (the first branch); a word longer than the width is a line of its
+       own (the second branch). This replaced a fold-left over the words that
+       copied the list of lines for every word and took most of text.xsl's
+       time. -->
   <xsl:function name="t:wrap" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
     <xsl:param name="width" as="xs:integer"/>
-    <xsl:variable name="lines" as="xs:string*" select="fold-left(tokenize(normalize-space($text), ' ')[.], (),
-      function ($lines as xs:string*, $word as xs:string) as xs:string* {
-        let $last := $lines[last()]
-        return if (empty($last)) then $word
-        else if (string-length($last) + 1 + string-length($word) le $width)
-          then ($lines[position() lt last()], $last || ' ' || $word)
-        else ($lines, $word)
-      })"/>
-    <xsl:sequence select="string-join($lines, '&#10;')"/>
+    <xsl:variable name="words" as="xs:string" select="normalize-space($text)"/>
+    <xsl:sequence select="
+      if ($words = '') then ''
+      else if ($width lt 1) then string-join(tokenize($words, ' '), '&#10;')
+      else replace(replace($words, '(.{1,' || $width || '})( |$)|(\S+)( |$)', '$1$3&#10;'), '&#10;$', '')"/>
   </xsl:function>
 
   <!-- One output file of the envelope. -->
