@@ -420,6 +420,12 @@ def machine() -> dict:
     }
 
 
+def _describe() -> str:
+    """The checked-out commit (the toolkit is installed editable: the code on disk is what runs)."""
+    return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
+                          text=True).stdout.strip()
+
+
 def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -617,6 +623,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(BENCH))
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     load_before = _load()
+    commit_start = _describe()
     info = machine()
     _say(f"machine: {info['cpus']} CPUs, {info['cpu_model']}, {info['memory_gb']} GB; load {load_before}")
 
@@ -655,8 +662,9 @@ def main(argv: list[str] | None = None) -> int:
         done = subprocess.run([str(VENV_BIN / "python"), __file__, "--build-steps", str(args.corpus / f"n{step_size}")],
                               capture_output=True, text=True, check=True)
         build_steps = json.loads(done.stdout)
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+    commit = _describe()
+    if commit != commit_start:
+        commit = f"{commit_start} at the start, {commit} at the end"
     now = dt.datetime.now().astimezone()
     report = {
         "date": now.isoformat(timespec="seconds"),
