@@ -27,17 +27,29 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def _add_paths(command: argparse.ArgumentParser) -> None:
+    command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                         help="documents or folders (default: every document under tei/)")
+
+
+def _add_format(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
+
+def _add_jobs(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
+                         help=f"documents {what} in parallel (default: number of CPUs)")
+
+
 def _add_validate(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser(
         "validate", help="check documents against the schema and the editorial rules",
         description="Check well-formedness, RELAX NG, Schematron and cross-document references, in that order.")
-    command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                         help="documents or folders (default: every document under tei/)")
-    command.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    _add_paths(command)
+    _add_format(command)
     command.add_argument("--engine", choices=("lxml", "jing"), default="lxml",
                          help="RELAX NG engine: lxml (default, in-process) or jing (the reference, needs Java)")
-    command.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
-                         help="documents validated in parallel (default: number of CPUs)")
+    _add_jobs(command, "validated")
     command.set_defaults(run=_run_validate)
 
 
@@ -71,7 +83,7 @@ def _add_diff(commands: argparse._SubParsersAction) -> None:
     command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                          help="OLD NEW; with --rev: the documents to compare (default: every document under tei/)")
     command.add_argument("--rev", metavar="REV", help="compare with the version at this git revision (HEAD, main, ...)")
-    command.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    _add_format(command)
     command.set_defaults(run=_run_diff)
 
 
@@ -106,10 +118,9 @@ def _add_lint(commands: argparse._SubParsersAction) -> None:
         description="Report markup an editor should look at: known names and dates left untagged, authority "
                     "records never referred to, abbreviations expanded in one place and not another, one "
                     "surface form pointing to different records. Warnings only: exit 0 unless --strict.")
-    command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                         help="documents or folders (default: every document under tei/)")
+    _add_paths(command)
     command.add_argument("--strict", action="store_true", help="exit 1 when there is any warning")
-    command.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    _add_format(command)
     command.set_defaults(run=_run_lint)
 
 
@@ -142,8 +153,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         description="Validate the documents, then run the XSLT stylesheets on every valid one and write "
                     "OUT/html (pages, index.html, edition.css), OUT/text and OUT/cite. An invalid document "
                     "gets no output and keeps its earlier outputs; the exit code is then 1.")
-    command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                         help="documents or folders (default: every document under tei/)")
+    _add_paths(command)
     command.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: build/)")
     command.add_argument("--format", dest="formats", default=",".join(FORMATS), metavar="LIST",
                          help=f"outputs to build, comma-separated (default: {','.join(FORMATS)})")
@@ -153,8 +163,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
                          help=f"where the edition is published, for links and citations (default: {DEFAULT_EDITION_URL})")
     command.add_argument("--access-date", type=_date, default=None, metavar="YYYY-MM-DD",
                          help="the access date citations give (default: today)")
-    command.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
-                         help="documents built in parallel (default: number of CPUs)")
+    _add_jobs(command, "built")
     command.set_defaults(run=_run_build)
 
 
