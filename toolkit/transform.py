@@ -37,7 +37,6 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
@@ -243,11 +242,10 @@ def transform(document: Document, output: str, parameters: Parameters = Paramete
 
 def edition_manifest(entries: list[tuple[Path, str]]) -> str:
     """The XML that asks ``html.xsl`` for the index page: (document path, page file name) pairs."""
-    lines = [f'<t:edition xmlns:t="{T_NS}">']
+    manifest = etree.Element(f"{{{T_NS}}}edition", nsmap={"t": T_NS})
     for path, page in entries:
-        lines.append(f"  <t:document href={quoteattr(path.resolve().as_uri())} page={quoteattr(page)}/>")
-    lines.append("</t:edition>")
-    return "\n".join(lines)
+        etree.SubElement(manifest, f"{{{T_NS}}}document", href=path.resolve().as_uri(), page=page)
+    return etree.tostring(manifest, encoding="unicode", pretty_print=True)
 
 
 def index_page(entries: list[tuple[Path, str]], out_dir: Path,
