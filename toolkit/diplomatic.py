@@ -37,8 +37,6 @@ from toolkit.xmlio import TEI_NS, XML_NS
 
 #: Editorial alternatives inside ``choice``: not part of what the source says.
 DROPPED = frozenset({"corr", "expan", "reg"})
-#: Kept alternatives inside ``choice``: the source's own (possibly faulty) form.
-KEPT = frozenset({"sic", "abbr", "orig"})
 #: Elements whose content is a block of the reading.
 BLOCK_KINDS = frozenset({
     "head", "dateline", "p", "item", "salute", "signed", "note",

@@ -36,14 +36,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urlparse
-from urllib.request import url2pathname
 
 from lxml import etree
 
 from toolkit.diplomatic import DROPPED, SourceText, blocks, localname, normalise
 from toolkit.errors import Problem
 from toolkit.paths import edition_documents
+from toolkit.references import pointer_target
 from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes
 
 NAME_TAGS = frozenset({"persName", "placeName", "orgName", "name"})
@@ -91,16 +90,10 @@ class _Tagged:
 
 def _resolve(reference: str, base: Path) -> tuple[str, str] | None:
     """``authority.xml#zorin`` seen from ``base`` -> (absolute path of authority.xml, "zorin")."""
-    address, fragment = urldefrag(reference.strip())
-    if not fragment:
+    target = pointer_target(reference, base)
+    if target is None or not target[1]:
         return None
-    if not address:
-        return str(base.resolve()), fragment
-    parsed = urlparse(address)
-    if parsed.scheme and parsed.scheme != "file":
-        return None
-    relative = url2pathname(unquote(parsed.path))
-    return str((base.parent / relative).resolve()), fragment
+    return str(target[0]), target[1]
 
 
 def _in_text(node: etree._Element) -> bool:

@@ -129,6 +129,18 @@ def _is_external(value: str) -> bool:
     return _parts(value)[0] not in ("", "file")
 
 
+def pointer_target(value: str, source: Path) -> tuple[Path, str] | None:
+    """The file and the id a pointer names, seen from the document at ``source``.
+
+    ``authority.xml#zorin`` -> (the authority file's absolute path, "zorin");
+    ``#d256-p1`` -> (``source`` itself, "d256-p1"); None for an external URL.
+    """
+    scheme, file_part, fragment = _parts(value.strip())
+    if scheme not in ("", "file"):
+        return None
+    return (source.parent / file_part).resolve() if file_part else source.resolve(), fragment
+
+
 class LocalIndex:
     """What a worker can settle alone: pointers into the document itself or into a file it has read.
 
