@@ -182,16 +182,20 @@ def _validate(paths: list[Path], jobs: int) -> tuple[list[Path], dict[Path, list
 def _index_entries(results: list[DocumentBuild], out_dir: Path) -> list[tuple[Path, str]]:
     """The documents the index page lists: those with a page in OUT/html (new or earlier)."""
     entries = []
+    html = out_dir / "html"
     for result in results:
         if result.skipped:
             continue
-        try:
-            document = parse_document(result.path)
-        except ToolkitError:
-            continue
-        page = f"{_document_id(document.root, result.path)}.html"
-        if (out_dir / "html" / page).exists():
-            entries.append((result.path, page))
+        # A page just built names itself; only a document not built now is read for its id.
+        pages = [f.name for f in result.files if f.parent == html and f.suffix == ".html"]
+        if not pages:
+            try:
+                document = parse_document(result.path)
+            except ToolkitError:
+                continue
+            pages = [f"{_document_id(document.root, result.path)}.html"]
+        if (html / pages[0]).exists():
+            entries.append((result.path, pages[0]))
     return entries
 
 
