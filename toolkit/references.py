@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
 from toolkit.errors import Problem, ToolkitError
 from toolkit.paths import display_path
-from toolkit.xmlio import TEI_NS, XML_NS, Document, parse_document
+from toolkit.xmlio import TEI_NS, XML_NS, Document, parse_document, source_lines, start_tag_column
 
 if TYPE_CHECKING:
     from toolkit.validate import DocumentResult
@@ -47,7 +48,7 @@ EXPECTED_KIND = {
 _NAME_FOR = {"person": "persName", "personGrp": "persName", "place": "placeName", "org": "orgName"}
 _ARTICLE = {"person": "a person", "personGrp": "a group of people", "place": "a place", "org": "an organisation"}
 _TEI_TAG = f"{{{TEI_NS}}}"
-_POINTER_SET = frozenset(POINTER_ATTRIBUTES)
+_POINTER_ORDER = {attribute: rank for rank, attribute in enumerate(POINTER_ATTRIBUTES)}
 # The elements collect() looks at: TEI elements with attributes (one cheap test in C).
 _CANDIDATES = etree.XPath("descendant-or-self::tei:*[@*]", namespaces={"tei": TEI_NS})
 
@@ -61,11 +62,11 @@ class Pointer:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
+    """An element with an xml:id: its local name and its line; the column is found when a problem needs it."""
+
     kind: str
     line: int
-    column: int
 
 
 @dataclass
@@ -82,40 +83,69 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
     """Gather a parsed document's ids and outgoing pointers.
 
     With ``known`` (a worker's :class:`LocalIndex`), the pointers it shows to
-    resolve are left out: only those the parent must look at are kept.
+    resolve are left out: only those the parent must look at are kept. One
+    pass over the elements; source positions are looked up only for the
+    pointers kept (an id's column only when a problem names it).
     """
     facts = Facts(document.path.resolve())
-    pointing: list[tuple[etree._Element, str, list[tuple[str, str]]]] = []
+    ids, duplicates = facts.ids, facts.duplicates
+    # (element, owner, attribute, token) of every pointer token, in document order.
+    pending: list[tuple[etree._Element, str, str, str]] = []
+    pointer_order, xml_id, prefix = _POINTER_ORDER, _XML_ID, len(_TEI_TAG)
     for element in _CANDIDATES(document.root):
         identifier = None
-        values: dict[str, str] = {}
+        found = None
         for name, value in element.items():
-            if name == _XML_ID:
+            if name == xml_id:
                 identifier = value
-            elif name in _POINTER_SET:
-                values[name] = value
-        if identifier is None and not values:
+            elif name in pointer_order:
+                if found is None:
+                    found = [(name, value)]
+                else:
+                    found.append((name, value))
+        if identifier is None and found is None:
             continue
-        local = element.tag[len(_TEI_TAG):]
+        local = element.tag[prefix:]
         if identifier is not None:
-            target = Target(local, *document.position(element))
-            if identifier in facts.ids:
-                facts.duplicates.append((identifier, target))
+            target = Target(local, element.sourceline or 1)
+            if identifier in ids:
+                duplicates.append((identifier, target))
             else:
-                facts.ids[identifier] = target
-        tokens = [(attribute, token) for attribute in POINTER_ATTRIBUTES if attribute in values
-                  for token in values[attribute].split()]
-        if tokens:
+                ids[identifier] = target
+        if found is not None:
             owner = f"rs:{element.get('type')}" if local == "rs" else local
-            pointing.append((element, owner, tokens))
+            if len(found) > 1:
+                found.sort(key=lambda pair: pointer_order[pair[0]])  # in POINTER_ATTRIBUTES order
+            for attribute, value in found:
+                for token in value.split():
+                    pending.append((element, owner, attribute, token))
     # Only now are all the document's ids known (pointers may point forward).
-    for element, owner, tokens in pointing:
+    kept: dict[etree._Element, list[tuple[str, str, str]]] = {}
+    for element, owner, attribute, token in pending:
         if known is not None:
-            tokens = [(attribute, token) for attribute, token in tokens if not known.resolves(facts, token, owner)]
-        if tokens:
-            line, column = document.position(element)
-            facts.pointers.extend(Pointer(attribute, token, owner, line, column) for attribute, token in tokens)
+            if token[0] == "#":  # the commonest pointer, into this document: what LocalIndex.resolves does
+                fragment = token[1:]
+                if not fragment:
+                    continue
+                record = ids.get(unquote(fragment) if "%" in fragment else fragment)
+                if record is not None:
+                    expected = EXPECTED_KIND.get(owner)
+                    if not expected or record.kind in expected:
+                        continue
+            elif known.resolves(facts, token, owner):
+                continue
+        kept.setdefault(element, []).append((attribute, token, owner))
+    for element, tokens in kept.items():
+        line, column = document.position(element)
+        facts.pointers.extend(Pointer(attribute, token, owner, line, column) for attribute, token, owner in tokens)
     return facts
+
+
+def _position(facts: Facts, target: Target, lines: dict[Path, list[str]]) -> tuple[int, int]:
+    """Line and column of an id's element, as :meth:`Document.position` gives them (reads the file once)."""
+    if facts.path not in lines:
+        lines[facts.path] = source_lines(facts.path)
+    return target.line, start_tag_column(lines[facts.path], target.line, target.kind)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -161,6 +191,9 @@ class LocalIndex:
         self._folder: tuple[Facts | None, str] = (None, "")
 
     def resolves(self, facts: Facts, value: str, owner: str) -> bool:
+        if value[:1] == "#":  # the commonest pointer: into the document itself (what _parts would find)
+            fragment = value[1:]
+            return _found(facts, unquote(fragment) if "%" in fragment else fragment, owner)
         scheme, file_part, fragment = _parts(value)
         if scheme not in ("", "file"):
             return True  # external: not checked
@@ -242,9 +275,9 @@ def resolve(results: list[DocumentResult]) -> None:
     _check_unique_ids(index, results)
 
 
-def _problem(facts: Facts, where: Pointer | Target, message: str, hint: str | None, rule: str) -> Problem:
-    return Problem(display_path(facts.path), where.line, where.column, message, hint=hint, rule=rule,
-                   step="references")
+def _problem(facts: Facts, where: Pointer | tuple[int, int], message: str, hint: str | None, rule: str) -> Problem:
+    line, column = (where.line, where.column) if isinstance(where, Pointer) else where
+    return Problem(display_path(facts.path), line, column, message, hint=hint, rule=rule, step="references")
 
 
 def _check_pointers(facts: Facts, index: _Index) -> list[Problem]:
@@ -324,16 +357,25 @@ def _check_unique_ids(index: _Index, results: list[DocumentResult]) -> None:
     first_seen: dict[str, tuple[Facts, Target]] = {}
     problems_of = {r.facts.path: r.problems for r in results if r.facts}
     loaded = [f for f in index.facts.values() if f is not None]
+    lines: dict[Path, list[str]] = {}  # source lines of the files a problem points into
     for facts in loaded:
-        occurrences = sorted([(t, i) for i, t in facts.ids.items()] + [(t, i) for i, t in facts.duplicates],
-                             key=lambda pair: (pair[0].line, pair[0].column))
+        if not facts.duplicates and first_seen.keys().isdisjoint(facts.ids):
+            # The usual case: every id is new, so none is reported and their order does not matter.
+            first_seen.update((identifier, (facts, target)) for identifier, target in facts.ids.items())
+            continue
+        occurrences = [(t, i) for i, t in facts.ids.items()] + [(t, i) for i, t in facts.duplicates]
+        # In source order: by line, and by column among the ids sharing a line.
+        shared = {line for line, count in Counter(t.line for t, _ in occurrences).items() if count > 1}
+        occurrences.sort(key=lambda pair: _position(facts, pair[0], lines) if pair[0].line in shared
+                         else (pair[0].line, 0))
         for target, identifier in occurrences:
             if identifier not in first_seen:
                 first_seen[identifier] = (facts, target)
                 continue
             other_facts, other = first_seen[identifier]
             if facts.path in problems_of:
+                line, column = _position(other_facts, other, lines)
                 problems_of[facts.path].append(_problem(
-                    facts, target,
-                    f'xml:id "{identifier}" is already used at {display_path(other_facts.path)}:{other.line}:{other.column}',
+                    facts, _position(facts, target, lines),
+                    f'xml:id "{identifier}" is already used at {display_path(other_facts.path)}:{line}:{column}',
                     "xml:ids must be unique across the whole edition: choose another id", "id-unique"))

@@ -47,7 +47,15 @@ class Document:
 
     path: Path
     tree: etree._ElementTree
-    lines: list[str] = field(repr=False)
+    text: str = field(repr=False)
+    _lines: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def lines(self) -> list[str]:
+        """The source text's lines (made on first use: most documents never need them)."""
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
 
     @property
     def display(self) -> str:
@@ -61,15 +69,30 @@ class Document:
         """Line and column of an element's start tag (1-based; column 1 when unknown)."""
         line = getattr(node, "sourceline", None) or 1
         column = 1
-        if isinstance(node, etree._Element) and isinstance(node.tag, str) and 0 < line <= len(self.lines):
-            match = _start_tag(etree.QName(node).localname).search(self.lines[line - 1])
-            if match:
-                column = match.start() + 1
+        if isinstance(node, etree._Element) and isinstance(node.tag, str):
+            column = start_tag_column(self.lines, line, etree.QName(node).localname)
         return line, column
 
     def problem(self, node: etree._Element | None, message: str, **extra) -> Problem:
         line, column = self.position(node)
         return Problem(self.display, line, column, message, **extra)
+
+
+def start_tag_column(lines: list[str], line: int, local: str) -> int:
+    """The column of the first start tag of an element named ``local`` on ``line`` (1 when not found)."""
+    if 0 < line <= len(lines):
+        match = _start_tag(local).search(lines[line - 1])
+        if match:
+            return match.start() + 1
+    return 1
+
+
+def source_lines(path: Path) -> list[str]:
+    """The lines of a document's text as :attr:`Document.lines` has them (empty when unreadable)."""
+    try:
+        return path.read_bytes().decode("utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
 
 
 @functools.lru_cache(maxsize=512)
@@ -169,8 +192,11 @@ def parse_bytes(path: Path, data: bytes, *, require_tei: bool = True) -> Documen
         tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=path.resolve().as_uri()))
     except etree.XMLSyntaxError as exc:
         raise _syntax_problem(path, exc) from None
-    document = Document(path=path, tree=tree, lines=text.splitlines())
-    _refuse_xinclude(document)
+    document = Document(path=path, tree=tree, text=text)
+    if b"XInclude" in data or b"&#" in data:
+        # Without that name (spelt out, or with character references) no
+        # element can be in the XInclude namespace: no need to look.
+        _refuse_xinclude(document)
     if require_tei:
         _require_tei_root(document)
     return document
