@@ -4,6 +4,7 @@ build itself: atomic, no output for an invalid document, parallel, the CLI."""
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from toolkit import build, transform
 from toolkit.cli import main
 from toolkit.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from toolkit.paths import TEI_DIR
+from toolkit.xmlio import parse_document
 
 ALL_FILES = {"html": ["{id}.html"], "text": ["{id}.diplomatic.txt", "{id}.reading.txt"],
              "cite": ["{id}.txt", "{id}.html", "{id}.passages.txt", "{id}.bib", "{id}.ris", "{id}.json"]}
@@ -128,8 +130,20 @@ def test_many_documents_are_built_in_worker_processes(tmp_path: Path) -> None:
 
 
 def test_stylesheets_are_compiled_once_per_process() -> None:
-    first = transform.executable("text")
-    assert transform.executable("text") is first
+    first = transform.executable()
+    assert transform.executable() is first
+
+
+@pytest.mark.parametrize("output", transform.FORMATS)
+def test_each_output_stylesheet_alone_makes_the_same_files(output: str) -> None:
+    """html.xsl, text.xsl and cite.xsl (for use without the toolkit) make, each
+    for its output, exactly the files that edition.xsl (the build's) makes."""
+    document = parse_document(EDITION)
+    parameters = transform.Parameters(access_date=datetime.date(2025, 1, 15))
+    alone = transform.transform(document, (output,), parameters, stylesheet=transform.STYLESHEETS[output])
+    together = transform.transform(document, transform.FORMATS, parameters)
+    assert alone and all(item.format == output for item in alone)
+    assert alone == [item for item in together if item.format == output]
 
 
 def test_cli_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

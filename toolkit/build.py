@@ -118,11 +118,9 @@ def build_document(path: Path, out_dir: Path, formats: tuple[str, ...],
     if document.root.find("tei:text", NS) is None:
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
-    outputs: list[tuple[Path, str]] = []
     try:
-        for output in formats:
-            for item in transform.transform(document, output, parameters):
-                outputs.append((out_dir / output / item.name, item.content))
+        outputs = [(out_dir / item.format / item.name, item.content)
+                   for item in transform.transform(document, formats, parameters)]
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result
@@ -139,7 +137,7 @@ _worker_state: dict = {}
 def _init_worker(out_dir: Path, formats: tuple[str, ...], parameters: transform.Parameters) -> None:
     _worker_state.update(out_dir=out_dir, formats=formats, parameters=parameters)
     try:
-        transform.compile_all(formats)
+        transform.compile_all()
     except TransformError:
         pass  # reported per document by build_document
 
@@ -155,9 +153,9 @@ def _build_in_worker(path: Path) -> DocumentBuild:
 def _build_all(paths: list[Path], out_dir: Path, formats: tuple[str, ...],
                parameters: transform.Parameters, jobs: int) -> list[DocumentBuild]:
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        transform.compile_all(formats)  # a stylesheet that does not compile stops the build
+        transform.compile_all()  # a stylesheet that does not compile stops the build
         return [build_document(path, out_dir, formats, parameters) for path in paths]
-    transform.compile_all(formats)  # fail fast, with one message, before starting workers
+    transform.compile_all()  # fail fast, with one message, before starting workers
     workers = min(jobs, len(paths))
     # "spawn": a Saxon processor must not be inherited through fork().
     context = multiprocessing.get_context("spawn")

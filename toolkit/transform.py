@@ -3,19 +3,24 @@
 Python only drives the transforms; every rule about what TEI means and how an
 output looks lives in ``xslt/``. The protocol between the two is small:
 
-* each entry stylesheet (``xslt/html.xsl``, ``xslt/text.xsl``, ``xslt/cite.xsl``)
-  takes one TEI document and returns one *envelope*::
+* the build runs one stylesheet, ``xslt/edition.xsl``, once per document: it
+  takes the TEI document and returns one *envelope* with the files of every
+  output asked for (stylesheet parameter ``t:formats``)::
 
       <t:files xmlns:t="urn:telegram2477:xslt">
-        <t:file name="frus1961-63v11-d256.bib">...finished text...</t:file>
+        <t:file format="cite" name="frus1961-63v11-d256.bib">...finished text...</t:file>
       </t:files>
 
   where every ``t:file`` holds the finished, serialised text of one output
-  file (HTML is serialised inside the stylesheet with ``serialize()``);
+  file (HTML is serialised inside the stylesheet with ``serialize()``) and
+  names the output (the folder) it belongs to. One transformation for all
+  outputs means one parse, one read of the authority file and one header map
+  per document; ``html.xsl``, ``text.xsl`` and ``cite.xsl`` make the same
+  files one output at a time, for use without this toolkit;
 * Python splits the envelope and writes each file atomically
   (:func:`toolkit.xmlio.write_atomic`), so a failed transform never leaves a
   half-written output behind;
-* ``html.xsl`` also accepts an edition manifest (``<t:edition>``, see
+* ``edition.xsl`` also accepts an edition manifest (``<t:edition>``, see
   :func:`edition_manifest`) and returns the index page for it.
 
 Each stylesheet is compiled once per process (:func:`executable` keeps the
@@ -46,7 +51,9 @@ from toolkit.xmlio import Document
 
 #: The namespace of every function, mode, parameter and envelope element of ours.
 T_NS = "urn:telegram2477:xslt"
-#: Output formats and their entry stylesheets, in build order.
+#: The stylesheet the build runs: every output of a document in one transformation.
+EDITION_STYLESHEET = XSLT_DIR / "edition.xsl"
+#: Output formats and the entry stylesheets that make one of them alone, in build order.
 STYLESHEETS: dict[str, Path] = {
     "html": XSLT_DIR / "html.xsl",
     "text": XSLT_DIR / "text.xsl",
@@ -79,8 +86,9 @@ class Parameters:
 
 @dataclass(frozen=True)
 class OutputFile:
-    """One finished output file: its name (relative to the format's folder) and text."""
+    """One finished output file: its format (folder), its name in that folder, and its text."""
 
+    format: str
     name: str
     content: str
 
@@ -90,13 +98,7 @@ class _Saxon:
     processor: object
     compiler: object
     builder: object
-    executables: dict[str, object] = field(default_factory=dict)
-    #: The last input Saxon parsed: (text, base URI, node). A build runs the
-    #: three stylesheets on each document in turn; parsing the text into a
-    #: Saxon tree costs more than the text transform itself, so the tree is
-    #: kept for the next format. Keyed on the exact text and base URI, so a
-    #: changed document is always parsed again.
-    last_input: tuple[str, str, object] | None = None
+    executables: dict[Path, object] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -146,15 +148,11 @@ def _stderr_captured():
             captured["text"] = sink.read().decode("utf-8", "replace")
 
 
-def executable(output: str):
-    """The compiled entry stylesheet for ``output`` (compiled on first use, then cached)."""
+def executable(stylesheet: Path = EDITION_STYLESHEET):
+    """The compiled ``stylesheet`` (compiled on first use, then cached)."""
     saxon = _saxon()
     with _lock:
-        if output not in saxon.executables:
-            stylesheet = STYLESHEETS.get(output)
-            if stylesheet is None:
-                raise TransformError(f'unknown output format "{output}"',
-                                     hint=f"choose from {', '.join(FORMATS)}")
+        if stylesheet not in saxon.executables:
             with _stderr_captured() as stderr:
                 try:
                     compiled = saxon.compiler.compile_stylesheet(stylesheet_file=str(stylesheet))
@@ -163,34 +161,42 @@ def executable(output: str):
             if compiled is None:
                 raise TransformError(f"the stylesheet does not compile: {_message(error, stderr['text'])}",
                                      path=display_path(stylesheet))
-            saxon.executables[output] = compiled
-        return saxon.executables[output]
+            saxon.executables[stylesheet] = compiled
+        return saxon.executables[stylesheet]
 
 
-def compile_all(outputs: tuple[str, ...] = FORMATS) -> None:
-    """Compile the stylesheets up front (a worker process calls this once)."""
-    for output in outputs:
-        executable(output)
+def compile_all() -> None:
+    """Compile the build's stylesheet up front (a worker process calls this once)."""
+    executable()
 
 
-def _set_parameters(compiled, parameters: Parameters) -> None:
+def _check_formats(formats: tuple[str, ...]) -> None:
+    unknown = [output for output in formats if output not in FORMATS]
+    if unknown or not formats:
+        raise TransformError(f'unknown output format "{",".join(unknown)}"', hint=f"choose from {', '.join(FORMATS)}")
+
+
+def _set_parameters(compiled, parameters: Parameters, formats: tuple[str, ...]) -> None:
     saxon = _saxon()
     compiled.clear_parameters()
+    compiled.set_parameter(f"{{{T_NS}}}formats", saxon.processor.make_string_value(" ".join(formats)))
     compiled.set_parameter(f"{{{T_NS}}}edition-url", saxon.processor.make_string_value(parameters.edition_url))
     if parameters.access_date is not None:
         compiled.set_parameter(f"{{{T_NS}}}access-date",
                                saxon.processor.make_atomic_value("date", parameters.access_date.isoformat()))
 
 
-def _run(output: str, xml_text: str, base_uri: str, parameters: Parameters, subject: str) -> list[OutputFile]:
-    compiled = executable(output)
+def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
+         formats: tuple[str, ...] = FORMATS, stylesheet_path: Path = EDITION_STYLESHEET) -> list[OutputFile]:
+    compiled = executable(stylesheet_path)
     saxon = _saxon()
-    stylesheet = display_path(STYLESHEETS[output])
+    stylesheet = display_path(stylesheet_path)
     error = None
     with _lock, _stderr_captured() as stderr:
         try:
-            node = _parsed(saxon, xml_text, base_uri)
-            _set_parameters(compiled, parameters)
+            saxon.builder.set_base_uri(base_uri)
+            node = saxon.builder.parse_xml(xml_text=xml_text, encoding="UTF-8")
+            _set_parameters(compiled, parameters, formats)
             result = compiled.transform_to_string(xdm_node=node)
         except Exception as exc:  # PySaxonApiError: a dynamic error in the stylesheet
             error = exc
@@ -201,20 +207,8 @@ def _run(output: str, xml_text: str, base_uri: str, parameters: Parameters, subj
     return split_envelope(result, stylesheet=stylesheet, subject=subject)
 
 
-def _parsed(saxon: _Saxon, xml_text: str, base_uri: str):
-    """The Saxon tree of ``xml_text`` (the caller holds ``_lock``)."""
-    last = saxon.last_input
-    if last is not None and last[0] == xml_text and last[1] == base_uri:
-        return last[2]
-    saxon.last_input = None
-    saxon.builder.set_base_uri(base_uri)
-    node = saxon.builder.parse_xml(xml_text=xml_text, encoding="UTF-8")
-    saxon.last_input = (xml_text, base_uri, node)
-    return node
-
-
 def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str | None = None) -> list[OutputFile]:
-    """The files of a ``<t:files>`` envelope, checked: names are plain, relative and unique."""
+    """The files of a ``<t:files>`` envelope, checked: known formats; names plain, relative and unique."""
     try:
         root = etree.fromstring(result.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
                                                                          huge_tree=True))
@@ -225,19 +219,25 @@ def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str 
     files: list[OutputFile] = []
     seen: set[str] = set()
     for element in root.iterchildren(f"{{{T_NS}}}file"):
-        name = element.get("name", "")
-        if not name or "/" in name or "\\" in name or name.startswith(".") or name in seen:
+        output, name = element.get("format", ""), element.get("name", "")
+        if output not in FORMATS:
+            raise TransformError(f'{stylesheet} made a file for the unknown output "{output}"', path=subject)
+        if not name or "/" in name or "\\" in name or name.startswith(".") or (output, name) in seen:
             raise TransformError(f'{stylesheet} named an output file "{name}", which is not a plain, new file name',
                                  path=subject)
-        seen.add(name)
-        files.append(OutputFile(name, element.text or ""))
+        seen.add((output, name))
+        files.append(OutputFile(output, name, element.text or ""))
     return files
 
 
-def transform(document: Document, output: str, parameters: Parameters = Parameters()) -> list[OutputFile]:
-    """Run the ``output`` stylesheet on a parsed, checked document; return its files."""
+def transform(document: Document, formats: tuple[str, ...] = FORMATS,
+              parameters: Parameters = Parameters(), stylesheet: Path = EDITION_STYLESHEET) -> list[OutputFile]:
+    """Make the ``formats`` outputs of a parsed, checked document in one
+    transformation; return their files. ``stylesheet`` may name another entry
+    stylesheet (an output's own, e.g. ``STYLESHEETS["text"]``)."""
+    _check_formats(formats)
     text = etree.tostring(document.tree, encoding="unicode")
-    return _run(output, text, document.path.resolve().as_uri(), parameters, document.display)
+    return _run(text, document.path.resolve().as_uri(), parameters, document.display, formats, stylesheet)
 
 
 def edition_manifest(entries: list[tuple[Path, str]]) -> str:
@@ -250,6 +250,6 @@ def edition_manifest(entries: list[tuple[Path, str]]) -> str:
 
 def index_page(entries: list[tuple[Path, str]], out_dir: Path,
                parameters: Parameters = Parameters()) -> list[OutputFile]:
-    """The index page(s) for the built documents, from ``html.xsl`` applied to the manifest."""
+    """The index page for the built documents, from ``edition.xsl`` applied to the manifest."""
     base = (out_dir.resolve() / "index.xml").as_uri()
-    return _run("html", edition_manifest(entries), base, parameters, "edition index")
+    return _run(edition_manifest(entries), base, parameters, "edition index")

@@ -110,7 +110,7 @@
   <!-- ================================================================== -->
 
   <!-- A citation of the document, or of one paragraph when $paragraph is given. -->
-  <xsl:function name="t:citation" as="element(t:rich)">
+  <xsl:function name="t:citation" as="element(t:rich)" cache="yes">
     <xsl:param name="root" as="node()"/>
     <xsl:param name="style" as="xs:string"/>
     <xsl:param name="paragraph" as="element()?"/>

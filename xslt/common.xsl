@@ -4,8 +4,11 @@
 
   All TEI meaning lives here: the header metadata (as t: functions), names and
   their authority records, dates, editorial choices, and the plain-text reading
-  of inline content (mode t:plain). The entry stylesheets html.xsl, text.xsl and
-  cite.xsl include this module and only decide how things look.
+  of inline content (mode t:plain). The output modules (html-page.xsl with
+  html-text.xsl, text-files.xsl, cite-files.xsl with citations.xsl) only decide
+  how things look. Each entry stylesheet includes this module and the modules
+  of its output: html.xsl, text.xsl and cite.xsl make one output each,
+  edition.xsl (what `teikit build` runs) makes them all in one transformation.
 
   Conventions: every function, mode, parameter and variable of ours is in the
   namespace urn:telegram2477:xslt (prefix t:); every template, function,
@@ -15,7 +18,7 @@
 
   The result of every entry stylesheet is an envelope that toolkit/transform.py
   splits into files and writes atomically:
-    <t:files><t:file name="NAME">finished text of the file</t:file>...</t:files>
+    <t:files><t:file format="html" name="NAME">finished text</t:file>...</t:files>
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -365,13 +368,13 @@
   </xsl:function>
 
   <!-- The on-page anchor of a record: "person-zorin". -->
-  <xsl:function name="t:record-anchor" as="xs:string">
+  <xsl:function name="t:record-anchor" as="xs:string" cache="yes">
     <xsl:param name="record" as="element()"/>
     <xsl:sequence select="t:kind($record) || '-' || string($record/@xml:id)"/>
   </xsl:function>
 
   <!-- A record's display name: "Valerian A. Zorin", "U Thant", "New York". -->
-  <xsl:function name="t:record-name" as="xs:string">
+  <xsl:function name="t:record-name" as="xs:string" cache="yes">
     <xsl:param name="record" as="element()"/>
     <xsl:variable name="name" as="element()?"
       select="($record/(persName, placeName, orgName, name)[not(@type = ('alt', 'variant'))],
@@ -390,7 +393,7 @@
   </xsl:function>
 
   <!-- Life dates: "1902–1986", "born 1926", "died 1963", or empty. -->
-  <xsl:function name="t:record-dates" as="xs:string?">
+  <xsl:function name="t:record-dates" as="xs:string?" cache="yes">
     <xsl:param name="record" as="element()"/>
     <xsl:variable name="birth" as="xs:string?" select="($record/birth/@when, $record/birth/@notBefore)[1] ! substring(., 1, 4)"/>
     <xsl:variable name="death" as="xs:string?" select="($record/death/@when, $record/death/@notBefore)[1] ! substring(., 1, 4)"/>
@@ -652,11 +655,13 @@
       else replace(replace($words, '(.{1,' || $width || '})( |$)|(\S+)( |$)', '$1$3&#10;'), '&#10;$', '')"/>
   </xsl:function>
 
-  <!-- One output file of the envelope. -->
+  <!-- One output file of the envelope: its output (the folder it goes to), its
+       name and its finished text. -->
   <xsl:function name="t:file" as="element(t:file)">
+    <xsl:param name="format" as="xs:string"/>
     <xsl:param name="name" as="xs:string"/>
     <xsl:param name="content" as="xs:string"/>
-    <t:file name="{$name}">
+    <t:file format="{$format}" name="{$name}">
       <xsl:value-of select="$content"/>
     </t:file>
   </xsl:function>

@@ -176,7 +176,7 @@
       <xsl:if test="$numbered">
         <xsl:text> </xsl:text>
         <a class="pilcrow" href="#{t:paragraph-id(.)}" aria-label="Link to paragraph {t:paragraph-number(.)}"
-          title="Cite this paragraph: {t:rich-text(t:citation(., 'chicago-note', .))}">¶</a>
+          title="Cite this paragraph: {t:rich-text(t:citation(root(.), 'chicago-note', .))}">¶</a>
       </xsl:if>
     </xsl:element>
   </xsl:template>

@@ -1,0 +1,574 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  html-page.xsl: the reading edition as standalone HTML pages (a module,
+  included by html.xsl and edition.xsl).
+
+  t:html-files(TEI document) gives one file, <id>.html, a page that works
+  offline from file:// (local edition.css, a few lines of inline script,
+  nothing from the network) with:
+    - <head>: title, Highwire Press citation_* tags (read by Zotero's Embedded
+      Metadata translator: they describe the FRUS document as a book section)
+      and Dublin Core DC.* tags (they describe this web page);
+    - the header metadata, the text (html-text.xsl) with numbered paragraphs
+      and ¶ links, the footnotes with back links, the source note, an index of
+      the people, places and organisations named, and "Cite this document";
+    - a reading / diplomatic view switch (script), the reading view without it.
+  t:index-files(edition manifest: <t:edition><t:document href="file:..."
+  page="x.html"/>...</t:edition>, made by toolkit/transform.py) gives
+  index.html, the list of the edition's documents.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:t="urn:telegram2477:xslt"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all">
+
+  <!-- The index headings for each kind of authority record, in page order. -->
+  <xsl:variable name="t:kinds" as="map(xs:string, xs:string)"
+    select="map { 'person': 'People', 'place': 'Places', 'org': 'Organisations', 'name': 'Other names' }"/>
+  <xsl:variable name="t:kind-order" as="xs:string+" select="('person', 'place', 'org', 'name')"/>
+
+  <!-- The script of the view switch: it shows the buttons and toggles the
+       body's class; without it the page stays in the reading view. -->
+  <xsl:variable name="t:view-script" as="xs:string">
+(function () {
+  var group = document.querySelector('.view-switch');
+  if (!group) { return; }
+  var buttons = group.querySelectorAll('button');
+  function show(view) {
+    document.body.classList.toggle('view-diplomatic', view === 'diplomatic');
+    document.body.classList.toggle('view-reading', view !== 'diplomatic');
+    for (var i = 0; i !== buttons.length; i += 1) {
+      buttons[i].setAttribute('aria-pressed', String(buttons[i].getAttribute('data-view') === view));
+    }
+  }
+  for (var i = 0; i !== buttons.length; i += 1) {
+    buttons[i].addEventListener('click', function () { show(this.getAttribute('data-view')); });
+  }
+  group.hidden = false;
+}());
+</xsl:variable>
+
+  <!-- The files of the HTML output for a TEI document: its page. -->
+  <xsl:function name="t:html-files" as="element(t:file)">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:sequence select="t:file('html', t:page-name($root), t:serialize-html(t:page($root)))"/>
+  </xsl:function>
+
+  <!-- The edition's index page, for a manifest of its documents. -->
+  <xsl:function name="t:index-files" as="element(t:file)">
+    <xsl:param name="edition" as="element(t:edition)"/>
+    <xsl:sequence select="t:file('html', 'index.html', t:serialize-html(t:index-page($edition)))"/>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- The document page                                                   -->
+  <!-- ================================================================== -->
+
+  <xsl:function name="t:page" as="element()">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="title" as="xs:string" select="t:title($root)"/>
+    <xsl:variable name="subtitle" as="xs:string?" select="t:subtitle($root)"/>
+    <html lang="{t:language($root)}">
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <link rel="icon" href="data:,"/>
+        <title><xsl:value-of select="string-join(($title, $subtitle), ', ')"/></title>
+        <xsl:for-each select="t:summary($root)">
+          <meta name="description" content="{.}"/>
+        </xsl:for-each>
+        <link rel="stylesheet" href="edition.css"/>
+        <link rel="canonical" href="{t:page-url($root)}"/>
+        <xsl:sequence select="t:highwire($root)"/>
+        <xsl:sequence select="t:dublin-core($root)"/>
+      </head>
+      <body class="view-reading">
+        <a class="skip-link" href="#text">Skip to the text</a>
+        <header class="site-header">
+          <nav aria-label="Edition">
+            <ul>
+              <li><a href="index.html"><xsl:value-of select="(t:edition-publisher($root), 'Edition')[1]"/></a></li>
+              <li><a href="#text">Text</a></li>
+              <xsl:if test="exists(t:footnotes($root))">
+                <li><a href="#notes">Notes</a></li>
+              </xsl:if>
+              <li><a href="#names">Names</a></li>
+              <li><a href="#cite">Cite</a></li>
+            </ul>
+          </nav>
+        </header>
+        <main id="main">
+          <article class="document">
+            <xsl:sequence select="t:document-header($root)"/>
+            <section id="text" class="text" aria-labelledby="text-heading">
+              <div class="text-heading">
+                <h2 id="text-heading">Text</h2>
+                <div class="view-switch" role="group" aria-label="Text view" hidden="">
+                  <button type="button" data-view="reading" aria-pressed="true">Reading</button>
+                  <button type="button" data-view="diplomatic" aria-pressed="false">Diplomatic</button>
+                </div>
+              </div>
+              <p class="view-note">
+                <span class="reading-only">Reading text: abbreviations are expanded and typing errors corrected; these
+                  changes are <span class="marked">marked</span> and show the source's form when pointed at.</span>
+                <span class="diplomatic-only">Diplomatic text: abbreviations and errors as the source has them.</span>
+              </p>
+              <xsl:apply-templates select="$root/TEI/text" mode="t:flow"/>
+            </section>
+            <xsl:sequence select="t:notes-section($root)"/>
+            <xsl:sequence select="t:source-section($root)"/>
+            <xsl:sequence select="t:names-section($root)"/>
+            <xsl:sequence select="t:cite-section($root)"/>
+          </article>
+        </main>
+        <xsl:sequence select="t:page-footer($root)"/>
+        <script><xsl:value-of select="$t:view-script"/></script>
+      </body>
+    </html>
+  </xsl:function>
+
+  <!-- Highwire Press tags: the FRUS document as a section of the printed
+       volume. No citation_author: the sender is a body, which Zotero would
+       split into a first and last name; it is in DC.creator. -->
+  <xsl:function name="t:highwire" as="element()*">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
+    <meta name="citation_title" content="{$m?title}"/>
+    <xsl:for-each select="t:slash-date($m?when)">
+      <meta name="citation_date" content="{.}"/>
+    </xsl:for-each>
+    <xsl:for-each select="$m?series">
+      <meta name="citation_inbook_title" content="{.}"/>
+      <meta name="citation_book_title" content="{.}"/>
+    </xsl:for-each>
+    <xsl:for-each select="$m?volume">
+      <meta name="citation_volume" content="{.}"/>
+    </xsl:for-each>
+    <xsl:for-each select="$m?editors">
+      <meta name="citation_editor" content="{@family}, {@given}"/>
+    </xsl:for-each>
+    <xsl:for-each select="$m?publisher">
+      <meta name="citation_publisher" content="{.}"/>
+    </xsl:for-each>
+    <xsl:for-each select="$m?language">
+      <meta name="citation_language" content="{.}"/>
+    </xsl:for-each>
+    <xsl:if test="exists(t:keywords($root))">
+      <meta name="citation_keywords" content="{string-join(t:keywords($root), '; ')}"/>
+    </xsl:if>
+    <meta name="citation_public_url" content="{$m?url}"/>
+  </xsl:function>
+
+  <!-- Dublin Core: this page. -->
+  <xsl:function name="t:dublin-core" as="element()*">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
+    <link rel="schema.DC" href="http://purl.org/dc/elements/1.1/"/>
+    <meta name="DC.title" content="{$m?title}"/>
+    <xsl:for-each select="$m?sender">
+      <meta name="DC.creator" content="{.}"/>
+    </xsl:for-each>
+    <xsl:for-each select="t:iso-date($m?when)">
+      <meta name="DC.date" content="{.}"/>
+    </xsl:for-each>
+    <xsl:for-each select="$m?edition">
+      <meta name="DC.publisher" content="{.}"/>
+    </xsl:for-each>
+    <meta name="DC.type" content="Text"/>
+    <meta name="DC.format" content="text/html"/>
+    <meta name="DC.language" content="{$m?language}"/>
+    <meta name="DC.identifier" content="{$m?url}"/>
+    <xsl:if test="exists($m?series)">
+      <meta name="DC.source" content="{t:rich-text(t:citation($root, 'chicago-bibliography', ()))}"/>
+    </xsl:if>
+    <xsl:for-each select="t:licences($root)">
+      <meta name="DC.rights" content="{t:plain(.)}"/>
+    </xsl:for-each>
+    <xsl:for-each select="t:keywords($root)">
+      <meta name="DC.subject" content="{.}"/>
+    </xsl:for-each>
+    <xsl:for-each select="t:summary($root)">
+      <meta name="DC.description" content="{.}"/>
+    </xsl:for-each>
+  </xsl:function>
+
+  <!-- A header name (sender, addressee) linked to the index when it has a record. -->
+  <xsl:function name="t:header-name" as="node()*">
+    <xsl:param name="name" as="element()?"/>
+    <xsl:apply-templates select="$name" mode="t:inline"/>
+  </xsl:function>
+
+  <xsl:function name="t:document-header" as="element()">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
+    <xsl:variable name="profile" as="element()?" select="t:header($root)/profileDesc"/>
+    <header class="document-header">
+      <xsl:if test="exists($m?series)">
+        <p class="series">
+          <xsl:value-of select="string-join(($m?series, $m?volume ! ('vol. ' || .), $m?document ! ('doc. ' || .)), ', ')"/>
+        </p>
+      </xsl:if>
+      <h1><xsl:value-of select="$m?title"/></h1>
+      <xsl:for-each select="t:subtitle($root)">
+        <p class="subtitle"><xsl:value-of select="."/></p>
+      </xsl:for-each>
+      <dl class="metadata">
+        <xsl:for-each select="$m?when">
+          <dt>Date</dt>
+          <dd>
+            <xsl:choose>
+              <xsl:when test="exists(t:html-datetime(.))">
+                <time datetime="{t:html-datetime(.)}"><xsl:value-of select="t:format-when(., true())"/></time>
+              </xsl:when>
+              <xsl:otherwise><xsl:value-of select="."/></xsl:otherwise>
+            </xsl:choose>
+          </dd>
+        </xsl:for-each>
+        <xsl:for-each select="$profile/correspDesc/correspAction[@type = 'sent']">
+          <dt>From</dt>
+          <dd>
+            <xsl:sequence select="t:header-name((orgName | persName | name | rs)[1])"/>
+            <xsl:for-each select="placeName[1]">
+              <xsl:text>, </xsl:text>
+              <xsl:sequence select="t:header-name(.)"/>
+            </xsl:for-each>
+          </dd>
+        </xsl:for-each>
+        <xsl:for-each select="$profile/correspDesc/correspAction[@type = 'received']">
+          <dt>To</dt>
+          <dd>
+            <xsl:sequence select="t:header-name((orgName | persName | name | rs)[1])"/>
+            <xsl:for-each select="placeName[1]">
+              <xsl:text>, </xsl:text>
+              <xsl:sequence select="t:header-name(.)"/>
+            </xsl:for-each>
+          </dd>
+        </xsl:for-each>
+        <xsl:for-each select="$m?classification">
+          <dt>Classification</dt>
+          <dd><xsl:value-of select="."/></dd>
+        </xsl:for-each>
+        <xsl:for-each select="$m?archival">
+          <dt>Archival source</dt>
+          <dd><xsl:value-of select="string-join((., $m?archive), ', ')"/></dd>
+        </xsl:for-each>
+        <xsl:if test="exists($m?series)">
+          <dt>Printed in</dt>
+          <dd>
+            <xsl:variable name="printed" as="element(t:rich)">
+              <t:rich>
+                <t:i><xsl:value-of select="$m?series"/></t:i>
+                <xsl:value-of select="$m?volume ! (', vol. ' || .)"/>
+                <xsl:if test="exists($m?volume-title)">
+                  <xsl:text>, </xsl:text>
+                  <t:i><xsl:value-of select="$m?volume-title"/></t:i>
+                </xsl:if>
+                <xsl:value-of select="$m?pub-year ! (' (' || . || ')')"/>
+                <xsl:value-of select="$m?document ! (', Document ' || .)"/>
+              </t:rich>
+            </xsl:variable>
+            <xsl:apply-templates select="$printed" mode="t:rich-html"/>
+            <xsl:for-each select="t:frus-uri($root)[matches(., '^https?://')]">
+              <xsl:text> (</xsl:text>
+              <a href="{.}">Office of the Historian</a>
+              <xsl:text>)</xsl:text>
+            </xsl:for-each>
+          </dd>
+        </xsl:if>
+        <xsl:for-each select="t:transcription($root)">
+          <dt>Transcription</dt>
+          <dd>
+            <xsl:value-of select="string-join((title[@level = ('s', 'm')] ! t:plain(.), publisher ! t:plain(.)), ', ')"/>
+            <xsl:for-each select="idno[@type = 'URI'][matches(., '^https?://')][1]">
+              <xsl:text> (</xsl:text>
+              <a href="{normalize-space(.)}">web page</a>
+              <xsl:text>)</xsl:text>
+            </xsl:for-each>
+          </dd>
+        </xsl:for-each>
+        <xsl:for-each select="t:summary($root)">
+          <dt>Summary</dt>
+          <dd><xsl:value-of select="."/></dd>
+        </xsl:for-each>
+        <xsl:if test="exists(t:keywords($root))">
+          <dt>Subjects</dt>
+          <dd><xsl:value-of select="string-join(t:keywords($root), '; ')"/></dd>
+        </xsl:if>
+      </dl>
+    </header>
+  </xsl:function>
+
+  <!-- Footnotes, each with a link back to its place in the text. -->
+  <xsl:function name="t:notes-section" as="element()?">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="notes" as="element()*" select="t:footnotes($root)"/>
+    <xsl:if test="exists($notes)">
+      <section id="notes" class="notes" role="doc-endnotes" aria-labelledby="notes-heading">
+        <h2 id="notes-heading">Notes</h2>
+        <ol>
+          <xsl:for-each select="$notes">
+            <xsl:variable name="id" as="xs:string" select="t:note-id(.)"/>
+            <li id="{$id}">
+              <xsl:if test="t:note-number(.) castable as xs:integer">
+                <xsl:attribute name="value" select="t:note-number(.)"/>
+              </xsl:if>
+              <xsl:apply-templates mode="t:inline"/>
+              <xsl:text> </xsl:text>
+              <a class="backlink" href="#{$id}-ref" role="doc-backlink"
+                aria-label="Back to note {t:note-number(.)} in the text">↩&#xFE0E;</a>
+            </li>
+          </xsl:for-each>
+        </ol>
+      </section>
+    </xsl:if>
+  </xsl:function>
+
+  <!-- The source note of the printed edition (archival file, classification). -->
+  <xsl:function name="t:source-section" as="element()?">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="notes" as="element()*" select="t:source-notes($root)"/>
+    <xsl:if test="exists($notes)">
+      <section id="source" class="source-note" aria-labelledby="source-heading">
+        <h2 id="source-heading">Source note</h2>
+        <xsl:for-each select="$notes">
+          <p>
+            <xsl:call-template name="t:id"/>
+            <xsl:apply-templates mode="t:inline"/>
+          </p>
+        </xsl:for-each>
+      </section>
+    </xsl:if>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- Index of names                                                      -->
+  <!-- ================================================================== -->
+
+  <!-- Where a name stands, as the index shows it: a link target (the nearest
+       element with an id on the page) and a label ("¶3", "item 4", "note 1",
+       "dateline", "letter ¶1"). -->
+  <xsl:function name="t:mention" as="map(xs:string, xs:string)?">
+    <xsl:param name="name" as="element()"/>
+    <xsl:variable name="target" as="element()?" select="$name/ancestor::*[@xml:id][t:renders-id(., string(@xml:id))][1]"/>
+    <xsl:variable name="block" as="element()?" select="$name/ancestor::*[local-name() = ('p', 'item', 'note', 'head',
+      'dateline', 'salute', 'signed', 'closer', 'opener', 'floatingText', 'l', 'ab', 'cell')][1]"/>
+    <xsl:variable name="in-letter" as="xs:boolean" select="exists($name/ancestor::floatingText)"/>
+    <xsl:variable name="label" as="xs:string?" select="
+      if (empty($block)) then ()
+      else if (t:is-numbered($block)) then '¶' || t:paragraph-number($block)
+      else if (local-name($block) = 'p' and $in-letter) then 'letter ¶' || ($block/@n, count($block/preceding-sibling::p) + 1)[1]
+      else if ($in-letter) then 'letter'
+      else if (local-name($block) = 'item') then 'item ' || ($block/@n, count($block/preceding-sibling::item) + 1)[1]
+      else if (local-name($block) = 'note' and $block/@type = 'source') then 'source note'
+      else if (local-name($block) = 'note') then 'note ' || t:note-number($block)
+      else if (local-name($block) = 'head') then 'heading'
+      else local-name($block)"/>
+    <xsl:sequence select="if (exists($target) and exists($label)) then map { 'id': string($target/@xml:id), 'label': $label } else ()"/>
+  </xsl:function>
+
+  <xsl:function name="t:names-section" as="element()">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="header-names" as="element()*"
+      select="t:header($root)/profileDesc/correspDesc/correspAction/(orgName | persName | placeName | name | rs)[@ref]"/>
+    <!-- anchor of the record => the names in the text that point to it -->
+    <xsl:variable name="mentions" as="map(xs:string, element()*)">
+      <xsl:map>
+        <xsl:for-each-group select="t:named($root)" group-by="string((t:record(.) ! t:record-anchor(.), '')[1])">
+          <xsl:map-entry key="current-grouping-key()" select="current-group()"/>
+        </xsl:for-each-group>
+      </xsl:map>
+    </xsl:variable>
+    <xsl:variable name="records" as="element()*" select="(($header-names, t:named($root)) ! t:record(.))/."/>
+    <section id="names" class="names" aria-labelledby="names-heading">
+      <h2 id="names-heading">People, places and organisations</h2>
+      <xsl:if test="empty($records)">
+        <p>The text names no one with an authority record.</p>
+      </xsl:if>
+      <xsl:for-each-group select="$records" group-by="t:kind(.)">
+        <xsl:sort select="index-of($t:kind-order, current-grouping-key())"/>
+        <section class="name-list {current-grouping-key()}" aria-labelledby="names-{current-grouping-key()}">
+          <h3 id="names-{current-grouping-key()}"><xsl:value-of select="$t:kinds(current-grouping-key())"/></h3>
+          <dl>
+            <xsl:for-each select="current-group()">
+              <xsl:sort select="t:record-sort-key(.)"/>
+              <xsl:variable name="anchor" as="xs:string" select="t:record-anchor(.)"/>
+              <dt id="{$anchor}"><xsl:value-of select="t:record-name(.)"/></dt>
+              <dd>
+                <xsl:for-each select="t:record-dates(.)">
+                  <span class="dates"><xsl:value-of select="."/></span>
+                  <xsl:text>. </xsl:text>
+                </xsl:for-each>
+                <xsl:for-each select="t:record-role(.)">
+                  <span class="role"><xsl:value-of select="t:end-with-period(.)"/></span>
+                  <xsl:text> </xsl:text>
+                </xsl:for-each>
+                <xsl:for-each select="t:record-note(.)">
+                  <span class="record-note"><xsl:value-of select="."/></span>
+                  <xsl:text> </xsl:text>
+                </xsl:for-each>
+                <xsl:for-each select="t:record-geo(.)">
+                  <span class="geo">Coordinates: <xsl:value-of select="replace(., '[ ,]+', ', ')"/>.</span>
+                  <xsl:text> </xsl:text>
+                </xsl:for-each>
+                <xsl:variable name="places" as="map(xs:string, xs:string)*" select="$mentions($anchor) ! t:mention(.)"/>
+                <span class="mentions">
+                  <xsl:choose>
+                    <xsl:when test="exists($places)">
+                      <xsl:text>In the text: </xsl:text>
+                      <xsl:for-each-group select="$places" group-by="?label">
+                        <xsl:if test="position() gt 1">, </xsl:if>
+                        <a href="#{current-group()[1]?id}"><xsl:value-of select="current-grouping-key()"/></a>
+                      </xsl:for-each-group>
+                      <xsl:text>.</xsl:text>
+                    </xsl:when>
+                    <xsl:when test="exists($mentions($anchor))">Named in the text.</xsl:when>
+                    <xsl:otherwise>Named in the document's metadata.</xsl:otherwise>
+                  </xsl:choose>
+                </span>
+              </dd>
+            </xsl:for-each>
+          </dl>
+        </section>
+      </xsl:for-each-group>
+    </section>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- Cite this document                                                  -->
+  <!-- ================================================================== -->
+
+  <xsl:function name="t:cite-section" as="element()">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="id" as="xs:string" select="t:doc-id($root)"/>
+    <xsl:variable name="paragraphs" as="element()*" select="$root//text//p[t:is-numbered(.)]"/>
+    <section id="cite" class="cite" aria-labelledby="cite-heading">
+      <h2 id="cite-heading">Cite this document</h2>
+      <xsl:for-each select="$t:citation-order">
+        <h3><xsl:value-of select="$t:citation-styles(.)"/></h3>
+        <p class="citation"><xsl:apply-templates select="t:citation($root, ., ())" mode="t:rich-html"/></p>
+      </xsl:for-each>
+      <h3>Reference files</h3>
+      <ul class="downloads">
+        <li><a href="../cite/{$id}.bib" type="application/x-bibtex">BibTeX</a> (LaTeX, Zotero, JabRef)</li>
+        <li><a href="../cite/{$id}.ris" type="application/x-research-info-systems">RIS</a> (EndNote, Zotero, Mendeley)</li>
+        <li><a href="../cite/{$id}.json" type="application/vnd.citationstyles.csl+json">CSL-JSON</a> (Zotero, Pandoc)</li>
+        <li><a href="../cite/{$id}.txt" type="text/plain">All citations as plain text</a></li>
+      </ul>
+      <xsl:if test="exists($paragraphs)">
+        <h3>Cite a passage</h3>
+        <p>Each paragraph has a number and a ¶ link to its own address; to cite a passage, add the
+          paragraph to the note (Chicago: "para. 3") and use that address.</p>
+        <details class="passages">
+          <summary>Citations for each paragraph</summary>
+          <ol>
+            <xsl:for-each select="$paragraphs">
+              <li value="{t:paragraph-number(.)}">
+                <xsl:apply-templates select="t:citation($root, 'chicago-note', .)" mode="t:rich-html"/>
+              </li>
+            </xsl:for-each>
+          </ol>
+          <p><a href="../cite/{$id}.passages.txt" type="text/plain">Passage citations as plain text</a></p>
+        </details>
+      </xsl:if>
+    </section>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- Footer                                                              -->
+  <!-- ================================================================== -->
+
+  <xsl:function name="t:page-footer" as="element()">
+    <xsl:param name="root" as="document-node()"/>
+    <footer class="site-footer">
+      <xsl:for-each select="t:edition-publisher($root)">
+        <p>Published by <xsl:value-of select="."/>
+          <xsl:for-each select="t:revised($root)">
+            <xsl:text>; last revised </xsl:text>
+            <time datetime="{.}"><xsl:value-of select="t:format-when(., false())"/></time>
+          </xsl:for-each>
+          <xsl:text>.</xsl:text>
+        </p>
+      </xsl:for-each>
+      <xsl:for-each select="t:licences($root)">
+        <p class="licence">
+          <xsl:apply-templates mode="t:inline"/>
+          <xsl:for-each select="@target[matches(., '^https?://')]">
+            <xsl:text> </xsl:text>
+            <a href="{.}" rel="license">Licence</a>
+          </xsl:for-each>
+        </p>
+      </xsl:for-each>
+    </footer>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- The edition's index page                                            -->
+  <!-- ================================================================== -->
+
+  <xsl:function name="t:index-page" as="element()">
+    <xsl:param name="edition" as="element(t:edition)"/>
+    <xsl:variable name="documents" as="document-node()*"
+      select="$edition/t:document/@href[doc-available(.)] ! doc(.)"/>
+    <xsl:variable name="publisher" as="xs:string"
+      select="($documents ! t:edition-publisher(.), 'TEI edition')[1]"/>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <link rel="icon" href="data:,"/>
+        <title><xsl:value-of select="$publisher"/>: documents</title>
+        <link rel="stylesheet" href="edition.css"/>
+      </head>
+      <body class="index-page">
+        <a class="skip-link" href="#main">Skip to the list of documents</a>
+        <header class="site-header">
+          <nav aria-label="Edition">
+            <ul>
+              <li><a href="index.html" aria-current="page"><xsl:value-of select="$publisher"/></a></li>
+            </ul>
+          </nav>
+        </header>
+        <main id="main">
+          <h1>Documents</h1>
+          <ol class="documents">
+            <xsl:for-each select="$edition/t:document">
+              <xsl:sort select="if (doc-available(@href)) then string(t:when(doc(@href))) else ''"/>
+              <xsl:variable name="root" as="document-node()?" select="@href[doc-available(.)] ! doc(.)"/>
+              <li>
+                <article>
+                  <h2><a href="{@page}"><xsl:value-of select="($root ! t:title(.), string(@page))[1]"/></a></h2>
+                  <xsl:if test="exists($root)">
+                    <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
+                    <xsl:for-each select="t:subtitle($root)">
+                      <p class="subtitle"><xsl:value-of select="."/></p>
+                    </xsl:for-each>
+                    <xsl:if test="exists($m?sender) and exists($m?addressee)">
+                      <p class="correspondents">From the <xsl:value-of select="t:strip-the($m?sender)"/> to the <xsl:value-of select="t:strip-the($m?addressee)"/>.</p>
+                    </xsl:if>
+                    <xsl:for-each select="t:summary($root)">
+                      <p class="summary"><xsl:value-of select="."/></p>
+                    </xsl:for-each>
+                    <p class="formats">
+                      <xsl:text>Also as </xsl:text>
+                      <a href="../text/{t:doc-id($root)}.reading.txt" type="text/plain">reading text</a>
+                      <xsl:text>, </xsl:text>
+                      <a href="../text/{t:doc-id($root)}.diplomatic.txt" type="text/plain">diplomatic text</a>
+                      <xsl:text>, </xsl:text>
+                      <a href="../cite/{t:doc-id($root)}.html">citations</a>
+                      <xsl:text>.</xsl:text>
+                    </p>
+                  </xsl:if>
+                </article>
+              </li>
+            </xsl:for-each>
+          </ol>
+        </main>
+      </body>
+    </html>
+  </xsl:function>
+
+</xsl:stylesheet>
