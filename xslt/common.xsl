@@ -23,6 +23,7 @@
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:t="urn:telegram2477:xslt"
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
@@ -537,8 +538,9 @@
   <!-- The paragraphs that get numbers and anchors: the running text's own p. -->
   <xsl:function name="t:is-numbered" as="xs:boolean">
     <xsl:param name="p" as="element()"/>
-    <xsl:sequence select="local-name($p) = 'p' and exists($p/ancestor::text)
-      and empty($p/ancestor::*[local-name() = ('note', 'floatingText', 'quote', 'sp', 'list', 'figure', 'table')])"/>
+    <xsl:sequence select="exists($p/self::p) and exists($p/ancestor::text)
+      and empty($p/ancestor::*[self::note or self::floatingText or self::quote or self::sp or self::list or self::figure
+        or self::table])"/>
   </xsl:function>
 
   <xsl:function name="t:paragraph-number" as="xs:string">
@@ -673,6 +675,14 @@
     <xsl:sequence select="serialize($page, map {
       'method': 'html', 'html-version': 5.0, 'indent': true(), 'include-content-type': false(), 'encoding': 'UTF-8'
     }) || '&#10;'"/>
+  </xsl:function>
+
+  <!-- A set of element names, for map:contains($set, local-name()): one hash
+       lookup, where local-name() = ('a', 'b', ...) compares with every name
+       in turn (several times slower in Saxon, and asked of every element). -->
+  <xsl:function name="t:name-set" as="map(xs:string, xs:boolean)">
+    <xsl:param name="names" as="xs:string*"/>
+    <xsl:sequence select="map:merge($names ! map { .: true() })"/>
   </xsl:function>
 
   <!-- An English list: "A", "A and B", "A, B, and C" (serial comma). -->

@@ -18,20 +18,21 @@
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:t="urn:telegram2477:xslt"
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
   exclude-result-prefixes="#all">
 
   <!-- TEI elements that are blocks (flow content) in HTML. -->
-  <xsl:variable name="t:html-blocks" as="xs:string+" select="('p', 'div', 'div1', 'div2', 'div3', 'list', 'listBibl',
+  <xsl:variable name="t:html-blocks" as="map(xs:string, xs:boolean)" select="t:name-set(('p', 'div', 'div1', 'div2', 'div3', 'list', 'listBibl',
     'lg', 'table', 'floatingText', 'sp', 'figure', 'opener', 'closer', 'dateline', 'salute', 'signed', 'byline', 'trailer',
     'ab', 'l', 'argument', 'epigraph', 'postscript', 'docTitle', 'titlePage', 'titlePart', 'docAuthor', 'docImprint',
-    'castList', 'head', 'front', 'body', 'back', 'group', 'text', 'speaker', 'stage', 'cit', 'item')"/>
+    'castList', 'head', 'front', 'body', 'back', 'group', 'text', 'speaker', 'stage', 'cit', 'item'))"/>
 
   <!-- Elements whose content is data, not text: never shown in the running text. -->
-  <xsl:variable name="t:html-hidden" as="xs:string+" select="('listPerson', 'listPlace', 'listOrg', 'listEvent',
-    'listRelation', 'listNym', 'standOff', 'teiHeader', 'interpGrp', 'spanGrp', 'linkGrp', 'fw', 'figDesc', 'facsimile')"/>
+  <xsl:variable name="t:html-hidden" as="map(xs:string, xs:boolean)" select="t:name-set(('listPerson', 'listPlace', 'listOrg', 'listEvent',
+    'listRelation', 'listNym', 'standOff', 'teiHeader', 'interpGrp', 'spanGrp', 'linkGrp', 'fw', 'figDesc', 'facsimile'))"/>
 
   <!-- cache="yes": t:flow-children asks this of every child at every level,
        the p template and the quote test ask again, and the last test scans
@@ -39,9 +40,9 @@
   <xsl:function name="t:is-block" as="xs:boolean" cache="yes">
     <xsl:param name="node" as="node()"/>
     <xsl:sequence select="$node instance of element() and (
-      local-name($node) = $t:html-blocks
-      or (local-name($node) = 'quote' and exists($node/*[t:is-block(.)]))
-      or (not(local-name($node) = ('note', 'choice')) and exists($node//*[local-name() = ('p', 'list', 'lg', 'table', 'floatingText', 'div')])))"/>
+      map:contains($t:html-blocks, local-name($node))
+      or (exists($node/self::quote) and exists($node/*[t:is-block(.)]))
+      or (empty($node/(self::note | self::choice)) and exists($node//(p | list | lg | table | floatingText | div))))"/>
   </xsl:function>
 
   <!-- The children of a flow container: block children in mode t:flow, runs of
@@ -104,7 +105,7 @@
 
   <xsl:template match="comment() | processing-instruction()" mode="t:flow t:inline" as="empty-sequence()"/>
 
-  <xsl:template match="*[local-name() = $t:html-hidden]" mode="t:flow t:inline" as="empty-sequence()"/>
+  <xsl:template match="*[map:contains($t:html-hidden, local-name())]" mode="t:flow t:inline" as="empty-sequence()"/>
 
   <xsl:template match="text | front | body | back | group" mode="t:flow" as="element()">
     <div class="tei-{local-name()}">
@@ -119,7 +120,7 @@
        text section's h2). The head of a division that repeats the
        document's title is not repeated. -->
   <xsl:template match="div | div1 | div2 | div3" mode="t:flow" as="element()">
-    <xsl:variable name="depth" as="xs:integer" select="count(ancestor-or-self::*[local-name() = ('div', 'div1', 'div2', 'div3')])"/>
+    <xsl:variable name="depth" as="xs:integer" select="count(ancestor-or-self::*[self::div or self::div1 or self::div2 or self::div3])"/>
     <xsl:variable name="heads" as="element()*" select="head[not(t:plain(.) = t:title(.))]"/>
     <!-- a <section> needs a heading; without one the division is a <div> -->
     <xsl:element name="{if (exists($heads)) then 'section' else 'div'}">
@@ -322,16 +323,16 @@
     <xsl:param name="element" as="element()"/>
     <!-- the cheap name test first: t:is-link is false for any other element,
          and most ancestors are p, div, body, text and TEI -->
-    <xsl:sequence select="exists($element/ancestor::*[local-name() = ('persName', 'placeName', 'orgName', 'rs', 'name',
-      'ref', 'ptr')][t:is-link(.)])"/>
+    <xsl:sequence select="exists($element/ancestor::*[self::persName or self::placeName or self::orgName or self::rs
+      or self::name or self::ref or self::ptr][t:is-link(.)])"/>
   </xsl:function>
 
   <xsl:function name="t:is-link" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
     <xsl:sequence select="
-      if (local-name($element) = ('persName', 'placeName', 'orgName', 'rs', 'name') and $element/@ref)
+      if ($element/(self::persName | self::placeName | self::orgName | self::rs | self::name) and $element/@ref)
         then exists(t:record($element))
-      else if (local-name($element) = ('ref', 'ptr')) then exists(t:href($element))
+      else if ($element/(self::ref | self::ptr)) then exists(t:href($element))
       else false()"/>
   </xsl:function>
 
@@ -467,8 +468,9 @@
     <xsl:param name="context" as="node()"/>
     <xsl:param name="id" as="xs:string"/>
     <xsl:sequence select="exists(key('t:xml-id', $id, root($context))[ancestor::text]
-      [empty(ancestor-or-self::*[local-name() = $t:html-hidden])]
-      [not(local-name() = ('choice', 'abbr', 'expan', 'sic', 'corr', 'orig', 'reg') and exists(ancestor::choice))])"/>
+      [empty(ancestor-or-self::*[map:contains($t:html-hidden, local-name())])]
+      [not((self::choice or self::abbr or self::expan or self::sic or self::corr or self::orig or self::reg)
+        and exists(ancestor::choice))])"/>
   </xsl:function>
 
   <xsl:template match="ref | ptr" mode="t:inline" as="element()">
@@ -540,7 +542,7 @@
 
   <!-- Block elements met in phrasing context (a list inside a paragraph):
        spans styled as blocks keep the HTML valid. -->
-  <xsl:template match="*[local-name() = $t:html-blocks]" mode="t:inline" as="element()" priority="-0.1">
+  <xsl:template match="*[map:contains($t:html-blocks, local-name())]" mode="t:inline" as="element()" priority="-0.1">
     <span class="tei-{local-name()} block">
       <xsl:call-template name="t:id"/>
       <xsl:call-template name="t:lang"/>

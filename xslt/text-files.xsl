@@ -28,9 +28,13 @@
   <xsl:param name="t:width" as="xs:integer" select="72"/>
 
   <!-- TEI elements whose content is a block of its own in plain text. -->
-  <xsl:variable name="t:block-names" as="xs:string+" select="('head', 'dateline', 'p', 'item', 'salute', 'signed',
+  <xsl:variable name="t:block-names" as="map(xs:string, xs:boolean)" select="t:name-set(('head', 'dateline', 'p', 'item', 'salute', 'signed',
     'ab', 'l', 'trailer', 'byline', 'docAuthor', 'docTitle', 'argument', 'epigraph', 'postscript', 'castItem',
-    'speaker', 'stage')"/>
+    'speaker', 'stage'))"/>
+
+  <!-- Elements that make blocks of their own inside a block. -->
+  <xsl:variable name="t:nested-block-names" as="map(xs:string, xs:boolean)" select="map:merge(($t:block-names,
+    t:name-set(('list', 'floatingText', 'lg', 'table', 'listBibl', 'div', 'closer', 'opener'))))"/>
 
   <!-- The files of the text output for a TEI document: both views. -->
   <xsl:function name="t:text-files" as="element(t:file)+">
@@ -76,7 +80,7 @@
     </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="*[local-name() = $t:block-names]" mode="t:blocks" as="xs:string*">
+  <xsl:template match="*[map:contains($t:block-names, local-name())]" mode="t:blocks" as="xs:string*">
     <xsl:param name="t:view" as="xs:string" tunnel="yes"/>
     <xsl:sequence select="t:block(., $t:view)"/>
   </xsl:template>
@@ -114,7 +118,7 @@
   <xsl:function name="t:is-nested-block" as="xs:boolean">
     <xsl:param name="node" as="node()"/>
     <xsl:sequence select="$node instance of element()
-      and local-name($node) = ($t:block-names, 'list', 'floatingText', 'lg', 'table', 'listBibl', 'div', 'closer', 'opener')"/>
+      and map:contains($t:nested-block-names, local-name($node))"/>
   </xsl:function>
 
 </xsl:stylesheet>
