@@ -359,12 +359,11 @@
   <!-- person, place or org: the kind of a name or record. -->
   <xsl:function name="t:kind" as="xs:string">
     <xsl:param name="element" as="element()"/>
-    <xsl:variable name="name" as="xs:string" select="local-name($element)"/>
     <xsl:sequence select="
-      if ($name = ('person', 'persName', 'personGrp')) then 'person'
-      else if ($name = ('place', 'placeName', 'geogName', 'settlement', 'country')) then 'place'
-      else if ($name = ('org', 'orgName')) then 'org'
-      else if ($name = 'rs' and $element/@type = ('person', 'place', 'org')) then string($element/@type)
+      if ($element/(self::person | self::persName | self::personGrp)) then 'person'
+      else if ($element/(self::place | self::placeName | self::geogName | self::settlement | self::country)) then 'place'
+      else if ($element/(self::org | self::orgName)) then 'org'
+      else if ($element/self::rs and $element/@type = ('person', 'place', 'org')) then string($element/@type)
       else 'name'"/>
   </xsl:function>
 

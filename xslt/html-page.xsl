@@ -351,11 +351,13 @@
   <!-- Where a name stands, as the index shows it: a link target (the nearest
        element with an id on the page) and a label ("¶3", "item 4", "note 1",
        "dateline", "letter ¶1"). -->
+  <xsl:variable name="t:mention-blocks" as="map(xs:string, xs:boolean)" select="t:name-set(('p', 'item', 'note',
+    'head', 'dateline', 'salute', 'signed', 'closer', 'opener', 'floatingText', 'l', 'ab', 'cell'))"/>
+
   <xsl:function name="t:mention" as="map(xs:string, xs:string)?">
     <xsl:param name="name" as="element()"/>
     <xsl:variable name="target" as="element()?" select="$name/ancestor::*[@xml:id][t:renders-id(., string(@xml:id))][1]"/>
-    <xsl:variable name="block" as="element()?" select="$name/ancestor::*[local-name() = ('p', 'item', 'note', 'head',
-      'dateline', 'salute', 'signed', 'closer', 'opener', 'floatingText', 'l', 'ab', 'cell')][1]"/>
+    <xsl:variable name="block" as="element()?" select="$name/ancestor::*[map:contains($t:mention-blocks, local-name())][1]"/>
     <xsl:variable name="in-letter" as="xs:boolean" select="exists($name/ancestor::floatingText)"/>
     <xsl:variable name="label" as="xs:string?" select="
       if (empty($block)) then ()
