@@ -103,6 +103,7 @@ def _lean(validator: etree._ElementTree | None) -> etree.XSLT | None:
     for fired in list(root.iter(f"{{{SVRL_NS}}}fired-rule")):
         fired.getparent().remove(fired)
     _contexts_once(root)
+    _failing_only(root)
     return etree.XSLT(validator)
 
 
@@ -129,7 +130,8 @@ def _contexts_once(root: etree._Element) -> None:
         for branch in _branches(key.get("match", "")):
             if not branch or branch.startswith(("id(", "id (")):
                 return
-            branches.setdefault(use.strip("'"), []).append(branch if branch.startswith("/") else "//" + branch)
+            branches.setdefault(use.strip("'"), []).append(
+                branch if branch.startswith("/") else _by_attributes(branch) or "//" + branch)
     names: dict[str, str] = {}
     for expressions in branches.values():
         for expression in expressions:
@@ -141,6 +143,119 @@ def _contexts_once(root: etree._Element) -> None:
         call.set("select", " | ".join(dict.fromkeys(f"${names[e]}" for e in branches.get(mode, ()))) or "/..")
     for key in keys:
         root.remove(key)
+
+
+_NAME = r"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?"
+_ATTRIBUTE_TEST = re.compile(rf"(?P<step>(?:[A-Za-z_][\w.-]*:)?\*|{_NAME})\[\s*(?P<test>@{_NAME}(?:\s*(?:\||or|and)\s*@{_NAME})*)\s*\]")
+
+
+def _by_attributes(branch: str) -> str | None:
+    """``//E[@a | @b]`` as ``(//@a | //@b)/parent::E`` (``[@a and @b]``: ``//@a/parent::E[@b]``).
+
+    The same elements, in document order; libxml2 finds attributes by name
+    without evaluating a predicate on every element of the document, which
+    is what makes ``//E[@a | @b]`` slow. None for any other pattern.
+    """
+    match = _ATTRIBUTE_TEST.fullmatch(branch)
+    if not match:
+        return None
+    names = re.findall(rf"@({_NAME})", match["test"])
+    operators = set(re.findall(r"\||\bor\b|\band\b", match["test"]))
+    if operators <= {"|", "or"}:
+        return f"({' | '.join(f'//@{name}' for name in names)})/parent::{match['step']}"
+    if operators == {"and"}:
+        rest = " and ".join(f"@{name}" for name in names[1:])
+        return f"//@{names[0]}/parent::{match['step']}[{rest}]"
+    return None
+
+
+_LIMIT = 4  # how much longer than the rule's own tests the failure condition may grow by inlining lets
+
+
+def _failing_only(root: etree._Element) -> None:
+    """Apply each single-rule pattern's template only to the context nodes where an assertion fails.
+
+    The rule's own tests become a predicate on its context nodes
+    (``$contexts[not(assert-test) or report-test]``), so the template, which
+    writes the same SVRL as before, runs only for the nodes it reports on.
+    That holds when the tests mean the same in a predicate as in the
+    template: a ``let`` is written out in place (only where it stands
+    outside a predicate, whose context node would differ), and a rule
+    reading ``current()``, ``position()`` or ``last()`` is left as it was.
+    """
+    global_names = {v.get("name") for v in root.iterchildren(f"{{{_XSL_NS}}}variable", f"{{{_XSL_NS}}}param")}
+    templates: dict[str, list[etree._Element]] = {}
+    for template in root.iterchildren(f"{{{_XSL_NS}}}template"):
+        templates.setdefault(template.get("mode") or "", []).append(template)
+    for call in root.iter(f"{{{_XSL_NS}}}apply-templates"):
+        mode, select = call.get("mode") or "", call.get("select", "")
+        if not re.fullmatch(r"M\d+", mode) or not select.startswith("$") or len(templates.get(mode, ())) != 1:
+            continue
+        condition = _failure_condition(templates[mode][0], global_names)
+        if condition:
+            call.set("select", f"({select})[{condition}]")
+
+
+def _failure_condition(template: etree._Element, global_names: set[str]) -> str | None:
+    """An XPath true for the context nodes where the rule reports something; None when unsure."""
+    if re.search(r"\b(?:current|position|last)\s*\(", etree.tostring(template, encoding="unicode")):
+        return None
+    lets: dict[str, str] = {}
+    tests: list[str] = []
+    conditions: list[str] = []
+    for child in template:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == f"{{{_XSL_NS}}}variable" and child.get("select") is not None and len(child) == 0:
+            lets[child.get("name", "")] = child.get("select")
+            continue
+        if child.tag == f"{{{_XSL_NS}}}choose" and [c.tag for c in child] == [f"{{{_XSL_NS}}}when", f"{{{_XSL_NS}}}otherwise"]:
+            when, otherwise = child
+            if len(when) or otherwise.find(f"{{{SVRL_NS}}}failed-assert") is None:
+                return None
+            test, negate = when.get("test", ""), True
+        elif child.tag == f"{{{_XSL_NS}}}if" and child.find(f"{{{SVRL_NS}}}successful-report") is not None:
+            test, negate = child.get("test", ""), False
+        else:
+            return None
+        inlined = _inline(test, lets, global_names)
+        if inlined is None:
+            return None
+        tests.append(test)
+        conditions.append(f"not({inlined})" if negate else f"({inlined})")
+    if not conditions or sum(map(len, conditions)) > _LIMIT * sum(map(len, tests)) + 100:
+        return None
+    return " or ".join(conditions)
+
+
+_TOKEN = re.compile(rf"'[^']*'|\"[^\"]*\"|\$(?P<variable>{_NAME})|[\[\]]")
+
+
+def _inline(expression: str, lets: dict[str, str], global_names: set[str], depth: int = 0) -> str | None:
+    """``expression`` with each local variable written out; None when one stands inside a predicate."""
+    if depth > 16:
+        return None
+    parts, position, brackets = [], 0, 0
+    for token in _TOKEN.finditer(expression):
+        text = token.group()
+        if text == "[":
+            brackets += 1
+        elif text == "]":
+            brackets -= 1
+        elif token["variable"]:
+            name = token["variable"]
+            if name in lets:
+                if brackets:
+                    return None
+                value = _inline(lets[name], lets, global_names, depth + 1)
+                if value is None:
+                    return None
+                parts.append(expression[position:token.start()] + f"({value})")
+                position = token.end()
+            elif name not in global_names:
+                return None
+    parts.append(expression[position:])
+    return "".join(parts)
 
 
 def _branches(pattern: str) -> list[str]:
