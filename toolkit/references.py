@@ -121,8 +121,11 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
                     pending.append((element, owner, attribute, token))
     # Only now are all the document's ids known (pointers may point forward).
     kept: dict[etree._Element, list[tuple[str, str, str]]] = {}
+    settled = known.settled(facts) if known is not None else set()
     for element, owner, attribute, token in pending:
         if known is not None:
+            if (token, owner) in settled:  # into another file, and known to resolve
+                continue
             if token[0] == "#":  # the commonest pointer, into this document: what LocalIndex.resolves does
                 fragment = token[1:]
                 if not fragment:
@@ -189,6 +192,11 @@ class LocalIndex:
         self._files: dict[Path, Facts | None] = {}
         self._outcomes: dict[tuple[str, str, str], bool] = {}
         self._folder: tuple[Facts | None, str] = (None, "")
+        self._settled: dict[Path, set[tuple[str, str]]] = {}
+
+    def settled(self, facts: Facts) -> set[tuple[str, str]]:
+        """(pointer, owner) pairs already shown to resolve into another file, from ``facts``' folder."""
+        return self._settled.setdefault(facts.path.parent, set())
 
     def resolves(self, facts: Facts, value: str, owner: str) -> bool:
         if value[:1] == "#":  # the commonest pointer: into the document itself (what _parts would find)
@@ -211,6 +219,8 @@ class LocalIndex:
             if target is None:
                 return False
             outcome = self._outcomes[key] = _found(target, fragment, owner)
+            if outcome:
+                self.settled(facts).add((value, owner))
         return outcome
 
     def _read(self, path: Path) -> Facts | None:
