@@ -10,7 +10,9 @@ and are skipped. The HTML build also writes ``OUT/html/index.html`` and
 ``OUT/html/edition.css``.
 
 A handful of documents are transformed in this process; more go to a pool of
-worker processes, each of which compiles the stylesheets once.
+worker processes, each of which compiles the stylesheet once. The parent
+process does not load Saxon while the workers run (each Saxon holds a heap of
+a few hundred MB); it does so afterwards, for the index page.
 """
 
 from __future__ import annotations
@@ -135,15 +137,17 @@ _worker_state: dict = {}
 
 
 def _init_worker(out_dir: Path, formats: tuple[str, ...], parameters: transform.Parameters) -> None:
-    _worker_state.update(out_dir=out_dir, formats=formats, parameters=parameters)
+    _worker_state.update(out_dir=out_dir, formats=formats, parameters=parameters, error=None)
     try:
         transform.compile_all()
-    except TransformError:
-        pass  # reported per document by build_document
+    except TransformError as exc:
+        _worker_state["error"] = exc
 
 
 def _build_in_worker(path: Path) -> DocumentBuild:
     state = _worker_state
+    if state["error"] is not None:
+        raise state["error"]  # the stylesheet does not compile: the parent stops the build
     try:
         return build_document(path, state["out_dir"], state["formats"], state["parameters"])
     except ToolkitError as exc:
@@ -155,13 +159,17 @@ def _build_all(paths: list[Path], out_dir: Path, formats: tuple[str, ...],
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         transform.compile_all()  # a stylesheet that does not compile stops the build
         return [build_document(path, out_dir, formats, parameters) for path in paths]
-    transform.compile_all()  # fail fast, with one message, before starting workers
     workers = min(jobs, len(paths))
     # "spawn": a Saxon processor must not be inherited through fork().
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                              initargs=(out_dir, formats, parameters)) as pool:
-        return list(pool.map(_build_in_worker, paths, chunksize=max(1, len(paths) // (workers * 4))))
+        results = pool.map(_build_in_worker, paths, chunksize=max(1, len(paths) // (workers * 4)))
+        try:
+            return list(results)
+        except TransformError:  # raised by the first worker that could not compile the stylesheet
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 # ---------------------------------------------------------------------------

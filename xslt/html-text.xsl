@@ -42,7 +42,7 @@
     <xsl:sequence select="$node instance of element() and (
       map:contains($t:html-blocks, local-name($node))
       or (exists($node/self::quote) and exists($node/*[t:is-block(.)]))
-      or (empty($node/(self::note | self::choice)) and exists($node//(p | list | lg | table | floatingText | div))))"/>
+      or (empty($node/(self::note | self::choice)) and exists($node//(p | list | lg | table | floatingText | child::div))))"/>
   </xsl:function>
 
   <!-- The children of a flow container: block children in mode t:flow, runs of
