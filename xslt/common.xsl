@@ -317,35 +317,36 @@
        ("#zorin") are followed: nothing is ever fetched from the network, and a
        missing authority file degrades to plain text.
        cache="yes": a name is looked up by its template, by t:in-link for the
-       names inside it, and twice by the index of names; one lookup (tokenize,
-       resolve-uri, doc-available, doc, key) costs about 0.1 ms. -->
+       names inside it, and twice by the index of names. -->
   <xsl:function name="t:record" as="element()?" cache="yes">
     <xsl:param name="name" as="element()"/>
-    <xsl:variable name="ref" as="xs:string" select="normalize-space(tokenize(string($name/@ref), '\s+')[1])"/>
+    <xsl:sequence select="t:ref-target(normalize-space(tokenize(string($name/@ref))[1]), base-uri($name), root($name))"/>
+  </xsl:function>
+
+  <!-- The record a reference names, from a document with base URI $base.
+       cache="yes": a document's hundred names point to a few dozen records,
+       and resolving one (resolve-uri, doc-available, doc, key) costs far more
+       than the lookup in the cache. The absolute-reference test is written
+       without a regular expression: Saxon's regex with character ranges costs
+       some 30 us per call. -->
+  <xsl:function name="t:ref-target" as="element()?" cache="yes">
+    <xsl:param name="ref" as="xs:string"/>
+    <xsl:param name="base" as="xs:anyURI?"/>
+    <xsl:param name="root" as="node()"/>
     <xsl:variable name="id" as="xs:string" select="substring-after($ref, '#')"/>
     <xsl:variable name="file" as="xs:string" select="substring-before($ref, '#')"/>
     <xsl:choose>
-      <xsl:when test="$id = '' or matches($file, '^[A-Za-z][A-Za-z0-9+.\-]*:|^/')"/>
+      <xsl:when test="$id = '' or contains($file, ':') or starts-with($file, '/')"/>
       <xsl:when test="$file = ''">
-        <xsl:sequence select="key('t:xml-id', $id, root($name))[1]"/>
+        <xsl:sequence select="key('t:xml-id', $id, $root)[1]"/>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:sequence select="t:authority-record(base-uri($name), $file, $id)"/>
+        <xsl:variable name="uri" as="xs:string?" select="t:resolve($file, $base)"/>
+        <xsl:if test="exists($uri) and doc-available($uri)">
+          <xsl:sequence select="key('t:xml-id', $id, doc($uri))[1]"/>
+        </xsl:if>
       </xsl:otherwise>
     </xsl:choose>
-  </xsl:function>
-
-  <!-- The record $id in the file $file (relative to $base). cache="yes": the
-       names of a document point to a few dozen records, so each distinct
-       reference is resolved and looked up once per transformation. -->
-  <xsl:function name="t:authority-record" as="element()?" cache="yes">
-    <xsl:param name="base" as="xs:anyURI?"/>
-    <xsl:param name="file" as="xs:string"/>
-    <xsl:param name="id" as="xs:string"/>
-    <xsl:variable name="uri" as="xs:string?" select="t:resolve($file, $base)"/>
-    <xsl:if test="exists($uri) and doc-available($uri)">
-      <xsl:sequence select="key('t:xml-id', $id, doc($uri))[1]"/>
-    </xsl:if>
   </xsl:function>
 
   <xsl:function name="t:resolve" as="xs:string?">
