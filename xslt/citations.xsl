@@ -157,7 +157,7 @@
   </xsl:template>
 
   <xsl:template match="text()" mode="t:punctuate" as="text()">
-    <xsl:value-of select="replace(., '”([,.])', '$1”')"/>
+    <xsl:value-of select="if (contains(., '”')) then replace(., '”([,.])', '$1”') else string(.)"/>
   </xsl:template>
 
   <!-- Chicago 17, note: Telegram 2477 from the X to the Y, New York, December

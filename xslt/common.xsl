@@ -474,7 +474,7 @@
   </xsl:function>
 
   <!-- The date part of an ISO @when as integers (year, month?, day?), or nothing. -->
-  <xsl:function name="t:date-parts" as="xs:integer*">
+  <xsl:function name="t:date-parts" as="xs:integer*" cache="yes">
     <xsl:param name="when" as="xs:string?"/>
     <xsl:variable name="date" as="xs:string" select="replace(string($when), '^(\d{4}(-\d{2}(-\d{2})?)?).*$', '$1', 's')"/>
     <xsl:sequence select="if ($date castable as xs:date or $date castable as xs:gYearMonth
