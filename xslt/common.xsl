@@ -341,12 +341,19 @@
         <xsl:sequence select="key('t:xml-id', $id, $root)[1]"/>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:variable name="uri" as="xs:string?" select="t:resolve($file, $base)"/>
-        <xsl:if test="exists($uri) and doc-available($uri)">
-          <xsl:sequence select="key('t:xml-id', $id, doc($uri))[1]"/>
-        </xsl:if>
+        <xsl:sequence select="t:linked-document($file, $base) ! key('t:xml-id', $id, .)[1]"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:function>
+
+  <!-- The document a relative reference's file part names, if it can be read.
+       cache="yes": resolving and checking a URI costs far more than a key
+       lookup, and every record of a document is in the same file. -->
+  <xsl:function name="t:linked-document" as="document-node()?" cache="yes">
+    <xsl:param name="file" as="xs:string"/>
+    <xsl:param name="base" as="xs:anyURI?"/>
+    <xsl:variable name="uri" as="xs:string?" select="t:resolve($file, $base)"/>
+    <xsl:sequence select="if (exists($uri) and doc-available($uri)) then doc($uri) else ()"/>
   </xsl:function>
 
   <xsl:function name="t:resolve" as="xs:string?">
