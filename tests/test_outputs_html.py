@@ -10,9 +10,12 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 import pytest
 
-from outputs_support import DOC_ID, EDITION_URL, build_edition
+from outputs_support import ACCESS_DATE, DOC_ID, EDITION, EDITION_URL, build_edition
+from toolkit.transform import Parameters
+from toolkit.xmlio import parse_document
 
 PAGE = f"{DOC_ID}.html"
+PARAMETERS = Parameters(edition_url=EDITION_URL, access_date=ACCESS_DATE)
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +196,21 @@ def test_cite_section_offers_every_format(page: lxml.html.HtmlElement) -> None:
 def test_index_page_lists_the_document(out: Path) -> None:
     index = lxml.html.document_fromstring((out / "html" / "index.html").read_text(encoding="utf-8"))
     assert index.xpath("//main//h2/a/@href") == [PAGE]
+    assert index.xpath("//main//p[@class='correspondents']/text()") == [
+        "From the United States Mission to the United Nations to the Department of State."]
+
+
+def test_index_page_from_cards_equals_index_from_documents(out: Path) -> None:
+    """The build makes the index from the cards its transformations returned;
+    a document not built in the run is read again for its card: same page."""
+    from toolkit import transform
+
+    cards = transform.transform(parse_document(EDITION), ("html",), PARAMETERS)
+    assert cards.card is not None
+    from_card = transform.index_page([(EDITION, PAGE, cards.card)], out / "html", PARAMETERS)
+    from_document = transform.index_page([(EDITION, PAGE, None)], out / "html", PARAMETERS)
+    assert from_card == from_document
+    assert from_card[0].content == (out / "html" / "index.html").read_text(encoding="utf-8")
 
 
 def test_pages_are_valid_html5(out: Path, tmp_path: Path, java: str) -> None:

@@ -47,6 +47,8 @@ class DocumentBuild:
     problems: list[Problem] = field(default_factory=list)
     #: Why the document has no outputs although it has no errors (e.g. no <text>).
     skipped: str | None = None
+    #: What the index page shows of the document (XML), when its page was just built.
+    index_card: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -121,11 +123,12 @@ def build_document(path: Path, out_dir: Path, formats: tuple[str, ...],
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
     try:
-        outputs = [(out_dir / item.format / item.name, item.content)
-                   for item in transform.transform(document, formats, parameters)]
+        envelope = transform.transform(document, formats, parameters)
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result
+    outputs = [(out_dir / item.format / item.name, item.content) for item in envelope.files]
+    result.index_card = envelope.card
     for target, content in outputs:
         write_atomic(target, content)
         result.files.append(target)
@@ -185,8 +188,9 @@ def _validate(paths: list[Path], jobs: int) -> tuple[list[Path], dict[Path, list
     return report.valid_paths, problems
 
 
-def _index_entries(results: list[DocumentBuild], out_dir: Path) -> list[tuple[Path, str]]:
-    """The documents the index page lists: those with a page in OUT/html (new or earlier)."""
+def _index_entries(results: list[DocumentBuild], out_dir: Path) -> list[transform.IndexEntry]:
+    """The documents the index page lists: those with a page in OUT/html (new or earlier),
+    with the cards of the pages just built."""
     entries = []
     html = out_dir / "html"
     for result in results:
@@ -201,7 +205,7 @@ def _index_entries(results: list[DocumentBuild], out_dir: Path) -> list[tuple[Pa
                 continue
             pages = [f"{_document_id(document.root, result.path)}.html"]
         if (html / pages[0]).exists():
-            entries.append((result.path, pages[0]))
+            entries.append((result.path, pages[0], result.index_card))
     return entries
 
 

@@ -13,7 +13,9 @@ output looks lives in ``xslt/``. The protocol between the two is small:
 
   where every ``t:file`` holds the finished, serialised text of one output
   file (HTML is serialised inside the stylesheet with ``serialize()``) and
-  names the output (the folder) it belongs to. One transformation for all
+  names the output (the folder) it belongs to; with the HTML comes the page's
+  ``<t:card>``, what the index page shows of it (:class:`Envelope`). One
+  transformation for all
   outputs means one parse, one read of the authority file and one header map
   per document; ``html.xsl``, ``text.xsl`` and ``cite.xsl`` make the same
   files one output at a time, for use without this toolkit;
@@ -21,7 +23,8 @@ output looks lives in ``xslt/``. The protocol between the two is small:
   (:func:`toolkit.xmlio.write_atomic`), so a failed transform never leaves a
   half-written output behind;
 * ``edition.xsl`` also accepts an edition manifest (``<t:edition>``, see
-  :func:`edition_manifest`) and returns the index page for it.
+  :func:`edition_manifest`) and returns the index page for it, made from the
+  cards of the documents just built (others are read again for theirs).
 
 Each stylesheet is compiled once per process (:func:`executable` keeps the
 compiled form in a module-level cache). Documents reach Saxon only after
@@ -91,6 +94,14 @@ class OutputFile:
     format: str
     name: str
     content: str
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What one transformation returned: the output files, and the page's index card (XML) if HTML was made."""
+
+    files: list[OutputFile]
+    card: str | None = None
 
 
 @dataclass
@@ -187,7 +198,7 @@ def _set_parameters(compiled, parameters: Parameters, formats: tuple[str, ...]) 
 
 
 def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
-         formats: tuple[str, ...] = FORMATS, stylesheet_path: Path = EDITION_STYLESHEET) -> list[OutputFile]:
+         formats: tuple[str, ...] = FORMATS, stylesheet_path: Path = EDITION_STYLESHEET) -> Envelope:
     compiled = executable(stylesheet_path)
     saxon = _saxon()
     stylesheet = display_path(stylesheet_path)
@@ -207,8 +218,8 @@ def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
     return split_envelope(result, stylesheet=stylesheet, subject=subject)
 
 
-def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str | None = None) -> list[OutputFile]:
-    """The files of a ``<t:files>`` envelope, checked: known formats; names plain, relative and unique."""
+def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str | None = None) -> Envelope:
+    """The files (and card) of a ``<t:files>`` envelope, checked: known formats; names plain, relative and unique."""
     try:
         root = etree.fromstring(result.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
                                                                          huge_tree=True))
@@ -227,29 +238,35 @@ def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str 
                                  path=subject)
         seen.add((output, name))
         files.append(OutputFile(output, name, element.text or ""))
-    return files
+    card = root.find(f"{{{T_NS}}}card")
+    return Envelope(files, etree.tostring(card, encoding="unicode", with_tail=False) if card is not None else None)
 
 
 def transform(document: Document, formats: tuple[str, ...] = FORMATS,
-              parameters: Parameters = Parameters(), stylesheet: Path = EDITION_STYLESHEET) -> list[OutputFile]:
+              parameters: Parameters = Parameters(), stylesheet: Path = EDITION_STYLESHEET) -> Envelope:
     """Make the ``formats`` outputs of a parsed, checked document in one
-    transformation; return their files. ``stylesheet`` may name another entry
+    transformation; return their files (and the page's index card). ``stylesheet`` may name another entry
     stylesheet (an output's own, e.g. ``STYLESHEETS["text"]``)."""
     _check_formats(formats)
     text = etree.tostring(document.tree, encoding="unicode")
     return _run(text, document.path.resolve().as_uri(), parameters, document.display, formats, stylesheet)
 
 
-def edition_manifest(entries: list[tuple[Path, str]]) -> str:
-    """The XML that asks ``html.xsl`` for the index page: (document path, page file name) pairs."""
+#: One document of the index page: its path, its page's file name, and its card if it was just built.
+IndexEntry = tuple[Path, str, "str | None"]
+
+
+def edition_manifest(entries: list[IndexEntry]) -> str:
+    """The XML that asks ``edition.xsl`` for the index page: one ``t:document`` per entry, with its card if known."""
     manifest = etree.Element(f"{{{T_NS}}}edition", nsmap={"t": T_NS})
-    for path, page in entries:
-        etree.SubElement(manifest, f"{{{T_NS}}}document", href=path.resolve().as_uri(), page=page)
+    for path, page, card in entries:
+        document = etree.SubElement(manifest, f"{{{T_NS}}}document", href=path.resolve().as_uri(), page=page)
+        if card is not None:
+            document.append(etree.fromstring(card))
     return etree.tostring(manifest, encoding="unicode", pretty_print=True)
 
 
-def index_page(entries: list[tuple[Path, str]], out_dir: Path,
-               parameters: Parameters = Parameters()) -> list[OutputFile]:
+def index_page(entries: list[IndexEntry], out_dir: Path, parameters: Parameters = Parameters()) -> list[OutputFile]:
     """The index page for the built documents, from ``edition.xsl`` applied to the manifest."""
     base = (out_dir.resolve() / "index.xml").as_uri()
-    return _run(edition_manifest(entries), base, parameters, "edition index")
+    return _run(edition_manifest(entries), base, parameters, "edition index").files

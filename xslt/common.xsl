@@ -19,6 +19,7 @@
   The result of every entry stylesheet is an envelope that toolkit/transform.py
   splits into files and writes atomically:
     <t:files><t:file format="html" name="NAME">finished text</t:file>...</t:files>
+  (with HTML, also the page's <t:card> for the index: see t:index-card).
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"

@@ -52,10 +52,12 @@
 }());
 </xsl:variable>
 
-  <!-- The files of the HTML output for a TEI document: its page. -->
-  <xsl:function name="t:html-files" as="element(t:file)">
+  <!-- The files of the HTML output for a TEI document: its page, and the
+       page's card for the index (t:index-card). -->
+  <xsl:function name="t:html-files" as="element()+">
     <xsl:param name="root" as="document-node()"/>
-    <xsl:sequence select="t:file('html', t:page-name($root), t:serialize-html(t:page($root)))"/>
+    <xsl:sequence select="t:file('html', t:page-name($root), t:serialize-html(t:page($root))),
+      t:index-card($root, t:page-name($root))"/>
   </xsl:function>
 
   <!-- The edition's index page, for a manifest of its documents. -->
@@ -511,12 +513,57 @@
   <!-- The edition's index page                                            -->
   <!-- ================================================================== -->
 
+  <!-- What the index page shows of a document, as a card:
+       <t:card page="x.html" id="x" title="..." when="1962-12-23T14:00:00-05:00"
+         subtitle="..." sender="..." addressee="..." summary="..." publisher="..."/>
+       (the optional attributes only when the header has them). The document's
+       own transformation returns its card with its page (t:html-files), so
+       the index is made from the cards of a build without reading every
+       document again; a document not built in this run is read for its card. -->
+  <xsl:function name="t:index-card" as="element(t:card)">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:param name="page" as="xs:string"/>
+    <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
+    <t:card page="{$page}" id="{t:doc-id($root)}" title="{t:title($root)}" when="{string(t:when($root))}">
+      <xsl:for-each select="t:subtitle($root)">
+        <xsl:attribute name="subtitle" select="."/>
+      </xsl:for-each>
+      <xsl:if test="exists($m?sender) and exists($m?addressee)">
+        <xsl:attribute name="sender" select="$m?sender"/>
+        <xsl:attribute name="addressee" select="$m?addressee"/>
+      </xsl:if>
+      <xsl:for-each select="t:summary($root)">
+        <xsl:attribute name="summary" select="."/>
+      </xsl:for-each>
+      <xsl:for-each select="t:edition-publisher($root)">
+        <xsl:attribute name="publisher" select="."/>
+      </xsl:for-each>
+    </t:card>
+  </xsl:function>
+
+  <!-- The card of each document of the manifest, in manifest order: the card
+       the build passed, else one read from the document, else the page name. -->
+  <xsl:function name="t:index-cards" as="element(t:card)*">
+    <xsl:param name="edition" as="element(t:edition)"/>
+    <xsl:for-each select="$edition/t:document">
+      <xsl:choose>
+        <xsl:when test="t:card">
+          <xsl:sequence select="t:card[1]"/>
+        </xsl:when>
+        <xsl:when test="doc-available(@href)">
+          <xsl:sequence select="t:index-card(doc(@href), string(@page))"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <t:card page="{@page}" title="{@page}" when=""/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each>
+  </xsl:function>
+
   <xsl:function name="t:index-page" as="element()">
     <xsl:param name="edition" as="element(t:edition)"/>
-    <xsl:variable name="documents" as="document-node()*"
-      select="$edition/t:document/@href[doc-available(.)] ! doc(.)"/>
-    <xsl:variable name="publisher" as="xs:string"
-      select="($documents ! t:edition-publisher(.), 'TEI edition')[1]"/>
+    <xsl:variable name="cards" as="element(t:card)*" select="t:index-cards($edition)"/>
+    <xsl:variable name="publisher" as="xs:string" select="string(($cards/@publisher, 'TEI edition')[1])"/>
     <html lang="en">
       <head>
         <meta charset="utf-8"/>
@@ -537,30 +584,28 @@
         <main id="main">
           <h1>Documents</h1>
           <ol class="documents">
-            <xsl:for-each select="$edition/t:document">
-              <xsl:sort select="if (doc-available(@href)) then string(t:when(doc(@href))) else ''"/>
-              <xsl:variable name="root" as="document-node()?" select="@href[doc-available(.)] ! doc(.)"/>
+            <xsl:for-each select="$cards">
+              <xsl:sort select="string(@when)"/>
               <li>
                 <article>
-                  <h2><a href="{@page}"><xsl:value-of select="($root ! t:title(.), string(@page))[1]"/></a></h2>
-                  <xsl:if test="exists($root)">
-                    <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
-                    <xsl:for-each select="t:subtitle($root)">
+                  <h2><a href="{@page}"><xsl:value-of select="@title"/></a></h2>
+                  <xsl:if test="@id">
+                    <xsl:for-each select="@subtitle">
                       <p class="subtitle"><xsl:value-of select="."/></p>
                     </xsl:for-each>
-                    <xsl:if test="exists($m?sender) and exists($m?addressee)">
-                      <p class="correspondents">From the <xsl:value-of select="t:strip-the($m?sender)"/> to the <xsl:value-of select="t:strip-the($m?addressee)"/>.</p>
+                    <xsl:if test="@sender">
+                      <p class="correspondents">From the <xsl:value-of select="t:strip-the(@sender)"/> to the <xsl:value-of select="t:strip-the(@addressee)"/>.</p>
                     </xsl:if>
-                    <xsl:for-each select="t:summary($root)">
+                    <xsl:for-each select="@summary">
                       <p class="summary"><xsl:value-of select="."/></p>
                     </xsl:for-each>
                     <p class="formats">
                       <xsl:text>Also as </xsl:text>
-                      <a href="../text/{t:doc-id($root)}.reading.txt" type="text/plain">reading text</a>
+                      <a href="../text/{@id}.reading.txt" type="text/plain">reading text</a>
                       <xsl:text>, </xsl:text>
-                      <a href="../text/{t:doc-id($root)}.diplomatic.txt" type="text/plain">diplomatic text</a>
+                      <a href="../text/{@id}.diplomatic.txt" type="text/plain">diplomatic text</a>
                       <xsl:text>, </xsl:text>
-                      <a href="../cite/{t:doc-id($root)}.html">citations</a>
+                      <a href="../cite/{@id}.html">citations</a>
                       <xsl:text>.</xsl:text>
                     </p>
                   </xsl:if>
