@@ -315,7 +315,9 @@ def build_breakdown(folder: Path, limit: int = 50) -> dict:
     compiled once (reported apart), then each document transformed to each
     format alone with :func:`toolkit.transform.transform`, and then all formats
     in one transformation, as a build worker does (writing the files is not
-    included).
+    included). Beside them, Saxon's floor on the same documents: parsing the
+    text into a Saxon tree and serialising a copy of it, what any stylesheet
+    costs before it does anything (the XSLT counterpart of the bare lxml parse).
     """
     from toolkit import transform
     from toolkit.xmlio import parse_document
@@ -333,8 +335,30 @@ def build_breakdown(folder: Path, limit: int = 50) -> dict:
             before = clock()
             transform.transform(document, formats)
             totals[label] += clock() - before
+    totals["Saxon floor: parse + copy-of, no stylesheet work"] = _saxon_floor(paths, clock)
     per_document = {output: round(1000 * total / len(paths), 1) for output, total in totals.items()}
     return {"documents": len(paths), "compile_ms": round(compile_ms), "cpu_ms_per_document": per_document}
+
+
+_COPY_STYLESHEET = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template match="/"><xsl:copy-of select="."/></xsl:template>
+</xsl:stylesheet>"""
+
+
+def _saxon_floor(paths: list[Path], clock) -> float:
+    """CPU seconds for Saxon to parse each document's text and serialise a copy of it."""
+    from toolkit import transform
+
+    saxon = transform._saxon()
+    copy = saxon.compiler.compile_stylesheet(stylesheet_text=_COPY_STYLESHEET)
+    total = 0.0
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        before = clock()
+        saxon.builder.set_base_uri(path.resolve().as_uri())
+        copy.transform_to_string(xdm_node=saxon.builder.parse_xml(xml_text=text))
+        total += clock() - before
+    return total
 
 
 # ---------------------------------------------------------------------------

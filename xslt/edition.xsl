@@ -35,8 +35,15 @@
   <xsl:template match="/" as="element(t:files)">
     <xsl:variable name="formats" as="xs:string*" select="tokenize($t:formats)"/>
     <t:files>
-      <xsl:sequence select="t:html-files(.)[$formats = 'html'], t:text-files(.)[$formats = 'text'],
-        t:cite-files(.)[$formats = 'cite']"/>
+      <xsl:if test="$formats = 'html'">
+        <xsl:sequence select="t:html-files(.)"/>
+      </xsl:if>
+      <xsl:if test="$formats = 'text'">
+        <xsl:sequence select="t:text-files(.)"/>
+      </xsl:if>
+      <xsl:if test="$formats = 'cite'">
+        <xsl:sequence select="t:cite-files(.)"/>
+      </xsl:if>
     </t:files>
   </xsl:template>
 
