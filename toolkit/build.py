@@ -18,10 +18,8 @@ a few hundred MB); it does so afterwards, for the index page.
 from __future__ import annotations
 
 import datetime as _dt
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,6 +160,10 @@ def _build_all(paths: list[Path], out_dir: Path, formats: tuple[str, ...],
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         transform.compile_all()  # a stylesheet that does not compile stops the build
         return [build_document(path, out_dir, formats, parameters) for path in paths]
+    # Imported here: a build of a few documents (make of the edition) needs no pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     workers = min(jobs, len(paths))
     # "spawn": a Saxon processor must not be inherited through fork().
     context = multiprocessing.get_context("spawn")
