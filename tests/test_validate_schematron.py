@@ -1,0 +1,88 @@
+"""The fast Schematron validator reports exactly what lxml's own ISO Schematron validator reports.
+
+toolkit/schematron.py rewrites the validator the ISO skeleton generates from
+schemas/telegram.sch (contexts selected once, rules applied only where their
+tests fail). These tests hold it to the untouched validator, finding for
+finding (assertion id, location, message, in order), on the edition, the
+fixtures and documents broken on purpose in every way the rules look at.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree, isoschematron
+
+from toolkit import schematron
+from toolkit.paths import PROJECT_ROOT, SCHEMATRON_RULES
+
+TELEGRAM = PROJECT_ROOT / "tei" / "frus1961-63v11-d256.xml"
+FIXTURES = Path(__file__).parent / "fixtures" / "validate"
+
+# (name, what to change in the telegram's text): each breaks one or more rules.
+MUTATIONS = [
+    ("impossible-day", lambda t: re.sub(r'<date when="1962-12-23"', '<date when="1962-02-30"', t, count=1)),
+    ("leap-day", lambda t: re.sub(r'<date when="1962-12-23"', '<date when="1900-02-29"', t, count=1)),
+    ("month-13", lambda t: re.sub(r'<date when="1962-12-23"', '<date when="1962-13-01"', t, count=1)),
+    ("year-range", lambda t: re.sub(r'<date when="1962-12-23"', '<date when="1762-12-23"', t, count=1)),
+    ("backwards", lambda t: re.sub(r'<date when="[^"]*"', '<date notBefore="1962-12-24" notAfter="1962-12-22"', t,
+                                   count=2)),
+    ("backwards-from-to", lambda t: re.sub(r'<date when="[^"]*"', '<date from="1962-11-24" to="1962-10-22"', t,
+                                           count=1)),
+    ("abbr-alone", lambda t: re.sub(r"<choice>(<abbr>[^<]*</abbr>)<expan>[^<]*</expan></choice>", r"\1", t,
+                                    count=2)),
+    ("expan-alone", lambda t: re.sub(r"<choice><abbr>[^<]*</abbr>(<expan>[^<]*</expan>)</choice>", r"\1", t,
+                                     count=1)),
+    ("sic-alone", lambda t: re.sub(r"<choice>(<sic>[^<]*</sic>)<corr>[^<]*</corr></choice>", r"\1", t, count=1)),
+    ("corr-alone", lambda t: re.sub(r"<choice><sic>[^<]*</sic>(<corr>[^<]*</corr>)</choice>", r"\1", t, count=1)),
+    ("mixed-choice", lambda t: re.sub(r"<choice><sic>([^<]*)</sic>", r"<choice><abbr>\1</abbr>", t, count=1)),
+    ("three-in-choice", lambda t: t.replace("</choice>", "<orig>o</orig></choice>", 1)),
+    ("empty-name", lambda t: re.sub(r'(<persName ref="[^"]*">)[^<]*(</persName>)', r"\1 \2", t, count=2)),
+    ("no-ref", lambda t: re.sub(r'<orgName ref="[^"]*">', "<orgName>", t, count=3)),
+    ("p-number", lambda t: re.sub(r'(<p xml:id="[^"]*") n="2"', r'\1 n="7"', t, count=1)),
+    ("p-no-id", lambda t: re.sub(r'<p xml:id="[^"]*" n="3"', '<p n="3"', t, count=1)),
+    ("p-no-n", lambda t: re.sub(r'<p xml:id="([^"]*)" n="4"', r'<p xml:id="\1"', t, count=1)),
+    ("change-no-when", lambda t: re.sub(r"<change when=\"[^\"]*\"", "<change", t, count=1)),
+    ("no-creation-date", lambda t: re.sub(r"<creation>.*?</creation>", "<creation><date>x</date></creation>", t,
+                                          count=1, flags=re.S)),
+    ("two-dates-one-line", lambda t: re.sub(r'<date when="1962-12-23"([^>]*)>', r'<date when="1962-02-30"\1>'
+                                            r'<date when="1562-12-23">x</date>', t, count=1)),
+]
+
+
+def _findings(report: etree._ElementTree) -> list[tuple[str, str, str, str]]:
+    svrl = isoschematron.SVRL_NS
+    return [(etree.QName(f).localname, f.get("id", ""), f.get("location", ""), " ".join("".join(f.itertext()).split()))
+            for f in report.iter(f"{{{svrl}}}failed-assert", f"{{{svrl}}}successful-report")]
+
+
+@pytest.fixture(scope="module")
+def validators() -> tuple[isoschematron.Schematron, etree.XSLT]:
+    reference = isoschematron.Schematron(etree.parse(str(SCHEMATRON_RULES)), store_report=True)
+    fast = schematron.Rules(SCHEMATRON_RULES)._validator
+    assert fast is not None, "the fast validator was not built: the generated XSLT is not as expected"
+    return reference, fast
+
+
+def _documents() -> list[tuple[str, bytes]]:
+    telegram = TELEGRAM.read_text(encoding="utf-8")
+    documents = [(name, change(telegram).encode("utf-8")) for name, change in MUTATIONS]
+    documents += [(path.name, path.read_bytes()) for path in sorted(FIXTURES.rglob("*.xml"))]
+    return documents + [("telegram", telegram.encode("utf-8"))]
+
+
+@pytest.mark.parametrize(("name", "data"), _documents(), ids=[name for name, _ in _documents()])
+def test_fast_validator_finds_what_the_iso_validator_finds(validators, name: str, data: bytes) -> None:
+    reference, fast = validators
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, parser))
+    except etree.XMLSyntaxError:
+        pytest.skip("not well-formed: never reaches Schematron")
+    reference.validate(tree)
+    expected = _findings(reference.validation_report)
+    assert _findings(fast(tree)) == expected
+    if name in dict(MUTATIONS):
+        assert expected, f"{name} breaks no rule: the mutation no longer applies to the telegram"
