@@ -87,11 +87,13 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
     pass over the elements; source positions are looked up only for the
     pointers kept (an id's column only when a problem names it).
     """
-    facts = Facts(document.path.resolve())
+    facts = Facts(document.resolved or document.path.resolve())
     ids, duplicates = facts.ids, facts.duplicates
     # (element, owner, attribute, token) of every pointer token, in document order.
     pending: list[tuple[etree._Element, str, str, str]] = []
     pointer_order, xml_id, prefix = _POINTER_ORDER, _XML_ID, len(_TEI_TAG)
+    # Pointers into another file already shown to resolve (most of them: the authority file's records).
+    settled = known.settled(facts) if known is not None else frozenset()
     for element in _CANDIDATES(document.root):
         identifier = None
         found = None
@@ -118,14 +120,12 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
                 found.sort(key=lambda pair: pointer_order[pair[0]])  # in POINTER_ATTRIBUTES order
             for attribute, value in found:
                 for token in value.split():
-                    pending.append((element, owner, attribute, token))
+                    if (token, owner) not in settled:
+                        pending.append((element, owner, attribute, token))
     # Only now are all the document's ids known (pointers may point forward).
     kept: dict[etree._Element, list[tuple[str, str, str]]] = {}
-    settled = known.settled(facts) if known is not None else set()
     for element, owner, attribute, token in pending:
         if known is not None:
-            if (token, owner) in settled:  # into another file, and known to resolve
-                continue
             if token[0] == "#":  # the commonest pointer, into this document: what LocalIndex.resolves does
                 fragment = token[1:]
                 if not fragment:

@@ -48,6 +48,7 @@ class Document:
     path: Path
     tree: etree._ElementTree
     text: str = field(repr=False)
+    resolved: Path | None = field(default=None, repr=False, compare=False)  # path.resolve(), when known
     _lines: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -99,6 +100,19 @@ def source_lines(path: Path) -> list[str]:
 def _start_tag(local: str) -> re.Pattern[str]:
     """The start tag of an element with this local name, any prefix."""
     return re.compile(rf"<(?:[\w.-]+:)?{re.escape(local)}(?=[\s/>])")
+
+
+def resolved_path(path: Path) -> Path:
+    """``path.resolve()``, resolving each folder once per process (documents share a few folders)."""
+    name = path.name
+    if name in ("", ".", "..") or os.path.islink(path):
+        return path.resolve()
+    return _resolved_folder(str(path.parent)) / name
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved_folder(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def _parser() -> etree.XMLParser:
@@ -189,10 +203,11 @@ def parse_bytes(path: Path, data: bytes, *, require_tei: bool = True) -> Documen
     """Parse ``data`` (the content of ``path``) safely; see the module docstring."""
     text = _check_bytes(path, data)
     try:
-        tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=path.resolve().as_uri()))
+        resolved = resolved_path(path)
+        tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=resolved.as_uri()))
     except etree.XMLSyntaxError as exc:
         raise _syntax_problem(path, exc) from None
-    document = Document(path=path, tree=tree, text=text)
+    document = Document(path=path, tree=tree, text=text, resolved=resolved)
     if b"XInclude" in data or b"&#" in data:
         # Without that name (spelt out, or with character references) no
         # element can be in the XInclude namespace: no need to look.
