@@ -124,7 +124,9 @@ def _check_all(paths: list[Path], engine: str, jobs: int) -> Iterator[DocumentRe
         yield from (_check_one(engine, path) for path in paths)
         return
     workers = min(jobs, len(paths))
-    chunksize = max(1, min(64, len(paths) // (workers * 4)))
+    # Small chunks: a worker finishing its last chunk while the other idles costs
+    # at most one chunk (16 documents, ~0.06 s); sending a chunk costs far less.
+    chunksize = max(1, min(16, len(paths) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(functools.partial(_check_one, engine), paths, chunksize=chunksize)
 
