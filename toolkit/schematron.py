@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import Counter
 from pathlib import Path
 
 from lxml import etree, isoschematron
@@ -133,11 +134,23 @@ def _contexts_once(root: etree._Element) -> None:
             branches.setdefault(use.strip("'"), []).append(
                 branch if branch.startswith("/") else _by_attributes(branch) or "//" + branch)
     names: dict[str, str] = {}
+    variables: list[etree._Element] = []
     for expressions in branches.values():
         for expression in expressions:
             if expression not in names:
                 names[expression] = f"{_CONTEXT_VARIABLE}{len(names) + 1}"
-                root.insert(0, etree.Element(f"{{{_XSL_NS}}}variable", name=names[expression], select=expression))
+                variables.append(etree.Element(f"{{{_XSL_NS}}}variable", name=names[expression], select=expression))
+    # A first step several contexts start with (//tei:text//tei:persName, //tei:text//tei:rs ...)
+    # is walked to once: $first//tei:persName selects what //tei:text//tei:persName does.
+    firsts = Counter(match[1] for e in names if (match := _FIRST_STEP.fullmatch(e)))
+    shared = {step: f"{_CONTEXT_VARIABLE}{len(names) + n + 1}" for n, step in enumerate(s for s, c in firsts.items() if c > 1)}
+    for variable in variables:
+        match = _FIRST_STEP.fullmatch(variable.get("select"))
+        if match and match[1] in shared:
+            variable.set("select", f"${shared[match[1]]}{match[2]}")
+    variables += [etree.Element(f"{{{_XSL_NS}}}variable", name=name, select=f"//{step}") for step, name in shared.items()]
+    for variable in variables:
+        root.insert(0, variable)
     for call in calls:
         mode = _KEY_CALL.fullmatch(call.get("select"))[1]
         call.set("select", " | ".join(dict.fromkeys(f"${names[e]}" for e in branches.get(mode, ()))) or "/..")
@@ -146,6 +159,7 @@ def _contexts_once(root: etree._Element) -> None:
 
 
 _NAME = r"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?"
+_FIRST_STEP = re.compile(rf"//({_NAME})(/.+)")
 _ATTRIBUTE_TEST = re.compile(rf"(?P<step>(?:[A-Za-z_][\w.-]*:)?\*|{_NAME})\[\s*(?P<test>@{_NAME}(?:\s*(?:\||or|and)\s*@{_NAME})*)\s*\]")
 
 
