@@ -78,6 +78,18 @@ class Facts:
     duplicates: list[tuple[str, Target]] = field(default_factory=list)
     pointers: list[Pointer] = field(default_factory=list)
 
+    def __reduce__(self):
+        # Workers send one Facts per document: plain strings and tuples pickle
+        # (and unpickle in the parent) about twice as fast as Path and Target objects.
+        ids = self.ids
+        return _unpickle_facts, (str(self.path), list(ids), [tuple(t) for t in ids.values()],
+                                 self.duplicates, self.pointers)
+
+
+def _unpickle_facts(path: str, identifiers: list[str], targets: list[tuple[str, int]],
+                    duplicates: list[tuple[str, Target]], pointers: list[Pointer]) -> Facts:
+    return Facts(Path(path), dict(zip(identifiers, map(Target._make, targets))), duplicates, pointers)
+
 
 def collect(document: Document, known: LocalIndex | None = None) -> Facts:
     """Gather a parsed document's ids and outgoing pointers.

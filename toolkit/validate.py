@@ -41,6 +41,14 @@ class DocumentResult:
     def valid(self) -> bool:
         return not any(problem.severity == "error" for problem in self.problems)
 
+    def __reduce__(self):
+        # Sent from a worker once per document: the path as a string pickles faster.
+        return _unpickle_result, (str(self.path), self.problems, self.facts)
+
+
+def _unpickle_result(path: str, problems: list[Problem], facts: references.Facts | None) -> DocumentResult:
+    return DocumentResult(Path(path), problems, facts)
+
 
 @dataclass
 class Report(ProblemCollection):
