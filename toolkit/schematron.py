@@ -10,11 +10,17 @@ the default mode, which outputs nothing). When the rules allow it
 (:func:`_select_by_key`), the validator is compiled with the skeleton's own
 ``select-contexts=key`` strategy, which picks each pattern's context nodes with
 one ``xsl:key``; then (:func:`_lean`) each distinct context path is selected
-once, in a global variable, instead of once per key (two patterns share the
-costly date context), and the empty default-mode walk and the
-``svrl:fired-rule`` elements (a record of every rule that fired, which nothing
-here reads) are dropped. Failed assertions and successful reports are the
-same, element for element; a document is checked about six times faster.
+once, in a global variable, instead of once per key (the three date patterns
+share one context; ``//E[@a | @b]`` is found through the attributes,
+:func:`_by_attributes`; a first step several contexts share is walked to
+once), and the empty default-mode walk and the ``svrl:fired-rule`` elements
+(a record of every rule that fired, which nothing here reads) are dropped.
+Last (:func:`_failing_only`), each single-rule pattern's context nodes are
+filtered by the rule's own tests, so its template, which writes the SVRL,
+runs only for the nodes it reports on. Failed assertions and successful
+reports are the same, element for element and in the same order
+(tests/test_validate_schematron.py); a document is checked about ten times
+faster than with the default validator.
 """
 
 from __future__ import annotations
