@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +134,8 @@ def _check_all(paths: list[Path], engine: str, jobs: int) -> Iterator[DocumentRe
     # Small chunks: a worker finishing its last chunk while the other idles costs
     # at most one chunk (16 documents, ~0.06 s); sending a chunk costs far less.
     chunksize = max(1, min(16, len(paths) // (workers * 4)))
+    from concurrent.futures import ProcessPoolExecutor  # here: validating a few documents needs no pool
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(functools.partial(_check_one, engine), paths, chunksize=chunksize)
 
