@@ -15,10 +15,10 @@ output looks lives in ``xslt/``. The protocol between the two is small:
   file (HTML is serialised inside the stylesheet with ``serialize()``) and
   names the output (the folder) it belongs to; with the HTML comes the page's
   ``<t:card>``, what the index page shows of it (:class:`Envelope`). One
-  transformation for all
-  outputs means one parse, one read of the authority file and one header map
-  per document; ``html.xsl``, ``text.xsl`` and ``cite.xsl`` make the same
-  files one output at a time, for use without this toolkit;
+  transformation for all outputs means one parse, one read of the authority
+  file and one header map per document; ``html.xsl``, ``text.xsl`` and
+  ``cite.xsl`` make the same files one output at a time, for use without this
+  toolkit;
 * Python splits the envelope and writes each file atomically
   (:func:`toolkit.xmlio.write_atomic`), so a failed transform never leaves a
   half-written output behind;
