@@ -62,3 +62,34 @@ def test_text_files_are_utf8_without_bom(tmp_path: Path) -> None:
         data = path.read_bytes()
         assert not data.startswith(b"\xef\xbb\xbf")
         data.decode("utf-8")
+
+
+def test_wrapping_fills_lines_greedily_as_textwrap_does() -> None:
+    """t:wrap (common.xsl) against Python's textwrap on varied text: each line the
+    longest run of words within the width; a longer word alone on its line."""
+    import random
+    import textwrap
+
+    from toolkit import transform
+    from toolkit.paths import XSLT_DIR
+
+    rng = random.Random(2477)
+    words = ["a", "an", "the", "Kuznetsov", "McCloy", "Secretary-General", "x" * 75, "ab" * 20, "é", "—"]
+    cases = [(" ".join(rng.choice(words) for _ in range(rng.randrange(0, 60))), width)
+             for width in (1, 5, 20, 72) for _ in range(12)]
+    cases += [("a" * 72, 72), ("a" * 72 + " b", 72), ("a" * 71 + " b", 73), ("  spaced   out  ", 72)]
+    saxon = transform._saxon()
+    stylesheet = saxon.compiler.compile_stylesheet(stylesheet_text=f"""
+      <xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+          xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:telegram2477:xslt">
+        <xsl:include href="{(XSLT_DIR / 'common.xsl').as_uri()}"/>
+        <xsl:output method="text"/>
+        <xsl:template match="/" as="xs:string">
+          <xsl:sequence select="string-join(//case ! t:wrap(string(.), xs:integer(@width)), '|')"/>
+        </xsl:template>
+      </xsl:stylesheet>""")
+    document = "<cases>" + "".join(f'<case width="{width}">{text}</case>' for text, width in cases) + "</cases>"
+    wrapped = stylesheet.transform_to_string(xdm_node=saxon.builder.parse_xml(xml_text=document)).split("|")
+    expected = ["\n".join(textwrap.wrap(" ".join(text.split()), width, break_long_words=False, break_on_hyphens=False))
+                for text, width in cases]
+    assert wrapped == expected

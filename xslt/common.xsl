@@ -649,20 +649,37 @@
   <!-- ================================================================== -->
 
   <!-- Wrap text at a width (words longer than the width stand alone on a line).
-       Greedy filling, as one regular expression: each line is the longest run
-       of words, at most $width characters, that ends before a space or at the
-       end (the first branch); a word longer than the width is a line of its
-       own (the second branch). This replaced a fold-left over the words that
-       copied the list of lines for every word and took most of text.xsl's
-       time. -->
+       Greedy filling: each line is the longest run of words of at most $width
+       characters. -->
   <xsl:function name="t:wrap" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
     <xsl:param name="width" as="xs:integer"/>
     <xsl:variable name="words" as="xs:string" select="normalize-space($text)"/>
     <xsl:sequence select="
-      if ($words = '') then ''
-      else if ($width lt 1) then string-join(tokenize($words, ' '), '&#10;')
-      else replace(replace($words, '(.{1,' || $width || '})( |$)|(\S+)( |$)', '$1$3&#10;'), '&#10;$', '')"/>
+      if ($width lt 1) then string-join(tokenize($words), '&#10;')
+      else string-join(t:wrap-lines($words, $width), '&#10;')"/>
+  </xsl:function>
+
+  <!-- The lines of normalised text: the first ends at the last space within
+       $width + 1 characters (or at the first space, after a longer word).
+       Found by code points, line by line: a regular expression doing the same
+       (backtracking over each line's characters) cost about three times as
+       much in Saxon, and xsl:iterate over the words more still. -->
+  <xsl:function name="t:wrap-lines" as="xs:string*">
+    <xsl:param name="words" as="xs:string"/>
+    <xsl:param name="width" as="xs:integer"/>
+    <xsl:choose>
+      <xsl:when test="string-length($words) le $width">
+        <xsl:sequence select="$words[.]"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="cut" as="xs:integer" select="(
+          index-of(string-to-codepoints(substring($words, 1, $width + 1)), 32)[last()],
+          index-of(string-to-codepoints($words), 32)[1],
+          string-length($words) + 1)[1]"/>
+        <xsl:sequence select="substring($words, 1, $cut - 1), t:wrap-lines(substring($words, $cut + 1), $width)"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:function>
 
   <!-- One output file of the envelope: its output (the folder it goes to), its
