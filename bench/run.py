@@ -226,7 +226,11 @@ def run_once(step: str, size: int, command: list[str], *, cwd: Path = ROOT, env:
 
 def run(step: str, size: int, command: list[str], *, repeat: int = 1, **options) -> Measurement:
     """The fastest of ``repeat`` runs (all wall times kept)."""
-    runs = [run_once(step, size, command, **options) for _ in range(max(1, repeat))]
+    return fastest([run_once(step, size, command, **options) for _ in range(max(1, repeat))])
+
+
+def fastest(runs: list[Measurement]) -> Measurement:
+    """The fastest of several runs of one step, with all their wall times and the highest memory."""
     best = min(runs, key=lambda m: m.wall)
     best.walls = [m.wall for m in runs]
     best.peak_rss = max(m.peak_rss for m in runs)
@@ -501,16 +505,24 @@ def bench_size(size: int, args: argparse.Namespace, has_build: bool, jing: list[
         (f"teikit validate --jobs {jobs}", [teikit, "validate", "--jobs", jobs, str(folder)], args.repeat),
     ]
     if size <= 1000 and args.jobs != 1:
-        plan.append(("teikit validate --jobs 1", [teikit, "validate", "--jobs", "1", str(folder)], 1))
+        plan.append(("teikit validate --jobs 1", [teikit, "validate", "--jobs", "1", str(folder)], args.repeat))
     if jing:
         plan.append(("Jing (one JVM)", jing + [str(SCHEMA)] + [str(p) for p in files], args.repeat))
+    # Round robin: each round runs every step once, so that when the machine's speed
+    # drifts (a shared virtual machine's does, by a factor of two over minutes),
+    # every step meets the same conditions instead of one step getting a slow spell.
+    runs: dict[str, list[Measurement]] = {step: [] for step, _, _ in plan}
+    for round_number in range(max(repeat for _, _, repeat in plan)):
+        for step, command, repeat in plan:
+            if round_number < repeat:
+                _say(f"n={size}: {step} (round {round_number + 1}) ...")
+                runs[step].append(run_once(step, size, command))
+                _say(f"n={size}: {step}: {runs[step][-1].wall:.2f} s")
     results = []
-    for step, command, repeat in plan:
-        _say(f"n={size}: {step} ...")
-        measurement = run(step, size, command, repeat=repeat)
+    for step in runs:
+        measurement = fastest(runs[step])
         measurement.files, measurement.megabytes = len(files), megabytes
         results.append(measurement)
-        _say(f"n={size}: {step}: {measurement.wall:.2f} s")
     if has_build and size <= args.build_max:
         out = args.corpus / f"out-n{size}"
         step = f"teikit build --jobs {jobs} ({FORMATS})"
