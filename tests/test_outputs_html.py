@@ -205,9 +205,9 @@ def test_index_page_from_cards_equals_index_from_documents(out: Path) -> None:
     a document not built in the run is read again for its card: same page."""
     from toolkit import transform
 
-    cards = transform.transform(parse_document(EDITION), ("html",), PARAMETERS)
-    assert cards.card is not None
-    from_card = transform.index_page([(EDITION, PAGE, cards.card)], out / "html", PARAMETERS)
+    envelope = transform.transform(parse_document(EDITION), ("html",), PARAMETERS)
+    assert envelope.card is not None
+    from_card = transform.index_page([(EDITION, PAGE, envelope.card)], out / "html", PARAMETERS)
     from_document = transform.index_page([(EDITION, PAGE, None)], out / "html", PARAMETERS)
     assert from_card == from_document
     assert from_card[0].content == (out / "html" / "index.html").read_text(encoding="utf-8")
