@@ -31,7 +31,8 @@ from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes, write_atomic
 
 FORMATS = transform.FORMATS
-STYLESHEET_CSS = XSLT_DIR / "edition.css"
+#: Copied beside the pages: their style and their small script (views, cards).
+PAGE_ASSETS = (XSLT_DIR / "edition.css", XSLT_DIR / "edition.js")
 # Below this many documents, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 8
 
@@ -218,9 +219,10 @@ def _document_id(root: etree._Element, path: Path) -> str:
 def _write_edition_files(results: list[DocumentBuild], out_dir: Path,
                          parameters: transform.Parameters) -> list[Path]:
     written = []
-    css = out_dir / "html" / "edition.css"
-    write_atomic(css, read_bytes(STYLESHEET_CSS))
-    written.append(css)
+    for asset in PAGE_ASSETS:
+        target = out_dir / "html" / asset.name
+        write_atomic(target, read_bytes(asset))
+        written.append(target)
     entries = _index_entries(results, out_dir)
     for item in transform.index_page(entries, out_dir / "html", parameters):
         target = out_dir / "html" / item.name
