@@ -480,8 +480,7 @@
       </xsl:for-each>
       <p class="copy-status" role="status" aria-live="polite"></p>
       <h3>Reference files</h3>
-      <p>For Zotero, EndNote, Mendeley, JabRef, LaTeX and Pandoc: import one of these files, or
-        save this page to Zotero (its browser connector reads the page's citation metadata).</p>
+      <p>Import one of these files into a reference manager, or save this page to Zotero with its browser connector (it reads the page's citation metadata).</p>
       <ul class="downloads">
         <li><a href="../cite/{$id}.bib" type="application/x-bibtex">BibTeX</a> (LaTeX with BibTeX or biber, Zotero, JabRef)</li>
         <li><a href="../cite/{$id}.ris" type="application/x-research-info-systems">RIS</a> (Zotero, EndNote, Mendeley)</li>
