@@ -18,7 +18,9 @@ from lxml import etree, isoschematron
 from toolkit import schematron
 from toolkit.paths import PROJECT_ROOT, SCHEMATRON_RULES
 
-TELEGRAM = PROJECT_ROOT / "tei" / "frus1961-63v11-d256.xml"
+#: The frozen copy of the edition (tests/fixtures/outputs/edition/): the mutations
+#: below search its text, which a correction under tei/ must not move.
+TELEGRAM = PROJECT_ROOT / "tests" / "fixtures" / "outputs" / "edition" / "frus1961-63v11-d256.xml"
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 
 # (name, what to change in the telegram's text): each breaks one or more rules.

@@ -6,8 +6,8 @@ writes what they return, each file atomically, into ``OUT/html``, ``OUT/text``
 and ``OUT/cite``. A document that is invalid, or on which a stylesheet
 fails, gets no new output at all: its earlier outputs stay as they were.
 Documents without a ``<text>`` (the authority file) have nothing to publish
-and are skipped. The HTML build also writes ``OUT/html/index.html`` and
-``OUT/html/edition.css``.
+and are skipped. The HTML build also writes ``OUT/html/index.html`` and the
+pages' ``OUT/html/edition.css`` and ``OUT/html/edition.js``.
 
 A handful of documents are transformed in this process; more go to a pool of
 worker processes, each of which compiles the stylesheet once. The parent
@@ -199,8 +199,10 @@ def _index_entries(results: list[DocumentBuild], out_dir: Path) -> list[transfor
     for result in results:
         if result.skipped:
             continue
-        # A page just built names itself; only a document not built now is read for its id.
-        pages = [f.name for f in result.files if f.parent == html and f.suffix == ".html"]
+        # A page just built names itself (its card, for a volume's folder: "v/index.html");
+        # only a document not built now is read for its id.
+        pages = _card_pages(result.index_card) or [f.name for f in result.files
+                                                  if f.parent == html and f.suffix == ".html"]
         if not pages:
             try:
                 document = parse_document(result.path)
@@ -210,6 +212,11 @@ def _index_entries(results: list[DocumentBuild], out_dir: Path) -> list[transfor
         if (html / pages[0]).exists():
             entries.append((result.path, pages[0], result.index_card))
     return entries
+
+
+def _card_pages(card: str | None) -> list[str]:
+    page = etree.fromstring(card).get("page") if card else None
+    return [page] if page else []
 
 
 def _document_id(root: etree._Element, path: Path) -> str:
