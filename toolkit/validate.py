@@ -198,17 +198,24 @@ def _step_order(problem: Problem) -> tuple[int, int, int]:
 
 def _add_jing_problems(results: list[DocumentResult]) -> None:
     """Jing, once per grammar for all the documents of its profiles (tei_all whole, as TEI publishes it)."""
-    by_grammar: dict[Path, list[DocumentResult]] = {}
+    grammars: dict[str, tuple[Path, str]] = {}
+    by_grammar: dict[tuple[Path, str], list[DocumentResult]] = {}
     for result in results:
         profile = profiles.PROFILES.get(result.profile or "")
         if profile is None or profile.grammar is None:
             continue
-        schema = profile.grammar
-        if profile.tei_all:
-            schema = relaxng.TeiGrammar(profile.grammar, profile.extend_grammar, name=profile.name).written(
-                profile.grammar.parent)
-        by_grammar.setdefault(schema, []).append(result)
-    for schema, parsed in by_grammar.items():
-        by_path = relaxng.run_jing(schema, [result.path for result in parsed])
+        if profile.name not in grammars:
+            grammars[profile.name] = _jing_grammar(profile)
+        by_grammar.setdefault(grammars[profile.name], []).append(result)
+    for (schema, guide), parsed in by_grammar.items():
+        by_path = relaxng.run_jing(schema, [result.path for result in parsed], guide)
         for result in parsed:
             result.problems.extend(by_path.get(result.path.resolve(), []))
+
+
+def _jing_grammar(profile: profiles.Profile) -> tuple[Path, str]:
+    """The grammar file Jing reads for a profile, and the hint its messages carry."""
+    if not profile.tei_all:
+        return profile.grammar, relaxng.GUIDE
+    grammar = relaxng.TeiGrammar(profile.grammar, profile.extend_grammar, name=profile.name)
+    return grammar.written(profile.grammar.parent), relaxng.TEI_GUIDE
