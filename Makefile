@@ -10,8 +10,8 @@ READY  := $(VENV)/.ready
 DOCUMENTS := $(wildcard tei/*.xml)
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
-.PHONY: all setup validate test tei-all lint diff check clean distclean html text cite golden axe screenshots \
-	bench bench-quick
+.PHONY: all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe screenshots \
+	bench bench-quick bench-large
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -49,8 +49,16 @@ setup: $(READY)
 validate: $(READY)
 	$(TEIKIT) validate
 
-test: $(READY) tei-all axe
+# `make test` sets up what its tests drive (tools, tei-all, axe), then runs them all.
+test: $(READY) tools tei-all axe
 	$(BIN)/python -m pytest -n auto
+
+# Debian's Chromium (browser tests) and a Java runtime (Jing, the Nu HTML
+# Checker), installed with apt-get when missing and this user is root or may
+# `sudo -n`; else the tests that need them skip, and say so in one line (they
+# fail under CI=true). See tests/install_tools.sh.
+tools:
+	@sh tests/install_tools.sh
 
 # `make check` is what a pull request must pass (see CONTRIBUTING.md): validate,
 # lint (advice, never fails), diff every document against CHECK_BASE (fails when
@@ -99,8 +107,13 @@ screenshots: $(BUILD_STAMP)
 # and cold/no-op make; table on stdout and in bench/results/ (see bench/run.py).
 # e.g. make bench BENCH_FLAGS='--repeat 3 --build-max 10000'
 BENCH_FLAGS ?=
-bench: $(READY)
+bench: $(READY) bench-large
 	$(BIN)/python bench/run.py --sizes 100,1000,10000 $(BENCH_FLAGS)
+
+# One large document (5 MB and 50 MB): the per-file steps grow linearly (bench/large.py).
+LARGE_SIZES ?= 5,50
+bench-large: $(READY)
+	$(BIN)/python bench/large.py --sizes $(LARGE_SIZES)
 
 bench-quick: $(READY)
 	$(BIN)/python bench/run.py --sizes 100,1000 --tag quick $(BENCH_FLAGS)
