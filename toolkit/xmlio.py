@@ -268,10 +268,10 @@ def _refuse_xinclude(document: Document) -> None:
 def _require_tei_root(document: Document) -> None:
     root = document.root
     qname = etree.QName(root)
-    if qname.namespace == TEI_NS and qname.localname == "TEI":
+    if qname.namespace == TEI_NS and qname.localname in ("TEI", "teiCorpus"):  # a corpus holds TEI documents
         if root.find(f"{{{TEI_NS}}}teiHeader") is None:
             raise DocumentError(document.problem(
-                root, "<TEI> has no <teiHeader>", step="parse",
+                root, f"<{qname.localname}> has no <teiHeader>", step="parse",
                 hint="every TEI document starts with a teiHeader holding fileDesc "
                      "(titleStmt, publicationStmt, sourceDesc)"))
         return
