@@ -260,9 +260,11 @@ def test_citation_reads_the_volume_header_and_the_document(built: Path) -> None:
     fields = {field.key: field.value for field in entry.fields}
     assert entry.entry_type == "incollection" and entry.key == "frus1961-63v06d67"
     assert fields["url"] == "https://history.state.gov/historicaldocuments/frus1961-63v06/d67"
-    assert fields["chapter"] == "67"
-    assert fields["date"] == "1962-10-27"
-    assert titles["volume"] in fields["booksubtitle"]
+    assert fields["pages"] == "Document 67"
+    assert fields["origdate"] == "1962-10-27"  # from the dateline
+    assert fields["year"] == "1996"
+    assert fields["booktitle"] == titles["volume"]
+    assert titles["subseries"].replace("–", "--") in fields["series"]
     primary = [text_of(e) for e in header.iterfind("tei:titleStmt/tei:editor[@role='primary']", NS)]
     general = [text_of(e) for e in header.iterfind("tei:titleStmt/tei:editor[@role='general']", NS)]
     assert all(name.split()[-1] in fields["editor"] for name in primary)
