@@ -154,3 +154,50 @@ def test_the_edition_list_skips_what_is_not_a_regular_file(tmp_path: Path) -> No
     os.mkfifo(tmp_path / "b.xml")
     (tmp_path / "c.xml").symlink_to("c.xml")
     assert edition_documents(tmp_path) == [tmp_path / "a.xml"]
+
+
+# --------------------------------------------------------------------------- files named, and their size
+
+NAMED = {
+    "dev-zero": ("/dev/zero", "is a character device, not a regular file"),
+    "dev-null": ("/dev/null", "is a character device, not a regular file"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+@pytest.mark.parametrize("command", ["validate", "lint", "build"])
+def test_a_path_named_that_is_no_file_is_a_usage_error(tmp_path: Path, name: str, command: str) -> None:
+    path, message = NAMED[name]
+    extra = ["--out", str(tmp_path / "out")] if command == "build" else []
+    run = teikit(command, *extra, path, cwd=tmp_path)
+    assert run.returncode == 2 and message in run.stderr, run.stderr
+
+
+def test_a_named_pipe_named_is_refused_without_waiting(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.xml")
+    run = teikit("validate", "pipe.xml", cwd=tmp_path)
+    assert run.returncode == 2 and "is a named pipe, not a regular file" in run.stderr, run.stderr
+
+
+def test_a_file_over_the_size_limit_is_refused_and_the_limit_can_be_raised(tmp_path: Path) -> None:
+    edition = make_edition(tmp_path, "authority.xml#zorin")
+    document = edition / "document.xml"
+    text = document.read_text(encoding="utf-8")
+    document.write_text(text.replace("<text>", "<!--" + "x" * 300_000 + "-->\n  <text>"), encoding="utf-8")
+    run = teikit("validate", "--max-size", "200K", str(document), cwd=tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.stdout.startswith("edition/document.xml:1:1: error: is larger than the limit of 204800 bytes")
+    assert "--max-size" in run.stdout
+    assert teikit("validate", "--max-size", "1M", str(document), cwd=tmp_path).returncode == 0
+    assert teikit("validate", str(document), cwd=tmp_path).returncode == 0  # the default admits it
+
+
+def test_the_default_limit_admits_the_largest_frus_volumes() -> None:
+    from toolkit.confine import DEFAULT_MAX_SIZE
+
+    assert DEFAULT_MAX_SIZE >= 50 * 1024 * 1024  # FRUS volumes reach 10 to 20 MB
+
+
+def test_a_bad_size_is_a_usage_error(tmp_path: Path) -> None:
+    run = teikit("validate", "--max-size", "lots", "x.xml", cwd=tmp_path)
+    assert run.returncode == 2 and "is not a size" in run.stderr

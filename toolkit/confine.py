@@ -305,8 +305,8 @@ def select(paths: Iterable[Path] = (), root: Path | None = None, default: Path |
         return Selection(files, [real], root, refused)
     files, folders, refused = [], [], []
     for path in paths:
-        if not str(path) or "\x00" in str(path):
-            raise UsageError("an empty path (or one with a NUL character) names no file", hint="check the arguments")
+        if "\x00" in str(path):
+            raise UsageError("a path with a NUL character names no file", hint="check the arguments")
         try:
             info = os.stat(path)
         except OSError as exc:
