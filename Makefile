@@ -10,7 +10,7 @@ READY  := $(VENV)/.ready
 DOCUMENTS := $(wildcard tei/*.xml)
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
-.PHONY: all setup validate test tei-all lint diff check clean distclean html text cite golden axe screenshots \
+.PHONY: all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe screenshots \
 	bench bench-quick
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
@@ -49,8 +49,16 @@ setup: $(READY)
 validate: $(READY)
 	$(TEIKIT) validate
 
-test: $(READY) tei-all axe
+# `make test` sets up what its tests drive (tools, tei-all, axe), then runs them all.
+test: $(READY) tools tei-all axe
 	$(BIN)/python -m pytest -n auto
+
+# Debian's Chromium (browser tests) and a Java runtime (Jing, the Nu HTML
+# Checker), installed with apt-get when missing and this user is root or may
+# `sudo -n`; else the tests that need them skip, and say so in one line (they
+# fail under CI=true). See tests/install_tools.sh.
+tools:
+	@sh tests/install_tools.sh
 
 # `make check` is what a pull request must pass (see CONTRIBUTING.md): validate,
 # lint (advice, never fails), diff every document against CHECK_BASE (fails when

@@ -7,7 +7,7 @@ distinct, valid variants of the telegram beside the authority file
 * ``teikit validate`` (RELAX NG + Schematron + references), with ``--jobs J``
   (default: the CPU count) and, up to 1,000 documents, with ``--jobs 1``;
 * ``teikit build`` of every output (html, text, cite) into an empty folder,
-  up to ``--build-max`` documents (default 1,000: see the README);
+  up to ``--build-max`` documents (default 1,000: see bench/README.md);
 * Jing validating the same files with the project's RELAX NG schema, in ONE
   JVM for all of them (Jing at its best), plus, once, Jing on one small file
   (JVM start + schema compilation, the fixed cost inside that figure);

@@ -27,6 +27,8 @@ DOCUMENT_PAGE = "html/frus1961-63v11-d256.html"
 INDEX_PAGE = "html/index.html"
 #: `make axe` fetches axe-core here from the npm registry (never committed).
 AXE_JS = PROJECT_ROOT / ".cache" / "axe-core" / "axe.min.js"
+#: The pages are built from the frozen copy of the edition, as the other output tests are.
+FROZEN_EDITION_DIR = PROJECT_ROOT / "tests" / "fixtures" / "outputs" / "edition"
 
 # Headless Chromium on a closed network: no first-run, sync, component or
 # background requests to Google hosts, no QUIC, no GPU, no sandbox (CI runs as root).
@@ -56,8 +58,8 @@ def find_chromium() -> str | None:
 
 
 def build_site(out_dir: Path) -> Path:
-    """Build the edition into ``out_dir``: the HTML pages and the citation and text files they link to."""
-    command = [sys.executable, "-m", "toolkit", "build", "--out", str(out_dir)]
+    """Build the frozen edition into ``out_dir``: the HTML pages and the citation and text files they link to."""
+    command = [sys.executable, "-m", "toolkit", "build", "--out", str(out_dir), str(FROZEN_EDITION_DIR)]
     completed = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
     if completed.returncode != 0 or not (out_dir / DOCUMENT_PAGE).is_file():
         raise RuntimeError(f"`{' '.join(command[1:])}` failed (exit {completed.returncode}):\n"

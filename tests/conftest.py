@@ -1,7 +1,9 @@
 """Shared test settings: where optional external tools are, and when their absence is a failure.
 
-Under CI (environment CI=true) a missing Java or tei_all schema fails the run
-instead of skipping, so a green CI always means the checks really ran.
+Under CI (environment CI=true) a missing Java, tei_all schema or browser fails
+the run instead of skipping, so a green CI always means the checks really ran.
+Elsewhere, without Chromium (which `make test` installs when it can), the
+browser tests are left out and the run says so in one line at its end.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ from toolkit.paths import PROJECT_ROOT
 TEI_ALL_RNG = PROJECT_ROOT / ".cache" / "tei_all" / "tei_all.rng"
 
 
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
 def require(condition: bool, reason: str) -> None:
     """Skip a test whose tool is missing, except under CI where that is a failure."""
     if condition:
         return
-    if os.environ.get("CI", "").lower() == "true":
+    if under_ci():
         pytest.fail(f"{reason} (required under CI)")
     pytest.skip(reason)
 
@@ -43,15 +49,47 @@ def tei_all_rng(java: str) -> Path:
 
 # The browser tests (test_browser.py) drive Debian's Chromium through Playwright;
 # `make axe` fetches axe-core from the npm registry. See tests/browser_support.py.
-@pytest.fixture(scope="session")
-def chromium() -> str:
+def _install_chromium() -> str:
+    """The command that installs Chromium for this user (`make tools` runs it when it may)."""
+    return "apt-get install chromium" if os.geteuid() == 0 else "sudo apt-get install chromium"
+
+
+def _browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
     from browser_support import find_chromium
 
-    path = find_chromium()
-    require(path is not None, "Chromium is not installed (Debian: apt-get install chromium): no browser tests")
-    require(importlib.util.find_spec("playwright") is not None,
-            "the Python package playwright is not installed: run `make setup`")
-    return path
+    if find_chromium() is None:
+        return f"Chromium is not installed (run: {_install_chromium()})"
+    if importlib.util.find_spec("playwright") is None:
+        return "the Python package playwright is not installed (run: make setup)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without a browser, leave the browser tests out (one line at the end says so),
+    rather than skipping each with a line of its own; under CI they run, and fail."""
+    if under_ci() or _browser_missing() is None:
+        return
+    browser = [item for item in items if "chromium" in getattr(item, "fixturenames", ())]
+    if browser:
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [item for item in items if item not in browser]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    reason = None if under_ci() else _browser_missing()
+    if reason is not None:
+        terminalreporter.write_line(f"BROWSER TESTS NOT RUN: {reason}: tests/test_browser.py left out",
+                                    red=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    reason = _browser_missing()
+    require(reason is None, f"{reason}: no browser tests")
+    from browser_support import find_chromium
+
+    return find_chromium()
 
 
 @pytest.fixture(scope="session")

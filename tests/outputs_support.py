@@ -3,6 +3,12 @@
 Every test builds into its own temporary folder with a fixed access date and
 edition URL, so builds are reproducible, golden files stay stable and tests can
 run in parallel (pytest -n auto).
+
+The stylesheets are tested on a frozen copy of the edition,
+tests/fixtures/outputs/edition/ (the telegram and its authority file as they
+stood when the tests were written), never on the live tei/: a markup correction
+under tei/ changes no file under tests/. The live edition is checked by
+properties instead (tests/test_edition.py).
 """
 
 from __future__ import annotations
@@ -19,10 +25,15 @@ from lxml import etree
 from toolkit import build
 from toolkit.paths import PROJECT_ROOT, TEI_DIR
 
-EDITION = TEI_DIR / "frus1961-63v11-d256.xml"
 DOC_ID = "frus1961-63v11-d256"
-SOURCE = TEI_DIR / "sources" / "msc_cuba256.txt"
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "outputs"
+#: The frozen copy of the edition the output tests and goldens use.
+FROZEN_EDITION_DIR = FIXTURES / "edition"
+EDITION = FROZEN_EDITION_DIR / f"{DOC_ID}.xml"
+#: The live edition, checked by properties only.
+LIVE_EDITION = TEI_DIR / f"{DOC_ID}.xml"
+#: The source transcription is never edited: both copies read it.
+SOURCE = TEI_DIR / "sources" / "msc_cuba256.txt"
 GOLDEN = PROJECT_ROOT / "tests" / "golden"
 ACTUAL = PROJECT_ROOT / "tests" / "actual"
 

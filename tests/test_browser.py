@@ -9,8 +9,11 @@ numbered paragraph has a ¶ link to its own citable address; everything is
 reachable by keyboard with a visible focus; no horizontal scrolling on a
 390 px phone; axe-core finds no serious or critical accessibility violation.
 
-Without Chromium (or the playwright package, or axe-core for the
-accessibility test) these tests skip; under CI (CI=true) that is a failure.
+The pages are built from the frozen copy of the edition (tests/fixtures/outputs/edition/).
+`make test` installs Chromium when it can (`make tools`); without it (or the
+playwright package) these tests are left out, with one line at the end of the
+run saying so, and without axe-core the accessibility test skips; under CI
+(CI=true) either is a failure.
 One build, one server and one browser per test session (per xdist worker).
 """
 

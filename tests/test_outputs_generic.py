@@ -15,7 +15,6 @@ from outputs_support import EDITION, FIXTURES, build_edition
 from toolkit import build, transform
 from toolkit.cli import main
 from toolkit.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from toolkit.paths import TEI_DIR
 from toolkit.xmlio import parse_document
 
 ALL_FILES = {"html": ["{id}.html"], "text": ["{id}.diplomatic.txt", "{id}.reading.txt"],
@@ -89,7 +88,7 @@ def test_authority_file_with_a_doctype_is_not_read(tmp_path: Path) -> None:
 
 def copy_edition(folder: Path) -> Path:
     folder.mkdir()
-    shutil.copy(TEI_DIR / "authority.xml", folder / "authority.xml")
+    shutil.copy(EDITION.parent / "authority.xml", folder / "authority.xml")
     return Path(shutil.copy(EDITION, folder / EDITION.name))
 
 

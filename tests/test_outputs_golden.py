@@ -1,5 +1,7 @@
-"""Golden-file tests: every output of the edition document, and of the minimal
-generic document, equals its reviewed copy under tests/golden/.
+"""Golden-file tests: every output of the frozen copy of the edition
+(tests/fixtures/outputs/edition/, not the live tei/), and of the minimal generic
+document, equals its reviewed copy under tests/golden/. They pin the
+stylesheets: a markup correction under tei/ never changes them.
 
 HTML is compared by structure (lxml.html, whitespace-insensitive), everything
 else line by line. After an intended change of the stylesheets run

@@ -200,8 +200,10 @@ def _index_entries(results: list[DocumentBuild], out_dir: Path) -> list[transfor
     for result in results:
         if result.skipped:
             continue
-        # A page just built names itself; only a document not built now is read for its id.
-        pages = [f.name for f in result.files if f.parent == html and f.suffix == ".html"]
+        # A page just built names itself (its card, for a volume's folder: "v/index.html");
+        # only a document not built now is read for its id.
+        pages = _card_pages(result.index_card) or [f.name for f in result.files
+                                                  if f.parent == html and f.suffix == ".html"]
         if not pages:
             try:
                 document = parse_document(result.path)
@@ -211,6 +213,11 @@ def _index_entries(results: list[DocumentBuild], out_dir: Path) -> list[transfor
         if (html / pages[0]).exists():
             entries.append((result.path, pages[0], result.index_card))
     return entries
+
+
+def _card_pages(card: str | None) -> list[str]:
+    page = etree.fromstring(card).get("page") if card else None
+    return [page] if page else []
 
 
 def _document_id(root: etree._Element, path: Path) -> str:

@@ -352,6 +352,7 @@ def _untagged_dates(edition: _Edition) -> list[Problem]:
 
 def _inconsistent_abbreviations(edition: _Edition) -> list[Problem]:
     expansions: dict[str, Counter] = defaultdict(Counter)
+    kinds: dict[str, Counter] = defaultdict(Counter)  # abbreviation -> its @type values
     first: dict[tuple[str, str], tuple[_Loaded, etree._Element]] = {}
     for loaded in edition.loaded.values():
         for choice in loaded.document.root.iter(f"{{{TEI_NS}}}choice"):
@@ -364,6 +365,7 @@ def _inconsistent_abbreviations(edition: _Edition) -> list[Problem]:
             short, long = normalise("".join(abbr.itertext())), normalise("".join(expan.itertext()))
             if short:
                 expansions[short][long] += 1
+                kinds[short][abbr.get("type", "")] += 1
                 first.setdefault((short, long), (loaded, expan))
     problems = []
     for short, counter in expansions.items():
@@ -387,10 +389,12 @@ def _inconsistent_abbreviations(edition: _Edition) -> list[Problem]:
             for match in pattern.finditer(node.value):
                 short = normalise(match.group())
                 usual, count = expansions[short].most_common(1)[0]
+                kind = kinds[short].most_common(1)[0][0]
+                typed = f' type="{kind}"' if kind else ""
                 problems.append(_warning(
                     loaded, _at_text(loaded, node, match.start()),
                     f'"{short}" is not expanded here but is expanded as "{usual}" {count}× elsewhere',
-                    f"mark it up: <choice><abbr>{short}</abbr><expan>{usual}</expan></choice>",
+                    f"mark it up: <choice><abbr{typed}>{short}</abbr><expan>{usual}</expan></choice>",
                     "inconsistent-abbr"))
     return problems
 

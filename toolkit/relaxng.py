@@ -135,8 +135,7 @@ class Grammar:
         return [p for p in problems if " may not contain " not in p.message or lines.count(p.line) == 1]
 
     def _problem(self, document: Document, entry: etree._LogEntry) -> Problem:
-        nodes = document.tree.xpath(entry.path) if entry.path else []
-        node = nodes[0] if nodes and isinstance(nodes[0], etree._Element) else None
+        node = document.locate(entry.path)
         message, hint = self._explain_value(entry.message, node) or explain(entry.message)
         line, column = document.position(node) if node is not None else (entry.line or 1, max(entry.column, 1))
         return Problem(document.display, line, column, message, hint=hint, step="relaxng", rule="grammar")

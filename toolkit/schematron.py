@@ -301,11 +301,4 @@ def _branches(pattern: str) -> list[str]:
 
 def _locate(document: Document, location: str) -> etree._Element | None:
     """The element an SVRL location path points at (its owner for an attribute)."""
-    try:
-        found = document.tree.xpath(location) if location else []
-    except etree.XPathError:
-        return None
-    node = found[0] if found else None
-    if node is not None and not isinstance(node, etree._Element):
-        node = node.getparent() if hasattr(node, "getparent") else None
-    return node
+    return document.locate(location)

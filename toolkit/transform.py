@@ -52,6 +52,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from toolkit import profiles
 from toolkit.errors import ToolkitError, TransformError
 from toolkit.paths import XSLT_DIR, display_path
 from toolkit.xmlio import Document
@@ -191,10 +192,12 @@ def _check_formats(formats: tuple[str, ...]) -> None:
         raise TransformError(f'unknown output format "{",".join(unknown)}"', hint=f"choose from {', '.join(FORMATS)}")
 
 
-def _set_parameters(compiled, parameters: Parameters, formats: tuple[str, ...]) -> None:
+def _set_parameters(compiled, parameters: Parameters, formats: tuple[str, ...], profile: str | None) -> None:
     saxon = _saxon()
     compiled.clear_parameters()
     compiled.set_parameter(f"{{{T_NS}}}formats", saxon.processor.make_string_value(" ".join(formats)))
+    if profile is not None:
+        compiled.set_parameter(f"{{{T_NS}}}profile", saxon.processor.make_string_value(profile))
     compiled.set_parameter(f"{{{T_NS}}}edition-url", saxon.processor.make_string_value(parameters.edition_url))
     if parameters.access_date is not None:
         compiled.set_parameter(f"{{{T_NS}}}access-date",
@@ -258,7 +261,7 @@ def _documents_map(saxon: _Saxon, linked: dict[str, Path]):
 
 def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
          formats: tuple[str, ...] = FORMATS, stylesheet_path: Path = EDITION_STYLESHEET,
-         linked: dict[str, Path] | None = None) -> Envelope:
+         profile: str | None = None, linked: dict[str, Path] | None = None) -> Envelope:
     compiled = executable(stylesheet_path)
     saxon = _saxon()
     stylesheet = display_path(stylesheet_path)
@@ -268,7 +271,7 @@ def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
             documents = _documents_map(saxon, linked or {})
             saxon.builder.set_base_uri(base_uri)
             node = saxon.builder.parse_xml(xml_text=xml_text, encoding="UTF-8")
-            _set_parameters(compiled, parameters, formats)
+            _set_parameters(compiled, parameters, formats, profile)
             compiled.set_parameter(f"{{{T_NS}}}documents", documents)
             result = compiled.transform_to_string(xdm_node=node)
         except Exception as exc:  # PySaxonApiError: a dynamic error in the stylesheet
@@ -295,13 +298,20 @@ def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str 
         output, name = element.get("format", ""), element.get("name", "")
         if output not in FORMATS:
             raise TransformError(f'{stylesheet} made a file for the unknown output "{output}"', path=subject)
-        if not name or "/" in name or "\\" in name or name.startswith(".") or (output, name) in seen:
+        if not _plain_name(name) or (output, name) in seen:
             raise TransformError(f'{stylesheet} named an output file "{name}", which is not a plain, new file name',
                                  path=subject)
         seen.add((output, name))
         files.append(OutputFile(output, name, element.text or ""))
     card = root.find(f"{{{T_NS}}}card")
     return Envelope(files, etree.tostring(card, encoding="unicode", with_tail=False) if card is not None else None)
+
+
+def _plain_name(name: str) -> bool:
+    """A file name, or one folder and a file name ("frus1961-63v06/d67.html"): no
+    absolute path, no "..", no hidden file, no backslash."""
+    parts = name.split("/")
+    return 1 <= len(parts) <= 2 and "\\" not in name and all(part and not part.startswith(".") for part in parts)
 
 
 def transform(document: Document, formats: tuple[str, ...] = FORMATS,
@@ -314,7 +324,7 @@ def transform(document: Document, formats: tuple[str, ...] = FORMATS,
     _check_formats(formats)
     text = etree.tostring(document.tree, encoding="unicode")
     return _run(text, (document.resolved or document.path.resolve()).as_uri(), parameters, document.display,
-                formats, stylesheet, linked_files(document, root))
+                formats, stylesheet, profiles.detect(document.root).name, linked_files(document, root))
 
 
 #: One document of the index page: its path, its page's file name, and its card if it was just built.

@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from toolkit import confine, references, relaxng, schematron
 from toolkit.errors import Problem, ProblemCollection, UsageError
 from toolkit.paths import RELAXNG_SCHEMA, SCHEMATRON_RULES, display_path
@@ -118,7 +120,14 @@ def _checker(engine: str) -> _Checker:
 
 
 def _check_one(engine: str, path: Path) -> DocumentResult:
-    return _checker(engine).check(path)
+    try:
+        return _checker(engine).check(path)
+    except etree.LxmlError as exc:
+        # A checker bug must cost one document its verdict, never the whole run
+        # (lxml's exceptions carry an error log that cannot travel back from a worker).
+        return DocumentResult(path, [Problem(
+            display_path(path), 1, 1, f"the checks could not finish on this document: {type(exc).__name__}: {exc}",
+            hint="this is a teikit bug: please report it with the document", rule="internal", step="parse")])
 
 
 def _check_all(paths: list[Path], engine: str, jobs: int) -> Iterator[DocumentResult]:

@@ -50,6 +50,7 @@ class Document:
     text: str = field(repr=False)
     resolved: Path | None = field(default=None, repr=False, compare=False)  # path.resolve(), when known
     _lines: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _prefixes: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def lines(self) -> list[str]:
@@ -65,6 +66,41 @@ class Document:
     @property
     def root(self) -> etree._Element:
         return self.tree.getroot()
+
+    def locate(self, path: str) -> etree._Element | None:
+        """The element (or an attribute's owner) a path from a validator's report points at.
+
+        libxml2 and the Schematron skeleton write such paths with the document's
+        own prefixes (``/*/*[3]/frus:file[2]``): any namespace a document
+        declares is normal TEI practice, so the prefixes are read from the
+        document itself when the path needs them. None when the path finds nothing.
+        """
+        if not path:
+            return None
+        try:
+            found = self.tree.xpath(path)
+        except etree.XPathEvalError:
+            try:
+                found = self.tree.xpath(path, namespaces=self.prefixes)
+            except etree.XPathError:
+                return None
+        except etree.XPathError:
+            return None
+        node = found[0] if isinstance(found, list) and found else None
+        if node is not None and not isinstance(node, etree._Element):
+            node = node.getparent() if hasattr(node, "getparent") else None
+        return node
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """Every namespace prefix the document declares (the first binding of each), read once."""
+        if self._prefixes is None:
+            self._prefixes = {}
+            for element in self.root.iter(etree.Element):
+                for prefix, uri in element.nsmap.items():
+                    if prefix:
+                        self._prefixes.setdefault(prefix, uri)
+        return self._prefixes
 
     def position(self, node: etree._Element | None) -> tuple[int, int]:
         """Line and column of an element's start tag (1-based; column 1 when unknown)."""

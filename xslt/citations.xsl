@@ -61,7 +61,7 @@
       'archive': t:archive($root),
       'archival': t:archival-source($root),
       'classification': t:classification($root),
-      'url': t:page-url($root),
+      'url': t:cite-url($root),
       'edition': t:edition-publisher($root),
       'language': t:language($root)
     }"/>

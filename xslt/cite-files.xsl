@@ -29,7 +29,7 @@
   <!-- The files of the citation output for a TEI document. -->
   <xsl:function name="t:cite-files" as="element(t:file)+">
     <xsl:param name="root" as="document-node()"/>
-    <xsl:variable name="id" as="xs:string" select="t:doc-id($root)"/>
+    <xsl:variable name="id" as="xs:string" select="t:doc-path($root)"/>
     <xsl:sequence select="
       t:file('cite', $id || '.txt', t:citations-text($root)),
       t:file('cite', $id || '.html', t:citations-html($root)),
@@ -83,11 +83,11 @@
           <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <link rel="icon" href="data:,"/>
           <title>Cite: <xsl:value-of select="$title"/></title>
-          <link rel="stylesheet" href="../html/edition.css"/>
+          <link rel="stylesheet" href="{t:up($root)}../html/edition.css"/>
         </head>
         <body>
           <main class="citations-page">
-            <h1>How to cite <a href="../html/{t:page-name($root)}"><xsl:value-of select="$title"/></a></h1>
+            <h1>How to cite <a href="{t:up($root)}../html/{t:page-name($root)}"><xsl:value-of select="$title"/></a></h1>
             <xsl:for-each select="$t:citation-order">
               <section>
                 <h2><xsl:value-of select="$t:citation-styles(.)"/></h2>

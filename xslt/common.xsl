@@ -36,6 +36,11 @@
        option of `teikit build`. -->
   <xsl:param name="t:edition-url" as="xs:string" select="'https://telegram2477.github.io/edition/'"/>
 
+  <!-- t:profile: the kind of document (toolkit/profiles.py): "edition", "frus"
+       (a FRUS volume: one page per document, see frus.xsl) or "tei"; set by
+       `teikit build` from the document's content. -->
+  <xsl:param name="t:profile" as="xs:string" select="'edition'"/>
+
   <!-- t:access-date: the date citations give as "accessed"/"retrieved".
        Defaults to today; golden files pass a fixed date (the access-date
        option of `teikit build`). -->
@@ -67,15 +72,47 @@
       else replace(tokenize(string(base-uri($node)), '/')[last()], '\.xml$', '')"/>
   </xsl:function>
 
+  <!-- The folder a document's outputs go to, within each output: the id of
+       the volume or corpus it was published from (the t:collection attribute
+       that collection.xsl puts on each document it cuts out), or none. -->
+  <xsl:function name="t:collection" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="root($node)/descendant-or-self::TEI[1]/@t:collection ! string(.)"/>
+  </xsl:function>
+
+  <!-- The document's output files' name without extension: "frus1961-63v06/d67"
+       in a volume's folder, else its id. -->
+  <xsl:function name="t:doc-path" as="xs:string">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="string-join((t:collection($node), t:doc-id($node)), '/')"/>
+  </xsl:function>
+
+  <!-- The way from the document's output file up to its output's folder: "../"
+       in a volume's folder, else "". -->
+  <xsl:function name="t:up" as="xs:string">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="if (exists(t:collection($node))) then '../' else ''"/>
+  </xsl:function>
+
   <xsl:function name="t:page-name" as="xs:string">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="t:doc-id($node) || '.html'"/>
+    <xsl:sequence select="t:doc-path($node) || '.html'"/>
   </xsl:function>
 
   <!-- The published address of the document's HTML page. -->
   <xsl:function name="t:page-url" as="xs:string">
     <xsl:param name="node" as="node()"/>
     <xsl:sequence select="t:edition-base() || t:page-name($node)"/>
+  </xsl:function>
+
+  <!-- The address citations give: where the document itself is published
+       (publicationStmt/idno[@type = 'URI'], e.g. a FRUS document's page at
+       history.state.gov), else its page in this edition. -->
+  <xsl:function name="t:cite-url" as="xs:string">
+    <xsl:param name="node" as="node()"/>
+    <xsl:variable name="published" as="xs:string?"
+      select="(t:header($node)/fileDesc/publicationStmt/idno[@type = 'URI'])[1] ! normalize-space(.)"/>
+    <xsl:sequence select="($published[matches(., '^https?://')], t:page-url($node))[1]"/>
   </xsl:function>
 
   <xsl:function name="t:edition-base" as="xs:string">
@@ -611,6 +648,10 @@
   </xsl:template>
 
   <xsl:template match="comment() | processing-instruction()" mode="t:plain" as="empty-sequence()"/>
+
+  <!-- Elements of another namespace (frus:file, frus:pdf: the encoders' data
+       about scans and files) are not words of the text, in any output. -->
+  <xsl:template match="*[namespace-uri() ne 'http://www.tei-c.org/ns/1.0']" mode="t:plain" as="empty-sequence()"/>
 
   <!-- Editorial choice: the view decides which alternative is read. -->
   <xsl:template match="choice" mode="t:plain" as="xs:string*">

@@ -7,7 +7,8 @@
   cite.xsl in turn (which make the same files, one output each).
 
   Input a TEI document: an envelope with the files of the outputs that
-  t:formats names. Input an edition manifest (<t:edition>): the index page.
+  t:formats names (for a FRUS volume or a teiCorpus, those of each document
+  in the volume's folder, and the volume's page: collection.xsl, frus.xsl). Input an edition manifest (<t:edition>): the index page.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -24,6 +25,8 @@
   <xsl:include href="html-page.xsl"/>
   <xsl:include href="text-files.xsl"/>
   <xsl:include href="cite-files.xsl"/>
+  <xsl:include href="collection.xsl"/>
+  <xsl:include href="frus.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
@@ -33,19 +36,35 @@
   <xsl:param name="t:formats" as="xs:string" select="'html text cite'"/>
 
   <xsl:template match="/" as="element(t:files)">
-    <xsl:variable name="formats" as="xs:string*" select="tokenize($t:formats)"/>
-    <t:files>
-      <xsl:if test="$formats = 'html'">
-        <xsl:sequence select="t:html-files(.)"/>
-      </xsl:if>
-      <xsl:if test="$formats = 'text'">
-        <xsl:sequence select="t:text-files(.)"/>
-      </xsl:if>
-      <xsl:if test="$formats = 'cite'">
-        <xsl:sequence select="t:cite-files(.)"/>
-      </xsl:if>
-    </t:files>
+    <t:files><xsl:apply-templates select="." mode="t:publish"/></t:files>
   </xsl:template>
+
+  <!-- Mode t:publish: the files a source document gives. A document of the
+       edition (or any single TEI text) is one publication; a FRUS volume
+       (frus.xsl) and a teiCorpus (collection.xsl) are many, in a folder. -->
+  <xsl:template match="document-node()" mode="t:publish" as="element()*">
+    <xsl:sequence select="t:document-files(., tokenize($t:formats))"/>
+  </xsl:template>
+
+  <!-- An element is published as the document it belongs to. -->
+  <xsl:template match="*" mode="t:publish" as="element()*">
+    <xsl:apply-templates select="root(.)" mode="t:publish"/>
+  </xsl:template>
+
+  <!-- Every output asked for of one publication (with the HTML, its index card). -->
+  <xsl:function name="t:document-files" as="element()*">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:param name="formats" as="xs:string*"/>
+    <xsl:if test="$formats = 'html'">
+      <xsl:sequence select="t:html-files($root)"/>
+    </xsl:if>
+    <xsl:if test="$formats = 'text'">
+      <xsl:sequence select="t:text-files($root)"/>
+    </xsl:if>
+    <xsl:if test="$formats = 'cite'">
+      <xsl:sequence select="t:cite-files($root)"/>
+    </xsl:if>
+  </xsl:function>
 
   <xsl:template match="document-node(element(t:edition))" priority="2" as="element(t:files)">
     <t:files><xsl:sequence select="t:index-files(t:edition)"/></t:files>

@@ -83,7 +83,7 @@
         <xsl:for-each select="t:summary($root)">
           <meta name="description" content="{.}"/>
         </xsl:for-each>
-        <link rel="stylesheet" href="edition.css"/>
+        <link rel="stylesheet" href="{t:up($root)}edition.css"/>
         <link rel="canonical" href="{t:page-url($root)}"/>
         <xsl:sequence select="t:highwire($root)"/>
         <xsl:sequence select="t:dublin-core($root)"/>
@@ -104,6 +104,7 @@
           </nav>
         </header>
         <main id="main">
+          <xsl:sequence select="t:sequence-nav($root)"/>
           <article class="document">
             <xsl:sequence select="t:document-header($root)"/>
             <section id="text" class="text" aria-labelledby="text-heading">
@@ -131,6 +132,26 @@
         <script><xsl:value-of select="$t:view-script"/></script>
       </body>
     </html>
+  </xsl:function>
+
+  <!-- The previous and next document and the contents of the volume the
+       page belongs to (collection.xsl marks them on the TEI element). -->
+  <xsl:function name="t:sequence-nav" as="element()?">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="tei" as="element()" select="$root/*"/>
+    <xsl:if test="exists(t:collection($root))">
+      <nav class="sequence" aria-label="Documents of the volume">
+        <ul>
+          <xsl:for-each select="$tei/@t:prev">
+            <li><a rel="prev" href="{.}.html">Previous: <xsl:value-of select="$tei/@t:prev-title"/></a></li>
+          </xsl:for-each>
+          <li><a href="index.html">Contents</a></li>
+          <xsl:for-each select="$tei/@t:next">
+            <li><a rel="next" href="{.}.html">Next: <xsl:value-of select="$tei/@t:next-title"/></a></li>
+          </xsl:for-each>
+        </ul>
+      </nav>
+    </xsl:if>
   </xsl:function>
 
   <!-- Highwire Press tags: the FRUS document as a section of the printed
@@ -447,7 +468,7 @@
 
   <xsl:function name="t:cite-section" as="element()">
     <xsl:param name="root" as="document-node()"/>
-    <xsl:variable name="id" as="xs:string" select="t:doc-id($root)"/>
+    <xsl:variable name="cite-files" as="xs:string" select="t:up($root) || '../cite/' || t:doc-path($root)"/>
     <xsl:variable name="paragraphs" as="element()*" select="$root//text//p[t:is-numbered(.)]"/>
     <section id="cite" class="cite" aria-labelledby="cite-heading">
       <h2 id="cite-heading">Cite this document</h2>
@@ -457,10 +478,10 @@
       </xsl:for-each>
       <h3>Reference files</h3>
       <ul class="downloads">
-        <li><a href="../cite/{$id}.bib" type="application/x-bibtex">BibTeX</a> (LaTeX, Zotero, JabRef)</li>
-        <li><a href="../cite/{$id}.ris" type="application/x-research-info-systems">RIS</a> (EndNote, Zotero, Mendeley)</li>
-        <li><a href="../cite/{$id}.json" type="application/vnd.citationstyles.csl+json">CSL-JSON</a> (Zotero, Pandoc)</li>
-        <li><a href="../cite/{$id}.txt" type="text/plain">All citations as plain text</a></li>
+        <li><a href="{$cite-files}.bib" type="application/x-bibtex">BibTeX</a> (LaTeX, Zotero, JabRef)</li>
+        <li><a href="{$cite-files}.ris" type="application/x-research-info-systems">RIS</a> (EndNote, Zotero, Mendeley)</li>
+        <li><a href="{$cite-files}.json" type="application/vnd.citationstyles.csl+json">CSL-JSON</a> (Zotero, Pandoc)</li>
+        <li><a href="{$cite-files}.txt" type="text/plain">All citations as plain text</a></li>
       </ul>
       <xsl:if test="exists($paragraphs)">
         <h3>Cite a passage</h3>
@@ -475,7 +496,7 @@
               </li>
             </xsl:for-each>
           </ol>
-          <p><a href="../cite/{$id}.passages.txt" type="text/plain">Passage citations as plain text</a></p>
+          <p><a href="{$cite-files}.passages.txt" type="text/plain">Passage citations as plain text</a></p>
         </details>
       </xsl:if>
     </section>

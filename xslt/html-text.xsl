@@ -107,6 +107,9 @@
 
   <xsl:template match="*[map:contains($t:html-hidden, local-name())]" mode="t:flow t:inline" as="empty-sequence()"/>
 
+  <!-- Elements of another namespace are data, not text (see mode t:plain). -->
+  <xsl:template match="*[namespace-uri() ne 'http://www.tei-c.org/ns/1.0']" mode="t:flow t:inline" as="empty-sequence()"/>
+
   <xsl:template match="text | front | body | back | group" mode="t:flow" as="element()">
     <div class="tei-{local-name()}">
       <xsl:call-template name="t:id"/>
@@ -460,6 +463,7 @@
     <xsl:sequence select="
       if (starts-with($target, '#')) then $target[t:renders-id($ref, substring(., 2))]
       else if (matches($target, '^(https?|mailto):', 'i')) then $target
+      else if (matches($target, '^[A-Za-z0-9_-]+\.html(#[A-Za-z0-9_.-]+)?$')) then $target
       else ()"/>
   </xsl:function>
 
@@ -503,11 +507,12 @@
     <xsl:element name="{
       if (contains($rend, 'italic')) then 'i'
       else if (contains($rend, 'bold')) then 'b'
+      else if (contains($rend, 'strong')) then 'strong'
       else if (contains($rend, 'sup')) then 'sup'
       else if (contains($rend, 'sub')) then 'sub'
       else if (contains($rend, 'underline')) then 'u'
       else 'span'}">
-      <xsl:attribute name="class" select="'tei-hi'"/>
+      <xsl:attribute name="class" select="string-join(('tei-hi', 'smallcaps'[contains($rend, 'smallcaps')]), ' ')"/>
       <xsl:call-template name="t:id"/>
       <xsl:apply-templates mode="t:inline"/>
     </xsl:element>
@@ -532,6 +537,14 @@
 
   <xsl:template match="lb" mode="t:inline" as="element()">
     <br/>
+  </xsl:template>
+
+  <!-- A page break of the printed source: its page number, set in the margin. -->
+  <xsl:template match="pb[normalize-space(@n)]" mode="t:inline" as="element()">
+    <span class="page-break">
+      <xsl:call-template name="t:id"/>
+      <xsl:value-of select="'[Page ' || normalize-space(@n) || ']'"/>
+    </span>
   </xsl:template>
 
   <xsl:template match="pb | cb | anchor | milestone" mode="t:inline" as="element()?">

@@ -39,8 +39,8 @@
   <!-- The files of the text output for a TEI document: both views. -->
   <xsl:function name="t:text-files" as="element(t:file)+">
     <xsl:param name="root" as="document-node()"/>
-    <xsl:sequence select="t:file('text', t:doc-id($root) || '.diplomatic.txt', t:text-file($root, $t:diplomatic)),
-      t:file('text', t:doc-id($root) || '.reading.txt', t:text-file($root, $t:reading))"/>
+    <xsl:sequence select="t:file('text', t:doc-path($root) || '.diplomatic.txt', t:text-file($root, $t:diplomatic)),
+      t:file('text', t:doc-path($root) || '.reading.txt', t:text-file($root, $t:reading))"/>
   </xsl:function>
 
   <!-- The whole file in one view: text blocks, then footnotes, then source notes. -->
@@ -90,6 +90,9 @@
   <xsl:template match="note | teiHeader | standOff | figDesc | interpGrp | spanGrp | linkGrp | fw
     | listPerson | listPlace | listOrg | listEvent | listRelation | listNym | listBibl[not(ancestor::p)]"
     mode="t:blocks" as="empty-sequence()"/>
+
+  <!-- Elements of another namespace are data, not text (see mode t:plain). -->
+  <xsl:template match="*[namespace-uri() ne 'http://www.tei-c.org/ns/1.0']" mode="t:blocks" as="empty-sequence()"/>
 
   <!-- A block's text; block elements nested in it (a list in a paragraph)
        become blocks of their own, between the runs of text around them. -->

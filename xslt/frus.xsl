@@ -1,0 +1,408 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  frus.xsl: the conventions of Foreign Relations of the United States as the
+  Office of the Historian encodes a volume (a module, included by edition.xsl;
+  used when t:profile is "frus").
+
+  (Elements made here for a unit are TEI: the functions and templates that
+  make them declare the TEI namespace as their default.)
+
+  A volume is one file: the teiHeader describes the printed volume (titles
+  typed series, subseries, volumenumber, volume; editors; imprint; idno
+  type="frus" is the volume's id), the body holds chapters of documents
+  (div type="document" n="67" xml:id="d67"). Each document is published as a
+  unit of the volume's folder (collection.xsl): a TEI document made here, whose
+  header says what the edition's own documents say (sourceDesc/biblStruct
+  type="frus", creation date and place), so that every output reads it with
+  the shared accessors of common.xsl and the map t:meta of citations.xsl.
+  What the unit's text says in FRUS's way is said in TEI's shared way:
+    persName/@corresp into the list of names (div xml:id="persons")
+                        @ref to a person record, in the unit's standOff;
+    gloss/@target into the list of abbreviations (div xml:id="terms")
+                        choice of abbr (the text) and expan (the list's entry);
+    the head's note n="0" (the source note)
+                        note type="source";
+    ref/@target "#d65", "#d65fn1", "#pg_182"
+                        the page of the document holding that id;
+    ref/@target "frus1961-63v05#d183", "frus1961-63v05"
+                        the document or volume at history.state.gov;
+    pb between two documents
+                        the first page break of the next document.
+  Words of the source are never changed: every unit holds its document's
+  text as the volume has it, and the volume's words outside documents (front
+  matter, index) are not published as pages.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:t="urn:telegram2477:xslt"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all">
+
+  <!-- Where the Office of the Historian publishes each volume and document. -->
+  <xsl:variable name="t:frus-site" as="xs:string" select="'https://history.state.gov/historicaldocuments/'"/>
+
+  <!-- The publisher of the units: the volume's digital edition. -->
+  <xsl:variable name="t:frus-publisher" as="xs:string" select="'Office of the Historian'"/>
+
+  <xsl:template match="document-node()[$t:profile = 'frus']" mode="t:publish" priority="2" as="element()*">
+    <xsl:sequence select="t:collection-files(., t:frus-volume-id(.), t:frus-volume-heading(.), t:frus-units(.))"/>
+  </xsl:template>
+
+  <!-- ================================================================== -->
+  <!-- The volume's header                                                 -->
+  <!-- ================================================================== -->
+
+  <xsl:function name="t:frus-volume-id" as="xs:string">
+    <xsl:param name="volume" as="document-node()"/>
+    <xsl:sequence select="(t:header($volume)/fileDesc/publicationStmt/idno[@type = 'frus'][normalize-space()] ! normalize-space(.),
+      replace(tokenize(string(base-uri($volume)), '/')[last()], '\.xml$', ''))[1]"/>
+  </xsl:function>
+
+  <!-- A title of the volume by its type (the 2015 spelling or today's). -->
+  <xsl:function name="t:frus-volume-title" as="xs:string?">
+    <xsl:param name="volume" as="document-node()"/>
+    <xsl:param name="types" as="xs:string+"/>
+    <xsl:sequence select="(t:header($volume)/fileDesc/titleStmt/title[@type = $types])[1] ! t:plain(.)"/>
+  </xsl:function>
+
+  <!-- "Foreign Relations of the United States, 1961–1963, Volume VI, Kennedy-Khrushchev Exchanges" -->
+  <xsl:function name="t:frus-volume-heading" as="xs:string">
+    <xsl:param name="volume" as="document-node()"/>
+    <xsl:sequence select="(t:frus-volume-title($volume, 'complete'), t:title($volume))[1]"/>
+  </xsl:function>
+
+  <!-- The part of the header every unit shares: its sourceDesc, less the
+       document's own analytic and number (cache="yes": once per volume). -->
+  <xsl:function name="t:frus-monogr" as="element(monogr)" cache="yes" xmlns="http://www.tei-c.org/ns/1.0">
+    <xsl:param name="volume" as="document-node()"/>
+    <xsl:variable name="file" as="element()?" select="t:header($volume)/fileDesc"/>
+    <xsl:variable name="pub" as="element()?" select="$file/publicationStmt"/>
+    <xsl:variable name="year" as="xs:string?"
+      select="($pub/date[@type = 'publication-date'], $pub/date)[1] ! replace(normalize-space(.), '^.*?(\d{4}).*$', '$1')"/>
+    <monogr>
+      <title level="m">
+        <xsl:value-of select="string-join((t:frus-volume-title($volume, 'series'),
+          t:frus-volume-title($volume, ('subseries', 'sub-series'))), ', ')"/>
+      </title>
+      <xsl:for-each select="t:frus-volume-title($volume, 'volume')">
+        <title level="m" type="volume"><xsl:value-of select="."/></title>
+      </xsl:for-each>
+      <xsl:for-each select="$file/titleStmt/editor[not(@role = 'general')]">
+        <editor><xsl:value-of select="t:plain(.)"/></editor>
+      </xsl:for-each>
+      <xsl:for-each select="$file/titleStmt/editor[@role = 'general']">
+        <editor role="general"><xsl:value-of select="t:plain(.)"/></editor>
+      </xsl:for-each>
+      <imprint>
+        <xsl:for-each select="$pub/pubPlace[1]">
+          <pubPlace><xsl:value-of select="t:plain(.)"/></pubPlace>
+        </xsl:for-each>
+        <!-- The Office of the Historian cites the printer as "Government
+             Printing Office", without the header's "United States". -->
+        <xsl:for-each select="$pub/publisher[1]">
+          <publisher><xsl:value-of select="replace(t:plain(.), '^United States\s+', '')"/></publisher>
+        </xsl:for-each>
+        <xsl:for-each select="$year[matches(., '^\d{4}$')]">
+          <date when="{.}"><xsl:value-of select="."/></date>
+        </xsl:for-each>
+      </imprint>
+      <xsl:for-each select="t:frus-volume-title($volume, ('volumenumber', 'volume-number'))">
+        <xsl:variable name="number" as="xs:string" select="replace(., '^Volumes?\s+', '')"/>
+        <biblScope unit="volume" n="{$number}"><xsl:value-of select="$number"/></biblScope>
+      </xsl:for-each>
+    </monogr>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- The documents                                                       -->
+  <!-- ================================================================== -->
+
+  <xsl:function name="t:frus-documents" as="element(div)*">
+    <xsl:param name="volume" as="document-node()"/>
+    <xsl:sequence select="$volume/TEI/text/body//div[@type = 'document']"/>
+  </xsl:function>
+
+  <!-- The document's title: its head as printed, without its number and notes. -->
+  <xsl:function name="t:frus-document-title" as="xs:string">
+    <xsl:param name="div" as="element(div)"/>
+    <!-- the head's own words: its notes (the source note, footnotes) are not the title -->
+    <xsl:variable name="words" as="xs:string"
+      select="normalize-space(string-join($div/head[1]//text()[empty(ancestor::note)]))"/>
+    <xsl:variable name="head" as="xs:string" select="if ($words) then $words else string($div/@xml:id)"/>
+    <xsl:sequence select="replace($head, '^' || ($div/@n, '\d+')[1] || '\.\s*', '')"/>
+  </xsl:function>
+
+  <!-- The document's date: its dateline's, else the encoders' frus:doc-dateTime-min. -->
+  <xsl:function name="t:frus-document-when" as="xs:string?">
+    <xsl:param name="div" as="element(div)"/>
+    <xsl:sequence select="(($div/dateline, $div/opener/dateline)//date/t:date-value(.),
+      $div/@*[local-name() = 'doc-dateTime-min'] ! string(.))[normalize-space()][1]"/>
+  </xsl:function>
+
+  <!-- Every document of the volume as a unit, in order. -->
+  <xsl:function name="t:frus-units" as="document-node()*">
+    <xsl:param name="volume" as="document-node()"/>
+    <xsl:variable name="divs" as="element(div)*" select="t:frus-documents($volume)"/>
+    <xsl:variable name="entries" as="map(xs:string, xs:string)*"
+      select="$divs ! map { 'id': string(@xml:id), 'title': t:frus-document-title(.) }"/>
+    <xsl:variable name="leading-pbs" as="map(xs:string, element(pb)*)" select="t:frus-leading-pbs($volume)"/>
+    <xsl:for-each select="$divs">
+      <xsl:variable name="i" as="xs:integer" select="position()"/>
+      <xsl:sequence select="t:unit(t:frus-document(., $leading-pbs), t:frus-volume-id($volume),
+        $entries[$i - 1], $entries[$i + 1])"/>
+    </xsl:for-each>
+  </xsl:function>
+
+  <!-- Page breaks outside any document belong to the next document: its
+       first printed page may begin before its division does. -->
+  <xsl:function name="t:frus-leading-pbs" as="map(xs:string, element(pb)*)">
+    <xsl:param name="volume" as="document-node()"/>
+    <xsl:map>
+      <xsl:for-each-group select="$volume/TEI/text/body//pb[empty(ancestor::div[@type = 'document'])]"
+        group-by="string(following::div[@type = 'document'][1]/@xml:id)">
+        <xsl:map-entry key="current-grouping-key()" select="current-group()"/>
+      </xsl:for-each-group>
+    </xsl:map>
+  </xsl:function>
+
+  <!-- The document whose page shows an element: the one holding it, or, for
+       a page break between documents, the next one. -->
+  <xsl:function name="t:frus-home" as="element(div)?">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="($element/ancestor-or-self::div[@type = 'document'][1],
+      $element/self::pb[ancestor::body]/following::div[@type = 'document'][1])[1]"/>
+  </xsl:function>
+
+  <!-- One document of the volume as a TEI document of its own. -->
+  <xsl:function name="t:frus-document" as="element(TEI)" xmlns="http://www.tei-c.org/ns/1.0">
+    <xsl:param name="div" as="element(div)"/>
+    <xsl:param name="leading-pbs" as="map(xs:string, element(pb)*)"/>
+    <xsl:variable name="volume" as="document-node()" select="root($div)"/>
+    <xsl:variable name="volume-id" as="xs:string" select="t:frus-volume-id($volume)"/>
+    <xsl:variable name="id" as="xs:string" select="string($div/@xml:id)"/>
+    <xsl:variable name="title" as="xs:string" select="t:frus-document-title($div)"/>
+    <xsl:variable name="url" as="xs:string" select="$t:frus-site || $volume-id || '/' || $id"/>
+    <xsl:variable name="when" as="xs:string?" select="t:frus-document-when($div)"/>
+    <xsl:variable name="monogr" as="element(monogr)" select="t:frus-monogr($volume)"/>
+    <xsl:variable name="persons" as="element()*"
+      select="distinct-values($div//persName/@corresp ! t:frus-pointer(.)) ! t:frus-target(., $volume)[ancestor::list[@type = 'names']]"/>
+    <TEI>
+      <xsl:attribute name="xml:id" select="$id"/>
+      <xsl:attribute name="xml:lang" select="($volume/TEI/@xml:lang, 'en')[1]"/>
+      <teiHeader>
+        <fileDesc>
+          <titleStmt>
+            <title type="main"><xsl:value-of select="$title"/></title>
+          </titleStmt>
+          <publicationStmt>
+            <publisher><xsl:value-of select="$t:frus-publisher"/></publisher>
+            <idno type="URI"><xsl:value-of select="$url"/></idno>
+          </publicationStmt>
+          <sourceDesc>
+            <biblStruct type="frus">
+              <analytic>
+                <title level="a"><xsl:value-of select="$title"/></title>
+                <idno type="frus"><xsl:value-of select="$volume-id || $id"/></idno>
+                <idno type="URI"><xsl:value-of select="$url"/></idno>
+              </analytic>
+              <monogr>
+                <xsl:copy-of select="$monogr/node()"/>
+                <xsl:for-each select="$div/@n">
+                  <biblScope unit="document" n="{.}"><xsl:value-of select="."/></biblScope>
+                </xsl:for-each>
+              </monogr>
+            </biblStruct>
+          </sourceDesc>
+        </fileDesc>
+        <xsl:if test="exists($when)">
+          <profileDesc>
+            <creation>
+              <date when="{$when}"/>
+              <xsl:for-each select="($div/dateline, $div/opener/dateline)[1]/placeName[1]">
+                <placeName><xsl:value-of select="t:plain(.)"/></placeName>
+              </xsl:for-each>
+            </creation>
+          </profileDesc>
+        </xsl:if>
+      </teiHeader>
+      <xsl:if test="exists($persons)">
+        <standOff>
+          <listPerson>
+            <xsl:sequence select="$persons ! t:frus-person(.)"/>
+          </listPerson>
+        </standOff>
+      </xsl:if>
+      <text>
+        <body>
+          <xsl:apply-templates select="$leading-pbs($id), $div" mode="t:frus-unit">
+            <xsl:with-param name="t:document" as="element(div)" select="$div" tunnel="yes"/>
+          </xsl:apply-templates>
+        </body>
+      </text>
+    </TEI>
+  </xsl:function>
+
+  <!-- The id a same-volume pointer names ("#p_KNS2" => "p_KNS2"), or nothing. -->
+  <xsl:function name="t:frus-pointer" as="xs:string?">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:variable name="first" as="xs:string" select="string(tokenize($pointer)[1])"/>
+    <xsl:sequence select="substring($first, 2)[starts-with($first, '#')][.]"/>
+  </xsl:function>
+
+  <xsl:function name="t:frus-target" as="element()?">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:param name="volume" as="document-node()"/>
+    <xsl:sequence select="key('t:xml-id', $id, $volume)[1]"/>
+  </xsl:function>
+
+  <!-- What the list's entry says beside the name or term it defines:
+       "<hi><persName>Ball, George W.</persName>,</hi> Under Secretary of State"
+       => "Under Secretary of State". -->
+  <xsl:function name="t:frus-entry-gloss" as="xs:string">
+    <xsl:param name="defined" as="element()"/>
+    <xsl:variable name="item" as="element()?" select="$defined/ancestor::item[1]"/>
+    <xsl:variable name="rest" as="xs:string*"
+      select="$item//text()[not(ancestor::* intersect $defined/descendant-or-self::*)] ! string(.)"/>
+    <xsl:sequence select="replace(normalize-space(string-join($rest)), '^[,;:.\s]+', '')"/>
+  </xsl:function>
+
+  <!-- A person of the list of names as an authority record. -->
+  <xsl:function name="t:frus-person" as="element(person)" xmlns="http://www.tei-c.org/ns/1.0">
+    <xsl:param name="name" as="element()"/>
+    <person>
+      <xsl:attribute name="xml:id" select="$name/@xml:id"/>
+      <persName><xsl:value-of select="t:plain($name)"/></persName>
+      <xsl:for-each select="t:frus-entry-gloss($name)[.]">
+        <note><xsl:value-of select="."/></note>
+      </xsl:for-each>
+    </person>
+  </xsl:function>
+
+  <!-- Mode t:frus-unit: a copy of the document, said in TEI's shared way. -->
+  <xsl:template match="*" mode="t:frus-unit" as="element()">
+    <xsl:copy>
+      <xsl:apply-templates select="@* | node()" mode="t:frus-unit"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="@* | text() | comment() | processing-instruction()" mode="t:frus-unit" as="node()">
+    <xsl:copy-of select="."/>
+  </xsl:template>
+
+  <xsl:template match="persName[@corresp]" mode="t:frus-unit" as="element()">
+    <xsl:variable name="record" as="element()?"
+      select="t:frus-pointer(@corresp) ! t:frus-target(., root(current()))[ancestor::list[@type = 'names']]"/>
+    <xsl:copy>
+      <xsl:apply-templates select="@*" mode="t:frus-unit"/>
+      <xsl:if test="exists($record) and empty(@ref)">
+        <xsl:attribute name="ref" select="'#' || $record/@xml:id"/>
+      </xsl:if>
+      <xsl:apply-templates mode="t:frus-unit"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="gloss[@target]" mode="t:frus-unit" as="element()" xmlns="http://www.tei-c.org/ns/1.0">
+    <xsl:variable name="term" as="element()?"
+      select="t:frus-pointer(@target) ! t:frus-target(., root(current()))[ancestor::list[@type = 'terms']]"/>
+    <xsl:variable name="expansion" as="xs:string?" select="$term ! t:frus-entry-gloss(.)[.]"/>
+    <xsl:choose>
+      <xsl:when test="exists($expansion)">
+        <choice>
+          <abbr>
+            <xsl:apply-templates select="@*" mode="t:frus-unit"/>
+            <xsl:apply-templates mode="t:frus-unit"/>
+          </abbr>
+          <expan><xsl:value-of select="$expansion"/></expan>
+        </choice>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:next-match/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The source note: the head's note numbered 0 (2015), or typed so (today). -->
+  <xsl:template match="head/note[@n = '0'][empty(@type)]" mode="t:frus-unit" as="element()">
+    <xsl:copy>
+      <xsl:attribute name="type" select="'source'"/>
+      <xsl:apply-templates select="@* | node()" mode="t:frus-unit"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="ref/@target | ptr/@target" mode="t:frus-unit" as="attribute()">
+    <xsl:param name="t:document" as="element(div)" tunnel="yes"/>
+    <xsl:attribute name="target" select="t:frus-href(string(.), $t:document)"/>
+  </xsl:template>
+
+  <!-- Where a FRUS pointer leads from the page of $document: an id on this
+       page stays "#id"; an id of another document is that document's page
+       ("d65.html", "d65.html#d65fn1"); another volume ("frus1961-63v05" or
+       "frus1961-63v05#d183") is its page at history.state.gov. -->
+  <xsl:function name="t:frus-href" as="xs:string">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:param name="document" as="element(div)"/>
+    <xsl:variable name="first" as="xs:string" select="string(tokenize($pointer)[1])"/>
+    <xsl:variable name="id" as="xs:string?" select="t:frus-pointer($first)"/>
+    <xsl:variable name="home" as="element(div)?"
+      select="$id ! t:frus-target(., root($document)) ! t:frus-home(.)"/>
+    <xsl:sequence select="
+      if (exists($id)) then
+        (if (empty($home) or $home is $document) then $first
+         else if ($home/@xml:id = $id) then $home/@xml:id || '.html'
+         else $home/@xml:id || '.html#' || $id)
+      else if (matches($first, '^frus[A-Za-z0-9-]+(#[A-Za-z0-9_.-]+)?$'))
+        then $t:frus-site || replace($first, '#', '/')
+      else $pointer"/>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- The volume's contents page: chapters as headings                    -->
+  <!-- ================================================================== -->
+
+  <xsl:template match="TEI[$t:profile = 'frus']" mode="t:contents" as="element()*">
+    <xsl:apply-templates select="text/body" mode="t:contents"/>
+  </xsl:template>
+
+  <!-- A run of documents is a numbered list; a division holding documents
+       (compilation, chapter) is a section with its head as heading. -->
+  <xsl:template match="body[$t:profile = 'frus'] | div[$t:profile = 'frus'][not(@type = 'document')]"
+    mode="t:contents" as="element()*">
+    <xsl:param name="t:units" as="map(xs:string, document-node())" tunnel="yes"/>
+    <xsl:param name="t:level" as="xs:integer" tunnel="yes"/>
+    <xsl:variable name="inner-level" as="xs:integer" select="if (self::div and head) then $t:level + 1 else $t:level"/>
+    <xsl:variable name="inner" as="element()*">
+      <xsl:for-each-group select="child::div[descendant-or-self::div[@type = 'document']]"
+        group-adjacent="@type = 'document'">
+        <xsl:choose>
+          <xsl:when test="current-grouping-key()">
+            <ol class="documents contents">
+              <xsl:sequence select="current-group() ! t:contents-entry($t:units(string(@xml:id)))"/>
+            </ol>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:apply-templates select="current-group()" mode="t:contents">
+              <xsl:with-param name="t:level" as="xs:integer" select="$inner-level" tunnel="yes"/>
+            </xsl:apply-templates>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each-group>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="self::div and head">
+        <section class="contents-part {@type}">
+          <xsl:element name="h{min(($t:level, 6))}">
+            <xsl:value-of select="t:plain(head[1])"/>
+          </xsl:element>
+          <xsl:sequence select="$inner"/>
+        </section>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:sequence select="$inner"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+</xsl:stylesheet>
