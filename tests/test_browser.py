@@ -318,6 +318,40 @@ def test_view_switch_changes_the_text_and_back(open_page) -> None:
     assert log.console_errors == [] and log.page_errors == []
 
 
+MARK_STYLE = """e => {
+  const s = getComputedStyle(e), before = getComputedStyle(e, '::before');
+  return {line: s.textDecorationLine, style: s.textDecorationStyle, color: s.textDecorationColor,
+          textColor: s.color, skipInk: s.textDecorationSkipInk, before: before.content};
+}"""
+
+
+@pytest.mark.parametrize("view", ["reading", "diplomatic"])
+def test_corrections_expansions_names_and_links_look_different(open_page, view: str) -> None:
+    """Corrections and expansions each have their own shape of mark, names are quieter than links,
+    and no line skips descenders."""
+    page, _ = open_page()
+    page.locator(f'.view-switch button[data-view="{view}"]').click()
+    shown = "read" if view == "reading" else "dipl"
+    marks = {
+        "correction": page.locator(f"#text .choice.correction .{shown}").first,
+        "expansion": page.locator(f"#text .choice.expansion:not(a *) .{shown}").first,
+        "name": page.locator("#text a.name:not(:has(.choice))").first,
+        "link": page.locator("#notes a[href^='https://']").first,
+    }
+    styles = {kind: locator.evaluate(MARK_STYLE) for kind, locator in marks.items()}
+    # corrections and expansions differ from each other and from every link by shape, not colour alone
+    looks = {kind: (s["line"], s["style"], s["before"]) for kind, s in styles.items()}
+    for kind in ("correction", "expansion"):
+        others = [other for other in looks if other != kind]
+        assert all(looks[kind] != looks[other] for other in others), f"{view} view: the {kind} looks like another mark: {looks}"
+    # names (links too, to their records) are quiet: the text's colour, a line of another colour than links'
+    assert styles["link"]["textColor"] != styles["name"]["textColor"], "names look like links"
+    assert styles["link"]["color"] != styles["name"]["color"], "names are underlined like links"
+    for kind in ("correction", "expansion", "name"):
+        if styles[kind]["line"] != "none":
+            assert styles[kind]["skipInk"] == "none", f"the {kind} line skips descenders"
+
+
 def body_classes(page) -> set[str]:
     return set(page.evaluate("[...document.body.classList]"))
 
