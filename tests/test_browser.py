@@ -2,14 +2,22 @@
 driven by Playwright over the built pages, served by a local HTTP server.
 
 Checked: the pages load with no console errors, no failed requests and no
-request leaving 127.0.0.1; every link on the page resolves; choosing a person
-in the text shows that person's record; the reading / diplomatic switch
-changes the text and back; the footnote link goes to the note and back; each
+request leaving 127.0.0.1; every link on the page resolves; the text starts on
+the first screen (1280x800 and 390x844); a name, an abbreviation or a
+correction opens its card in place by mouse, touch and keyboard, Escape or the
+close button closes it and focus returns (without JavaScript a name still goes
+to its record in the index); corrections, expansions, names and links look
+different in both views; the reading / diplomatic switch changes the text and
+back; the view and the highlight survive a reload and can be linked (?view=,
+#view=) beside a ¶ link; the footnote link goes to the note and back; each
 numbered paragraph has a ¶ link to its own citable address; everything is
 reachable by keyboard with a visible focus; each "Copy" button of "Cite this
 document" puts its citation on the clipboard as plain text (and without
-JavaScript the buttons stay hidden); no horizontal scrolling on a
-390 px phone; axe-core finds no serious or critical accessibility violation.
+JavaScript the buttons stay hidden); no horizontal scrolling, a one-line
+navigation and one-column metadata on a 390 px phone; print fits three pages
+(Chromium's PDF, read with pypdf) with the notes' URLs, one citation and no
+empty heading; axe-core finds no serious or critical accessibility violation,
+in the light and the dark colour scheme.
 
 The pages are built from the frozen copy of the edition (tests/fixtures/outputs/edition/) and
 from the FRUS volume excerpt (tests/fixtures/frus/): a document page and the volume's contents
