@@ -90,9 +90,11 @@ def make_clone(tmp_path: Path) -> Path:
     clone = tmp_path / "fork"
     subprocess.run(["git", "clone", "--quiet", str(PROJECT_ROOT), str(clone)], check=True)
     git(clone, "update-ref", "refs/remotes/origin/main", "HEAD")
-    venv = clone / ".venv"
+    venv, shared = clone / ".venv", Path(sys.prefix)
     venv.mkdir()
-    (venv / "bin").symlink_to(Path(sys.executable).parent)
+    for part in shared.iterdir():  # this venv's interpreter and packages, linked
+        if part.name != ".ready":
+            (venv / part.name).symlink_to(part)
     (venv / ".ready").touch()  # newer than pyproject.toml: make must not reinstall the shared venv
     return clone
 
