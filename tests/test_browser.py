@@ -6,7 +6,9 @@ request leaving 127.0.0.1; every link on the page resolves; choosing a person
 in the text shows that person's record; the reading / diplomatic switch
 changes the text and back; the footnote link goes to the note and back; each
 numbered paragraph has a ¶ link to its own citable address; everything is
-reachable by keyboard with a visible focus; no horizontal scrolling on a
+reachable by keyboard with a visible focus; each "Copy" button of "Cite this
+document" puts its citation on the clipboard as plain text (and without
+JavaScript the buttons stay hidden); no horizontal scrolling on a
 390 px phone; axe-core finds no serious or critical accessibility violation.
 
 The pages are built from the frozen copy of the edition (tests/fixtures/outputs/edition/).
@@ -229,6 +231,27 @@ def test_view_switch_changes_the_text_and_back(open_page) -> None:
     reading.click()
     assert_reading()
     assert log.console_errors == [] and log.page_errors == []
+
+
+def test_copy_buttons_copy_each_citation_as_plain_text(open_page, site: Path) -> None:
+    page, log = open_page(permissions=["clipboard-read", "clipboard-write"])
+    buttons = page.locator("#cite button.copy")
+    assert buttons.count() == 4 and buttons.first.is_visible(), "the copy buttons are hidden: their script did not run"
+    # The plain-text citations file has the same four citations, wrapped at 72 columns.
+    blocks = (site / "cite" / f"{Path(DOCUMENT_PAGE).stem}.txt").read_text(encoding="utf-8").split("\n\n")[1:]
+    expected = [" ".join(block.split("\n", 1)[1].split()) for block in blocks]
+    for index in range(4):
+        buttons.nth(index).click()
+        page.wait_for_function("document.querySelector('#cite .copy-status').textContent.endsWith('copied.')")
+        assert page.evaluate("navigator.clipboard.readText()") == expected[index]
+        page.evaluate("document.querySelector('#cite .copy-status').textContent = ''")
+    assert log.console_errors == [] and log.page_errors == []
+
+
+def test_without_javascript_the_citations_are_plain_text(open_page) -> None:
+    page, _ = open_page(java_script_enabled=False)
+    assert page.locator("#cite button.copy").first.is_hidden()
+    assert "(Original work published 1962)" in page.inner_text("#cite-apa")
 
 
 def test_footnote_link_goes_to_the_note_and_back(open_page) -> None:

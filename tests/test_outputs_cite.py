@@ -38,11 +38,12 @@ def test_bibtex_parses_with_bibtexparser(cite: Path) -> None:
     assert entry.entry_type == "incollection"
     fields = {name: value.strip("{}") for name, value in entry.fields_dict.items() for value in [entry[name]]}
     assert fields["title"] == "Telegram From the Mission to the United Nations to the Department of State"
-    assert fields["booktitle"] == "Foreign Relations of the United States, 1961--1963"
+    assert fields["booktitle"] == "Cuban Missile Crisis and Aftermath"
+    assert fields["series"] == "Foreign Relations of the United States, 1961--1963"
     assert fields["volume"] == "11"
-    assert fields["chapter"] == "256"
+    assert fields["pages"] == "Document 256"
     assert fields["editor"] == "Keefer, Edward C. and Sampson, Charles S. and Smith, Louis J."
-    assert fields["date"] == "1962-12-23"
+    assert (fields["year"], fields["origdate"]) == ("1996", "1962-12-23")
     assert fields["url"] == PAGE_URL
     assert fields["urldate"] == ACCESS_DATE.isoformat()
     assert "737.56361/12-2362" in fields["note"]
@@ -119,10 +120,12 @@ def test_csl_json_is_valid_csl_data(cite: Path) -> None:
     item = data[0]
     assert item["id"] == "frus1961-63v11d256"
     assert item["type"] == "chapter"
-    assert item["container-title"] == "Foreign Relations of the United States, 1961–1963"
-    assert (item["volume"], item["number"]) == ("11", "256")
+    assert item["container-title"] == "Cuban Missile Crisis and Aftermath"
+    assert (item["collection-title"], item["collection-number"]) == ("Foreign Relations of the United States", "1961–1963")
+    assert (item["volume"], item["page"]) == ("11", "Document 256")
     assert item["editor"][0] == {"family": "Keefer", "given": "Edward C."}
-    assert item["issued"] == {"date-parts": [[1962, 12, 23]]}
+    assert item["issued"] == {"date-parts": [[1996]]}
+    assert item["original-date"] == {"date-parts": [[1962, 12, 23]]}
     assert item["accessed"] == {"date-parts": [[ACCESS_DATE.year, ACCESS_DATE.month, ACCESS_DATE.day]]}
     assert item["URL"] == PAGE_URL
     assert item["archive_location"] == "Department of State, Central Files, 737.56361/12-2362"
@@ -147,10 +150,10 @@ def test_ris_has_its_required_tags(cite: Path) -> None:
     tags = {}
     for line in lines:
         tags.setdefault(line[:2], []).append(line[6:])
-    for required in ("TI", "T2", "PY", "DA", "PB", "CY", "UR", "VL", "A2", "Y2"):
+    for required in ("TI", "T2", "T3", "PY", "PB", "CY", "UR", "VL", "SP", "A2", "Y2"):
         assert required in tags, required
-    assert tags["DA"] == ["1962/12/23"]
-    assert tags["VL"] == ["11"]
+    assert (tags["PY"], tags["SP"], tags["VL"]) == (["1996"], ["Document 256"], ["11"])
+    assert tags["M2"] == ["Original Date: 1962-12-23"]
     assert tags["UR"] == [PAGE_URL]
     assert tags["AN"] == ["Department of State, Central Files, 737.56361/12-2362"]
 
@@ -169,7 +172,8 @@ def test_chicago_note_cites_volume_document_and_edition(cite: Path) -> None:
     for style in ("Chicago, bibliography:", "MLA (9th edition):", "APA (7th edition):"):
         assert style in text
     assert "Accessed 15 Jan. 2025." in text  # MLA
-    assert "(1962, December 23)" in text  # APA
+    assert "Mission to the United Nations. (1996). Telegram From" in text  # APA: the volume's year
+    assert text.endswith("(Original work published 1962)")
 
 
 def test_html_citations_italicise_titles(cite: Path) -> None:

@@ -145,13 +145,16 @@ class _Edition:
             loaded = self._load(path, linted=True)
             if loaded:
                 self.linted.append(loaded)
-        # Bring in the authority files the documents point to, and the documents beside them.
+        # Bring in the files the documents point to (the authority file). Only when
+        # an authority file is itself linted are the documents beside it read too:
+        # whether its records are used depends on them. Linting one document never
+        # reads the rest of its folder.
         for loaded in list(self.linted):
             for key in self._references(loaded):
                 target = Path(key[0])
                 if str(target) not in self.loaded and target.is_file():
                     self._load(target, linted=False)
-        for loaded in [item for item in list(self.loaded.values()) if self._is_authority(item)]:
+        for loaded in [item for item in self.linted if self._is_authority(item)]:
             for sibling in edition_documents(loaded.document.path.parent):
                 if str(sibling.resolve()) not in self.loaded:
                     self._load(sibling, linted=False)

@@ -11,16 +11,19 @@ the default mode, which outputs nothing). When the rules allow it
 ``select-contexts=key`` strategy, which picks each pattern's context nodes with
 one ``xsl:key``; then (:func:`_lean`) each distinct context path is selected
 once, in a global variable, instead of once per key (the three date patterns
-share one context; ``//E[@a | @b]`` is found through the attributes,
-:func:`_by_attributes`; a first step several contexts share is walked to
-once), and the empty default-mode walk and the ``svrl:fired-rule`` elements
+share one context; ``//E[@a | @b]`` is found in one walk of the descendant
+axis, :func:`_by_attributes`, and so is ``x:a | x:b``, :func:`_one_step`; a
+first step several contexts share is walked to once), and the empty default-mode walk and the ``svrl:fired-rule`` elements
 (a record of every rule that fired, which nothing here reads) are dropped.
 Last (:func:`_failing_only`), each single-rule pattern's context nodes are
 filtered by the rule's own tests, so its template, which writes the SVRL,
 runs only for the nodes it reports on. Failed assertions and successful
 reports are the same, element for element and in the same order
 (tests/test_validate_schematron.py); a document is checked about ten times
-faster than with the default validator.
+faster than with the default validator. No context is a union of node-sets:
+libxml2 merges those with a duplicate check that is quadratic in their size
+(a 5 MB document took 4.7 s, a 50 MB one minutes; now the step is linear,
+bench/large.py).
 """
 
 from __future__ import annotations
@@ -134,7 +137,7 @@ def _contexts_once(root: etree._Element) -> None:
         use = key.get("use", "")
         if key.get("name") != "M" or not re.fullmatch(r"'M\d+'", use):
             return
-        for branch in _branches(key.get("match", "")):
+        for branch in _one_step(_branches(key.get("match", ""))):
             if not branch or branch.startswith(("id(", "id (")):
                 return
             branches.setdefault(use.strip("'"), []).append(
@@ -170,11 +173,12 @@ _ATTRIBUTE_TEST = re.compile(rf"(?P<step>(?:[A-Za-z_][\w.-]*:)?\*|{_NAME})\[\s*(
 
 
 def _by_attributes(branch: str) -> str | None:
-    """``//E[@a | @b]`` as ``(//E/@a | //E/@b)/..`` (``[@a and @b]``: ``//E/@a/parent::*[@b]``).
+    """``//E[@a | @b]`` as ``/descendant::E[@a or @b]`` (``[@a and @b]``: ``//E/@a/parent::*[@b]``).
 
-    The same elements, in document order, found in about half the time:
-    libxml2 then looks the attributes up by name instead of evaluating a
-    predicate (a union of node-sets) on every element. None for any other pattern.
+    The same elements, in document order: ``or`` stops at the first attribute
+    found where the union builds a node-set on every element, and the
+    descendant axis is one walk where ``//E[p]`` is a step per node. None for
+    any other pattern.
     """
     match = _ATTRIBUTE_TEST.fullmatch(branch)
     if not match:
@@ -182,11 +186,41 @@ def _by_attributes(branch: str) -> str | None:
     step, names = match["step"], re.findall(rf"@({_NAME})", match["test"])
     operators = set(re.findall(r"\||\bor\b|\band\b", match["test"]))
     if operators <= {"|", "or"}:
-        return "(" + " | ".join(f"//{step}/@{name}" for name in names) + ")/.."
+        # Not a union of the attributes' node-sets: libxml2 merges those in
+        # quadratic time (50 MB: 38 s against 1 s for this).
+        return f"/descendant::{step}[" + " or ".join(f"@{name}" for name in names) + "]"
     if operators == {"and"}:
         rest = " and ".join(f"@{name}" for name in names[1:])
         return f"//{step}/@{names[0]}/parent::*[{rest}]"
     return None
+
+
+_LAST_STEP = re.compile(rf"(?P<prefix>(?:[^\[\]()|'\"@$]*/)?)(?P<name>{_NAME})")
+
+
+def _one_step(branches: list[str]) -> list[str]:
+    """``A//x:a | A//x:b`` as the one path ``A//*[self::x:a or self::x:b]``; else the branches unchanged.
+
+    The same elements in document order, in linear time: libxml2 merges the
+    node-sets of a union with a duplicate check that compares every node of
+    one set with every node of the other, which made the name rules
+    quadratic in the size of the document (5 MB: 2.4 s of a 4.7 s step;
+    one path: 0.16 s). Only when every branch is a plain path that differs
+    from the others in the name of its last step.
+    """
+    if len(branches) < 2:
+        return branches
+    matches = [_LAST_STEP.fullmatch(branch) for branch in branches]
+    if not all(matches) or len({match["prefix"] for match in matches}) != 1:
+        return branches
+    tests = " or ".join(f"self::{match['name']}" for match in matches)
+    prefix = matches[0]["prefix"]
+    if prefix.endswith("/") and not prefix.endswith("//"):
+        return [f"{prefix}*[{tests}]"]
+    # ``A//*[p]`` is ``A/descendant-or-self::node()/child::*[p]``, which libxml2
+    # evaluates node by node; with a predicate that reads no position, the
+    # descendant axis selects the same nodes in one walk.
+    return [f"{prefix.removesuffix('//')}/descendant::*[{tests}]"]
 
 
 _LIMIT = 4  # how much longer than the rule's own tests the failure condition may grow by inlining lets

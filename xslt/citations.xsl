@@ -17,6 +17,7 @@
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:fn="http://www.w3.org/2005/xpath-functions"
   xmlns:t="urn:telegram2477:xslt"
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
   exclude-result-prefixes="#all">
@@ -31,15 +32,56 @@
   <xsl:variable name="t:citation-order" as="xs:string+"
     select="('chicago-note', 'chicago-bibliography', 'mla', 'apa')"/>
 
-  <!-- Everything a citation needs, read once from the header. cache="yes":
-       every citation (four styles, one per numbered paragraph, the ¶ link
-       titles) asks for the same map; computing it reads some twenty header
+  <!-- t:meta: everything a citation needs, read once from the header. Every
+       output that cites (the four styles here, the BibTeX, RIS and CSL-JSON
+       files of cite-files.xsl, the Highwire and Dublin Core tags of
+       html-page.xsl) reads only this map, never the header itself, so a kind of
+       document that is described elsewhere (a FRUS volume's document: its
+       volume header and its div) serves every format by giving the same keys.
+       docs/outputs.md has a table of which format uses which key. The keys
+       (stable: add, do not rename), with the telegram's values:
+
+         id              citation key, "frus1961-63v11d256"
+         title           the document's title
+         telegram        the telegram's own number, "2477" (or empty)
+         sender          "the United States Mission to the United Nations" (a body)
+         addressee       "the Department of State"
+         place           where it was sent from, "New York"
+         when            its date as ISO 8601, "1962-12-23T14:00:00"
+         date            the same in words, "December 23, 1962, 2 p.m."
+         date-parts      (1962, 12, 23)
+         original-date   "1962-12-23": the document's date, the "original date"
+                         of a document republished in a printed volume
+         series          the series with its subseries, "Foreign Relations of
+                         the United States, 1961–1963" (empty: no printed source)
+         series-title    "Foreign Relations of the United States"
+         subseries       "1961–1963"
+         volume          "11" (the number); volume-label "XI" (as printed)
+         volume-title    "Cuban Missile Crisis and Aftermath" (the book's title)
+         document        "256"; location "Document 256" (where in the volume,
+                         as the Office of the Historian cites it)
+         editors         the volume's editors (t:name elements), not the general
+                         editor; general-editors: the series' general editor
+         publisher, pub-place, pub-year   the volume's imprint; pub-year "1996"
+                         is the publication year of every citation
+         archive         "National Archives and Records Administration"
+         archival        "Department of State, Central Files, 737.56361/12-2362"
+         classification  "Confidential; Limit Distribution"
+         url             this edition's page; edition: its publisher
+         language        "en"; keywords: the subject terms
+         accessed        the access date (xs:date, without a time zone, so that
+                         it prints as a plain YYYY-MM-DD)
+
+       cache="yes": every citation (four styles, one per numbered paragraph, the
+       ¶ link titles) asks for the same map; computing it reads some twenty header
        fields through t:plain, so it is computed once per document and
        transformation (Saxon keeps the cache per transformation, so a changed
        t:edition-url or t:access-date is never served from an old run). -->
   <xsl:function name="t:meta" as="map(xs:string, item()*)" cache="yes">
     <xsl:param name="root" as="node()"/>
     <xsl:variable name="when" as="xs:string?" select="t:when($root)"/>
+    <xsl:variable name="series" as="xs:string?" select="t:series-title($root)"/>
+    <xsl:variable name="document" as="xs:string?" select="t:document-number($root)"/>
     <xsl:sequence select="map {
       'id': t:frus-id($root),
       'title': t:title($root),
@@ -50,11 +92,17 @@
       'when': $when,
       'date': $when[exists(t:date-parts(.))] ! t:format-when(., true()),
       'date-parts': t:date-parts($when),
-      'series': t:series-title($root),
+      'original-date': t:iso-date($when),
+      'series': $series,
+      'series-title': $series ! t:split-series(.)[1],
+      'subseries': $series ! t:split-series(.)[2],
       'volume': t:volume-number($root),
+      'volume-label': t:volume-label($root),
       'volume-title': t:volume-title($root),
-      'document': t:document-number($root),
+      'document': $document,
+      'location': $document ! ('Document ' || .),
       'editors': t:editors($root),
+      'general-editors': t:general-editors($root),
       'publisher': t:publisher($root),
       'pub-place': t:pub-place($root),
       'pub-year': t:pub-year($root),
@@ -63,8 +111,26 @@
       'classification': t:classification($root),
       'url': t:cite-url($root),
       'edition': t:edition-publisher($root),
-      'language': t:language($root)
+      'language': t:language($root),
+      'keywords': t:keywords($root),
+      'accessed': adjust-date-to-timezone($t:access-date, ())
     }"/>
+  </xsl:function>
+
+  <!-- A series title and its subseries: "Foreign Relations of the United
+       States, 1961–1963" is ("Foreign Relations of the United States",
+       "1961–1963"); a title without a trailing span of years is itself. -->
+  <xsl:function name="t:split-series" as="xs:string+">
+    <xsl:param name="series" as="xs:string"/>
+    <xsl:variable name="parts" as="xs:string*"
+      select="analyze-string($series, '^(.+?),\s*(\d{4}(\s*[–-]\s*\d{2,4})?)$')/fn:match/fn:group[@nr = (1, 2)] ! string(.)"/>
+    <xsl:sequence select="if (count($parts) = 2) then $parts else $series"/>
+  </xsl:function>
+
+  <!-- A date as ISO 8601 without a time zone, "2025-01-15". -->
+  <xsl:function name="t:plain-date" as="xs:string">
+    <xsl:param name="date" as="xs:date"/>
+    <xsl:sequence select="format-date($date, '[Y0001]-[M01]-[D01]')"/>
   </xsl:function>
 
   <!-- "Telegram 2477 from the X to the Y", or the title in quotation marks. -->
@@ -190,7 +256,7 @@
     </xsl:choose>
     <xsl:value-of select="$para ! (', ' || .)"/>
     <xsl:value-of select="$m?archival ! (' (source: ' || . || ')')"/>
-    <xsl:value-of select="', accessed ' || t:date-words($t:access-date) || ', '"/>
+    <xsl:value-of select="', accessed ' || t:date-words($m?accessed) || ', '"/>
     <t:url><xsl:value-of select="$url"/></t:url>
     <xsl:text>.</xsl:text>
   </xsl:function>
@@ -230,7 +296,7 @@
       </xsl:when>
     </xsl:choose>
     <xsl:value-of select="$m?archival ! ('Source: ' || . || '. ')"/>
-    <xsl:value-of select="'Accessed ' || t:date-words($t:access-date) || '. '"/>
+    <xsl:value-of select="'Accessed ' || t:date-words($m?accessed) || '. '"/>
     <t:url><xsl:value-of select="$url"/></t:url>
     <xsl:text>.</xsl:text>
   </xsl:function>
@@ -264,19 +330,24 @@
       <xsl:text>, </xsl:text>
     </xsl:if>
     <t:url><xsl:value-of select="$url"/></t:url>
-    <xsl:value-of select="'. Accessed ' || t:mla-date($t:access-date) || '.'"/>
+    <xsl:value-of select="'. Accessed ' || t:mla-date($m?accessed) || '.'"/>
   </xsl:function>
 
-  <!-- APA 7: Sender. (1962, December 23). Title [Telegram 2477]. In A. B.
-       Editor, … (Eds.), *Series: Vol. 11. Volume Title* (Document 256).
-       Publisher. Retrieved January 15, 2025, from URL -->
+  <!-- APA 7: Sender. (1996). Title [Telegram 2477]. In A. B. Editor, …
+       (Eds.), *Series: Vol. 11. Volume Title* (Document 256). Publisher.
+       Retrieved January 15, 2025, from URL (Original work published 1962).
+       A document republished in a printed volume is dated by the volume, with
+       its own year as the original (APA 7, 9.41); without a printed source,
+       by its own date. -->
   <xsl:function name="t:apa" as="node()*">
     <xsl:param name="m" as="map(xs:string, item()*)"/>
     <xsl:param name="url" as="xs:string"/>
     <xsl:variable name="day" as="xs:date?" select="t:as-date($m?when)"/>
     <xsl:variable name="parts" as="xs:integer*" select="$m?date-parts"/>
+    <xsl:variable name="republished" as="xs:boolean" select="exists($m?series) and exists($m?pub-year)"/>
     <xsl:variable name="date" as="xs:string"
-      select="if (exists($day)) then format-date($day, '[Y], [MNn] [D]', 'en', (), ())
+      select="if ($republished) then $m?pub-year
+              else if (exists($day)) then format-date($day, '[Y], [MNn] [D]', 'en', (), ())
               else if (exists($parts)) then string($parts[1]) else 'n.d.'"/>
     <xsl:choose>
       <xsl:when test="exists($m?sender)">
@@ -315,8 +386,11 @@
         <xsl:value-of select="$m?edition ! (. || '. ')"/>
       </xsl:otherwise>
     </xsl:choose>
-    <xsl:value-of select="'Retrieved ' || t:date-words($t:access-date) || ', from '"/>
+    <xsl:value-of select="'Retrieved ' || t:date-words($m?accessed) || ', from '"/>
     <t:url><xsl:value-of select="$url"/></t:url>
+    <xsl:if test="$republished and exists($parts)">
+      <xsl:value-of select="' (Original work published ' || $parts[1] || ')'"/>
+    </xsl:if>
   </xsl:function>
 
   <xsl:function name="t:end-with-period" as="xs:string">

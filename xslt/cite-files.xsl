@@ -136,37 +136,48 @@
     <xsl:sequence select="t:bib-escape(string-join(($name/@family, $name/@given[.]), ', '))"/>
   </xsl:function>
 
+  <!-- BibTeX and BibLaTeX in one entry (see docs/outputs.md). For a document
+       of a printed volume: @incollection, the volume title as booktitle, the
+       series (with its subseries) as series and the volume number as volume
+       ("volume 11 of Foreign Relations of the United States, 1961-1963"),
+       "Document 256" as pages (with BibLaTeX's pagination "none", so that no
+       "p." is put before it), the volume's year as year; the document's date
+       as BibLaTeX's origdate and, for BibTeX styles, in the note. The sender
+       is a body: double braces keep BibTeX from splitting it into names.
+       No "type", "chapter" or "month": bibtex's styles print them as
+       "telegram 256" and "12 1962", and biber rejects "type" here. The general
+       editor has no field (BibLaTeX's editortype has no "general editor"). -->
   <xsl:function name="t:bibtex" as="xs:string">
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
-    <xsl:variable name="parts" as="xs:integer*" select="$m?date-parts"/>
-    <xsl:variable name="iso" as="xs:string?" select="t:iso-date($m?when)"/>
+    <xsl:variable name="printed" as="xs:boolean" select="exists($m?series)"/>
     <xsl:variable name="note" as="xs:string*" select="(
-      $m?telegram ! ('Telegram ' || .),
-      t:cite-dateline($m),
-      $m?document ! ('Document ' || .),
+      string-join(($m?telegram ! ('Telegram ' || .), t:cite-dateline($m)), ', ')[.],
       $m?classification,
-      $m?archival ! ('Source: ' || .),
-      (if (exists($m?series) and exists($m?pub-year)) then 'Volume published ' || $m?pub-year else ()))"/>
+      $m?archival ! ('Source: ' || .))"/>
     <xsl:variable name="fields" as="xs:string*" select="(
       $m?sender ! ('author = {{' || t:bib-escape(t:strip-the(.)) || '}}'),
       'title = {{' || t:bib-escape($m?title) || '}}',
-      $m?series ! ('booktitle = {' || t:bib-escape(.) || '}'),
-      $m?volume ! ('volume = {' || t:bib-escape(.) || '}'),
-      $m?volume-title ! ('booksubtitle = {' || t:bib-escape(.) || '}'),
-      (if (exists($m?editors)) then 'editor = {' || string-join($m?editors ! t:bib-name(.), ' and ') || '}' else ()),
-      $m?publisher ! ('publisher = {' || t:bib-escape(.) || '}'),
-      $m?pub-place ! ('address = {' || t:bib-escape(.) || '}'),
-      $parts[1] ! ('year = {' || . || '}'),
-      $parts[2] ! ('month = {' || . || '}'),
-      $iso ! ('date = {' || . || '}'),
-      $m?document ! ('chapter = {' || . || '}'),
-      $m?telegram ! ('type = {Telegram}'),
+      (if ($printed) then (
+        'booktitle = {' || t:bib-escape(($m?volume-title, $m?series)[1]) || '}',
+        $m?volume-title ! ('series = {' || t:bib-escape($m?series) || '}'),
+        $m?volume ! ('volume = {' || t:bib-escape(.) || '}'),
+        $m?location ! ('pages = {' || t:bib-escape(.) || '}'),
+        $m?location ! 'pagination = {none}',
+        (if (exists($m?editors)) then 'editor = {' || string-join($m?editors ! t:bib-name(.), ' and ') || '}' else ()),
+        $m?publisher ! ('publisher = {' || t:bib-escape(.) || '}'),
+        $m?pub-place ! ('address = {' || t:bib-escape(.) || '}'),
+        $m?pub-year ! ('year = {' || . || '}'),
+        $m?original-date ! ('origdate = {' || . || '}'))
+      else (
+        $m?edition ! ('publisher = {' || t:bib-escape(.) || '}'),
+        $m?date-parts[1] ! ('year = {' || . || '}'),
+        $m?original-date ! ('date = {' || . || '}'))),
       (if (exists($note)) then 'note = {' || t:bib-escape(t:sentences($note)) || '}' else ()),
       'url = {' || replace($m?url, '([{}])', '\\$1') || '}',
-      'urldate = {' || string($t:access-date) || '}',
+      'urldate = {' || t:plain-date($m?accessed) || '}',
       $m?language ! ('langid = {' || t:bib-escape(.) || '}'))"/>
-    <xsl:sequence select="(if (exists($m?series)) then '@incollection{' else '@misc{') || $m?id || ',&#10;  '
+    <xsl:sequence select="(if ($printed) then '@incollection{' else '@misc{') || $m?id || ',&#10;  '
       || string-join($fields, ',&#10;  ') || '&#10;}&#10;'"/>
   </xsl:function>
 
@@ -186,33 +197,45 @@
     <xsl:sequence select="$tag || '  - ' || normalize-space($value)"/>
   </xsl:function>
 
+  <!-- RIS as Zotero's RIS translator reads it (docs/outputs.md): CHAP with
+       the volume title in T2 (bookTitle), the series in T3, editors in A2, the
+       general editor in A3 (seriesEditor), "Document 256" in SP (pages), the
+       volume's year in PY, the archive in DB and the file in AN, the access
+       date in Y2 and the document's date as an "Original Date:" line of M2
+       (Extra), which Zotero hands to CSL styles as original-date. AU without
+       a comma: Zotero keeps the sender whole as one name. -->
   <xsl:function name="t:ris" as="xs:string">
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
-    <xsl:variable name="parts" as="xs:integer*" select="$m?date-parts"/>
+    <xsl:variable name="printed" as="xs:boolean" select="exists($m?series)"/>
     <xsl:variable name="lines" as="xs:string*" select="(
-      t:ris-line('TY', if (exists($m?series)) then 'CHAP' else 'GEN'),
+      t:ris-line('TY', if ($printed) then 'CHAP' else 'GEN'),
       t:ris-line('ID', $m?id),
       $m?sender ! t:ris-line('AU', t:strip-the(.)),
       t:ris-line('TI', $m?title),
-      $m?series ! t:ris-line('T2', .),
-      $m?editors ! t:ris-line('A2', string-join((@family, @given[.]), ', ')),
-      $m?volume ! t:ris-line('VL', .),
-      $m?document ! t:ris-line('SE', 'Document ' || .),
-      $parts[1] ! t:ris-line('PY', string(.)),
-      t:slash-date($m?when) ! t:ris-line('DA', .),
-      $m?pub-place ! t:ris-line('CY', .),
-      $m?publisher ! t:ris-line('PB', .),
-      $m?telegram ! t:ris-line('M3', 'Telegram'),
+      (if ($printed) then (
+        t:ris-line('T2', ($m?volume-title, $m?series)[1]),
+        $m?volume-title ! t:ris-line('T3', $m?series),
+        $m?editors ! t:ris-line('A2', string-join((@family, @given[.]), ', ')),
+        $m?general-editors ! t:ris-line('A3', string-join((@family, @given[.]), ', ')),
+        $m?volume ! t:ris-line('VL', .),
+        $m?location ! t:ris-line('SP', .),
+        $m?pub-year ! t:ris-line('PY', .),
+        $m?pub-place ! t:ris-line('CY', .),
+        $m?publisher ! t:ris-line('PB', .),
+        $m?original-date ! t:ris-line('M2', 'Original Date: ' || .))
+      else (
+        $m?date-parts[1] ! t:ris-line('PY', string(.)),
+        t:slash-date($m?when) ! t:ris-line('DA', .),
+        $m?edition ! t:ris-line('PB', .))),
       $m?archive ! t:ris-line('DB', .),
       $m?archival ! t:ris-line('AN', .),
       $m?language ! t:ris-line('LA', .),
-      t:keywords($root) ! t:ris-line('KW', .),
+      $m?keywords ! t:ris-line('KW', .),
       t:ris-line('UR', $m?url),
-      t:ris-line('Y2', format-date($t:access-date, '[Y0001]/[M01]/[D01]')),
-      t:sentences(($m?telegram ! ('Telegram ' || .), t:cite-dateline($m),
-        $m?volume-title ! ('Volume ' || $m?volume || ': ' || .), $m?document ! ('Document ' || .),
-        $m?classification, (if (exists($m?series)) then $m?pub-year ! ('Volume published ' || .) else ())))[.] ! t:ris-line('N1', .),
+      t:ris-line('Y2', format-date($m?accessed, '[Y0001]/[M01]/[D01]')),
+      t:sentences((string-join(($m?telegram ! ('Telegram ' || .), t:cite-dateline($m)), ', ')[.],
+        $m?classification))[.] ! t:ris-line('N1', .),
       'ER  - ')"/>
     <xsl:sequence select="string-join($lines, '&#10;') || '&#10;'"/>
   </xsl:function>
@@ -232,33 +255,47 @@
     <xsl:sequence select="map { 'date-parts': [ array { $parts } ] }"/>
   </xsl:function>
 
+  <!-- CSL-JSON (CSL data schema 1.0.2), shaped as the Office of the
+       Historian describes its own documents and as Zotero imports it: a
+       chapter whose container is the volume (container-title: the volume
+       title), in a collection (collection-title: the series, collection-number:
+       the subseries), volume 11, page "Document 256", issued in the volume's
+       year, with the document's date as original-date (and, for Zotero, which
+       keeps no original-date of its own, as an "Original Date:" line of the
+       note, its Extra field). The sender is a literal name (Zotero: one field).
+       No recipient (Zotero would make it a second author; the title names the
+       addressee), no genre or number (styles print "Telegram 2477 no. 256"). -->
   <xsl:function name="t:csl-json" as="xs:string">
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
-    <xsl:variable name="parts" as="xs:integer*" select="$m?date-parts"/>
+    <xsl:variable name="printed" as="xs:boolean" select="exists($m?series)"/>
+    <xsl:variable name="accessed" as="xs:date" select="$m?accessed"/>
     <xsl:variable name="entries" as="map(xs:string, item())*" select="(
       map { 'id': $m?id },
-      map { 'type': if (exists($m?series)) then 'chapter' else 'document' },
+      map { 'type': if ($printed) then 'chapter' else 'document' },
       map { 'title': $m?title },
-      $m?series ! map { 'container-title': . },
-      $m?volume ! map { 'volume': . },
-      $m?volume-title ! map { 'volume-title': . },
-      $m?document ! map { 'number': . },
-      $m?telegram ! map { 'genre': 'Telegram ' || . },
       $m?sender ! map { 'author': [ map { 'literal': t:strip-the(.) } ] },
-      $m?addressee ! map { 'recipient': [ map { 'literal': t:strip-the(.) } ] },
-      (if (exists($m?editors)) then map { 'editor': array { $m?editors ! t:csl-name(.) } } else ()),
-      (if (exists(t:general-editors($root))) then map { 'collection-editor': array { t:general-editors($root) ! t:csl-name(.) } } else ()),
-      $m?publisher ! map { 'publisher': . },
-      $m?pub-place ! map { 'publisher-place': . },
-      $m?place ! map { 'event-place': . },
-      (if (exists($parts)) then map { 'issued': t:csl-date($parts) } else ()),
-      map { 'accessed': t:csl-date((year-from-date($t:access-date), month-from-date($t:access-date), day-from-date($t:access-date))) },
+      (if ($printed) then (
+        map { 'container-title': ($m?volume-title, $m?series)[1] },
+        (if (exists($m?volume-title)) then map { 'collection-title': $m?series-title } else ()),
+        (if (exists($m?volume-title)) then $m?subseries ! map { 'collection-number': . } else ()),
+        $m?volume ! map { 'volume': . },
+        $m?location ! map { 'page': . },
+        (if (exists($m?editors)) then map { 'editor': array { $m?editors ! t:csl-name(.) } } else ()),
+        (if (exists($m?general-editors)) then map { 'collection-editor': array { $m?general-editors ! t:csl-name(.) } } else ()),
+        $m?publisher ! map { 'publisher': . },
+        $m?pub-place ! map { 'publisher-place': . },
+        $m?pub-year ! map { 'issued': t:csl-date(xs:integer(.)) },
+        (if (exists($m?date-parts)) then map { 'original-date': t:csl-date($m?date-parts) } else ()),
+        $m?original-date ! map { 'note': 'Original Date: ' || . })
+      else (
+        $m?edition ! map { 'publisher': . },
+        (if (exists($m?date-parts)) then map { 'issued': t:csl-date($m?date-parts) } else ()))),
+      map { 'accessed': t:csl-date((year-from-date($accessed), month-from-date($accessed), day-from-date($accessed))) },
       map { 'URL': $m?url },
       $m?archive ! map { 'archive': . },
       $m?archival ! map { 'archive_location': . },
-      $m?language ! map { 'language': . },
-      (if (exists($m?series) and exists($m?pub-year)) then map { 'note': 'Volume published ' || $m?pub-year || '.' } else ())
+      $m?language ! map { 'language': . }
     )"/>
     <xsl:sequence select="serialize(array { map:merge($entries) }, map {
       'method': 'json', 'indent': true(), 'escape-solidus': false()

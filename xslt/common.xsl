@@ -287,6 +287,12 @@
     <xsl:sequence select="string(($scope/@n, $scope/@from, $scope ! normalize-space(.))[1])[.]"/>
   </xsl:function>
 
+  <!-- The volume number as printed ("XI"), when it differs from @n. -->
+  <xsl:function name="t:volume-label" as="xs:string?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="(t:frus($node)/monogr/biblScope[@unit = 'volume'])[1] ! normalize-space(.)[.]"/>
+  </xsl:function>
+
   <xsl:function name="t:document-number" as="xs:string?">
     <xsl:param name="node" as="node()"/>
     <xsl:variable name="scope" as="element()?" select="t:frus($node)/monogr/biblScope[@unit = 'document'][1]"/>

@@ -154,34 +154,50 @@
     </xsl:if>
   </xsl:function>
 
-  <!-- Highwire Press tags: the FRUS document as a section of the printed
-       volume. No citation_author: the sender is a body, which Zotero would
-       split into a first and last name; it is in DC.creator. -->
+  <!-- Highwire Press tags, as Zotero's Embedded Metadata translator reads them
+       (docs/outputs.md has the mapping): the FRUS document as a section
+       (citation_book_title: bookSection) of the printed volume, dated by the
+       volume's year, "Document 256" as its pages (citation_firstpage), the
+       series with its subseries (Zotero reads no series number), editors as
+       "Family, Given". The sender is a body: given as "Name," (a family name
+       with an empty given name), which Zotero keeps whole as one last name,
+       where "Name" alone would be split into first and last name; it must be
+       a citation_author, since Zotero drops DC.creator as soon as any
+       citation_author or citation_editor is present. -->
   <xsl:function name="t:highwire" as="element()*">
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
+    <xsl:variable name="printed" as="xs:boolean" select="exists($m?series)"/>
     <meta name="citation_title" content="{$m?title}"/>
-    <xsl:for-each select="t:slash-date($m?when)">
+    <xsl:for-each select="$m?sender">
+      <meta name="citation_author" content="{t:strip-the(.)},"/>
+    </xsl:for-each>
+    <xsl:for-each select="if ($printed) then $m?pub-year else t:slash-date($m?when)">
       <meta name="citation_date" content="{.}"/>
     </xsl:for-each>
-    <xsl:for-each select="$m?series">
-      <meta name="citation_inbook_title" content="{.}"/>
-      <meta name="citation_book_title" content="{.}"/>
-    </xsl:for-each>
-    <xsl:for-each select="$m?volume">
-      <meta name="citation_volume" content="{.}"/>
-    </xsl:for-each>
-    <xsl:for-each select="$m?editors">
-      <meta name="citation_editor" content="{@family}, {@given}"/>
-    </xsl:for-each>
-    <xsl:for-each select="$m?publisher">
-      <meta name="citation_publisher" content="{.}"/>
-    </xsl:for-each>
+    <xsl:if test="$printed">
+      <meta name="citation_book_title" content="{($m?volume-title, $m?series)[1]}"/>
+      <xsl:if test="exists($m?volume-title)">
+        <meta name="citation_series_title" content="{$m?series}"/>
+      </xsl:if>
+      <xsl:for-each select="$m?volume">
+        <meta name="citation_volume" content="{.}"/>
+      </xsl:for-each>
+      <xsl:for-each select="$m?location">
+        <meta name="citation_firstpage" content="{.}"/>
+      </xsl:for-each>
+      <xsl:for-each select="$m?editors">
+        <meta name="citation_editor" content="{@family}, {@given}"/>
+      </xsl:for-each>
+      <xsl:for-each select="$m?publisher">
+        <meta name="citation_publisher" content="{.}"/>
+      </xsl:for-each>
+    </xsl:if>
     <xsl:for-each select="$m?language">
       <meta name="citation_language" content="{.}"/>
     </xsl:for-each>
-    <xsl:if test="exists(t:keywords($root))">
-      <meta name="citation_keywords" content="{string-join(t:keywords($root), '; ')}"/>
+    <xsl:if test="exists($m?keywords)">
+      <meta name="citation_keywords" content="{string-join($m?keywords, '; ')}"/>
     </xsl:if>
     <meta name="citation_public_url" content="{$m?url}"/>
   </xsl:function>
@@ -466,6 +482,10 @@
   <!-- Cite this document                                                  -->
   <!-- ================================================================== -->
 
+  <!-- "Cite this document": each style with a button that copies it as plain
+       text (the script shows the buttons; without it the citations are plain
+       selectable text and the .txt file has them all), the reference files for
+       reference managers, and the passage citations. -->
   <xsl:function name="t:cite-section" as="element()">
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="cite-files" as="xs:string" select="t:up($root) || '../cite/' || t:doc-path($root)"/>
@@ -473,14 +493,19 @@
     <section id="cite" class="cite" aria-labelledby="cite-heading">
       <h2 id="cite-heading">Cite this document</h2>
       <xsl:for-each select="$t:citation-order">
-        <h3><xsl:value-of select="$t:citation-styles(.)"/></h3>
-        <p class="citation"><xsl:apply-templates select="t:citation($root, ., ())" mode="t:rich-html"/></p>
+        <h3 id="cite-{.}-heading"><xsl:value-of select="$t:citation-styles(.)"/></h3>
+        <div class="citation-box">
+          <p class="citation" id="cite-{.}"><xsl:apply-templates select="t:citation($root, ., ())" mode="t:rich-html"/></p>
+          <button type="button" class="copy" data-copy="cite-{.}" aria-describedby="cite-{.}-heading" hidden="">Copy</button>
+        </div>
       </xsl:for-each>
+      <p class="copy-status" role="status" aria-live="polite"></p>
       <h3>Reference files</h3>
+      <p>Import one of these files into a reference manager, or save this page to Zotero with its browser connector (it reads the page's citation metadata).</p>
       <ul class="downloads">
-        <li><a href="{$cite-files}.bib" type="application/x-bibtex">BibTeX</a> (LaTeX, Zotero, JabRef)</li>
-        <li><a href="{$cite-files}.ris" type="application/x-research-info-systems">RIS</a> (EndNote, Zotero, Mendeley)</li>
-        <li><a href="{$cite-files}.json" type="application/vnd.citationstyles.csl+json">CSL-JSON</a> (Zotero, Pandoc)</li>
+        <li><a href="{$cite-files}.bib" type="application/x-bibtex">BibTeX</a> (LaTeX with BibTeX or biber, Zotero, JabRef)</li>
+        <li><a href="{$cite-files}.ris" type="application/x-research-info-systems">RIS</a> (Zotero, EndNote, Mendeley)</li>
+        <li><a href="{$cite-files}.json" type="application/vnd.citationstyles.csl+json">CSL-JSON</a> (Zotero, Pandoc, citeproc)</li>
         <li><a href="{$cite-files}.txt" type="text/plain">All citations as plain text</a></li>
       </ul>
       <xsl:if test="exists($paragraphs)">
@@ -499,8 +524,45 @@
           <p><a href="{$cite-files}.passages.txt" type="text/plain">Passage citations as plain text</a></p>
         </details>
       </xsl:if>
+      <script><xsl:value-of select="$t:copy-script"/></script>
     </section>
   </xsl:function>
+
+  <!-- The script of the copy buttons: it shows them, and a click puts the
+       citation's text (without markup) on the clipboard and says so in the
+       status line; where the clipboard is refused, it selects the text so
+       that the reader can copy it. -->
+  <xsl:variable name="t:copy-script" as="xs:string">
+(function () {
+  var buttons = document.querySelectorAll('.cite button.copy');
+  var status = document.querySelector('.cite .copy-status');
+  function say(message) { if (status) { status.textContent = message; } }
+  function select(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+  function copy(button) {
+    var citation = document.getElementById(button.getAttribute('data-copy'));
+    if (!citation) { return; }
+    var text = citation.textContent.replace(/\s+/g, ' ').trim();
+    var label = document.getElementById(button.getAttribute('aria-describedby'));
+    var name = label ? label.textContent : 'Citation';
+    function failed() { select(citation); say(name + ': selected; press Ctrl+C or Cmd+C to copy.'); }
+    if (navigator.clipboard &amp;&amp; navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { say(name + ': copied.'); }, failed);
+    } else {
+      failed();
+    }
+  }
+  for (var i = 0; i !== buttons.length; i += 1) {
+    buttons[i].addEventListener('click', function () { copy(this); });
+    buttons[i].hidden = false;
+  }
+}());
+</xsl:variable>
 
   <!-- ================================================================== -->
   <!-- Footer                                                              -->

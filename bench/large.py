@@ -1,0 +1,164 @@
+"""One large document, and how the per-file steps scale with its size.
+
+``bench/generate.py`` makes many small documents; a FRUS volume is one file
+of 10 MB or more. This writes one valid document of about the size asked for
+(the telegram's ``div`` repeated, each copy with its own ids and internal
+pointers, beside a copy of ``tei/authority.xml``) and times, each as a
+subprocess of the real command line, the steps whose cost could grow faster
+than the file:
+
+* ``validate``: the whole of ``teikit validate FILE`` (parse, RELAX NG,
+  Schematron, references), and the Schematron step alone in process;
+* ``diff``: ``teikit diff FILE COPY`` of two identical files, and of two that
+  differ by two words far apart;
+* ``lint``: ``teikit lint`` of the 35 KB telegram placed beside the large
+  document (it must read only what the telegram points to).
+
+Time per MB at each size shows whether a step is linear: for a linear step
+the 50 MB figure is about ten times the 5 MB one. Generated files go to
+``bench/corpus/large/`` (gitignored), results to ``bench/results/large.md``
+and ``large.json``.
+
+    python bench/large.py --sizes 5,50
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+TEMPLATE = ROOT / "tei" / "frus1961-63v11-d256.xml"
+AUTHORITY = ROOT / "tei" / "authority.xml"
+TEIKIT = Path(sys.executable).parent / "teikit"
+
+_DIV = re.compile(r'(\s*<div type="document".*?\n      </div>\n)', re.S)
+_ID = re.compile(r'xml:id="(d256[^"]*)"')
+_LOCAL_POINTER = re.compile(r'(target|corresp|who|resp|ref)="#(d256[^"]*)"')
+
+
+def large_document(megabytes: float) -> str:
+    """The telegram with its body's ``div`` repeated until the text is about ``megabytes`` long."""
+    text = TEMPLATE.read_text(encoding="utf-8")
+    match = _DIV.search(text)
+    if match is None:
+        raise ValueError(f"{TEMPLATE}: no <div type=\"document\"> found")
+    div = match[1]
+    copies = max(1, round(megabytes * 1e6 / len(div.encode("utf-8"))))
+    parts = [text[:match.start(1)]]
+    for number in range(copies):
+        suffix = f"x{number}"
+        copy = _ID.sub(lambda m: f'xml:id="{m[1]}{suffix}"', div)
+        copy = _LOCAL_POINTER.sub(lambda m: f'{m[1]}="#{m[2]}{suffix}"', copy)
+        parts.append(copy)
+    parts.append(text[match.end(1):])
+    return "".join(parts)
+
+
+def write_corpus(folder: Path, megabytes: float) -> Path:
+    """``folder``/large.xml (about ``megabytes`` MB), the telegram and authority.xml beside it."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    shutil.copyfile(AUTHORITY, folder / AUTHORITY.name)
+    shutil.copyfile(TEMPLATE, folder / TEMPLATE.name)
+    path = folder / "large.xml"
+    path.write_text(large_document(megabytes), encoding="utf-8")
+    return path
+
+
+def _timed(command: list[str], cwd: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    completed = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+    return time.perf_counter() - start, completed.returncode
+
+
+def _schematron_seconds(path: Path) -> float:
+    from toolkit import schematron
+    from toolkit.paths import SCHEMATRON_RULES
+    from toolkit.xmlio import parse_document
+
+    rules = schematron.Rules(SCHEMATRON_RULES)
+    document = parse_document(path)
+    start = time.perf_counter()
+    problems = rules.check(document)
+    elapsed = time.perf_counter() - start
+    if problems:
+        raise RuntimeError(f"{path}: Schematron found {len(problems)} problems in a valid document")
+    return elapsed
+
+
+def bench_size(megabytes: float, corpus: Path) -> list[dict]:
+    folder = corpus / f"m{megabytes:g}"
+    path = write_corpus(folder, megabytes)
+    size = path.stat().st_size / 1e6
+    copy = folder / "copy" / "large.xml"
+    copy.parent.mkdir()
+    shutil.copyfile(path, copy)
+    edited = folder / "edited" / "large.xml"
+    edited.parent.mkdir()
+    text = path.read_text(encoding="utf-8")
+    for fraction in (0.1, 0.9):  # far apart: what lies between must be aligned, not just trimmed
+        word = text.index("the ", text.index("<p ", int(len(text) * fraction)))
+        text = text[:word] + "teh " + text[word + 4:]
+    edited.write_text(text, encoding="utf-8")
+    rows = []
+
+    def add(step: str, seconds: float, code: int | None, expected: int | None) -> None:
+        rows.append({"size_mb": round(size, 2), "step": step, "seconds": round(seconds, 3),
+                     "s_per_mb": round(seconds / size, 3), "exit": code, "ok": code == expected})
+        print(f"{size:7.1f} MB  {step:34} {seconds:8.2f} s  exit {code}", file=sys.stderr)
+
+    add("schematron step (in process)", _schematron_seconds(path), 0, 0)
+    add("teikit validate FILE", *_timed([str(TEIKIT), "validate", str(path)], folder), 0)
+    add("teikit diff (identical)", *_timed([str(TEIKIT), "diff", str(path), str(copy)], folder), 0)
+    add("teikit diff (two words changed)", *_timed([str(TEIKIT), "diff", str(path), str(edited)], folder), 1)
+    add("teikit lint (35 KB file beside it)", *_timed([str(TEIKIT), "lint", TEMPLATE.name], folder), 0)
+    return rows
+
+
+def markdown(report: dict) -> str:
+    lines = [
+        "# Large documents",
+        "",
+        f"Run {report['when']} on {report['machine']} (a shared machine: timings are noisy; "
+        "compare the s/MB column across sizes within one run).",
+        "",
+        "| size MB | step | wall s | s per MB | exit | as expected |",
+        "| ---: | --- | ---: | ---: | ---: | --- |",
+    ]
+    for row in report["rows"]:
+        lines.append(f"| {row['size_mb']} | {row['step']} | {row['seconds']} | {row['s_per_mb']} | {row['exit']} "
+                     f"| {'yes' if row['ok'] else 'NO'} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="5,50", help="document sizes in MB, comma-separated (default 5,50)")
+    parser.add_argument("--corpus", type=Path, default=BENCH / "corpus" / "large", help="where files go (gitignored)")
+    parser.add_argument("--results", type=Path, default=BENCH / "results", help="where results go")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    rows = []
+    for size in (float(s) for s in args.sizes.split(",")):
+        rows += bench_size(size, args.corpus)
+    report = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+              "machine": f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}", "rows": rows}
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "large.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (args.results / "large.md").write_text(markdown(report), encoding="utf-8")
+    print(markdown(report))
+    return 0 if all(row["ok"] for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
