@@ -98,3 +98,23 @@ def test_a_missing_tei_all_is_a_usage_error_saying_how_to_get_it(tmp_path: Path)
     with pytest.raises(UsageError) as caught:
         relaxng.TeiGrammar(tmp_path / "tei_all.rng")
     assert "make tei-all" in caught.value.hint
+
+
+def test_errors_raised_in_a_worker_reach_the_parent_whole() -> None:
+    import pickle
+
+    error = pickle.loads(pickle.dumps(UsageError("TEI's tei_all schema is missing", path="x.rng", hint="run `make tei-all`")))
+    assert (type(error), error.message, error.path, error.hint) == (
+        UsageError, "TEI's tei_all schema is missing", "x.rng", "run `make tei-all`")
+
+
+@pytest.mark.usefixtures("tei_all_rng")
+def test_a_pool_checks_each_document_under_its_own_profile(tmp_path: Path) -> None:
+    paths = []
+    for n in range(validate.PARALLEL_THRESHOLD // 2):
+        for source in (FRUS / "frus1961-63v10-12mSupp-excerpt.xml", MINIMAL_TEI):
+            paths.append(tmp_path / f"{n}-{source.name}")
+            shutil.copy(source, paths[-1])
+    report = validate.validate_paths(paths, jobs=2)
+    assert [d.profile for d in report.documents] == ["frus", "tei"] * (len(paths) // 2)
+    assert report.problems == []

@@ -6,8 +6,8 @@ writes what they return, each file atomically, into ``OUT/html``, ``OUT/text``
 and ``OUT/cite``. A document that is invalid, or on which a stylesheet
 fails, gets no new output at all: its earlier outputs stay as they were.
 Documents without a ``<text>`` (the authority file) have nothing to publish
-and are skipped. The HTML build also writes ``OUT/html/index.html`` and
-``OUT/html/edition.css``.
+and are skipped. The HTML build also writes ``OUT/html/index.html`` and the
+pages' ``OUT/html/edition.css`` and ``OUT/html/edition.js``.
 
 A handful of documents are transformed in this process; more go to a pool of
 worker processes, each of which compiles the stylesheet once. The parent
@@ -31,7 +31,8 @@ from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes, write_atomic
 
 FORMATS = transform.FORMATS
-STYLESHEET_CSS = XSLT_DIR / "edition.css"
+#: Copied beside the pages: their style and their small script (views, cards).
+PAGE_ASSETS = (XSLT_DIR / "edition.css", XSLT_DIR / "edition.js")
 # Below this many documents, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 8
 
@@ -117,7 +118,7 @@ def build_document(path: Path, out_dir: Path, formats: tuple[str, ...],
     except DocumentError as exc:
         result.problems.append(exc.problem)
         return result
-    if document.root.find("tei:text", NS) is None:
+    if document.root.find("tei:text", NS) is None and document.root.find("tei:TEI/tei:text", NS) is None:  # TEI, teiCorpus
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
     try:
@@ -225,9 +226,10 @@ def _document_id(root: etree._Element, path: Path) -> str:
 def _write_edition_files(results: list[DocumentBuild], out_dir: Path,
                          parameters: transform.Parameters) -> list[Path]:
     written = []
-    css = out_dir / "html" / "edition.css"
-    write_atomic(css, read_bytes(STYLESHEET_CSS))
-    written.append(css)
+    for asset in PAGE_ASSETS:
+        target = out_dir / "html" / asset.name
+        write_atomic(target, read_bytes(asset))
+        written.append(target)
     entries = _index_entries(results, out_dir)
     for item in transform.index_page(entries, out_dir / "html", parameters):
         target = out_dir / "html" / item.name

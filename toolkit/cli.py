@@ -151,7 +151,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser(
         "build", help="build the HTML edition, plain texts and citations (after validating)",
         description="Validate the documents, then run the XSLT stylesheets on every valid one and write "
-                    "OUT/html (pages, index.html, edition.css), OUT/text and OUT/cite. An invalid document "
+                    "OUT/html (pages, index.html, edition.css, edition.js), OUT/text and OUT/cite. An invalid document "
                     "gets no output and keeps its earlier outputs; the exit code is then 1.")
     _add_paths(command)
     command.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: build/)")
