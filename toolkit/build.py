@@ -2,9 +2,10 @@
 
 :func:`build` validates the documents first (unless told not to), then runs
 the XSLT stylesheets (:mod:`toolkit.transform`) on every valid document and
-writes what they return, each file atomically, into ``OUT/html``, ``OUT/text``
-and ``OUT/cite``. A document that is invalid, or on which a stylesheet
-fails, gets no new output at all: its earlier outputs stay as they were.
+stages what they return; when the whole run is staged, it is put in place in
+``OUT/html``, ``OUT/text`` and ``OUT/cite`` (:mod:`toolkit.output`). A
+document that is invalid, or on which a stylesheet fails, gets no new output
+at all: its earlier outputs stay as they were.
 Documents without a ``<text>`` (the authority file) have nothing to publish
 and are skipped. The HTML build also writes ``OUT/html/index.html`` and the
 pages' ``OUT/html/edition.css`` and ``OUT/html/edition.js``.
