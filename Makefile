@@ -94,10 +94,10 @@ axe: $(AXE)
 $(AXE): tests/fetch_axe.py | $(READY)
 	-$(BIN)/python tests/fetch_axe.py $@
 
-# Desktop (1280 px) and phone (390 px) screenshots of the document page in
-# headless Chromium: build/screenshots/{desktop,desktop-top,mobile}.png.
-# `make screenshots SCREENSHOT_FLAGS='--readme docs/screenshot-desktop.png'`
-# also refreshes the README's picture.
+# Desktop (1280 px), phone (390 px) and dark-scheme screenshots of the document
+# page in headless Chromium: build/screenshots/*.png (see tests/screenshots.py).
+# `make screenshots SCREENSHOT_FLAGS='--readme docs'` also refreshes the
+# README's pictures (docs/screenshot-{desktop,mobile,dark}.png).
 SCREENSHOT_FLAGS ?=
 screenshots: $(BUILD_STAMP)
 	$(BIN)/python tests/screenshots.py --site $(BUILD) --out $(BUILD)/screenshots $(SCREENSHOT_FLAGS)
