@@ -50,8 +50,10 @@ validate: $(READY)
 	$(TEIKIT) validate
 
 # `make test` sets up what its tests drive (tools, tei-all, axe), then runs them all.
+# PYTEST_ARGS picks other tests, e.g. make test PYTEST_ARGS='-n 2 tests/test_lint.py'.
+PYTEST_ARGS ?= -n auto
 test: $(READY) tools tei-all axe
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian's Chromium (browser tests) and a Java runtime (Jing, the Nu HTML
 # Checker), installed with apt-get when missing and this user is root or may
