@@ -711,14 +711,31 @@ def revision_entries(root: etree._Element) -> list[str]:
 
 
 def _new_entries(old: etree._Element, new: etree._Element) -> list[str]:
-    before = list(revision_entries(old))
+    """The revisionDesc entries added since ``old``; an old entry edited is not one of them.
+
+    An entry of the new version not found word for word in the old one is new,
+    unless it takes the place of an old entry that is gone (same date and
+    person): that is the old entry edited. There are never more new entries
+    than the list grew by.
+    """
+    before = revision_entries(old)
+    after = revision_entries(new)
+    gone = list(before)
     fresh = []
-    for entry in revision_entries(new):
-        if entry in before:
-            before.remove(entry)
+    for entry in after:
+        if entry in gone:
+            gone.remove(entry)
         else:
             fresh.append(entry)
-    return fresh
+    added = []
+    for entry in fresh:
+        stamp = entry.split(": ", 1)[0]
+        edited = next((old_entry for old_entry in gone if old_entry.split(": ", 1)[0] == stamp), None)
+        if edited is not None:
+            gone.remove(edited)
+        else:
+            added.append(entry)
+    return added[:max(0, len(after) - len(before))]
 
 
 # --------------------------------------------------------------------------- public API

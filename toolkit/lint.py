@@ -40,8 +40,8 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit.diplomatic import DROPPED, SourceText, blocks, localname, normalise
-from toolkit.errors import Problem
-from toolkit.paths import edition_documents
+from toolkit.errors import Problem, UsageError
+from toolkit.paths import display_path, edition_documents
 from toolkit.references import pointer_target
 from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes
 
@@ -443,7 +443,10 @@ def _expand(paths: list[Path] | None) -> list[Path]:
         return edition_documents()
     documents: list[Path] = []
     for path in paths:
-        documents += edition_documents(path) if path.is_dir() else [path]
+        found = edition_documents(path) if path.is_dir() else [path]
+        if not found:  # as teikit validate says it
+            raise UsageError("folder holds no .xml documents", path=display_path(path))
+        documents += found
     return documents
 
 
