@@ -11,7 +11,7 @@ DOCUMENTS := $(wildcard tei/*.xml)
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe screenshots \
-	bench bench-quick bench-large
+	bench bench-quick bench-large bench-frus
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -107,8 +107,13 @@ screenshots: $(BUILD_STAMP)
 # and cold/no-op make; table on stdout and in bench/results/ (see bench/run.py).
 # e.g. make bench BENCH_FLAGS='--repeat 3 --build-max 10000'
 BENCH_FLAGS ?=
-bench: $(READY) bench-large
+bench: $(READY) bench-large bench-frus
 	$(BIN)/python bench/run.py --sizes 100,1000,10000 $(BENCH_FLAGS)
+
+# Whole FRUS volumes (../shared/frus when present, and a generated 4 MB volume):
+# validate time, one-time grammar compilation, scaling (bench/frus.py).
+bench-frus: $(READY) tei-all
+	$(BIN)/python bench/frus.py --repeat 3
 
 # One large document (5 MB and 50 MB): the per-file steps grow linearly (bench/large.py).
 LARGE_SIZES ?= 5,50

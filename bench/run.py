@@ -540,6 +540,90 @@ def bench_size(size: int, args: argparse.Namespace, has_build: bool, jing: list[
     return results
 
 
+# ---------------------------------------------------------------------------
+# Whole FRUS volumes (../shared/frus/, when present)
+# ---------------------------------------------------------------------------
+
+#: The targets of issue 11: a volume (volume VI) built, all outputs, within this,
+#: and a 4 MB volume within this many times that.
+TARGET_VOLUME_BUILD = 10.0
+TARGET_VOLUME_SCALING = 3.0
+#: Where the Office of the Historian's volumes are (../shared/frus/README.md), from
+#: the main checkout or from a worktree under /work/wt/.
+FRUS_FOLDERS = (ROOT.parent / "shared" / "frus", ROOT.parent.parent / "shared" / "frus")
+VOLUME_VI = "frus1961-63v06.xml"
+
+
+def frus_folder(given: Path | None) -> Path | None:
+    for folder in ((given,) if given else FRUS_FOLDERS):
+        if folder and (folder / VOLUME_VI).is_file():
+            return folder
+    return None
+
+
+def enlarged_volume(source: Path, copies: int, target: Path) -> Path:
+    """Volume VI with its body's documents repeated ``copies`` times (ids and
+    numbers of each copy renamed, its in-volume pointers with them): a volume
+    of real FRUS text ``copies`` times as large, for the scaling target."""
+    from lxml import etree
+
+    tei, xml_id = "{http://www.tei-c.org/ns/1.0}", "{http://www.w3.org/XML/1998/namespace}id"
+    tree = etree.parse(str(source))
+    body = tree.getroot().find(f"{tei}text/{tei}body")
+    originals = list(body)
+    count = len(body.findall(f".//{tei}div[@type='document']"))
+    for copy_number in range(1, copies):
+        suffix = f"-{copy_number}"
+        for original in originals:
+            part = etree.fromstring(etree.tostring(original))
+            renamed = {element.get(xml_id) for element in part.iter() if element.get(xml_id)}
+            for element in part.iter():
+                if element.get(xml_id):
+                    element.set(xml_id, element.get(xml_id) + suffix)
+                for attribute in ("target", "corresp"):
+                    value = element.get(attribute, "")
+                    if value.startswith("#") and value[1:] in renamed:
+                        element.set(attribute, value + suffix)
+                if element.tag == f"{tei}div" and element.get("type") == "document" and element.get("n", "").isdigit():
+                    element.set("n", str(int(element.get("n")) + copy_number * count))
+            body.append(part)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tree.write(str(target), encoding="UTF-8", xml_declaration=True)
+    return target
+
+
+def bench_volumes(args: argparse.Namespace) -> list[Measurement]:
+    """``teikit build`` of each whole volume (all outputs, then volume VI one output
+    at a time), and of volume VI enlarged to about 4 MB; no validation (its cost
+    is measured by the validate steps). One file is one process: --jobs does not
+    matter here."""
+    folder = frus_folder(args.frus)
+    if folder is None:
+        _say(f"FRUS volumes: none found in {' or '.join(str(f) for f in FRUS_FOLDERS)}: whole-volume build skipped")
+        return []
+    volumes = sorted(folder.glob("*.xml"))
+    large = enlarged_volume(folder / VOLUME_VI, 3, args.corpus / "volumes" / "frus1961-63v06-x3.xml")
+    teikit = str(VENV_BIN / "teikit")
+    plan = [(f"volume build: {path.name} ({FORMATS})", path, FORMATS) for path in volumes + [large]]
+    plan += [(f"volume build: {VOLUME_VI} ({output} only)", folder / VOLUME_VI, output)
+             for output in FORMATS.split(",")]
+    runs: dict[str, list[Measurement]] = {step: [] for step, _, _ in plan}
+    out = args.corpus / "volumes" / "out"
+    for round_number in range(max(1, args.repeat)):
+        for step, path, formats in plan:
+            shutil.rmtree(out, ignore_errors=True)
+            _say(f"{step} (round {round_number + 1}) ...")
+            documents = path.read_bytes().count(b'type="document"')
+            measurement = run_once(step, documents, [teikit, "build", "--no-validate", "--out", str(out), "--format", formats,
+                                             str(path)])
+            measurement.files = sum(1 for p in out.rglob("*") if p.is_file())
+            measurement.megabytes = path.stat().st_size / 1e6
+            runs[step].append(measurement)
+            _say(f"{step}: {measurement.wall:.2f} s wall, {measurement.cpu:.2f} s CPU, {measurement.files} files")
+    shutil.rmtree(out, ignore_errors=True)
+    return [fastest(measured) for measured in runs.values()]
+
+
 def _find(runs: list[Measurement], size: int, prefix: str) -> Measurement | None:
     return next((m for m in runs if m.size == size and m.step.startswith(prefix)), None)
 
@@ -593,6 +677,16 @@ def evaluate(runs: list[Measurement], make: dict | None, jobs: int) -> list[dict
             add(f"time per document, 10,000 vs 1,000 ({prefix.split(' --')[0]})", f"<= {TARGET_SCALING:.2f}x",
                 ratio, "x", ratio <= TARGET_SCALING,
                 f"{small.per_document_ms:.2f} -> {large.per_document_ms:.2f} ms/doc")
+    volume_vi = next((m for m in runs if m.step == f"volume build: {VOLUME_VI} ({FORMATS})"), None)
+    enlarged = next((m for m in runs if m.step.startswith("volume build: frus1961-63v06-x3")), None)
+    if volume_vi:
+        add("volume VI (1.4 MB, 120 documents): build, all outputs", f"<= {TARGET_VOLUME_BUILD:.0f} s",
+            volume_vi.wall, "s", volume_vi.wall <= TARGET_VOLUME_BUILD, f"CPU {volume_vi.cpu:.2f} s")
+    if volume_vi and enlarged:
+        ratio = enlarged.wall / volume_vi.wall
+        add(f"volume VI x3 ({enlarged.megabytes:.1f} MB) vs volume VI: build time", f"<= {TARGET_VOLUME_SCALING:.0f}x",
+            ratio, "x", ratio <= TARGET_VOLUME_SCALING,
+            f"{enlarged.megabytes / volume_vi.megabytes:.2f}x the size; CPU {enlarged.cpu / volume_vi.cpu:.2f}x")
     return targets
 
 
@@ -661,6 +755,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=BENCH / "corpus", help="where corpora go (gitignored)")
     parser.add_argument("--results", type=Path, default=BENCH / "results", help="where results go")
     parser.add_argument("--tag", default="", help="suffix of the results file; a tagged run leaves latest.* alone")
+    parser.add_argument("--frus", type=Path, help="folder of FRUS volumes (default: ../shared/frus when present)")
+    parser.add_argument("--volumes-only", action="store_true",
+                        help="only the whole-volume builds (results tagged 'volumes' unless --tag is given)")
     parser.add_argument("--steps", type=Path, metavar="FOLDER", help=argparse.SUPPRESS)
     parser.add_argument("--build-steps", type=Path, metavar="FOLDER", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -671,6 +768,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(build_breakdown(args.build_steps)))
         return 0
     sys.path.insert(0, str(BENCH))
+    if args.volumes_only:
+        args.sizes, args.no_make, args.tag = "", True, args.tag or "volumes"
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     load_before = _load()
     commit_start = _describe()
@@ -700,14 +799,17 @@ def main(argv: list[str] | None = None) -> int:
         if jing and jing_fixed is None:
             jing_fixed = run("Jing, one small file", 1, jing + [str(SCHEMA), str(args.corpus / f"n{size}" /
                                                                                 "authority.xml")], repeat=3)
-    steps = None
-    step_size = 1000 if 1000 in sizes else sizes[-1]
-    _say(f"n={step_size}: validation steps one by one, one process ...")
-    done = subprocess.run([str(VENV_BIN / "python"), __file__, "--steps", str(args.corpus / f"n{step_size}")],
-                          capture_output=True, text=True, check=True)
-    steps = json.loads(done.stdout)
-    build_steps = None
     if has_build:
+        runs += bench_volumes(args)
+    steps = None
+    step_size = 1000 if 1000 in sizes else (sizes or [0])[-1]
+    if sizes:
+        _say(f"n={step_size}: validation steps one by one, one process ...")
+        done = subprocess.run([str(VENV_BIN / "python"), __file__, "--steps", str(args.corpus / f"n{step_size}")],
+                              capture_output=True, text=True, check=True)
+        steps = json.loads(done.stdout)
+    build_steps = None
+    if has_build and sizes:
         _say(f"n={step_size}: build outputs one by one, one process, 50 documents ...")
         done = subprocess.run([str(VENV_BIN / "python"), __file__, "--build-steps", str(args.corpus / f"n{step_size}")],
                               capture_output=True, text=True, check=True)

@@ -1,6 +1,6 @@
 """Shared test settings: where optional external tools are, and when their absence is a failure.
 
-Under CI (environment CI=true) a missing Java, tei_all schema or browser fails
+Under CI (environment CI=true) a missing Java, biber, tei_all schema or browser fails
 the run instead of skipping, so a green CI always means the checks really ran.
 Elsewhere, without Chromium (which `make test` installs when it can), the
 browser tests are left out and the run says so in one line at its end.
@@ -38,6 +38,13 @@ def require(condition: bool, reason: str) -> None:
 def java() -> str:
     path = shutil.which("java")
     require(path is not None, "Java is not installed: Jing cannot run")
+    return path
+
+
+@pytest.fixture(scope="session")
+def biber() -> str:
+    path = shutil.which("biber")
+    require(path is not None, "biber is not installed (run: make tools, or apt-get install biber)")
     return path
 
 

@@ -1,8 +1,10 @@
 #!/bin/sh
 # `make tools`: install the Debian packages the tests drive, when they are
 # missing and this user may install them (root, or sudo without a password):
-# Chromium for the browser tests (tests/test_browser.py) and a Java runtime for
-# Jing and the Nu HTML Checker. Nothing to do when both are there.
+# Chromium for the browser tests (tests/test_browser.py), a Java runtime for
+# Jing and the Nu HTML Checker, and biber, BibLaTeX's processor, which checks the
+# .bib against BibLaTeX's data model (tests/test_reference_managers.py; Perl
+# only, no TeX: about 40 s). Nothing to do when all are there.
 #
 # When they cannot be installed this prints nothing and exits 0: pytest then
 # says, in one line, which tests did not run and the command that installs
@@ -16,6 +18,7 @@ if ! command -v "${CHROMIUM:-chromium}" >/dev/null 2>&1 \
     missing=" chromium"
 fi
 command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+command -v biber >/dev/null 2>&1 || missing="$missing biber"
 [ -n "$missing" ] || exit 0
 
 fail() {

@@ -1,6 +1,6 @@
 """Golden-file tests: every output of the frozen copy of the edition
-(tests/fixtures/outputs/edition/, not the live tei/), and of the minimal generic
-document, equals its reviewed copy under tests/golden/. They pin the
+(tests/fixtures/outputs/edition/, not the live tei/), of the minimal generic
+document and of one document of a FRUS volume (tests/fixtures/frus/), equals its reviewed copy under tests/golden/. They pin the
 stylesheets: a markup correction under tei/ never changes them.
 
 HTML is compared by structure (lxml.html, whitespace-insensitive), everything
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from outputs_support import DOC_ID, FIXTURES, build_edition, check_golden
+from outputs_support import DOC_ID, FIXTURES, FRUS_VOLUME, build_edition, check_golden
 
 EDITION_OUTPUTS = [
     f"html/{DOC_ID}.html",
@@ -36,6 +36,15 @@ MINIMAL_OUTPUTS = [
     "cite/minimal.bib",
     "cite/minimal.ris",
     "cite/minimal.json",
+]
+#: One document of a FRUS volume (volume VI, document 67: the President's
+#: letter of October 27, 1962), published in the volume's folder.
+FRUS_OUTPUTS = [
+    "html/frus1961-63v06/d67.html",
+    "text/frus1961-63v06/d67.reading.txt",
+    "text/frus1961-63v06/d67.diplomatic.txt",
+    "cite/frus1961-63v06/d67.txt",
+    "cite/frus1961-63v06/d67.bib",
 ]
 
 
@@ -69,3 +78,16 @@ def test_edition_output_matches_golden(edition: Path, relative: str) -> None:
 @pytest.mark.parametrize("relative", MINIMAL_OUTPUTS)
 def test_minimal_output_matches_golden(minimal: Path, relative: str) -> None:
     check_golden(relative, (minimal / relative).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def frus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("frus")
+    result = build_edition(out, [FRUS_VOLUME], validate=False)
+    assert not result.errors, [problem.format() for problem in result.errors]
+    return out
+
+
+@pytest.mark.parametrize("relative", FRUS_OUTPUTS)
+def test_frus_output_matches_golden(frus: Path, relative: str) -> None:
+    check_golden(relative, (frus / relative).read_text(encoding="utf-8"))

@@ -178,6 +178,24 @@ def test_pybtex_reads_and_formats_the_bib(built: Path) -> None:
     assert "Document 256" in before_url  # printed as "pages Document 256": plain.bst labels any pages
 
 
+def biber_warnings(biber: str, bib: str, folder: Path) -> list[str]:
+    """What biber (tool mode, BibLaTeX's data model) warns about in ``bib``."""
+    (folder / "entry.bib").write_text(bib, encoding="utf-8")
+    completed = subprocess.run([biber, "--tool", "--validate-datamodel", "--output-directory", str(folder),
+                                "entry.bib"], cwd=folder, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return [line for line in completed.stdout.splitlines() if line.startswith(("WARN", "ERROR"))]
+
+
+def test_biber_accepts_the_bib(built: Path, biber: str, tmp_path: Path) -> None:
+    # One run (biber starts slowly): our entry, and beside it one with the field
+    # biber rejected in an earlier .bib, to show that its check is live.
+    control = "@incollection{control, title = {T}, booktitle = {B}, type = {Telegram}, year = {1996}}\n"
+    warnings_ = biber_warnings(biber, read(built, f"{DOC_ID}.bib") + control, tmp_path)
+    assert warnings_ and all("Entry 'control'" in line for line in warnings_), warnings_
+    assert any("Invalid field 'type' for entrytype 'incollection'" in line for line in warnings_)
+
+
 # --- RIS: rispy, and the tags Zotero's RIS translator imports ----------------------
 
 #: Zotero's RIS translator (zotero/translators, RIS.js, its fieldMap and

@@ -117,7 +117,7 @@ def build_document(path: Path, out_dir: Path, formats: tuple[str, ...],
     except DocumentError as exc:
         result.problems.append(exc.problem)
         return result
-    if document.root.find("tei:text", NS) is None:
+    if document.root.find("tei:text", NS) is None and document.root.find("tei:TEI/tei:text", NS) is None:  # TEI, teiCorpus
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
     try:

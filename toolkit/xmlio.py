@@ -50,6 +50,9 @@ class DocumentError(ToolkitError):
         super().__init__(problem.message, path=problem.path, hint=problem.hint)
         self.problem = problem
 
+    def __reduce__(self):
+        return DocumentError, (self.problem,)
+
 
 @dataclass
 class Document:
@@ -298,10 +301,10 @@ def _refuse_xinclude(document: Document) -> None:
 def _require_tei_root(document: Document) -> None:
     root = document.root
     qname = etree.QName(root)
-    if qname.namespace == TEI_NS and qname.localname == "TEI":
+    if qname.namespace == TEI_NS and qname.localname in ("TEI", "teiCorpus"):
         if root.find(f"{{{TEI_NS}}}teiHeader") is None:
             raise DocumentError(document.problem(
-                root, "<TEI> has no <teiHeader>", step="parse",
+                root, f"<{qname.localname}> has no <teiHeader>", step="parse",
                 hint="every TEI document starts with a teiHeader holding fileDesc "
                      "(titleStmt, publicationStmt, sourceDesc)"))
         return
@@ -313,7 +316,7 @@ def _require_tei_root(document: Document) -> None:
         hint = f'write <TEI xmlns="{TEI_NS}">'
     else:
         where = f' in namespace "{qname.namespace}"' if qname.namespace else ""
-        message = f"the root element is <{qname.localname}>{where}; a TEI document's root is <TEI>"
+        message = f"the root element is <{qname.localname}>{where}; a TEI document's root is <TEI> (or <teiCorpus>)"
         hint = f'wrap the document in <TEI xmlns="{TEI_NS}"> with a <teiHeader>'
     raise DocumentError(document.problem(root, message, hint=hint, step="parse"))
 

@@ -1,0 +1,226 @@
+"""The conventions of *Foreign Relations of the United States* volumes, in one place.
+
+The Office of the Historian encodes one volume per TEI file (see
+tests/fixtures/frus/README.md for what such a file holds). What the toolkit
+knows of that encoding lives here, and the FRUS profile
+(:data:`toolkit.profiles.FRUS`) is made of it:
+
+* how a volume is recognised (:data:`FRUS_TITLE_TYPES`, ``idno type="frus"``);
+* the FRUS namespace, in its 2015 and today's spelling, whose elements
+  (``frus:file``, ``frus:pdf``, ``frus:attachment``) and attributes
+  (``frus:doc-dateTime-min``) the grammar accepts (:func:`extend_grammar`);
+* the checks a grammar cannot state and XPath 1.0 cannot do in linear time
+  (:func:`check_volume`): ``xml:id`` unique within the volume, documents
+  numbered in sequence, and the FRUS reference model: every ``@corresp`` and
+  ``@target`` names an element of the volume (``#d67``), another volume
+  (``frus1961-63v05``, ``frus1961-63v05#d183``) or a web address. Pointers
+  are never read as file names: a volume has no neighbouring files.
+
+The rules of schemas/frus.sch (dates, source notes) read the same header.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from toolkit.errors import Problem
+from toolkit.xmlio import TEI_NS, XML_NS, Document
+
+#: The FRUS namespace: the 2015 files' spelling and today's.
+FRUS_NAMESPACES = ("http://history.state.gov/ns/1.0", "http://history.state.gov/frus/ns/1.0")
+#: Title types by which a volume's header describes the printed volume (2015 spelling and today's).
+FRUS_TITLE_TYPES = frozenset({"volumenumber", "volume-number", "subseries", "sub-series"})
+#: A FRUS volume id, as in ``idno type="frus"`` and in links between volumes:
+#: frus1961-63v06, frus1961-63v10-12mSupp, frus1952-54v02p1, frus1945Berlinv01, frus1861.
+VOLUME_ID = re.compile(r"frus\d{4}[A-Za-z0-9-]*")
+#: Where the Office of the Historian publishes a volume's documents.
+DOCUMENT_URL = "https://history.state.gov/historicaldocuments/{volume}/{id}"
+#: Attributes that point, in a FRUS volume (names into the list of names, glosses into
+#: the list of abbreviations, references into the volume or to other volumes).
+POINTER_ATTRIBUTES = ("corresp", "target")
+
+_XML_ID = f"{{{XML_NS}}}id"
+_DOCUMENT = f"{{{TEI_NS}}}div"
+_DOCUMENT_NUMBER = re.compile(r"(?P<number>[1-9]\d*)(?P<suffix>[A-Z]?)")
+_URL_SCHEMES = ("http", "https", "mailto", "ftp")
+_RNG = "http://relaxng.org/ns/structure/1.0"
+
+
+def is_volume(root: etree._Element) -> bool:
+    """Whether a parsed TEI document is a FRUS volume: ``idno type="frus"`` or FRUS title types."""
+    header = root.find(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc")
+    if header is None:
+        return False
+    if any(idno.get("type") == "frus" for idno in header.iterfind(f"{{{TEI_NS}}}publicationStmt/{{{TEI_NS}}}idno")):
+        return True
+    return any(title.get("type") in FRUS_TITLE_TYPES for title in header.iterfind(f"{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title"))
+
+
+def extend_grammar(grammar: etree._Element) -> None:
+    """Add the FRUS namespace to TEI's grammar (in place): what makes tei_all the FRUS grammar.
+
+    Elements of the FRUS namespace may stand wherever TEI allows its
+    ``model.global`` elements (milestones, notes: between paragraphs, in a
+    division after its head), with attributes of no namespace and content of
+    text, FRUS elements and TEI's ``model.common`` and ``model.global``
+    (paragraphs, lists, notes …); attributes of the FRUS namespace may stand
+    on any TEI element (``att.global``).
+    """
+    def pattern(tag: str, parent: etree._Element | None = None, **attributes: str) -> etree._Element:
+        if parent is None:
+            return etree.Element(f"{{{_RNG}}}{tag}", **attributes)
+        return etree.SubElement(parent, f"{{{_RNG}}}{tag}", **attributes)
+
+    def frus_names(parent: etree._Element) -> None:
+        names = pattern("choice", parent)
+        for namespace in FRUS_NAMESPACES:
+            pattern("nsName", names, ns=namespace)
+
+    element = pattern("define", name="frus.element")
+    frus_element = pattern("element", element)
+    frus_names(frus_element)
+    attributes = pattern("zeroOrMore", frus_element)
+    pattern("nsName", pattern("attribute", attributes), ns="")
+    content = pattern("choice", pattern("zeroOrMore", frus_element))
+    pattern("text", content)
+    for name in ("frus.element", "model.common", "model.global"):
+        pattern("ref", content, name=name)
+
+    anywhere = pattern("define", name="model.global", combine="choice")
+    pattern("ref", anywhere, name="frus.element")
+    on_any_element = pattern("define", name="att.global.attributes", combine="interleave")
+    frus_names(pattern("attribute", pattern("zeroOrMore", on_any_element)))
+    grammar.extend([element, anywhere, on_any_element])
+
+
+def check_volume(document: Document) -> list[Problem]:
+    """The volume-wide checks: ids unique, documents in sequence, every pointer resolves. One pass each."""
+    ids = _unique_ids(document)
+    return ids.problems + _numbering(document) + _pointers(document, ids.elements)
+
+
+class _Ids:
+    def __init__(self) -> None:
+        self.elements: dict[str, etree._Element] = {}
+        self.problems: list[Problem] = []
+
+
+def _unique_ids(document: Document) -> _Ids:
+    found = _Ids()
+    for element in document.root.iter(etree.Element):
+        identifier = element.get(_XML_ID)
+        if identifier is None:
+            continue
+        first = found.elements.setdefault(identifier, element)
+        if first is not element:
+            line, column = document.position(first)
+            found.problems.append(document.problem(
+                element, f'xml:id "{identifier}" is already used at line {line}, column {column}',
+                hint="xml:ids must be unique within the volume: choose another id",
+                rule="frus-id-unique", step="references"))
+    return found
+
+
+def _numbering(document: Document) -> list[Problem]:
+    """Documents are numbered 1, 2, 3 … in the order they stand; 273A, 273B may follow 273.
+
+    A number repeated or going backwards is an error. A gap is a warning: a
+    volume should have none, but an excerpt (or a document withdrawn in
+    review) leaves one, and the documents themselves are sound.
+    """
+    problems = []
+    previous: tuple[int, str, str] | None = None
+    for division in document.root.iter(_DOCUMENT):
+        if division.get("type") != "document":
+            continue
+        value = division.get("n")
+        match = _DOCUMENT_NUMBER.fullmatch(value or "")
+        if match is None:
+            problems.append(document.problem(
+                division, f'document number n="{value or ""}" is not a number like 67 or 273A',
+                hint='number each div type="document" in @n: 1, 2, 3 …', rule="frus-document-number",
+                step="references"))
+            continue
+        current = (int(match["number"]), match["suffix"], value)
+        if previous is not None:
+            problem = _sequence_problem(document, division, previous, current)
+            if problem:
+                problems.append(problem)
+        previous = current
+    return problems
+
+
+def _sequence_problem(document: Document, division: etree._Element, previous: tuple[int, str, str],
+                      current: tuple[int, str, str]) -> Problem | None:
+    (last, last_suffix, last_value), (number, suffix, value) = previous, current
+    follows = (number == last + 1 and not suffix) or (
+        number == last and suffix and (ord(suffix) == ord(last_suffix) + 1 if last_suffix else suffix == "A"))
+    if follows:
+        return None
+    if (number, suffix) <= (last, last_suffix):
+        return document.problem(
+            division, f'document {value} follows document {last_value}: numbers must increase',
+            hint="renumber the documents in the order they stand", rule="frus-document-sequence",
+            step="references")
+    if number == last + 2 and not suffix:
+        missing = f"document {last + 1} is missing"
+    elif number > last + 2 and not suffix:
+        missing = f"documents {last + 1}–{number - 1} are missing"
+    else:
+        missing = "the documents between them are missing"
+    return document.problem(
+        division, f"document {value} follows document {last_value}: {missing}",
+        severity="warning", hint="number the documents without gaps, or check that none was left out",
+        rule="frus-document-sequence", step="references")
+
+
+def _pointers(document: Document, ids: dict[str, etree._Element]) -> list[Problem]:
+    problems = []
+    for element in document.root.iter(etree.Element):
+        for attribute in POINTER_ATTRIBUTES:
+            value = element.get(attribute)
+            if value is None:
+                continue
+            for token in value.split():
+                message = _pointer_problem(token, ids)
+                if message:
+                    text, hint = message
+                    problems.append(document.problem(
+                        element, f'{etree.QName(element).localname}/@{attribute} "{token}" {text}',
+                        hint=hint, rule="frus-ref", step="references"))
+    return problems
+
+
+def _pointer_problem(token: str, ids: dict[str, etree._Element]) -> tuple[str, str] | None:
+    """What is wrong with one pointer of a volume (None: it resolves or names another volume)."""
+    if token.startswith("#"):
+        if token[1:] in ids:
+            return None
+        return ("names no element of this volume",
+                f'add xml:id="{token[1:]}" to the element meant, or point to an existing id')
+    volume, _, fragment = token.partition("#")
+    if VOLUME_ID.fullmatch(volume):
+        if fragment and not re.fullmatch(r"[A-Za-z_][\w.-]*", fragment):
+            return (f'names volume {volume}, but "{fragment}" is no id',
+                    f"write {volume}#d183 for a document of that volume, or {volume} for the volume")
+        return None
+    if urlsplit(token).scheme in _URL_SCHEMES:
+        return None
+    if token in ids:
+        return ("is neither an id of this volume (#d67), another volume (frus1961-63v05#d183) nor a web address",
+                f'"{token}" is an id of this volume: write "#{token}"')
+    return ("is neither an id of this volume (#d67), another volume (frus1961-63v05#d183) nor a web address",
+            "write #ID for this volume or a FRUS volume id such as frus1961-63v05")
+
+
+def date_range(root: etree._Element) -> tuple[int, int] | None:
+    """The years a volume covers, from its subseries title ("1961–1963"); None when it has none."""
+    for title in root.iterfind(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc/{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title"):
+        if title.get("type") in ("subseries", "sub-series"):
+            years = re.findall(r"\d{4}", "".join(title.itertext()))
+            if years:
+                return int(years[0]), int(years[-1])
+    return None
