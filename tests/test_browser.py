@@ -183,8 +183,8 @@ def test_every_name_in_the_text_points_to_its_record(open_page) -> None:
 
 
 @pytest.mark.parametrize("person, how", [("kuznetsov", "click"), ("zorin", "keyboard")])
-def test_choosing_a_person_shows_the_record(open_page, person: str, how: str) -> None:
-    page, _ = open_page()
+def test_without_javascript_a_person_link_goes_to_the_record(open_page, person: str, how: str) -> None:
+    page, _ = open_page(java_script_enabled=False)
     link = page.locator(f'#text a.name.person[href="#person-{person}"]').first
     if how == "click":
         link.click()
@@ -199,6 +199,91 @@ def test_choosing_a_person_shows_the_record(open_page, person: str, how: str) ->
     assert record.is_visible()
     assert re.search(r"\b1[89]\d\d\b", details), f"the record shows no dates: {details!r}"
     assert "In the text:" in details
+
+
+# ---------------------------------------------------------------------------
+# Cards in place
+# ---------------------------------------------------------------------------
+
+CARD_STATE = """() => {
+  const card = document.getElementById('card');
+  return {open: !!card && !card.hidden, title: card ? (card.querySelector('.card-title') || {}).textContent : null,
+          text: card && !card.hidden ? card.innerText : '', active: document.activeElement.id || document.activeElement.className,
+          inCard: !!card && card.contains(document.activeElement), scrollY: window.scrollY,
+          onScreen: !!card && !card.hidden && (() => { const r = card.getBoundingClientRect();
+            return r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth; })()};
+}"""
+
+
+def open_card(page, locator, how: str) -> None:
+    if how == "click":
+        locator.click()
+    elif how == "tap":
+        locator.tap()
+    else:
+        locator.focus()
+        page.keyboard.press("Enter")
+
+
+@pytest.mark.parametrize("how", ["click", "tap", "keyboard"])
+def test_a_name_opens_its_card_in_place_and_escape_closes_it(open_page, how: str) -> None:
+    options = {"has_touch": True, "is_mobile": True} if how == "tap" else {}
+    page, log = open_page(viewport=MOBILE if how == "tap" else DESKTOP, **options)
+    link = page.locator('#text a.name.person[href="#person-mccloy"]').first
+    link.scroll_into_view_if_needed()
+    before = page.evaluate("window.scrollY")
+    open_card(page, link, how)
+    state = page.evaluate(CARD_STATE)
+    assert state["open"], "no card opened"
+    assert state["title"] == "John J. McCloy"
+    assert re.search(r"\b1895–1989\b", state["text"]) and "In the text:" in state["text"]
+    assert "Entry in the index" in state["text"]
+    assert state["inCard"], "focus did not move into the card"
+    assert state["onScreen"], "the card is not on screen"
+    assert state["scrollY"] == before and page.evaluate("location.hash") == "", "the page jumped away from the text"
+    assert link.get_attribute("aria-expanded") == "true"
+
+    page.keyboard.press("Escape")
+    state = page.evaluate(CARD_STATE)
+    assert not state["open"], "Escape did not close the card"
+    assert page.evaluate("document.activeElement") is not None
+    assert link.evaluate("e => document.activeElement === e"), "focus did not return to the name"
+    assert link.get_attribute("aria-expanded") == "false"
+    assert log.page_errors == [] and log.console_errors == []
+
+
+@pytest.mark.parametrize("how", ["click", "tap", "keyboard"])
+@pytest.mark.parametrize("source, edited, title", [
+    ("gong", "going", "Correction"), ("Govt", "Government", "Abbreviation")])
+def test_a_correction_or_an_abbreviation_opens_its_card(open_page, how: str, source: str, edited: str,
+                                                        title: str) -> None:
+    options = {"has_touch": True, "is_mobile": True} if how == "tap" else {}
+    page, _ = open_page(viewport=MOBILE if how == "tap" else DESKTOP, **options)
+    choice = page.locator(f'#text .choice.card-trigger[data-source="{source}"]').first
+    assert choice.get_attribute("role") == "button" and choice.get_attribute("tabindex") == "0"
+    choice.scroll_into_view_if_needed()
+    open_card(page, choice, how)
+    state = page.evaluate(CARD_STATE)
+    assert state["open"] and state["title"] == title and state["inCard"]
+    assert source in state["text"] and edited in state["text"]
+    # the close button closes it too, and focus comes back
+    page.locator("#card .card-close").click()
+    assert not page.evaluate(CARD_STATE)["open"]
+    assert choice.evaluate("e => document.activeElement === e")
+
+
+def test_an_acronym_stays_as_written_and_its_card_gives_the_expansion(open_page) -> None:
+    page, _ = open_page()
+    assert words(page, "#text", "USSR") >= 1 and words(page, "#text", "US") >= 10
+    assert "Union of Soviet Socialist Republics" not in page.inner_text("#text")
+    assert words(page, "#text", "Soviets") >= 1 and words(page, "#text", "Sovs") == 0
+    # US is a name: the name's card tells the expansion as well as the record
+    us = page.locator('#text a.name:has(.choice.acronym[data-source="US"])').first
+    us.click()
+    text = page.evaluate(CARD_STATE)["text"]
+    assert "Acronym" in text and "United States" in text
+    page.mouse.click(5, 790)  # a click elsewhere closes the card
+    assert not page.evaluate(CARD_STATE)["open"]
 
 
 def test_view_switch_changes_the_text_and_back(open_page) -> None:
@@ -231,6 +316,44 @@ def test_view_switch_changes_the_text_and_back(open_page) -> None:
     reading.click()
     assert_reading()
     assert log.console_errors == [] and log.page_errors == []
+
+
+def body_classes(page) -> set[str]:
+    return set(page.evaluate("[...document.body.classList]"))
+
+
+def test_the_view_and_the_highlight_survive_a_reload(open_page) -> None:
+    page, _ = open_page()
+    assert body_classes(page) >= {"view-reading"} and "highlight-names" not in body_classes(page)
+    page.get_by_role("button", name="Diplomatic").click()
+    page.get_by_role("button", name="Highlight people, places, dates").click()
+    assert "highlight=on" in page.url and "view=diplomatic" in page.url, "the address does not show the choice"
+    page.goto(page.url.split("?")[0])  # the bare address: only localStorage remembers
+    assert body_classes(page) >= {"view-diplomatic", "highlight-names"}
+    assert page.get_by_role("button", name="Diplomatic").get_attribute("aria-pressed") == "true"
+    assert page.get_by_role("button", name="Highlight people, places, dates").get_attribute("aria-pressed") == "true"
+    assert words(page, "#text", "Sovs") >= 1
+    # the highlight shows: a person's name gets a background of its own
+    assert page.locator("#text a.name.person").first.evaluate(
+        "e => getComputedStyle(e).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    page.get_by_role("button", name="Reading").click()
+    page.reload()
+    assert "view-reading" in body_classes(page)
+
+
+@pytest.mark.parametrize("address", ["?view=diplomatic", "#view=diplomatic", "?view=diplomatic#d256-p3"])
+def test_a_link_opens_the_view_it_names(open_page, origin: str, address: str) -> None:
+    page, _ = open_page(f"{DOCUMENT_PAGE}{address}")  # a fresh context: nothing stored
+    assert "view-diplomatic" in body_classes(page)
+    assert words(page, "#text", "gong") == 1
+    if "#d256-p3" in address:
+        # the ¶ link's address still works beside the view
+        assert page.locator("#d256-p3").evaluate("e => e.matches(':target')")
+        page.wait_for_function(f"() => ({IN_VIEWPORT})(document.getElementById('d256-p3'))")
+    # a ¶ link clicked in that view keeps the view in the address
+    page.locator("#d256-p5 > a.pilcrow").click()
+    assert page.url.endswith("?view=diplomatic#d256-p5"), page.url
+    assert page.locator("#d256-p5").evaluate("e => e.matches(':target')")
 
 
 def test_copy_buttons_copy_each_citation_as_plain_text(open_page, site: Path) -> None:
@@ -415,6 +538,89 @@ def test_no_horizontal_scrolling(open_page, path: str, viewport: dict) -> None:
                                        f"too wide: {page.evaluate(OVERFLOW, width)}")
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop-1280x800", "phone-390x844"])
+def test_the_text_starts_on_the_first_screen(open_page, viewport: dict) -> None:
+    options = {"is_mobile": True, "has_touch": True} if viewport is MOBILE else {}
+    page, _ = open_page(DOCUMENT_PAGE, viewport, **options)
+    top = page.evaluate("document.querySelector('#text .tei-text').getBoundingClientRect().top")
+    first_paragraph = page.evaluate("document.getElementById('d256-p1').getBoundingClientRect().top")
+    assert 0 < top < viewport["height"], f"the telegram begins {top:.0f} px down, below the first screen"
+    assert first_paragraph < viewport["height"], f"paragraph 1 begins {first_paragraph:.0f} px down"
+    facts = page.inner_text(".key-facts")
+    for fact in ("December 23, 1962", "Department of State", "Confidential", "vol. XI", "doc. 256"):
+        assert fact in facts, f"the key facts lack {fact!r}: {facts!r}"
+
+
+def test_phone_layout_nav_on_one_line_and_metadata_in_one_column(open_page) -> None:
+    page, _ = open_page(DOCUMENT_PAGE, MOBILE, is_mobile=True, has_touch=True)
+    tops = page.eval_on_selector_all(".site-header li", "items => items.map(li => li.getBoundingClientRect().top)")
+    assert len(tops) >= 4 and max(tops) - min(tops) < 2, f"the navigation wraps: item tops {tops}"
+    labels = page.eval_on_selector_all(".metadata dt", "ds => ds.map(d => [d.getBoundingClientRect().left, "
+                                       "d.nextElementSibling.getBoundingClientRect().left, "
+                                       "d.nextElementSibling.getBoundingClientRect().width])")
+    assert labels
+    for dt_left, dd_left, dd_width in labels:
+        assert abs(dt_left - dd_left) < 1, "the metadata is in two columns on a phone"
+        assert dd_width > 300, f"a metadata value has only {dd_width:.0f} px"
+
+
+# ---------------------------------------------------------------------------
+# Print
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def printed(browser, origin: str, tmp_path_factory: pytest.TempPathFactory):
+    """The document page printed to PDF by Chromium (US Letter and A4), read back with pypdf."""
+    pypdf = pytest.importorskip("pypdf")
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{origin}/{DOCUMENT_PAGE}", wait_until="load")
+    folder = tmp_path_factory.mktemp("print")
+    pages = {}
+    for size in ("Letter", "A4"):
+        path = folder / f"{size}.pdf"
+        page.pdf(path=str(path), format=size)
+        pages[size] = [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(path).pages]
+    context.close()
+    return pages
+
+
+@pytest.mark.parametrize("size", ["Letter", "A4"])
+def test_print_fits_three_pages_with_notes_urls_and_one_citation(printed, size: str) -> None:
+    pages = printed[size]
+    assert 1 <= len(pages) <= 3, f"{len(pages)} pages on {size}"
+    text = " ".join(pages)
+    assert "McCloy concluded by expressing regret" in text and "Representative of the" in text
+    assert "See Document 253" in text
+    assert "https://history.state.gov/historicaldocuments/frus1961-63v11/d253" in text.replace(" ", ""), \
+        "the footnote's link lost its address"
+    assert text.count("Telegram 2477 from the United States Mission") == 1, "not exactly one citation"
+    for absent in ("Reference files", "Cite a passage", "BibTeX", "People, places and organisations", "Highlight"):
+        assert absent not in text, f"print shows {absent!r}"
+    licence = "public domain"
+    for number, page_text in enumerate(pages, start=1):
+        assert not (licence in page_text and len(page_text) < 600), f"page {number} holds little but the licences"
+
+
+def test_print_has_no_empty_headings(open_page) -> None:
+    page, _ = open_page()
+    page.emulate_media(media="print")
+    empty = page.evaluate("""() => [...document.querySelectorAll('h1, h2, h3, h4')]
+      .filter(h => h.checkVisibility())
+      .filter(h => {
+        // what follows up to the next heading of the same or a higher level
+        const level = Number(h.tagName[1]);
+        const all = [...document.querySelectorAll('body *')];
+        for (const e of all.slice(all.indexOf(h) + 1)) {
+          if (/^H[1-6]$/.test(e.tagName) && Number(e.tagName[1]) <= level && e.checkVisibility()) { return true; }
+          if (!/^H[1-6]$/.test(e.tagName) && !h.contains(e) && e.checkVisibility() && e.children.length === 0
+              && e.textContent.trim()) { return false; }
+        }
+        return true;
+      }).map(h => h.textContent.trim())""")
+    assert empty == [], f"headings printed with nothing under them: {empty}"
+
+
 # ---------------------------------------------------------------------------
 # Accessibility (axe-core)
 # ---------------------------------------------------------------------------
@@ -426,18 +632,29 @@ AXE_RUN = """async () => {
 }"""
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path, view, viewport", [
     (DOCUMENT_PAGE, "reading", DESKTOP),
     (DOCUMENT_PAGE, "diplomatic", DESKTOP),
+    (DOCUMENT_PAGE, "highlight", DESKTOP),
+    (DOCUMENT_PAGE, "card", DESKTOP),
     (DOCUMENT_PAGE, "reading", MOBILE),
     (INDEX_PAGE, None, DESKTOP),
-], ids=["document-reading", "document-diplomatic", "document-mobile", "index"])
+], ids=["document-reading", "document-diplomatic", "document-highlight", "document-card", "document-mobile", "index"])
 def test_axe_finds_no_serious_or_critical_violations(open_page, axe_js: Path, path: str, view: str | None,
-                                                     viewport: dict) -> None:
-    page, _ = open_page(path, viewport)
-    if view:
+                                                     viewport: dict, scheme: str) -> None:
+    page, _ = open_page(path, viewport, color_scheme=scheme)
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    luminance = sum(int(c) for c in re.findall(r"\d+", background)[:3])
+    assert (luminance < 200) == (scheme == "dark"), f"{scheme} scheme, body background {background}"
+    if view in ("reading", "diplomatic"):
         page.locator(f'.view-switch button[data-view="{view}"]').click()
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    elif view == "highlight":
+        page.get_by_role("button", name="Highlight people, places, dates").click()
+    elif view == "card":
+        page.locator('#text a.name.person').first.click()
+        assert page.evaluate(CARD_STATE)["open"]
     page.add_script_tag(path=str(axe_js))
     violations = page.evaluate(AXE_RUN)
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]

@@ -33,7 +33,8 @@ def _teikit(*arguments: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedPr
 @pytest.mark.parametrize("case", CASES)
 def test_lint_gives_the_recorded_warnings(case: str, version: str) -> None:
     expected = json.loads((CORRECTIONS / case / "expected.json").read_text(encoding="utf-8"))["lint"][version]
-    problems = lint.lint_paths([CORRECTIONS / case / f"{version}.xml"])
+    # The cases share corrections/authority.xml: their root is corrections/.
+    problems = lint.lint_paths([CORRECTIONS / case / f"{version}.xml"], root=CORRECTIONS)
     shown = "\n".join(problem.format() for problem in problems)
     assert [(p.rule, p.line, p.column) for p in problems] == \
         [(w["rule"], w["line"], w["column"]) for w in expected], shown
@@ -47,7 +48,7 @@ def test_the_reported_column_is_the_word() -> None:
         for version in ("before", "after"):
             path = CORRECTIONS / case / f"{version}.xml"
             lines = path.read_text(encoding="utf-8").splitlines()
-            for problem in lint.lint_paths([path]):
+            for problem in lint.lint_paths([path], root=CORRECTIONS):
                 if problem.rule in ("untagged-name", "untagged-date", "inconsistent-abbr"):
                     word = problem.message.split('"')[1]
                     assert lines[problem.line - 1][problem.column - 1:].startswith(word), problem.format()

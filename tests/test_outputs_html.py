@@ -85,13 +85,18 @@ def test_every_link_resolves(out: Path) -> None:
 
 
 def test_nothing_is_loaded_from_the_network(out: Path) -> None:
-    for path in html_pages(out) + [out / "html" / "edition.css"]:
+    for path in html_pages(out) + [out / "html" / "edition.css", out / "html" / "edition.js"]:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".css":
             assert "url(" not in text and "@import" not in text
             continue
+        if path.suffix == ".js":
+            assert not re.search(r"\b(fetch|XMLHttpRequest|import\s*\(|WebSocket|EventSource|sendBeacon)\b", text)
+            continue
         root = lxml.html.document_fromstring(text)
-        assert not root.xpath("//*[@src]"), path.name
+        # the only thing a page loads is its own script, from beside it
+        assert [e.get("src") for e in root.xpath("//*[@src]")] in ([], ["edition.js"]), path.name
+        assert (path.parent / "edition.js").is_file() or not root.xpath("//script[@src]"), path.name
         for element in root.xpath("//link[@rel='stylesheet'] | //link[@rel='preload']"):
             assert not urlsplit(element.get("href")).scheme, path.name
         # an empty icon, so that browsers do not ask a server for /favicon.ico
@@ -134,13 +139,31 @@ def test_abbreviations_and_corrections_carry_both_forms(page: lxml.html.HtmlElem
     sovs = page.xpath("//p[@id='d256-p1']//abbr[.='Sovs']")[0]
     assert sovs.get("title") == "Soviets"
     assert sovs.getnext().text_content() == "Soviets" and "read" in sovs.getnext().get("class")
+    assert sovs.getparent().attrib == {"class": "choice expansion", "data-kind": "expansion",
+                                       "data-source": "Sovs", "data-edited": "Soviets"}
     gong = page.xpath("//span[contains(@class, 'sic')][.='gong']")[0]
     going = gong.getnext()
     assert going.text_content() == "going" and going.get("title") == "source reads: gong"
-    switch = page.xpath("//div[@class='view-switch']")[0]
-    assert switch.get("hidden") is not None  # shown by the script only
-    assert [b.get("aria-pressed") for b in switch.xpath("button")] == ["true", "false"]
-    assert "view-diplomatic" in " ".join(page.xpath("//script/text()"))
+    assert gong.getparent().get("data-kind") == "correction"
+    controls = page.xpath("//div[@class='text-controls']")[0]
+    assert controls.get("hidden") is not None  # shown by the script only
+    assert [b.get("aria-pressed") for b in controls.xpath(".//div[@class='view-switch']/button")] == ["true", "false"]
+    assert controls.xpath(".//button[@class='highlight-switch']/@aria-pressed") == ["false"]
+
+
+def test_acronyms_stay_as_written_in_both_views(page: lxml.html.HtmlElement) -> None:
+    """abbr type="acronym" (US, UN, USSR) reads as written, expansion in title and data-edited;
+    telegraphese (type="telegraphic") is expanded in the reading view."""
+    choices = page.xpath("//section[@id='text']//span[contains(concat(' ', @class, ' '), ' choice ')][@data-kind]")
+    kinds = {(c.get("data-kind"), c.get("data-source")) for c in choices}
+    assert {("acronym", "US"), ("acronym", "UN"), ("acronym", "USSR")} <= kinds
+    assert {("expansion", "Sovs"), ("expansion", "SYG"), ("expansion", "FonMin")} <= kinds
+    assert not {source for kind, source in kinds if kind == "acronym"} & {"Sovs", "SYG", "Govt", "FonMin"}
+    for choice in choices:
+        if choice.get("data-kind") == "acronym":
+            reading = choice.xpath("abbr[contains(@class, 'read')]")[0]
+            assert reading.text_content() == choice.get("data-source")
+            assert reading.get("title") == choice.get("data-edited") != choice.get("data-source")
 
 
 def test_css_switches_the_views(out: Path) -> None:
@@ -204,9 +227,19 @@ def test_cite_section_offers_every_format(page: lxml.html.HtmlElement) -> None:
 
 def test_index_page_lists_the_document(out: Path) -> None:
     index = lxml.html.document_fromstring((out / "html" / "index.html").read_text(encoding="utf-8"))
-    assert index.xpath("//main//h2/a/@href") == [PAGE]
-    assert index.xpath("//main//p[@class='correspondents']/text()") == [
-        "From the United States Mission to the United Nations to the Department of State."]
+    assert index.xpath("//main//h3/a/@href") == [PAGE]
+    assert index.xpath("//main//p[@class='document-facts']/text()") == [
+        "FRUS 1961–1963, vol. XI, doc. 256 · New York, December 23, 1962, 2 p.m."]
+
+
+def test_index_page_says_what_the_edition_is_and_how_to_cite_it(out: Path) -> None:
+    index = lxml.html.document_fromstring((out / "html" / "index.html").read_text(encoding="utf-8"))
+    text = " ".join(index.text_content().split())
+    assert "A scholarly digital edition of a single document" in text  # the header's projectDesc
+    assert [h.text_content() for h in index.xpath("//main//h2")] == ["Documents", "Formats", "How to cite"]
+    assert "BibTeX, RIS and CSL-JSON" in text and "diplomatic view" in text
+    assert re.search(rf"Telegram 2477 project, last revised \w+ \d+, \d{{4}}, {re.escape(EDITION_URL)}\.", text)
+    assert len(index.xpath("//footer//a[@rel='license']")) == 2 and "public domain" in text
 
 
 def test_index_page_from_cards_equals_index_from_documents(out: Path) -> None:

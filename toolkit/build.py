@@ -6,8 +6,8 @@ writes what they return, each file atomically, into ``OUT/html``, ``OUT/text``
 and ``OUT/cite``. A document that is invalid, or on which a stylesheet
 fails, gets no new output at all: its earlier outputs stay as they were.
 Documents without a ``<text>`` (the authority file) have nothing to publish
-and are skipped. The HTML build also writes ``OUT/html/index.html`` and
-``OUT/html/edition.css``.
+and are skipped. The HTML build also writes ``OUT/html/index.html`` and the
+pages' ``OUT/html/edition.css`` and ``OUT/html/edition.js``.
 
 A handful of documents are transformed in this process; more go to a pool of
 worker processes, each of which compiles the stylesheet once. The parent
@@ -25,13 +25,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import transform
+from toolkit import confine, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes, write_atomic
 
 FORMATS = transform.FORMATS
-STYLESHEET_CSS = XSLT_DIR / "edition.css"
+#: Copied beside the pages: their style and their small script (views, cards).
+PAGE_ASSETS = (XSLT_DIR / "edition.css", XSLT_DIR / "edition.js")
 # Below this many documents, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 8
 
@@ -109,7 +110,7 @@ def _problem(path: Path, message: str, hint: str | None = None) -> Problem:
 
 
 def build_document(path: Path, out_dir: Path, formats: tuple[str, ...],
-                   parameters: transform.Parameters) -> DocumentBuild:
+                   parameters: transform.Parameters, root: Path | None = None) -> DocumentBuild:
     """Transform one (already validated) document; write its files only if every format worked."""
     result = DocumentBuild(path)
     try:
@@ -121,7 +122,7 @@ def build_document(path: Path, out_dir: Path, formats: tuple[str, ...],
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
     try:
-        envelope = transform.transform(document, formats, parameters)
+        envelope = transform.transform(document, formats, parameters, root=root)
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result
@@ -145,21 +146,23 @@ def _init_worker(out_dir: Path, formats: tuple[str, ...], parameters: transform.
         _worker_state["error"] = exc
 
 
-def _build_in_worker(path: Path) -> DocumentBuild:
+def _build_in_worker(job: tuple[Path, Path]) -> DocumentBuild:
+    path, root = job
     state = _worker_state
     if state["error"] is not None:
         raise state["error"]  # the stylesheet does not compile: the parent stops the build
     try:
-        return build_document(path, state["out_dir"], state["formats"], state["parameters"])
+        return build_document(path, state["out_dir"], state["formats"], state["parameters"], root)
     except ToolkitError as exc:
         return DocumentBuild(path, problems=[_problem(path, exc.message, exc.hint)])
 
 
-def _build_all(paths: list[Path], out_dir: Path, formats: tuple[str, ...],
+def _build_all(paths: list[tuple[Path, Path]], out_dir: Path, formats: tuple[str, ...],
                parameters: transform.Parameters, jobs: int) -> list[DocumentBuild]:
+    """Build each (document, its confinement root)."""
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         transform.compile_all()  # a stylesheet that does not compile stops the build
-        return [build_document(path, out_dir, formats, parameters) for path in paths]
+        return [build_document(path, out_dir, formats, parameters, root) for path, root in paths]
     # Imported here: a build of a few documents (make of the edition) needs no pool.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -181,11 +184,11 @@ def _build_all(paths: list[Path], out_dir: Path, formats: tuple[str, ...],
 # The edition
 # ---------------------------------------------------------------------------
 
-def _validate(paths: list[Path], jobs: int) -> tuple[list[Path], dict[Path, list[Problem]]]:
+def _validate(selection: confine.Selection, jobs: int) -> tuple[list[Path], dict[Path, list[Problem]]]:
     """The valid documents, and every document's problems (warnings included)."""
     from toolkit import validate
 
-    report = validate.validate_paths(paths, jobs=jobs)
+    report = validate.validate_paths(selection=selection, jobs=jobs)
     problems = {document.path: list(document.problems) for document in report.documents}
     return report.valid_paths, problems
 
@@ -225,9 +228,10 @@ def _document_id(root: etree._Element, path: Path) -> str:
 def _write_edition_files(results: list[DocumentBuild], out_dir: Path,
                          parameters: transform.Parameters) -> list[Path]:
     written = []
-    css = out_dir / "html" / "edition.css"
-    write_atomic(css, read_bytes(STYLESHEET_CSS))
-    written.append(css)
+    for asset in PAGE_ASSETS:
+        target = out_dir / "html" / asset.name
+        write_atomic(target, read_bytes(asset))
+        written.append(target)
     entries = _index_entries(results, out_dir)
     for item in transform.index_page(entries, out_dir / "html", parameters):
         target = out_dir / "html" / item.name
@@ -239,29 +243,29 @@ def _write_edition_files(results: list[DocumentBuild], out_dir: Path,
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
           formats: tuple[str, ...] = FORMATS, *, validate: bool = True,
           edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
-          jobs: int | None = None) -> BuildResult:
-    """Validate ``paths`` (default: the edition) and build ``formats`` into ``out_dir``."""
-    from toolkit.validate import expand_paths
-
+          jobs: int | None = None, root: Path | None = None) -> BuildResult:
+    """Validate ``paths`` (default: the edition) and build ``formats`` into ``out_dir``;
+    ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`)."""
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     formats = tuple(output for output in FORMATS if output in formats)
     if not formats:
         raise UsageError("no output format chosen", hint=f"choose from {', '.join(FORMATS)}")
     parameters = transform.Parameters(edition_url=edition_url, access_date=access_date)
-    files = expand_paths(list(paths))
+    selection = confine.select(paths, root)
+    files = selection.files
 
     problems: dict[Path, list[Problem]] = {}
     if validate:
-        valid, problems = _validate(files, jobs)
+        valid, problems = _validate(selection, jobs)
         valid_set = set(valid)
     else:
         valid_set = set(files)
-    to_build = [path for path in files if path in valid_set]
+    to_build = [(path, selection.root_of(path)) for path in files if path in valid_set]
     built = {result.path: result for result in _build_all(to_build, out_dir, formats, parameters, jobs)}
 
     results = []
-    for path in files:
+    for path in files + [path for path, _ in selection.refused]:
         result = built.get(path) or DocumentBuild(path)
         result.problems[:0] = problems.get(path, [])
         results.append(result)

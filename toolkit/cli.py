@@ -37,6 +37,24 @@ def _path(value: str) -> Path:
 def _add_paths(command: argparse.ArgumentParser) -> None:
     command.add_argument("paths", nargs="*", type=_path, metavar="PATH",
                          help="documents or folders (default: every document under tei/)")
+    command.add_argument("--root", type=Path, default=None, metavar="DIR",
+                         help="the edition's root: pointers open files only inside it (default: the folder "
+                              "named, else each document's own folder; see docs/validation.md)")
+    _add_max_size(command)
+
+
+def _size(value: str) -> int:
+    from toolkit.confine import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{value}" is not a size such as 64M, 500K or 1G') from None
+
+
+def _add_max_size(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--max-size", type=_size, default=None, metavar="SIZE",
+                         help="refuse files larger than this (default: 64M; suffixes K, M, G)")
 
 
 def _add_format(command: argparse.ArgumentParser) -> None:
@@ -63,7 +81,7 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
 def _run_validate(args: argparse.Namespace) -> int:
     from toolkit import validate
 
-    report = validate.validate_paths(args.paths, engine=args.engine, jobs=args.jobs)
+    report = validate.validate_paths(args.paths, engine=args.engine, jobs=args.jobs, root=args.root)
     # as_dict() names every document (a path resolution each): only for JSON.
     _print_report(report.problems, report.summary(), args.format, report.as_dict() if args.format == "json" else {})
     return EXIT_INVALID if report.errors else EXIT_OK
@@ -89,6 +107,7 @@ def _add_diff(commands: argparse._SubParsersAction) -> None:
         epilog="examples: teikit diff old.xml new.xml | teikit diff --rev HEAD tei/frus1961-63v11-d256.xml")
     command.add_argument("paths", nargs="*", type=_path, metavar="PATH",
                          help="OLD NEW; with --rev: the documents to compare (default: every document under tei/)")
+    _add_max_size(command)
     command.add_argument("--rev", metavar="REV", help="compare with the version at this git revision (HEAD, main, ...)")
     _add_format(command)
     command.set_defaults(run=_run_diff)
@@ -146,7 +165,7 @@ def _add_lint(commands: argparse._SubParsersAction) -> None:
 def _run_lint(args: argparse.Namespace) -> int:
     from toolkit import lint
 
-    problems = lint.lint_paths(args.paths)
+    problems = lint.lint_paths(args.paths, root=args.root)
     summary = lint.summary(problems)
     _print_report(problems, summary, args.format,
                   {"problems": [problem.as_dict() for problem in problems], "summary": summary})
@@ -170,7 +189,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser(
         "build", help="build the HTML edition, plain texts and citations (after validating)",
         description="Validate the documents, then run the XSLT stylesheets on every valid one and write "
-                    "OUT/html (pages, index.html, edition.css), OUT/text and OUT/cite. An invalid document "
+                    "OUT/html (pages, index.html, edition.css, edition.js), OUT/text and OUT/cite. An invalid document "
                     "gets no output and keeps its earlier outputs; the exit code is then 1.")
     _add_paths(command)
     command.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: build/)")
@@ -192,7 +211,7 @@ def _run_build(args: argparse.Namespace) -> int:
 
     result = build.build(args.paths, args.out or BUILD_DIR, build.parse_formats(args.formats),
                          validate=args.validate, edition_url=args.edition_url,
-                         access_date=args.access_date, jobs=args.jobs)
+                         access_date=args.access_date, jobs=args.jobs, root=args.root)
     for problem in result.problems:
         print(problem.format())
     for document in result.documents:
@@ -215,6 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "max_size", None):
+        from toolkit.confine import set_max_size
+
+        set_max_size(args.max_size)
     try:
         return args.run(args)
     except ToolkitError as exc:

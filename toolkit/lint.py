@@ -34,13 +34,15 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from toolkit import confine
 from toolkit.diplomatic import DROPPED, SourceText, blocks, localname, normalise
-from toolkit.errors import Problem, UsageError
+from toolkit.errors import Problem
 from toolkit.paths import display_path, edition_documents
 from toolkit.references import pointer_target
 from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes
@@ -88,9 +90,10 @@ class _Tagged:
     loaded: _Loaded
 
 
-def _resolve(reference: str, base: Path) -> tuple[str, str] | None:
-    """``authority.xml#zorin`` seen from ``base`` -> (absolute path of authority.xml, "zorin")."""
-    target = pointer_target(reference, base)
+def _resolve(reference: str, base: Path, root: Path | None = None) -> tuple[str, str] | None:
+    """``authority.xml#zorin`` seen from ``base`` -> (real path of authority.xml, "zorin"); None for
+    a pointer the confinement rule refuses (``root``: the edition's root; default: ``base``'s folder)."""
+    target = pointer_target(reference, base, root)
     if target is None or not target[1]:
         return None
     return str(target[0]), target[1]
@@ -137,7 +140,8 @@ def _text_nodes(root: etree._Element) -> list[_TextNode]:
 
 
 class _Edition:
-    def __init__(self, paths: list[Path]):
+    def __init__(self, paths: list[Path], root_of: Callable[[Path], Path] = confine.root_of):
+        self.root_of = root_of
         self.problems: list[Problem] = []
         self.loaded: dict[str, _Loaded] = {}
         self.linted: list[_Loaded] = []
@@ -194,7 +198,7 @@ class _Edition:
                 value = node.get(attribute)
                 if value:
                     for token in value.split():
-                        key = _resolve(token, loaded.document.path)
+                        key = _resolve(token, loaded.document.path, self.root_of(loaded.document.path))
                         if key:
                             keys.append(key)
         return keys
@@ -239,7 +243,8 @@ def _tagged_names(edition: _Edition) -> list[_Tagged]:
                 if tag not in NAME_TAGS | {"rs"} or span.dropped or span.start >= span.end:
                     continue
                 ref = span.element.get("ref")
-                key = _resolve(ref.split()[0], loaded.document.path) if ref and ref.split() else None
+                key = (_resolve(ref.split()[0], loaded.document.path, edition.root_of(loaded.document.path))
+                       if ref and ref.split() else None)
                 tagged.append(_Tagged(span.element, tag, block.text[span.start:span.end], ref, key, loaded))
     return tagged
 
@@ -422,12 +427,16 @@ def _ambiguous_surfaces(edition: _Edition, tagged: list[_Tagged]) -> list[Proble
     return problems
 
 
-def lint_paths(paths: list[Path] | None = None) -> list[Problem]:
-    """Every warning for the documents at ``paths`` (files or folders; default: the edition in tei/)."""
-    documents = _expand(paths)
-    edition = _Edition(documents)
+def lint_paths(paths: list[Path] | None = None, root: Path | None = None) -> list[Problem]:
+    """Every warning for the documents at ``paths`` (files or folders; default: the edition in tei/);
+    ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`)."""
+    selection = confine.select(paths or (), root)
+    edition = _Edition(selection.files, selection.root_of)
     tagged = _tagged_names(edition)
     problems = list(edition.problems)
+    problems += [Problem(display_path(path), 1, 1, f"not read: the entry is {why}", rule="file-confined",
+                         hint="the toolkit reads only regular files inside the folder named") for path, why in
+                 selection.refused]
     problems += _untagged_names(edition, tagged)
     problems += _unused_authorities(edition)
     problems += _untagged_dates(edition)
@@ -436,18 +445,6 @@ def lint_paths(paths: list[Path] | None = None) -> list[Problem]:
     order = {loaded.document.display: index for index, loaded in enumerate(edition.linted)}
     return sorted(problems, key=lambda problem: (order.get(problem.path, len(order)), problem.path,
                                                  problem.line, problem.column, problem.rule or ""))
-
-
-def _expand(paths: list[Path] | None) -> list[Path]:
-    if not paths:
-        return edition_documents()
-    documents: list[Path] = []
-    for path in paths:
-        found = edition_documents(path) if path.is_dir() else [path]
-        if not found:  # as teikit validate says it
-            raise UsageError("folder holds no .xml documents", path=display_path(path))
-        documents += found
-    return documents
 
 
 def summary(problems: list[Problem]) -> str:

@@ -21,13 +21,16 @@ TEI_ALL = CACHE_DIR / "tei_all" / "tei_all.rng"
 
 
 def edition_documents(folder: Path = TEI_DIR) -> list[Path]:
-    """Every TEI document of the edition, in a stable order."""
-    return sorted(folder.glob("*.xml"))
+    """Every TEI document of the edition, in a stable order: the regular ``*.xml`` files in
+    ``folder`` (see :mod:`toolkit.confine` for what is left out, and why)."""
+    from toolkit.confine import real_path, regular_documents
+
+    return regular_documents(sorted(folder.glob("*.xml")), real_path(folder) or folder)[0]
 
 
 def display_path(path: Path) -> str:
     """A path as a user should read it: relative to the working directory when it can be."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, a NUL, a loop, a name too long
         return str(path)

@@ -21,11 +21,12 @@ import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING, Callable, NamedTuple
+from urllib.parse import unquote
 
 from lxml import etree
 
+from toolkit import confine
 from toolkit.errors import Problem, ToolkitError
 from toolkit.paths import display_path
 from toolkit.xmlio import TEI_NS, XML_NS, Document, parse_document, source_lines, start_tag_column
@@ -172,24 +173,30 @@ def _position(facts: Facts, target: Target, lines: dict[Path, list[str]]) -> tup
 @functools.lru_cache(maxsize=8192)
 def _parts(value: str) -> tuple[str, str, str]:
     """A pointer's scheme, file part and fragment (unquoted)."""
-    parts = urlsplit(value)
-    return parts.scheme, unquote(parts.path), unquote(parts.fragment)
+    return confine.split_pointer(value)
 
 
 def _is_external(value: str) -> bool:
-    return _parts(value)[0] not in ("", "file")
+    return confine.is_external(value)
 
 
-def pointer_target(value: str, source: Path) -> tuple[Path, str] | None:
+def pointer_target(value: str, source: Path, root: Path | None = None) -> tuple[Path, str] | None:
     """The file and the id a pointer names, seen from the document at ``source``.
 
-    ``authority.xml#zorin`` -> (the authority file's absolute path, "zorin");
-    ``#d256-p1`` -> (``source`` itself, "d256-p1"); None for an external URL.
+    ``authority.xml#zorin`` -> (the authority file's real path, "zorin");
+    ``#d256-p1`` -> (``source`` itself, "d256-p1"); None for an external URL
+    and for a file the confinement rule refuses (:mod:`toolkit.confine`;
+    ``root`` defaults to the document's own folder).
     """
     scheme, file_part, fragment = _parts(value.strip())
-    if scheme not in ("", "file"):
+    if scheme not in ("", "file", "//") or (not file_part and scheme):
         return None
-    return (source.parent / file_part).resolve() if file_part else source.resolve(), fragment
+    if not file_part:
+        return confine.real_path(source) or source, fragment
+    try:
+        return confine.pointer_file(file_part, source, root or confine.root_of(source), scheme=scheme), fragment
+    except confine.Refused:
+        return None
 
 
 class LocalIndex:
@@ -226,8 +233,10 @@ class LocalIndex:
             fragment = value[1:]
             return _found(facts, unquote(fragment) if "%" in fragment else fragment, owner)
         scheme, file_part, fragment = _parts(value)
-        if scheme not in ("", "file"):
+        if scheme not in ("", "file", "//"):
             return True  # external: not checked
+        if scheme:
+            return False  # refused (file: or a host): the parent words it
         if not file_part:
             return _found(facts, fragment, owner)
         if self._folder[0] is not facts:
@@ -235,7 +244,12 @@ class LocalIndex:
         key = (self._folder[1], value, owner)
         outcome = self._outcomes.get(key)
         if outcome is None:
-            target_path = (facts.path.parent / file_part).resolve()
+            try:
+                # Confined to the document's own folder, which every root holds; the parent,
+                # knowing the real root, words what is refused here.
+                target_path = confine.pointer_file(file_part, facts.path, facts.path.parent)
+            except confine.Refused:
+                return False
             if target_path == facts.path:
                 return _found(facts, fragment, owner)
             target = self._read(target_path)
@@ -288,14 +302,15 @@ def _found(target: Facts, fragment: str, owner: str) -> bool:
 class _Index:
     """Ids of every document involved, loading referenced files on demand."""
 
-    def __init__(self, results: list[DocumentResult]):
+    def __init__(self, results: list[DocumentResult], root_of: Callable[[Path], Path] | None = None):
         self.facts: dict[Path, Facts | None] = {r.facts.path: r.facts for r in results if r.facts}
-        self._targets: dict[tuple[Path, str], Path] = {}
+        self._targets: dict[tuple[Path, str, str], Path | confine.Refused] = {}
+        self._root_of = root_of or confine.root_of
 
     def get(self, path: Path) -> Facts | None:
         """The facts of the file at ``path``; None when it is missing or not readable TEI."""
         if path not in self.facts:
-            path = path.resolve()
+            path = confine.real_path(path) or path
         if path not in self.facts:
             try:
                 self.facts[path] = collect(parse_document(path))
@@ -304,19 +319,23 @@ class _Index:
                 self.facts[path] = None
         return self.facts[path]
 
-    def target(self, source: Path, file_part: str) -> Path:
-        """The file a pointer's path part names, relative to the pointing document."""
-        if not file_part:
+    def target(self, source: Path, file_part: str, scheme: str = "") -> Path | confine.Refused:
+        """The file a pointer's path part names, relative to the pointing document, or why it is refused."""
+        if not file_part and not scheme:
             return source
-        key = (source.parent, file_part)
+        key = (source.parent, file_part, scheme)
         if key not in self._targets:
-            self._targets[key] = (source.parent / file_part).resolve()
+            try:
+                self._targets[key] = confine.pointer_file(file_part, source, self._root_of(source), scheme=scheme)
+            except confine.Refused as refused:
+                self._targets[key] = refused
         return self._targets[key]
 
 
-def resolve(results: list[DocumentResult]) -> None:
-    """Add reference problems to each result that parsed (in place)."""
-    index = _Index(results)
+def resolve(results: list[DocumentResult], root_of: Callable[[Path], Path] | None = None) -> None:
+    """Add reference problems to each result that parsed (in place); ``root_of`` gives a document's
+    confinement root (:func:`toolkit.confine.root_of`; default: its own folder)."""
+    index = _Index(results, root_of)
     for result in results:
         if result.facts is None:
             continue
@@ -345,12 +364,14 @@ def _check_pointers(facts: Facts, index: _Index) -> list[Problem]:
 def _check_pointer(facts: Facts, pointer: Pointer, index: _Index) -> Problem | None:
     owner = pointer.owner.split(":")[0]
     label = f'{owner}/@{pointer.attribute} "{pointer.value}"'
-    _, file_part, fragment = _parts(pointer.value)
+    scheme, file_part, fragment = _parts(pointer.value)
     if _names_nothing(pointer.value, pointer.attribute, pointer.owner):
         what = f"the file {file_part}, not a record in it" if file_part else "no element: there is no id after #"
         return _problem(facts, pointer, f"{label} names {what}",
                         f'write the id after #, e.g. "{file_part or "authority.xml"}#zorin"', "ref-resolves")
-    target_path = index.target(facts.path, file_part)
+    target_path = index.target(facts.path, file_part, scheme)
+    if isinstance(target_path, confine.Refused):
+        return _problem(facts, pointer, f"{label} {target_path.message}: refused", target_path.hint, "ref-confined")
     target = index.get(target_path)
     if target is None:
         return _missing_file(facts, pointer, label, target_path, file_part)

@@ -29,8 +29,12 @@ output looks lives in ``xslt/``. The protocol between the two is small:
 Each stylesheet is compiled once per process (:func:`executable` keeps the
 compiled form in a module-level cache). Documents reach Saxon only after
 :func:`toolkit.xmlio.parse_document` has refused DTDs, entities and XInclude,
-as text with their base URI set, so ``doc()`` finds the authority file next to
-them; Saxon's own parser, used for ``doc()``, is told to refuse DOCTYPEs too.
+as text with their base URI set. The files their pointers name (the authority
+file) reach the stylesheets the same way, as the parameter ``t:documents``
+(:func:`linked_files`): only those the confinement rule of
+:mod:`toolkit.confine` allows, so the stylesheets never open a file the
+validator refused. Saxon's own parser (``doc()`` of the index page's
+documents) is told to refuse DOCTYPEs too.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit import profiles
-from toolkit.errors import TransformError
+from toolkit.errors import ToolkitError, TransformError
 from toolkit.paths import XSLT_DIR, display_path
 from toolkit.xmlio import Document
 
@@ -207,18 +211,75 @@ def _set_parameters(compiled, parameters: Parameters, formats: tuple[str, ...], 
                                saxon.processor.make_atomic_value("date", parameters.access_date.isoformat()))
 
 
+def linked_files(document: Document, root: Path | None = None) -> dict[str, Path]:
+    """The files the document's ``@ref`` pointers name that the confinement rule lets the stylesheets
+    open, keyed by the file part as written (what ``t:documents`` is keyed by)."""
+    from toolkit import confine
+
+    root = root or confine.root_of(document.path)
+    allowed: dict[str, Path] = {}
+    for value in _REF_FILE_PARTS(document.root):
+        tokens = str(value).split()
+        raw = tokens[0].split("#", 1)[0] if tokens and "#" in tokens[0] else ""
+        if not raw or raw in allowed or ":" in raw or raw.startswith("/"):
+            continue
+        scheme, file_part, _ = confine.split_pointer(tokens[0])
+        try:
+            target = confine.pointer_file(file_part, document.path, root, scheme=scheme)
+        except confine.Refused:
+            continue
+        if target.is_file():
+            allowed[raw] = target
+    return allowed
+
+
+# The @ref values that name another file: the stylesheets follow only the first token of @ref.
+_REF_FILE_PARTS = etree.XPath("//@ref[not(starts-with(normalize-space(.), '#'))]")
+# Files the stylesheets may read, parsed once per process: (real path, size, mtime) -> node.
+_linked_nodes: dict[tuple[Path, int, int], object] = {}
+
+
+def _linked_node(saxon: _Saxon, path: Path):
+    """The Saxon tree of a file pointers open, parsed safely by :func:`toolkit.xmlio.parse_document`."""
+    from toolkit.xmlio import parse_document
+
+    info = path.stat()
+    key = (path, info.st_size, info.st_mtime_ns)
+    if key not in _linked_nodes:
+        if len(_linked_nodes) >= 64:
+            _linked_nodes.clear()
+        document = parse_document(path)
+        saxon.builder.set_base_uri(path.as_uri())
+        _linked_nodes[key] = saxon.builder.parse_xml(xml_text=etree.tostring(document.tree, encoding="unicode"))
+    return _linked_nodes[key]
+
+
+def _documents_map(saxon: _Saxon, linked: dict[str, Path]):
+    from saxonche import create_xdm_dict
+
+    nodes = {}
+    for raw, path in linked.items():
+        try:
+            nodes[raw] = _linked_node(saxon, path)
+        except (ToolkitError, OSError):
+            continue  # unreadable or not TEI: the names stay plain text, as for a missing file
+    return saxon.processor.make_map(create_xdm_dict(saxon.processor, nodes))
+
+
 def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
          formats: tuple[str, ...] = FORMATS, stylesheet_path: Path = EDITION_STYLESHEET,
-         profile: str | None = None) -> Envelope:
+         profile: str | None = None, linked: dict[str, Path] | None = None) -> Envelope:
     compiled = executable(stylesheet_path)
     saxon = _saxon()
     stylesheet = display_path(stylesheet_path)
     error = None
     with _lock, _stderr_captured() as stderr:
         try:
+            documents = _documents_map(saxon, linked or {})
             saxon.builder.set_base_uri(base_uri)
             node = saxon.builder.parse_xml(xml_text=xml_text, encoding="UTF-8")
             _set_parameters(compiled, parameters, formats, profile)
+            compiled.set_parameter(f"{{{T_NS}}}documents", documents)
             result = compiled.transform_to_string(xdm_node=node)
         except Exception as exc:  # PySaxonApiError: a dynamic error in the stylesheet
             error = exc
@@ -261,14 +322,16 @@ def _plain_name(name: str) -> bool:
 
 
 def transform(document: Document, formats: tuple[str, ...] = FORMATS,
-              parameters: Parameters = Parameters(), stylesheet: Path = EDITION_STYLESHEET) -> Envelope:
+              parameters: Parameters = Parameters(), stylesheet: Path = EDITION_STYLESHEET,
+              root: Path | None = None) -> Envelope:
     """Make the ``formats`` outputs of a parsed, checked document in one
     transformation; return their files (and the page's index card). ``stylesheet`` may name another entry
-    stylesheet (an output's own, e.g. ``STYLESHEETS["text"]``)."""
+    stylesheet (an output's own, e.g. ``STYLESHEETS["text"]``); ``root`` is the edition's root, the
+    folder pointed-to files must lie in (:mod:`toolkit.confine`; default: the document's folder)."""
     _check_formats(formats)
     text = etree.tostring(document.tree, encoding="unicode")
-    return _run(text, document.path.resolve().as_uri(), parameters, document.display, formats, stylesheet,
-                profiles.detect(document.root).name)
+    return _run(text, (document.resolved or document.path.resolve()).as_uri(), parameters, document.display,
+                formats, stylesheet, profiles.detect(document.root).name, linked_files(document, root))
 
 
 #: One document of the index page: its path, its page's file name, and its card if it was just built.

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import profiles, references, relaxng, schematron
+from toolkit import confine, profiles, references, relaxng, schematron
 from toolkit.errors import Problem, ProblemCollection, UsageError
-from toolkit.paths import display_path, edition_documents
+from toolkit.paths import display_path
 from toolkit.xmlio import DocumentError, parse_document
 
 # Below this many documents, starting worker processes costs more than it saves.
@@ -84,23 +84,15 @@ class Report(ProblemCollection):
         }
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Turn the user's files and folders into document paths (default: the edition)."""
-    paths = list(paths)
-    if not paths:
-        return edition_documents()
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            documents = sorted(p for p in path.rglob("*.xml") if p.is_file())
-            if not documents:
-                raise UsageError("folder holds no .xml documents", path=display_path(path))
-            found.extend(documents)
-        elif path.exists():
-            found.append(path)
-        else:
-            raise UsageError("no such file or folder", path=display_path(path), hint="check the path")
-    return list(dict.fromkeys(found))
+def expand_paths(paths: Iterable[Path], root: Path | None = None) -> list[Path]:
+    """Turn the user's files and folders into document paths (default: the edition); see :func:`confine.select`."""
+    return confine.select(paths, root).files
+
+
+def _refused(path: Path, why: str) -> DocumentResult:
+    return DocumentResult(path, [Problem(display_path(path), 1, 1, f"not read: the entry is {why}",
+                                         hint="the toolkit reads only regular files inside the folder named",
+                                         rule="file-confined", step="parse")])
 
 
 class _Checker:
@@ -128,6 +120,9 @@ class _Checker:
             document = parse_document(path)
         except DocumentError as exc:
             return DocumentResult(path, [exc.problem])
+        except confine.NotReadable as exc:  # e.g. replaced by a pipe since it was listed
+            return DocumentResult(path, [Problem(display_path(path), 1, 1, exc.message, hint=exc.hint,
+                                                 rule="file-confined", step="parse")])
         profile = profiles.detect(document.root)
         grammar, rules = self.grammar(profile), self.rules(profile)
         problems = grammar.check(document) if grammar else []
@@ -175,15 +170,22 @@ def _check_all(paths: list[Path], engine: str, jobs: int) -> Iterator[DocumentRe
         yield from pool.map(functools.partial(_check_one, engine), paths, chunksize=chunksize)
 
 
-def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: int | None = None) -> Report:
-    """Validate documents (default: the whole edition) and report every problem."""
+def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: int | None = None,
+                   root: Path | None = None, selection: confine.Selection | None = None) -> Report:
+    """Validate documents (default: the whole edition) and report every problem.
+
+    ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`);
+    ``selection`` gives the documents already selected (the build does).
+    """
     if engine not in ("lxml", "jing"):
         raise UsageError(f'unknown engine "{engine}"', hint='choose "lxml" or "jing"')
-    files = expand_paths(paths)
+    selection = selection or confine.select(paths, root)
+    files = selection.files
     results = list(_check_all(files, engine, jobs or os.cpu_count() or 1))
     if engine == "jing":
         _add_jing_problems(results)
-    references.resolve(results)
+    references.resolve(results, selection.root_of)
+    results += [_refused(path, why) for path, why in selection.refused]
     for result in results:
         result.problems.sort(key=_step_order)
     return Report(results)

@@ -140,8 +140,8 @@ def start_tag_column(lines: list[str], line: int, local: str) -> int:
 def source_lines(path: Path) -> list[str]:
     """The lines of a document's text as :attr:`Document.lines` has them (empty when unreadable)."""
     try:
-        return path.read_bytes().decode("utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
+        return read_bytes(path).decode("utf-8-sig").splitlines()
+    except (ToolkitError, UnicodeDecodeError):
         return []
 
 
@@ -190,16 +190,10 @@ def _refuse(path: Path, data: bytes, offset: int, message: str, hint: str) -> Do
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or a usage error naming why it cannot be read."""
-    try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise UsageError("is a directory, not a file", path=display_path(path),
-                         hint="name the .xml files, or a folder to validate every .xml file in it") from None
-    except FileNotFoundError:
-        raise UsageError("no such file", path=display_path(path), hint="check the path") from None
-    except OSError as exc:
-        raise UsageError(f"cannot be read: {exc.strerror}", path=display_path(path)) from None
+    """The bytes of a regular file, or a usage error naming why it cannot be read (see :func:`confine.read_regular`)."""
+    from toolkit.confine import read_regular
+
+    return read_regular(path)
 
 
 def _check_bytes(path: Path, data: bytes) -> str:

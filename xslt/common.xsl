@@ -46,6 +46,15 @@
        option of `teikit build`). -->
   <xsl:param name="t:access-date" as="xs:date" select="current-date()"/>
 
+  <!-- t:documents: the files the document's pointers may open, keyed by the
+       file part of the pointer as written ("authority.xml"), each parsed by
+       the toolkit, which lets through only what its confinement rule allows
+       (regular files inside the edition's folder: docs/validation.md). Given
+       (the build always gives it), no stylesheet opens a pointed-to file
+       itself. Absent (a stylesheet run without the toolkit), only a plain file
+       name beside the document is opened: no folder, no scheme, no "..". -->
+  <xsl:param name="t:documents" as="map(xs:string, document-node())?" select="()"/>
+
   <!-- The two ways of reading the text: what the source says, and the text with
        the editors' expansions and corrections applied. -->
   <xsl:variable name="t:diplomatic" as="xs:string" select="'diplomatic'"/>
@@ -390,14 +399,22 @@
     </xsl:choose>
   </xsl:function>
 
-  <!-- The document a relative reference's file part names, if it can be read.
+  <!-- The document a relative reference's file part names, if it may be read:
+       from $t:documents when given, else a plain sibling file name only.
        cache="yes": resolving and checking a URI costs far more than a key
        lookup, and every record of a document is in the same file. -->
   <xsl:function name="t:linked-document" as="document-node()?" cache="yes">
     <xsl:param name="file" as="xs:string"/>
     <xsl:param name="base" as="xs:anyURI?"/>
-    <xsl:variable name="uri" as="xs:string?" select="t:resolve($file, $base)"/>
-    <xsl:sequence select="if (exists($uri) and doc-available($uri)) then doc($uri) else ()"/>
+    <xsl:choose>
+      <xsl:when test="exists($t:documents)">
+        <xsl:sequence select="$t:documents($file)"/>
+      </xsl:when>
+      <xsl:when test="matches($file, '^[A-Za-z0-9_][A-Za-z0-9._-]*$')">
+        <xsl:variable name="uri" as="xs:string?" select="t:resolve($file, $base)"/>
+        <xsl:sequence select="if (exists($uri) and doc-available($uri)) then doc($uri) else ()"/>
+      </xsl:when>
+    </xsl:choose>
   </xsl:function>
 
   <xsl:function name="t:resolve" as="xs:string?">

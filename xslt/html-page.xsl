@@ -31,27 +31,6 @@
     select="map { 'person': 'People', 'place': 'Places', 'org': 'Organisations', 'name': 'Other names' }"/>
   <xsl:variable name="t:kind-order" as="xs:string+" select="('person', 'place', 'org', 'name')"/>
 
-  <!-- The script of the view switch: it shows the buttons and toggles the
-       body's class; without it the page stays in the reading view. -->
-  <xsl:variable name="t:view-script" as="xs:string">
-(function () {
-  var group = document.querySelector('.view-switch');
-  if (!group) { return; }
-  var buttons = group.querySelectorAll('button');
-  function show(view) {
-    document.body.classList.toggle('view-diplomatic', view === 'diplomatic');
-    document.body.classList.toggle('view-reading', view !== 'diplomatic');
-    for (var i = 0; i !== buttons.length; i += 1) {
-      buttons[i].setAttribute('aria-pressed', String(buttons[i].getAttribute('data-view') === view));
-    }
-  }
-  for (var i = 0; i !== buttons.length; i += 1) {
-    buttons[i].addEventListener('click', function () { show(this.getAttribute('data-view')); });
-  }
-  group.hidden = false;
-}());
-</xsl:variable>
-
   <!-- The files of the HTML output for a TEI document: its page, and the
        page's card for the index (t:index-card). -->
   <xsl:function name="t:html-files" as="element()+">
@@ -107,21 +86,29 @@
           <xsl:sequence select="t:sequence-nav($root)"/>
           <article class="document">
             <xsl:sequence select="t:document-header($root)"/>
-            <section id="text" class="text" aria-labelledby="text-heading">
-              <div class="text-heading">
-                <h2 id="text-heading">Text</h2>
-                <div class="view-switch" role="group" aria-label="Text view" hidden="">
-                  <button type="button" data-view="reading" aria-pressed="true">Reading</button>
-                  <button type="button" data-view="diplomatic" aria-pressed="false">Diplomatic</button>
+            <div class="document-body">
+              <section id="text" class="text" aria-labelledby="text-heading">
+                <div class="text-heading">
+                  <h2 id="text-heading">Text</h2>
+                  <div class="text-controls" hidden="">
+                    <div class="view-switch" role="group" aria-label="Text view">
+                      <button type="button" data-view="reading" aria-pressed="true">Reading</button>
+                      <button type="button" data-view="diplomatic" aria-pressed="false">Diplomatic</button>
+                    </div>
+                    <button type="button" class="highlight-switch" aria-pressed="false">Highlight people, places, dates</button>
+                  </div>
                 </div>
-              </div>
-              <p class="view-note">
-                <span class="reading-only">Reading text: abbreviations are expanded and typing errors corrected; these
-                  changes are <span class="marked">marked</span> and show the source's form when pointed at.</span>
-                <span class="diplomatic-only">Diplomatic text: abbreviations and errors as the source has them.</span>
-              </p>
-              <xsl:apply-templates select="$root/TEI/text" mode="t:flow"/>
-            </section>
+                <p class="view-note">
+                  <span class="reading-only">Reading text: telegraphic abbreviations are
+                    <span class="expan-sample">expanded</span> and typing errors
+                    <span class="corr-sample">corrected</span>; standard acronyms stay as written.
+                    Choose a name, an abbreviation or a correction to see the record or the source's form.</span>
+                  <span class="diplomatic-only">Diplomatic text: abbreviations and errors as the source has them.</span>
+                </p>
+                <xsl:apply-templates select="$root/TEI/text" mode="t:flow"/>
+              </section>
+              <xsl:sequence select="t:about-panel($root)"/>
+            </div>
             <xsl:sequence select="t:notes-section($root)"/>
             <xsl:sequence select="t:source-section($root)"/>
             <xsl:sequence select="t:names-section($root)"/>
@@ -129,7 +116,7 @@
           </article>
         </main>
         <xsl:sequence select="t:page-footer($root)"/>
-        <script><xsl:value-of select="$t:view-script"/></script>
+        <script src="{t:up($root)}edition.js"></script>
       </body>
     </html>
   </xsl:function>
@@ -241,21 +228,67 @@
     <xsl:apply-templates select="$name" mode="t:inline"/>
   </xsl:function>
 
+  <!-- The document's title and one line of key facts; the text follows at
+       once (the full metadata is in t:about-panel, after the text or beside
+       it on wide screens). -->
   <xsl:function name="t:document-header" as="element()">
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
-    <xsl:variable name="profile" as="element()?" select="t:header($root)/profileDesc"/>
     <header class="document-header">
-      <xsl:if test="exists($m?series)">
-        <p class="series">
-          <xsl:value-of select="string-join(($m?series, $m?volume ! ('vol. ' || .), $m?document ! ('doc. ' || .)), ', ')"/>
-        </p>
-      </xsl:if>
       <h1><xsl:value-of select="$m?title"/></h1>
-      <xsl:for-each select="t:subtitle($root)">
-        <p class="subtitle"><xsl:value-of select="."/></p>
-      </xsl:for-each>
-      <dl class="metadata">
+      <xsl:variable name="facts" as="element()*" select="t:key-facts($root)"/>
+      <xsl:if test="exists($facts)">
+        <ul class="key-facts" aria-label="Key facts">
+          <xsl:for-each select="$facts">
+            <li><xsl:sequence select="."/></li>
+          </xsl:for-each>
+        </ul>
+      </xsl:if>
+    </header>
+  </xsl:function>
+
+  <!-- The facts a reader needs before the text, each a <span>: date (or the
+       subtitle), sender → addressee, classification, the printed edition's
+       volume and document number. -->
+  <xsl:function name="t:key-facts" as="element()*">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
+    <xsl:choose>
+      <xsl:when test="exists($m?when) and exists(t:html-datetime($m?when))">
+        <span class="fact-date"><xsl:value-of select="t:place($root) ! (. || ', ')"/><time datetime="{t:html-datetime($m?when)}"><xsl:value-of select="t:format-when($m?when, true())"/></time></span>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:for-each select="t:subtitle($root)">
+          <span class="fact-date"><xsl:value-of select="."/></span>
+        </xsl:for-each>
+      </xsl:otherwise>
+    </xsl:choose>
+    <xsl:if test="exists($m?sender) and exists($m?addressee)">
+      <span class="fact-route"><xsl:value-of select="$m?sender || ' → ' || $m?addressee"/></span>
+    </xsl:if>
+    <xsl:for-each select="$m?classification">
+      <span class="fact-classification"><xsl:value-of select="."/></span>
+    </xsl:for-each>
+    <xsl:if test="exists($m?series) and exists($m?document)">
+      <span class="fact-printed"><xsl:value-of select="string-join((t:series-short($m?series),
+        (t:volume-label($root), $m?volume)[1] ! ('vol. ' || .), 'doc. ' || $m?document), ', ')"/></span>
+    </xsl:if>
+  </xsl:function>
+
+  <!-- The series as readers abbreviate it: "FRUS 1961–1963". -->
+  <xsl:function name="t:series-short" as="xs:string">
+    <xsl:param name="series" as="xs:string"/>
+    <xsl:sequence select="replace($series, '^Foreign Relations of the United States,?\s*', 'FRUS ')"/>
+  </xsl:function>
+
+
+  <!-- The full metadata: after the text, or beside it on wide screens;
+       nothing when the header has none of it. -->
+  <xsl:function name="t:about-panel" as="element()?">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
+    <xsl:variable name="profile" as="element()?" select="t:header($root)/profileDesc"/>
+    <xsl:variable name="entries" as="element()*">
         <xsl:for-each select="$m?when">
           <dt>Date</dt>
           <dd>
@@ -337,8 +370,13 @@
           <dt>Subjects</dt>
           <dd><xsl:value-of select="string-join(t:keywords($root), '; ')"/></dd>
         </xsl:if>
-      </dl>
-    </header>
+    </xsl:variable>
+    <xsl:if test="exists($entries)">
+      <aside id="about" class="about" aria-labelledby="about-heading">
+        <h2 id="about-heading">About this document</h2>
+        <dl class="metadata"><xsl:sequence select="$entries"/></dl>
+      </aside>
+    </xsl:if>
   </xsl:function>
 
   <!-- Footnotes, each with a link back to its place in the text. -->
@@ -598,8 +636,11 @@
 
   <!-- What the index page shows of a document, as a card:
        <t:card page="x.html" id="x" title="..." when="1962-12-23T14:00:00-05:00"
-         subtitle="..." sender="..." addressee="..." summary="..." publisher="..."/>
-       (the optional attributes only when the header has them). The document's
+         subtitle="..." sender="..." addressee="..." summary="..." publisher="..."
+         printed="FRUS 1961–1963, vol. XI, doc. 256" place="New York" revised="2026-12-01">
+         <t:project>what the edition is</t:project> <t:licence target="https://...">...</t:licence>
+       </t:card>
+       (the optional parts only when the header has them). The document's
        own transformation returns its card with its page (t:html-files), so
        the index is made from the cards of a build without reading every
        document again; a document not built in this run is read for its card. -->
@@ -620,6 +661,28 @@
       </xsl:for-each>
       <xsl:for-each select="t:edition-publisher($root)">
         <xsl:attribute name="publisher" select="."/>
+      </xsl:for-each>
+      <xsl:if test="exists($m?series) and exists($m?document)">
+        <xsl:attribute name="printed" select="string-join((t:series-short($m?series),
+          (t:volume-label($root), $m?volume)[1] ! ('vol. ' || .), 'doc. ' || $m?document), ', ')"/>
+      </xsl:if>
+      <xsl:for-each select="t:place($root)">
+        <xsl:attribute name="place" select="."/>
+      </xsl:for-each>
+      <xsl:for-each select="t:revised($root)">
+        <xsl:attribute name="revised" select="."/>
+      </xsl:for-each>
+      <!-- what the edition is (the header's project description) and its licences -->
+      <xsl:for-each select="(t:header($root)/encodingDesc/projectDesc/p)[1]">
+        <t:project><xsl:value-of select="t:plain(.)"/></t:project>
+      </xsl:for-each>
+      <xsl:for-each select="t:licences($root)">
+        <t:licence>
+          <xsl:for-each select="@target[matches(., '^https?://')]">
+            <xsl:attribute name="target" select="."/>
+          </xsl:for-each>
+          <xsl:value-of select="t:plain(.)"/>
+        </t:licence>
       </xsl:for-each>
     </t:card>
   </xsl:function>
@@ -643,16 +706,22 @@
     </xsl:for-each>
   </xsl:function>
 
+  <!-- The edition's front page: what the edition is, its documents (with
+       their FRUS numbers and dates), the formats, how to cite, the licence. -->
   <xsl:function name="t:index-page" as="element()">
     <xsl:param name="edition" as="element(t:edition)"/>
     <xsl:variable name="cards" as="element(t:card)*" select="t:index-cards($edition)"/>
     <xsl:variable name="publisher" as="xs:string" select="string(($cards/@publisher, 'TEI edition')[1])"/>
+    <xsl:variable name="revised" as="xs:string?" select="string(max($cards/@revised[. castable as xs:date] ! xs:date(.)))[.]"/>
     <html lang="en">
       <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <link rel="icon" href="data:,"/>
         <title><xsl:value-of select="$publisher"/>: documents</title>
+        <xsl:for-each select="($cards/t:project)[1]">
+          <meta name="description" content="{.}"/>
+        </xsl:for-each>
         <link rel="stylesheet" href="edition.css"/>
       </head>
       <body class="index-page">
@@ -661,42 +730,95 @@
           <nav aria-label="Edition">
             <ul>
               <li><a href="index.html" aria-current="page"><xsl:value-of select="$publisher"/></a></li>
+              <li><a href="#documents-heading">Documents</a></li>
+              <li><a href="#cite-heading">Cite</a></li>
             </ul>
           </nav>
         </header>
         <main id="main">
-          <h1>Documents</h1>
-          <ol class="documents">
-            <xsl:for-each select="$cards">
-              <xsl:sort select="string(@when)"/>
-              <li>
-                <article>
-                  <h2><a href="{@page}"><xsl:value-of select="@title"/></a></h2>
-                  <xsl:if test="@id">
-                    <xsl:for-each select="@subtitle">
-                      <p class="subtitle"><xsl:value-of select="."/></p>
-                    </xsl:for-each>
-                    <xsl:if test="@sender">
-                      <p class="correspondents">From the <xsl:value-of select="t:strip-the(@sender)"/> to the <xsl:value-of select="t:strip-the(@addressee)"/>.</p>
+          <h1><xsl:value-of select="$publisher"/></h1>
+          <xsl:for-each select="($cards/t:project)[1]">
+            <p class="edition-intro"><xsl:value-of select="."/></p>
+          </xsl:for-each>
+          <section aria-labelledby="documents-heading">
+            <h2 id="documents-heading">Documents</h2>
+            <ol class="documents">
+              <xsl:for-each select="$cards">
+                <xsl:sort select="string(@when)"/>
+                <li>
+                  <article>
+                    <h3><a href="{@page}"><xsl:value-of select="@title"/></a></h3>
+                    <xsl:if test="@id">
+                      <xsl:variable name="date" as="xs:string?" select="@when[exists(t:date-parts(.))] ! t:format-when(., true())"/>
+                      <xsl:variable name="facts" as="xs:string*" select="(@printed, string-join((@place, $date), ', ')[.])"/>
+                      <xsl:choose>
+                        <xsl:when test="exists($facts)">
+                          <p class="document-facts">
+                            <xsl:for-each select="$facts">
+                              <xsl:if test="position() gt 1"> · </xsl:if>
+                              <xsl:value-of select="."/>
+                            </xsl:for-each>
+                          </p>
+                        </xsl:when>
+                        <xsl:otherwise>
+                          <xsl:for-each select="@subtitle">
+                            <p class="document-facts"><xsl:value-of select="."/></p>
+                          </xsl:for-each>
+                        </xsl:otherwise>
+                      </xsl:choose>
+                      <xsl:for-each select="@summary">
+                        <p class="summary"><xsl:value-of select="."/></p>
+                      </xsl:for-each>
+                      <p class="formats">
+                        <xsl:text>Also as </xsl:text>
+                        <a href="../text/{@id}.reading.txt" type="text/plain">reading text</a>
+                        <xsl:text>, </xsl:text>
+                        <a href="../text/{@id}.diplomatic.txt" type="text/plain">diplomatic text</a>
+                        <xsl:text>, </xsl:text>
+                        <a href="../cite/{@id}.html">citations</a>
+                        <xsl:text>.</xsl:text>
+                      </p>
                     </xsl:if>
-                    <xsl:for-each select="@summary">
-                      <p class="summary"><xsl:value-of select="."/></p>
-                    </xsl:for-each>
-                    <p class="formats">
-                      <xsl:text>Also as </xsl:text>
-                      <a href="../text/{@id}.reading.txt" type="text/plain">reading text</a>
-                      <xsl:text>, </xsl:text>
-                      <a href="../text/{@id}.diplomatic.txt" type="text/plain">diplomatic text</a>
-                      <xsl:text>, </xsl:text>
-                      <a href="../cite/{@id}.html">citations</a>
-                      <xsl:text>.</xsl:text>
-                    </p>
-                  </xsl:if>
-                </article>
-              </li>
-            </xsl:for-each>
-          </ol>
+                  </article>
+                </li>
+              </xsl:for-each>
+            </ol>
+          </section>
+          <section aria-labelledby="formats-heading">
+            <h2 id="formats-heading">Formats</h2>
+            <p>Each document is a web page that works offline, with a reading view (telegraphic
+              abbreviations expanded, typing errors corrected, each change marked) and a diplomatic
+              view (the text as the source has it); every person, place and organisation named has a
+              card and an entry in the page's index. The same text is also published as plain text in
+              both views, and its citations in Chicago, MLA and APA style and as BibTeX, RIS and
+              CSL-JSON files for reference managers.</p>
+          </section>
+          <section aria-labelledby="cite-heading">
+            <h2 id="cite-heading">How to cite</h2>
+            <p>Cite a document with the citation its page gives under "Cite this document" (each
+              numbered paragraph has its own address for a passage). Cite the edition as a whole as:</p>
+            <p class="citation"><xsl:value-of select="string-join(($publisher,
+              $revised ! ('last revised ' || t:format-when(., false())), t:edition-base()), ', ') || '.'"/></p>
+          </section>
         </main>
+        <footer class="site-footer">
+          <p>Published by <xsl:value-of select="$publisher"/>
+            <xsl:for-each select="$revised">
+              <xsl:text>; last revised </xsl:text>
+              <time datetime="{.}"><xsl:value-of select="t:format-when(., false())"/></time>
+            </xsl:for-each>
+            <xsl:text>.</xsl:text>
+          </p>
+          <xsl:for-each-group select="$cards/t:licence" group-by="string(.)">
+            <p class="licence">
+              <xsl:value-of select="current-grouping-key()"/>
+              <xsl:for-each select="@target">
+                <xsl:text> </xsl:text>
+                <a href="{.}" rel="license">Licence</a>
+              </xsl:for-each>
+            </p>
+          </xsl:for-each-group>
+        </footer>
       </body>
     </html>
   </xsl:function>

@@ -11,9 +11,10 @@
   becomes a <div> or <span> with class "tei-NAME" around its content.
 
   Editorial choices carry both forms; the <body> class (view-reading or
-  view-diplomatic, switched by html.xsl's script) decides with CSS which is
-  shown. The reading view (the default, and the only one without JavaScript)
-  shows expansions and corrections, marked, with the source's form in title.
+  view-diplomatic, switched by the page's script, edition.js) decides with
+  CSS which is shown. The reading view (the default, and the only one
+  without JavaScript) shows expansions and corrections, each marked in its
+  own way, with the source's form in title and in data-* for the cards.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -399,24 +400,45 @@
       else ()"/>
   </xsl:function>
 
-  <!-- Editorial choices: both forms, the view shows one. -->
+  <!-- Editorial choices: both forms, the view shows one (CSS, by the body's
+       class). The kind ("expansion", "acronym", "correction",
+       "regularisation") and both readings go into data-* attributes, from
+       which the page's script (edition.js) makes the card the reader opens
+       in place. A standard acronym (abbr/@type = $t:acronym, see
+       docs/encoding.md) stays as written in the reading view too. -->
+  <xsl:variable name="t:acronym" as="xs:string" select="'acronym'"/>
+
   <xsl:template match="choice" mode="t:inline" as="element()">
     <xsl:variable name="source" as="element()?" select="t:choice-source(.)"/>
     <xsl:variable name="edited" as="element()?" select="t:choice-edited(.)"/>
     <xsl:variable name="source-text" as="xs:string" select="string(($source ! t:plain(., $t:diplomatic), '')[1])"/>
     <xsl:variable name="edited-text" as="xs:string" select="string(($edited ! t:plain(., $t:reading), '')[1])"/>
-    <span class="choice">
+    <xsl:variable name="kind" as="xs:string?" select="
+      if ($source/self::abbr) then (if ($source/@type = $t:acronym) then 'acronym' else 'expansion')
+      else if ($source/self::sic) then 'correction'
+      else if ($source/self::orig) then 'regularisation'
+      else ()"/>
+    <span class="{string-join(('choice', $kind), ' ')}">
       <xsl:call-template name="t:id"/>
+      <xsl:if test="exists($kind)">
+        <xsl:attribute name="data-kind" select="$kind"/>
+        <xsl:attribute name="data-source" select="$source-text"/>
+        <xsl:attribute name="data-edited" select="$edited-text"/>
+      </xsl:if>
       <xsl:choose>
-        <xsl:when test="$source/self::abbr">
+        <xsl:when test="$kind = 'acronym'">
+          <abbr class="dipl" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
+          <abbr class="read acronym" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
+        </xsl:when>
+        <xsl:when test="$kind = 'expansion'">
           <abbr class="dipl" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
           <span class="read expan" title="abbreviated in the source: {$source-text}"><xsl:apply-templates select="$edited/node()" mode="t:inline"/></span>
         </xsl:when>
-        <xsl:when test="$source/self::sic">
+        <xsl:when test="$kind = 'correction'">
           <span class="dipl sic" title="corrected reading: {$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></span>
           <span class="read corr" title="source reads: {$source-text}"><xsl:apply-templates select="$edited/node()" mode="t:inline"/></span>
         </xsl:when>
-        <xsl:when test="$source/self::orig">
+        <xsl:when test="$kind = 'regularisation'">
           <span class="dipl orig" title="regularised: {$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></span>
           <span class="read reg" title="source reads: {$source-text}"><xsl:apply-templates select="$edited/node()" mode="t:inline"/></span>
         </xsl:when>

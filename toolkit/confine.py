@@ -1,0 +1,328 @@
+"""The confinement rule: which files the toolkit reads, and which files a pointer may open.
+
+One rule, used by validate, lint and build (and, through the list of allowed
+documents the build hands the stylesheets, by the XSLT):
+
+* every document and every file a pointer opens is a **regular file** (never
+  a device, a named pipe, a socket or a folder) of at most ``max_size`` bytes
+  (:data:`DEFAULT_MAX_SIZE`, raised with ``--max-size``), read without ever
+  blocking (:func:`read_regular`);
+* a pointer (``authority.xml#zorin``) opens a file only **inside the edition's
+  root**: the ``--root`` folder when one is given, else the folder named on
+  the command line that holds the document, else the document's own folder
+  (``tei/`` for the edition). The test is made on real paths, so a symlink
+  that leads out of the root is refused like ``../`` that does;
+* a pointer's file part is a plain relative path: no scheme (``file:``), no
+  host, not absolute, no NUL or control characters, no name longer than the
+  file system allows (:func:`pointer_file` says why it refuses one).
+
+Pointers with another scheme (``https:``) are external: they are neither
+checked nor followed.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from toolkit.errors import UsageError
+
+#: Files larger than this are refused (64 MiB: the largest FRUS volumes are 10 to 20 MB).
+DEFAULT_MAX_SIZE = 64 * 1024 * 1024
+#: Longest pointer file part and file name followed (PATH_MAX and NAME_MAX of Linux).
+MAX_PATH = 4096
+MAX_NAME = 255
+
+_max_size = [int(os.environ.get("TEIKIT_MAX_SIZE", DEFAULT_MAX_SIZE) or DEFAULT_MAX_SIZE)]
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+class NotReadable(UsageError):
+    """A file the toolkit refuses to read: not a regular file, too large, or unreadable."""
+
+
+class Refused(Exception):
+    """A pointer the confinement rule does not follow; ``message`` says why, ``hint`` what to do."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def max_size() -> int:
+    return _max_size[0]
+
+
+def set_max_size(size: int) -> None:
+    """Set the size limit for this process and the worker processes it starts."""
+    _max_size[0] = size
+    os.environ["TEIKIT_MAX_SIZE"] = str(size)
+
+
+def parse_size(text: str) -> int:
+    """``"64M"``, ``"200k"``, ``"1G"`` or a number of bytes; ValueError when it is none of these."""
+    value = text.strip().upper().removesuffix("B").removesuffix("I")
+    factor = 1
+    for suffix, multiple in (("K", 1024), ("M", 1024 ** 2), ("G", 1024 ** 3)):
+        if value.endswith(suffix):
+            value, factor = value[:-1], multiple
+            break
+    size = int(value) * factor
+    if size < 1:
+        raise ValueError(text)
+    return size
+
+
+def describe(mode: int) -> str:
+    """What a non-regular file is, in words: "a named pipe", "a character device", ..."""
+    return next((word for test, word in _KINDS if test(mode)), "not a regular file")
+
+
+def _size_words(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of the regular file at ``path``, or :class:`NotReadable` saying why not.
+
+    The file is checked with ``stat`` before it is opened (so no device is
+    ever opened), opened without blocking (a pipe swapped in meanwhile cannot
+    hang the read) and checked again on the open descriptor; at most
+    ``limit`` bytes (default: :func:`max_size`) are ever read.
+    """
+    limit = limit or max_size()
+    shown = str(path)
+    if "\x00" in shown:
+        raise NotReadable("the file name contains a NUL character", path=repr(shown))
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path, info.st_mode)
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except NotReadable:
+        raise
+    except OSError as exc:
+        raise _os_error(path, exc) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path, info.st_mode)
+        if info.st_size > limit:
+            raise _too_large(path, info.st_size, limit)
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(handle, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # the file grew while it was read
+                raise _too_large(path, total, limit)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise _os_error(path, exc) from None
+    finally:
+        os.close(handle)
+
+
+def _shown(path: Path) -> str:
+    from toolkit.paths import display_path
+
+    return display_path(path)
+
+
+def _not_regular(path: Path, mode: int) -> NotReadable:
+    if stat.S_ISDIR(mode):
+        return NotReadable("is a directory, not a file", path=_shown(path),
+                           hint="name the .xml files, or a folder to validate every .xml file in it")
+    return NotReadable(f"is {describe(mode)}, not a regular file: refused", path=_shown(path),
+                       hint="name a regular .xml file")
+
+
+def _too_large(path: Path, size: int, limit: int) -> NotReadable:
+    return NotReadable(f"is larger than the limit of {_size_words(limit)} ({_size_words(size)}): refused",
+                       path=_shown(path), hint=f"raise the limit with --max-size, e.g. --max-size {size // 2**20 + 1}M")
+
+
+def _os_error(path: Path, exc: OSError) -> NotReadable:
+    if exc.errno == errno.ENOENT:
+        return NotReadable("no such file", path=_shown(path), hint="check the path")
+    if exc.errno == errno.ELOOP:
+        return NotReadable("is a symbolic link that loops: refused", path=_shown(path), hint="remove the link")
+    if exc.errno == errno.ENAMETOOLONG:
+        return NotReadable("the file name is too long", path=_shown(path)[:120] + "...", hint="shorten it")
+    return NotReadable(f"cannot be read: {exc.strerror or exc}", path=_shown(path))
+
+
+def real_path(path: Path) -> Path | None:
+    """The path with every symlink resolved, or None when that fails (a loop, a name too long, ...)."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether real path ``path`` is ``root`` or lies below it (both real paths)."""
+    return path == root or root in path.parents
+
+
+def root_of(document: Path, folders: Sequence[Path] = (), root: Path | None = None) -> Path:
+    """The real path of the folder a document's pointers are confined to (see the module docstring).
+
+    ``folders`` are the folders named on the command line, as real paths.
+    """
+    if root is not None:
+        return real_path(root) or root
+    located = real_path(document.parent) or document.parent
+    holding = [folder for folder in folders if inside(located, folder)]
+    return max(holding, key=lambda folder: len(folder.parts)) if holding else located
+
+
+def split_pointer(value: str) -> tuple[str, str, str]:
+    """A pointer's scheme (``"//"`` for a host without one), file part and fragment (the last two unquoted)."""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:  # e.g. "//[": no URL at all, refused as a host URL
+        return "//", value, ""
+    scheme = parts.scheme or ("//" if parts.netloc else "")
+    return scheme, unquote(parts.path), unquote(parts.fragment)
+
+
+def is_external(value: str) -> bool:
+    """An ``https:`` (or other network) pointer: neither checked nor followed."""
+    scheme = split_pointer(value)[0]
+    return scheme not in ("", "file", "//")
+
+
+def pointer_file(file_part: str, source: Path, root: Path, *, scheme: str = "") -> Path:
+    """The real path of the file a pointer names, or :class:`Refused`.
+
+    ``file_part`` is the pointer's unquoted path (``authority.xml``), seen from
+    the document at ``source``; ``root`` is the real path of the edition's
+    root. The file need not exist (the caller says "no such file"), but when
+    it does it must be a regular file.
+    """
+    hint = "point to a file inside the edition's folder with a relative path, e.g. authority.xml#id"
+    if scheme == "file" or scheme == "//":
+        raise Refused("is a file: or host URL, which is never followed", hint)
+    if scheme:
+        raise Refused(f'has the scheme "{scheme}:", which is never followed', hint)
+    if any(ord(character) < 32 or character == "\x7f" for character in file_part):
+        raise Refused("contains a control character (such as NUL)", "remove it from the pointer")
+    if file_part.startswith(("/", "\\")) or (len(file_part) > 1 and file_part[1] == ":"):
+        raise Refused("is an absolute path, which is never followed", hint)
+    if len(file_part.encode("utf-8", "surrogatepass")) > MAX_PATH or any(
+            len(part.encode("utf-8", "surrogatepass")) > MAX_NAME for part in file_part.split("/")):
+        raise Refused("names a file longer than the file system allows", "shorten the file name")
+    located = real_path(source.parent) or source.parent
+    target = real_path(located / file_part)
+    if target is None:
+        raise Refused("cannot be resolved (a symbolic link that loops?)", "remove the link")
+    if not inside(target, root):
+        raise Refused(f"leads outside the edition's folder {_shown(root)}", hint + " (or widen it with --root)")
+    try:
+        info = os.stat(target)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Refused("is a symbolic link that loops", "remove the link") from None
+        return target  # missing (or unreadable): the caller reports it
+    if not stat.S_ISREG(info.st_mode):
+        raise Refused(f"names {describe(info.st_mode)}, not a regular file", "point to an .xml file")
+    return target
+
+
+def regular_documents(candidates: Iterable[Path], root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The regular files among a folder's ``*.xml`` entries that lie inside ``root``, and why the others do not."""
+    kept, refused = [], []
+    for path in candidates:
+        real = real_path(path)
+        try:
+            mode = os.stat(path).st_mode if real is not None else None
+        except OSError as exc:
+            refused.append((path, "a symbolic link that loops" if exc.errno == errno.ELOOP else
+                            f"unreadable ({exc.strerror})"))
+            continue
+        if real is None:
+            refused.append((path, "a symbolic link that loops"))
+        elif stat.S_ISDIR(mode):
+            continue  # a folder named *.xml: not a document
+        elif not stat.S_ISREG(mode):
+            refused.append((path, describe(mode)))
+        elif not inside(real, root):
+            refused.append((path, f"a symbolic link that leads outside {_shown(root)}"))
+        else:
+            kept.append(path)
+    return kept, refused
+
+
+@dataclass
+class Selection:
+    """The documents a command works on, and the confinement root of each.
+
+    ``refused`` holds the ``*.xml`` entries of the folders named that are not
+    documents the toolkit reads (a named pipe, a device, a symbolic link out of
+    the folder or one that loops), each with why: they are reported as errors
+    of their own, never opened.
+    """
+
+    files: list[Path]
+    folders: list[Path] = field(default_factory=list)
+    root: Path | None = None
+    refused: list[tuple[Path, str]] = field(default_factory=list)
+
+    def root_of(self, document: Path) -> Path:
+        return root_of(document, self.folders, self.root)
+
+    def refusal(self, path: Path) -> str | None:
+        return next((why for refused, why in self.refused if refused == path), None)
+
+
+def select(paths: Iterable[Path] = (), root: Path | None = None, default: Path | None = None) -> Selection:
+    """Turn the user's files and folders into documents (default: the ``*.xml`` files of ``default``).
+
+    A file named is read whatever its location (the user chose it) but must be
+    a regular file; a folder contributes its regular ``*.xml`` files, at any
+    depth, that lie inside it.
+    """
+    from toolkit.paths import TEI_DIR
+
+    paths = list(paths)
+    if root is not None and not Path(root).is_dir():
+        raise UsageError("the --root folder does not exist", path=_shown(Path(root)), hint="name an existing folder")
+    if not paths:
+        folder = default or TEI_DIR
+        real = real_path(folder) or folder
+        files, refused = regular_documents(sorted(folder.glob("*.xml")), real)
+        return Selection(files, [real], root, refused)
+    files, folders, refused = [], [], []
+    for path in paths:
+        if "\x00" in str(path):
+            raise UsageError("a path with a NUL character names no file", hint="check the arguments")
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                raise UsageError("no such file or folder", path=_shown(path), hint="check the path") from None
+            raise _os_error(path, exc) from None
+        if stat.S_ISDIR(info.st_mode):
+            real = real_path(path) or path
+            kept, skipped = regular_documents(sorted(path.rglob("*.xml")), real)
+            if not kept and not skipped:
+                raise UsageError("folder holds no .xml documents", path=_shown(path))
+            files += kept
+            refused += skipped
+            folders.append(real)
+        elif stat.S_ISREG(info.st_mode):
+            files.append(path)
+        else:
+            raise _not_regular(path, info.st_mode)
+    return Selection(list(dict.fromkeys(files)), folders, root, refused)
