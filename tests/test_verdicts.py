@@ -9,6 +9,7 @@ engine or another command is here.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,14 @@ def _teikit(*arguments: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedPr
                           text=True, check=False)
 
 
+def _beside_authority(folder: Path, text: str, name: str) -> Path:
+    """``text`` (a fixture pointing into tei/authority.xml) written to ``folder`` beside a copy of that file."""
+    shutil.copy(TEI_DIR / "authority.xml", folder / "authority.xml")
+    path = folder / name
+    path.write_text(re.sub(r"(\.\./)+tei/", "", text), encoding="utf-8")
+    return path
+
+
 def _assert_one_located_line_each(output: str) -> None:
     for line in output.splitlines():
         assert "Traceback" not in line
@@ -49,14 +58,14 @@ def test_every_valid_case_is_there() -> None:
 
 @pytest.mark.parametrize("name", sorted(set(VALID_CASES)))
 def test_valid_input_validates(name: str) -> None:
-    report = validate.validate_paths([VALID / name], jobs=1)
+    report = validate.validate_paths([VALID / name], jobs=1, root=PROJECT_ROOT)
     assert not report.problems, "\n".join(p.format() for p in report.problems)
 
 
 @pytest.mark.parametrize("name", ["deep-nesting.xml", "leading-space-date.xml", ".hidden.xml"])
 def test_valid_input_builds(name: str, tmp_path: Path) -> None:
     # Saxon's parser stopped at 100 levels of elements; libxml2, which validated the file, at 256.
-    run = _teikit("build", "--out", str(tmp_path / "out"), str(VALID / name))
+    run = _teikit("build", "--root", str(PROJECT_ROOT), "--out", str(tmp_path / "out"), str(VALID / name))
     assert run.returncode == 0, run.stdout + run.stderr
     assert list((tmp_path / "out" / "html").glob("*.html")), run.stderr
 
@@ -64,9 +73,7 @@ def test_valid_input_builds(name: str, tmp_path: Path) -> None:
 def test_a_date_with_spaces_is_read_trimmed(tmp_path: Path) -> None:
     # " 1962-12-23" used to be read as the year " 196" (outside 1800-2100).
     text = (VALID / "leading-space-date.xml").read_text(encoding="utf-8")
-    bad = tmp_path / "bad.xml"
-    bad.write_text(text.replace('when=" 1962-12-23"', 'when=" 1762-12-23"').replace("../../../../tei/", f"{TEI_DIR}/"),
-                   encoding="utf-8")
+    bad = _beside_authority(tmp_path, text.replace('when=" 1962-12-23"', 'when=" 1762-12-23"'), "bad.xml")
     messages = [p.message for p in validate.validate_paths([bad], jobs=1).errors]
     assert any("year 1762 " in message for message in messages), messages
 
@@ -76,7 +83,7 @@ def test_a_real_doctype_after_a_comment_is_still_refused(tmp_path: Path) -> None
     hostile = tmp_path / "hostile.xml"
     hostile.write_text(text.replace("<TEI ", '<!DOCTYPE TEI [<!ENTITY x SYSTEM "/etc/passwd">]>\n<TEI ', 1),
                        encoding="utf-8")
-    errors = validate.validate_paths([hostile], jobs=1).errors
+    errors = validate.validate_paths([hostile], jobs=1, root=PROJECT_ROOT).errors
     assert [(p.line, "DOCTYPE" in p.message) for p in errors] == [(2, True)]
 
 
@@ -96,7 +103,7 @@ def test_an_id_clashing_with_the_authority_file_is_the_documents_fault(tmp_path:
 def test_jing_checks_every_file_after_a_fatal_one(java: str) -> None:
     paths = sorted((FIXTURES / "jing").glob("*.xml"))
     assert [path.name for path in paths] == ["a-name-too-long-for-java.xml", "b-unknown-element.xml"]
-    report = validate.validate_paths(paths, engine="jing", jobs=1)
+    report = validate.validate_paths(paths, engine="jing", jobs=1, root=PROJECT_ROOT)
     by_name = {d.path.name: [p.message for p in d.problems if p.step == "relaxng"] for d in report.documents}
     assert by_name["a-name-too-long-for-java.xml"], by_name
     assert any("<foo> is not allowed here" in message for message in by_name["b-unknown-element.xml"]), by_name
@@ -139,19 +146,17 @@ def test_libxml2_context_stays_off_the_line(tmp_path: Path) -> None:
 
 def test_a_missing_element_at_the_end_is_said_in_words(tmp_path: Path) -> None:
     text = (FIXTURES / "valid-minimal.xml").read_text(encoding="utf-8")
-    path = tmp_path / "empty-list.xml"
-    path.write_text(text.replace("<head>Telegram</head>", "<head>Telegram</head><list/>").replace(
-        "../../../tei/", f"{TEI_DIR}/"), encoding="utf-8")
+    path = _beside_authority(tmp_path, text.replace("<head>Telegram</head>", "<head>Telegram</head><list/>"),
+                             "empty-list.xml")
     messages = [p.message for p in validate.validate_paths([path], jobs=1).errors]
     assert messages == ["an element is missing here: this element ends too early"]
 
 
 def test_a_foreign_paragraph_does_not_shift_paragraph_errors(tmp_path: Path) -> None:
-    text = (FIXTURES / "valid-minimal.xml").read_text(encoding="utf-8").replace("../../../tei/", f"{TEI_DIR}/")
-    path = tmp_path / "foreign.xml"
-    path.write_text(text.replace('<p xml:id="fixture-p2" n="2">',
-                                 '<x:p xmlns:x="urn:example">foreign</x:p>\n<p xml:id="fixture-p2" n="3">'),
-                    encoding="utf-8")
+    text = (FIXTURES / "valid-minimal.xml").read_text(encoding="utf-8")
+    path = _beside_authority(tmp_path, text.replace(
+        '<p xml:id="fixture-p2" n="2">', '<x:p xmlns:x="urn:example">foreign</x:p>\n<p xml:id="fixture-p2" n="3">'),
+        "foreign.xml")
     line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if 'n="3"' in l)
     sequence = [p for p in validate.validate_paths([path], jobs=1).errors if p.rule == "p-sequence"]
     assert [(p.line, p.column) for p in sequence] == [(line, 1)]
