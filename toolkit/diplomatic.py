@@ -33,15 +33,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from toolkit.vocabulary import BLOCK_ELEMENTS, EDITORIAL_FORMS
 from toolkit.xmlio import TEI_NS, XML_NS
 
-#: Editorial alternatives inside ``choice``: not part of what the source says.
-DROPPED = frozenset({"corr", "expan", "reg"})
-#: Elements whose content is a block of the reading.
-BLOCK_KINDS = frozenset({
-    "head", "dateline", "p", "item", "salute", "signed", "note",
-    "ab", "l", "trailer", "byline", "docAuthor", "argument", "epigraph", "postscript",
-})
+#: Editorial alternatives inside ``choice`` (not what the source says) and the
+#: elements whose content is a block: names from :mod:`toolkit.vocabulary`.
+DROPPED = EDITORIAL_FORMS
+BLOCK_KINDS = BLOCK_ELEMENTS
 
 _WHITESPACE = re.compile(r"(\s+)")
 _XML_ID = f"{{{XML_NS}}}id"

@@ -29,24 +29,17 @@ from lxml import etree
 from toolkit import confine
 from toolkit.errors import Problem, ToolkitError
 from toolkit.paths import display_path
+from toolkit.vocabulary import NAME_FOR_RECORD, POINTER_ATTRIBUTES, RECORD_KINDS, RECORD_POINTERS
 from toolkit.xmlio import TEI_NS, XML_NS, Document, parse_document, source_lines, start_tag_column
 
 if TYPE_CHECKING:
     from toolkit.validate import DocumentResult
 
-POINTER_ATTRIBUTES = ("ref", "target", "corresp", "who", "resp")
 _XML_ID = f"{{{XML_NS}}}id"
 
 # What a name-like element's @ref must point at; other pointers may point anywhere.
-EXPECTED_KIND = {
-    "persName": ("person", "personGrp"),
-    "placeName": ("place",),
-    "orgName": ("org",),
-    "rs:person": ("person", "personGrp"),
-    "rs:place": ("place",),
-    "rs:org": ("org",),
-}
-_NAME_FOR = {"person": "persName", "personGrp": "persName", "place": "placeName", "org": "orgName"}
+EXPECTED_KIND = {**RECORD_KINDS, **{f"rs:{kinds[0]}": kinds for kinds in RECORD_KINDS.values()}}
+_NAME_FOR = NAME_FOR_RECORD
 _ARTICLE = {"person": "a person", "personGrp": "a group of people", "place": "a place", "org": "an organisation"}
 _TEI_TAG = f"{{{TEI_NS}}}"
 _POINTER_ORDER = {attribute: rank for rank, attribute in enumerate(POINTER_ATTRIBUTES)}
@@ -273,10 +266,6 @@ class LocalIndex:
                 facts.pointers.clear()  # only its ids matter here
             self._files[path] = facts
         return self._files[path]
-
-
-#: Attributes whose every pointer names a record (an id), never just a file.
-RECORD_POINTERS = frozenset({"ref", "who", "resp"})
 
 
 def _names_nothing(token: str, attribute: str, owner: str) -> bool:
