@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -281,7 +282,7 @@ class SourceText:
             if slot is not None:
                 value = slot[0].text if slot[1] == "text" else slot[0].tail
                 if value and "".join(chars) == value:
-                    self.runs[slot] = list(offsets)
+                    self.runs[slot] = array("q", offsets)  # 8 bytes an offset, not a list of ints
             chars.clear()
             offsets.clear()
 
