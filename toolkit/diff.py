@@ -257,6 +257,7 @@ class _Reading:
         self.tokens = [(match.start(), match.group()) for match in _TOKEN.finditer(self.string)]
         self.elements = self._place_elements()
         self.by_node = {record.node: record for record in self.elements}
+        self.highest_starts: list[int] | None = None  # see _new_position
 
     def block_at(self, offset: int) -> Block | None:
         if not self.blocks:
@@ -269,7 +270,7 @@ class _Reading:
         block = self.block_at(offset)
         if block is None:
             return None, 0, 0
-        local = offset - self.starts[self.blocks.index(block)]
+        local = offset - self.starts[max(0, bisect.bisect_right(self.starts, offset) - 1)]
         found = self.source.locate_offset(block, min(local, max(0, len(block.text) - 1)))
         line, column = found or (block.line, 1)
         return block, line, column
@@ -612,10 +613,17 @@ def _overlaps(alignment: _Alignment, old: _Element, new: _Element) -> bool:
 
 
 def _new_position(record: _Element, alignment: _Alignment, new: _Reading, order: dict) -> float:
+    """Just before the first new element (in document order) that starts at or after the removed one."""
     start = alignment.carry(record.start, end=False)
-    for candidate in new.elements:
-        if candidate.start >= start:
-            return order[candidate.node] - 0.5
+    if new.highest_starts is None:
+        # The first element with start >= s is the first whose running maximum of starts reaches s.
+        highest, new.highest_starts = -1, []
+        for candidate in new.elements:
+            highest = max(highest, candidate.start)
+            new.highest_starts.append(highest)
+    index = bisect.bisect_left(new.highest_starts, start)
+    if index < len(new.elements):
+        return order[new.elements[index].node] - 0.5
     return len(order)
 
 
