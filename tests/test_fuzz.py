@@ -12,8 +12,8 @@ For every one:
 * a document's outputs are complete (every file a document gets) or absent.
 
 The corpus is the issue's cases (tests/fixtures/validate/invalid, valid and
-jing: each the regression fixture of a defect found by hand or by this test)
-and the edition. ``make test`` runs a few seconds of mutants
+jing: each the regression fixture of a defect found by hand), what this test
+found (tests/fixtures/fuzz, see its README) and the edition. ``make test`` runs a few seconds of mutants
 (``TEIKIT_FUZZ_SECONDS``, default 4); ``make fuzz`` runs ten minutes. A failure
 names the seed and the mutant's file, which is kept under the test's tmp_path.
 """
@@ -48,7 +48,8 @@ _UNLOCATED_OK = re.compile(r"^(?:teikit: )?(?:error: |usage: |teikit \w+: error:
 
 
 def _corpus() -> list[Path]:
-    folders = [FIXTURES / "validate" / "invalid", FIXTURES / "validate" / "valid", FIXTURES / "validate" / "jing"]
+    folders = [FIXTURES / "validate" / "invalid", FIXTURES / "validate" / "valid", FIXTURES / "validate" / "jing",
+               FIXTURES / "fuzz"]
     files = [TEI_DIR / "frus1961-63v11-d256.xml", FIXTURES / "validate" / "valid-minimal.xml",
              FIXTURES / "corrections" / "add-persname" / "after.xml"]
     for folder in folders:

@@ -31,6 +31,7 @@ import difflib
 import re
 import subprocess
 from collections import defaultdict
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -691,7 +692,8 @@ def _header_without_revisions(root: etree._Element) -> etree._Element | None:
     header = root.find(f"{{{TEI_NS}}}teiHeader")
     if header is None:
         return None
-    copy = etree.fromstring(etree.tostring(header))
+    copy = deepcopy(header)  # not a re-parse of its text: that would read the header's tail too
+    copy.tail = None
     for revisions in copy.findall(f"{{{TEI_NS}}}revisionDesc"):
         copy.remove(revisions)
     return copy
