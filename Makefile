@@ -50,8 +50,10 @@ validate: $(READY)
 	$(TEIKIT) validate
 
 # `make test` sets up what its tests drive (tools, tei-all, axe), then runs them all.
+# PYTEST_ARGS picks other tests, e.g. make test PYTEST_ARGS='-n 2 tests/test_lint.py'.
+PYTEST_ARGS ?= -n auto
 test: $(READY) tools tei-all axe
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian's Chromium (browser tests) and a Java runtime (Jing, the Nu HTML
 # Checker), installed with apt-get when missing and this user is root or may
@@ -102,10 +104,10 @@ axe: $(AXE)
 $(AXE): tests/fetch_axe.py | $(READY)
 	-$(BIN)/python tests/fetch_axe.py $@
 
-# Desktop (1280 px) and phone (390 px) screenshots of the document page in
-# headless Chromium: build/screenshots/{desktop,desktop-top,mobile}.png.
-# `make screenshots SCREENSHOT_FLAGS='--readme docs/screenshot-desktop.png'`
-# also refreshes the README's picture.
+# Desktop (1280 px), phone (390 px) and dark-scheme screenshots of the document
+# page in headless Chromium: build/screenshots/*.png (see tests/screenshots.py).
+# `make screenshots SCREENSHOT_FLAGS='--readme docs'` also refreshes the
+# README's pictures (docs/screenshot-{desktop,mobile,dark}.png).
 SCREENSHOT_FLAGS ?=
 screenshots: $(BUILD_STAMP)
 	$(BIN)/python tests/screenshots.py --site $(BUILD) --out $(BUILD)/screenshots $(SCREENSHOT_FLAGS)

@@ -25,6 +25,10 @@ from toolkit.paths import PROJECT_ROOT
 #: The document page and the index page, relative to the build folder.
 DOCUMENT_PAGE = "html/frus1961-63v11-d256.html"
 INDEX_PAGE = "html/index.html"
+#: A document page and the contents page of a FRUS volume, built from the committed excerpt.
+FRUS_DOCUMENT_PAGE = "html/frus1961-63v06/d67.html"
+FRUS_VOLUME_PAGE = "html/frus1961-63v06/index.html"
+FRUS_VOLUME = PROJECT_ROOT / "tests" / "fixtures" / "frus" / "frus1961-63v06-excerpt.xml"
 #: `make axe` fetches axe-core here from the npm registry (never committed).
 AXE_JS = PROJECT_ROOT / ".cache" / "axe-core" / "axe.min.js"
 #: The pages are built from the frozen copy of the edition, as the other output tests are.
@@ -58,10 +62,12 @@ def find_chromium() -> str | None:
 
 
 def build_site(out_dir: Path) -> Path:
-    """Build the frozen edition into ``out_dir``: the HTML pages and the citation and text files they link to."""
-    command = [sys.executable, "-m", "toolkit", "build", "--out", str(out_dir), str(FROZEN_EDITION_DIR)]
+    """Build the frozen edition and the FRUS volume excerpt into ``out_dir``: the HTML pages and the
+    citation and text files they link to."""
+    command = [sys.executable, "-m", "toolkit", "build", "--out", str(out_dir), str(FROZEN_EDITION_DIR),
+               str(FRUS_VOLUME)]
     completed = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
-    if completed.returncode != 0 or not (out_dir / DOCUMENT_PAGE).is_file():
+    if completed.returncode != 0 or not all((out_dir / page).is_file() for page in (DOCUMENT_PAGE, FRUS_DOCUMENT_PAGE)):
         raise RuntimeError(f"`{' '.join(command[1:])}` failed (exit {completed.returncode}):\n"
                            f"{completed.stdout}{completed.stderr}")
     return out_dir

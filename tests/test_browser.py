@@ -11,7 +11,9 @@ document" puts its citation on the clipboard as plain text (and without
 JavaScript the buttons stay hidden); no horizontal scrolling on a
 390 px phone; axe-core finds no serious or critical accessibility violation.
 
-The pages are built from the frozen copy of the edition (tests/fixtures/outputs/edition/).
+The pages are built from the frozen copy of the edition (tests/fixtures/outputs/edition/) and
+from the FRUS volume excerpt (tests/fixtures/frus/): a document page and the volume's contents
+page go through the loading, link, keyboard, narrow-screen and axe checks too.
 `make test` installs Chromium when it can (`make tools`); without it (or the
 playwright package) these tests are left out, with one line at the end of the
 run saying so, and without axe-core the accessibility test skips; under CI
@@ -26,9 +28,10 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import DESKTOP, DOCUMENT_PAGE, INDEX_PAGE, MOBILE, build_site, launch, serve
+from browser_support import (DESKTOP, DOCUMENT_PAGE, FRUS_DOCUMENT_PAGE, FRUS_VOLUME_PAGE, INDEX_PAGE, MOBILE,
+                             build_site, launch, serve)
 
-PAGES = [DOCUMENT_PAGE, INDEX_PAGE]
+PAGES = [DOCUMENT_PAGE, INDEX_PAGE, FRUS_DOCUMENT_PAGE, FRUS_VOLUME_PAGE]
 
 
 # ---------------------------------------------------------------------------
@@ -640,7 +643,11 @@ AXE_RUN = """async () => {
     (DOCUMENT_PAGE, "card", DESKTOP),
     (DOCUMENT_PAGE, "reading", MOBILE),
     (INDEX_PAGE, None, DESKTOP),
-], ids=["document-reading", "document-diplomatic", "document-highlight", "document-card", "document-mobile", "index"])
+    (FRUS_DOCUMENT_PAGE, "reading", DESKTOP),
+    (FRUS_DOCUMENT_PAGE, "diplomatic", MOBILE),
+    (FRUS_VOLUME_PAGE, None, DESKTOP),
+], ids=["document-reading", "document-diplomatic", "document-highlight", "document-card", "document-mobile", "index",
+        "frus-document-reading", "frus-document-mobile", "frus-volume"])
 def test_axe_finds_no_serious_or_critical_violations(open_page, axe_js: Path, path: str, view: str | None,
                                                      viewport: dict, scheme: str) -> None:
     page, _ = open_page(path, viewport, color_scheme=scheme)

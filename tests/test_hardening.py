@@ -201,3 +201,197 @@ def test_the_default_limit_admits_the_largest_frus_volumes() -> None:
 def test_a_bad_size_is_a_usage_error(tmp_path: Path) -> None:
     run = teikit("validate", "--max-size", "lots", "x.xml", cwd=tmp_path)
     assert run.returncode == 2 and "is not a size" in run.stderr
+
+
+# --------------------------------------------------------------------------- the output folder
+
+def _documents(folder: Path, ids: list[str]) -> list[Path]:
+    """Documents (from the fixture) with these xml:ids, and the authority file, in ``folder``."""
+    folder.mkdir(exist_ok=True)
+    shutil.copy(TEI_DIR / "authority.xml", folder / "authority.xml")
+    text = (FIXTURES / "document.xml").read_text(encoding="utf-8").replace('ref="POINTER"', 'ref="authority.xml#zorin"')
+    paths = []
+    for number, identifier in enumerate(ids):
+        path = folder / f"doc{number}.xml"
+        unique = text.replace('"fixture-', f'"f{number}-').replace('"#fixture-', f'"#f{number}-')
+        path.write_text(unique.replace('xml:id="hardening-doc"', f'xml:id="{identifier}"'), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(out)): path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("length", [227, 251, 300])
+def test_a_long_xml_id_names_outputs_or_fails_cleanly(tmp_path: Path, length: int) -> None:
+    identifier = "d" * length
+    _documents(tmp_path / "edition", [identifier])
+    run = teikit("build", "--jobs", "1", "--out", "out", "edition", cwd=tmp_path)
+    fits = len(f"{identifier}.passages.txt") <= 255
+    assert run.returncode == (0 if fits else 1), run.stdout + run.stderr
+    if not fits:
+        assert "more than the 255 a file system allows" in run.stdout
+        assert not [name for name in _tree(tmp_path / "out") if identifier in name]
+    assert not list((tmp_path / "out").glob(".teikit-staging-*"))
+
+
+def test_a_long_xml_id_in_a_parallel_build_costs_only_its_document(tmp_path: Path) -> None:
+    _documents(tmp_path / "edition", [f"doc-{n}" for n in range(8)] + ["d" * 300])
+    run = teikit("build", "--jobs", "2", "--format", "text", "--out", "out", "edition", cwd=tmp_path)
+    assert run.returncode == 1 and "more than the 255" in run.stdout, run.stdout + run.stderr
+    assert len(list((tmp_path / "out" / "text").glob("doc-*.reading.txt"))) == 8
+
+
+@pytest.mark.parametrize("out", ["a-file", "/dev/null", "/proc", "/proc/teikit-out", "a-file/below"])
+def test_an_unusable_output_folder_is_a_usage_error(tmp_path: Path, out: str) -> None:
+    _documents(tmp_path / "edition", ["doc"])
+    (tmp_path / "a-file").write_text("not a folder")
+    run = teikit("build", "--out", out, "edition", cwd=tmp_path)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "error:" in run.stderr and ("output folder" in run.stderr), run.stderr
+    assert (tmp_path / "a-file").read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_outputs_get_the_mode_open_would_give(tmp_path: Path, umask: int) -> None:
+    _documents(tmp_path / "edition", ["doc"])
+    run = subprocess.run([sys.executable, "-m", "toolkit", "build", "--out", "out", "edition"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=lambda: os.umask(umask),
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    modes = {path.name: path.stat().st_mode & 0o777 for path in (tmp_path / "out").rglob("*") if path.is_file()}
+    assert len(modes) > 5 and set(modes.values()) == {0o666 & ~umask}, modes
+
+
+def test_two_documents_with_one_id_both_fail_and_nothing_is_overwritten(tmp_path: Path) -> None:
+    first, second = _documents(tmp_path / "edition", ["same", "same"])
+    # The validator reports the duplicate xml:id too; without it, the build itself must refuse.
+    run = teikit("build", "--no-validate", "--out", "out", "edition", cwd=tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    for path, other in ((first, second), (second, first)):
+        lines = [line for line in run.stdout.splitlines() if line.startswith(f"edition/{path.name}:")]
+        assert any("two documents would write the same output file" in line and f"edition/{other.name}" in line
+                   for line in lines), run.stdout
+    assert not (tmp_path / "out" / "html" / "same.html").exists()
+    assert "0 documents built" in run.stderr
+
+
+def test_a_document_may_not_take_the_name_of_an_edition_file(tmp_path: Path) -> None:
+    _documents(tmp_path / "edition", ["index"])
+    run = teikit("build", "--out", "out", "edition", cwd=tmp_path)
+    assert run.returncode == 1 and "html/index.html is the edition's own file" in run.stdout, run.stdout
+
+
+def test_an_invalid_document_leaves_the_index_as_it_was(tmp_path: Path) -> None:
+    (path,) = _documents(tmp_path / "edition", ["doc"])
+    assert teikit("build", "--out", "out", "edition", cwd=tmp_path).returncode == 0
+    index = tmp_path / "out" / "html" / "index.html"
+    before = index.read_text(encoding="utf-8")
+    assert "A test telegram" in before
+    text = path.read_text(encoding="utf-8")
+    # Well-formed but invalid, with another title; then truncated.
+    path.write_text(text.replace("A test telegram", "An unvalidated title").replace("<head>", "<head bogus='1'>"))
+    assert teikit("build", "--out", "out", "edition", cwd=tmp_path).returncode == 1
+    assert index.read_text(encoding="utf-8") == before
+    path.write_text(text[: len(text) // 2])
+    assert teikit("build", "--out", "out", "edition", cwd=tmp_path).returncode == 1
+    assert index.read_text(encoding="utf-8") == before
+
+
+def test_stale_temporary_files_of_killed_builds_are_removed(tmp_path: Path) -> None:
+    _documents(tmp_path / "edition", ["doc"])
+    out = tmp_path / "out"
+    (out / "html").mkdir(parents=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    (out / f".teikit-staging-{dead}-abcd1234" / "0" / "html").mkdir(parents=True)
+    (out / "html" / ".doc.html.k2j4h5g6.tmp").write_text("half")
+    (out / "html" / "mine.html").write_text("a file of the user's")
+    assert teikit("build", "--out", "out", "edition", cwd=tmp_path).returncode == 0
+    names = set(_tree(out))
+    assert not [name for name in names if "staging" in name or name.endswith(".tmp")], names
+    assert not list(out.glob(".teikit-staging-*"))
+    assert (out / "html" / "mine.html").read_text() == "a file of the user's"
+
+
+def test_outputs_of_a_removed_document_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    kept, removed = _documents(tmp_path / "edition", ["kept", "gone"])
+    out = tmp_path / "out"
+    assert teikit("build", "--out", "out", "edition", cwd=tmp_path).returncode == 0
+    assert (out / "html" / "gone.html").is_file()
+    (out / "html" / "mine.html").write_text("a file of the user's")
+    removed.unlink()
+    assert teikit("build", "--out", "out", "edition", cwd=tmp_path).returncode == 0
+    names = set(_tree(out))
+    assert not [name for name in names if "gone" in name], names
+    assert "html/kept.html" in names and (out / "html" / "mine.html").is_file()
+    assert "gone.html" not in (out / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_changed_id_removes_the_files_of_the_old_one(tmp_path: Path) -> None:
+    (path,) = _documents(tmp_path / "edition", ["old-name"])
+    assert teikit("build", "--out", "out", "edition", cwd=tmp_path).returncode == 0
+    path.write_text(path.read_text(encoding="utf-8").replace('xml:id="old-name"', 'xml:id="new-name"'))
+    assert teikit("build", "--out", "out", "edition", cwd=tmp_path).returncode == 0
+    names = set(_tree(tmp_path / "out"))
+    assert "html/new-name.html" in names and not [name for name in names if "old-name" in name], names
+
+
+def test_a_full_disk_leaves_the_earlier_outputs_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from toolkit import cli, output
+
+    (path,) = _documents(tmp_path / "edition", ["doc"])
+    out = tmp_path / "out"
+    assert cli.main(["build", "--jobs", "1", "--out", str(out), str(tmp_path / "edition")]) == 0
+    before = _tree(out)
+    path.write_text(path.read_text(encoding="utf-8").replace("Somebody", "Somebody else"))
+    written = []
+    real_write = output.write_file
+
+    def write_until_full(target: Path, content) -> None:
+        if len(written) == 4:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(target)
+        real_write(target, content)
+
+    monkeypatch.setattr(output, "write_file", write_until_full)
+    assert cli.main(["build", "--jobs", "1", "--out", str(out), str(tmp_path / "edition")]) == 2
+    assert _tree(out) == before
+    assert not list(out.glob(".teikit-staging-*"))
+
+
+def test_sigterm_removes_the_staging_folder_and_stops_the_workers(tmp_path: Path) -> None:
+    import signal
+    import time
+    import uuid
+
+    _documents(tmp_path / "edition", [f"doc-{n}" for n in range(16)])
+    mark = f"TEIKIT_TEST_MARK={uuid.uuid4()}"
+    build = subprocess.Popen([sys.executable, "-m", "toolkit", "build", "--jobs", "2", "--out", "out", "edition"],
+                             cwd=tmp_path, env={**os.environ, mark.split("=")[0]: mark.split("=")[1]},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = tmp_path / "out"
+    deadline = time.monotonic() + TIMEOUT
+    while not list(out.glob(".teikit-staging-*/*/html/*.html")) and time.monotonic() < deadline:
+        time.sleep(0.1)  # wait until workers are writing
+    build.send_signal(signal.SIGTERM)
+    _, stderr = build.communicate(timeout=TIMEOUT)
+    assert "Traceback" not in stderr and build.returncode == 128 + signal.SIGTERM, stderr
+    assert not list(out.glob(".teikit-staging-*"))
+    time.sleep(1)
+    assert not _processes_with(mark), "worker processes outlived the build"
+
+
+def _processes_with(mark: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if mark.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found

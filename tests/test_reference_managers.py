@@ -398,3 +398,38 @@ def test_a_build_without_access_date_gives_a_plain_date(tmp_path: Path) -> None:
     assert f"Y2  - {day:%Y/%m/%d}\n" in ris
     text = " ".join((tmp_path / "cite" / f"{DOC_ID}.txt").read_text(encoding="utf-8").split())
     assert f"accessed {day:%B} {day.day}, {day.year}," in text
+
+
+# --- A document of a FRUS volume (the Office of the Historian's TEI) ---------------
+
+FRUS_VOLUME = PROJECT_ROOT / "tests" / "fixtures" / "frus" / "frus1961-63v06-excerpt.xml"
+
+
+@pytest.fixture(scope="module")
+def frus_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("frus-refmanagers")
+    result = build_edition(out, [FRUS_VOLUME], formats=("html", "cite"), validate=False)
+    assert not result.errors, [problem.format() for problem in result.errors]
+    return out
+
+
+def test_a_frus_volume_document_is_cited_the_same_way(frus_built: Path) -> None:
+    """The volume's documents reach the formats through the same t:meta keys."""
+    cite = frus_built / "cite" / "frus1961-63v06"
+    items = json.loads((cite / "d65.json").read_text(encoding="utf-8"))
+    for _, style_name, form in STYLES:
+        rendered, messages = citeproc_render(items, style_name, form)
+        assert messages == []
+        for fact in (r"\b1996\b", r"Kennedy-Khrushchev Exchanges", r"\b(?:Document|doc\.) 65\b", r"\bSampson\b"):
+            assert re.search(fact, rendered), (style_name, fact, rendered)
+        for mistake, pattern in STRAY.items():
+            assert not pattern.search(rendered), (mistake, rendered)
+    item = zotero_from_ris(ris_tags(rispy.loads((cite / "d65.ris").read_text(encoding="utf-8"))[0]))
+    assert (item["bookTitle"], item["pages"], item["date"]) == ("Kennedy-Khrushchev Exchanges", "Document 65", "1996")
+    assert item["extra"] == "Original Date: 1962-10-26"
+    page = lxml.html.parse(str(frus_built / "html" / "frus1961-63v06" / "d65.html")).getroot()
+    saved = zotero_from_highwire(page)
+    assert (saved["itemType"], saved["bookTitle"], saved["pages"]) == ("bookSection", "Kennedy-Khrushchev Exchanges",
+                                                                         "Document 65")
+    library = bibtexparser.parse_string((cite / "d65.bib").read_text(encoding="utf-8"))
+    assert not library.failed_blocks and library.entries[0]["year"] == "1996"

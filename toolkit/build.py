@@ -2,9 +2,10 @@
 
 :func:`build` validates the documents first (unless told not to), then runs
 the XSLT stylesheets (:mod:`toolkit.transform`) on every valid document and
-writes what they return, each file atomically, into ``OUT/html``, ``OUT/text``
-and ``OUT/cite``. A document that is invalid, or on which a stylesheet
-fails, gets no new output at all: its earlier outputs stay as they were.
+stages what they return; when the whole run is staged, it is put in place in
+``OUT/html``, ``OUT/text`` and ``OUT/cite`` (:mod:`toolkit.output`). A
+document that is invalid, or on which a stylesheet fails, gets no new output
+at all: its earlier outputs stay as they were.
 Documents without a ``<text>`` (the authority file) have nothing to publish
 and are skipped. The HTML build also writes ``OUT/html/index.html`` and the
 pages' ``OUT/html/edition.css`` and ``OUT/html/edition.js``.
@@ -25,10 +26,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, transform
+from toolkit import confine, output, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
-from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes, write_atomic
+from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes
 
 FORMATS = transform.FORMATS
 #: Copied beside the pages: their style and their small script (views, cards).
@@ -48,6 +49,8 @@ class DocumentBuild:
     skipped: str | None = None
     #: What the index page shows of the document (XML), when its page was just built.
     index_card: str | None = None
+    #: The files staged for it: relative name ("html/d1.html") -> where it waits in the staging folder.
+    staged: dict[str, Path] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -109,9 +112,10 @@ def _problem(path: Path, message: str, hint: str | None = None) -> Problem:
     return Problem(display_path(path), 1, 1, message, hint=hint, step="transform")
 
 
-def build_document(path: Path, out_dir: Path, formats: tuple[str, ...],
+def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
                    parameters: transform.Parameters, root: Path | None = None) -> DocumentBuild:
-    """Transform one (already validated) document; write its files only if every format worked."""
+    """Transform one (already validated) document and stage its files in ``stage_dir``
+    (``FORMAT/NAME``); :func:`build` puts them in place when the whole run is staged."""
     result = DocumentBuild(path)
     try:
         document = parse_document(path)
@@ -126,11 +130,19 @@ def build_document(path: Path, out_dir: Path, formats: tuple[str, ...],
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result
-    outputs = [(out_dir / item.format / item.name, item.content) for item in envelope.files]
+    outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
+    too_long = next(filter(None, map(output.name_problem, outputs)), None)
+    if too_long:
+        result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
+        return result
     result.index_card = envelope.card
-    for target, content in outputs:
-        write_atomic(target, content)
-        result.files.append(target)
+    for relative, content in outputs.items():
+        try:
+            output.write_file(stage_dir / relative, content)
+        except OSError as exc:
+            raise output.OutputError(f"the outputs could not be written (earlier outputs kept): {exc.strerror}",
+                                     path=display_path(stage_dir.parent.parent)) from None
+        result.staged[relative] = stage_dir / relative
     return result
 
 
@@ -138,46 +150,64 @@ def build_document(path: Path, out_dir: Path, formats: tuple[str, ...],
 _worker_state: dict = {}
 
 
-def _init_worker(out_dir: Path, formats: tuple[str, ...], parameters: transform.Parameters) -> None:
-    _worker_state.update(out_dir=out_dir, formats=formats, parameters=parameters, error=None)
+def _die_with_parent() -> None:
+    """Linux: the kernel sends this worker SIGTERM when its parent dies, even of kill -9."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters) -> None:
+    _die_with_parent()
+    _worker_state.update(formats=formats, parameters=parameters, error=None)
     try:
         transform.compile_all()
     except TransformError as exc:
         _worker_state["error"] = exc
 
 
-def _build_in_worker(job: tuple[Path, Path]) -> DocumentBuild:
-    path, root = job
+def _build_in_worker(job: tuple[Path, Path, Path]) -> DocumentBuild:
+    path, root, stage_dir = job
     state = _worker_state
     if state["error"] is not None:
         raise state["error"]  # the stylesheet does not compile: the parent stops the build
     try:
-        return build_document(path, state["out_dir"], state["formats"], state["parameters"], root)
+        return build_document(path, stage_dir, state["formats"], state["parameters"], root)
+    except output.OutputError:
+        raise  # a full disk stops the run
     except ToolkitError as exc:
         return DocumentBuild(path, problems=[_problem(path, exc.message, exc.hint)])
 
 
-def _build_all(paths: list[tuple[Path, Path]], out_dir: Path, formats: tuple[str, ...],
+def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...],
                parameters: transform.Parameters, jobs: int) -> list[DocumentBuild]:
-    """Build each (document, its confinement root)."""
-    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+    """Build each (document, its confinement root, its staging folder)."""
+    if jobs <= 1 or len(jobs_list) < PARALLEL_THRESHOLD:
         transform.compile_all()  # a stylesheet that does not compile stops the build
-        return [build_document(path, out_dir, formats, parameters, root) for path, root in paths]
+        return [build_document(path, stage, formats, parameters, root) for path, root, stage in jobs_list]
     # Imported here: a build of a few documents (make of the edition) needs no pool.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = min(jobs, len(paths))
+    workers = min(jobs, len(jobs_list))
     # "spawn": a Saxon processor must not be inherited through fork().
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                             initargs=(out_dir, formats, parameters)) as pool:
-        results = pool.map(_build_in_worker, paths, chunksize=max(1, len(paths) // (workers * 4)))
-        try:
-            return list(results)
-        except TransformError:  # raised by the first worker that could not compile the stylesheet
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                               initargs=(formats, parameters))
+    try:
+        results = list(pool.map(_build_in_worker, jobs_list, chunksize=max(1, len(jobs_list) // (workers * 4))))
+    except BaseException:
+        # A failure, Ctrl-C or SIGTERM: stop the workers now rather than let them finish their chunks.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
 
 
 # ---------------------------------------------------------------------------
@@ -193,26 +223,61 @@ def _validate(selection: confine.Selection, jobs: int) -> tuple[list[Path], dict
     return report.valid_paths, problems
 
 
-def _index_entries(results: list[DocumentBuild], out_dir: Path) -> list[transform.IndexEntry]:
-    """The documents the index page lists: those with a page in OUT/html (new or earlier),
-    with the cards of the pages just built."""
+def _source_key(path: Path) -> str:
+    return str(confine.real_path(path) or path)
+
+
+def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder, edition_names: set[str]) -> None:
+    """Two documents that would write the same file both fail, naming each other, before anything is
+    written; so does a document that would overwrite an edition file or another document's earlier output."""
+    makers: dict[str, DocumentBuild] = {}
+    built_now = {_source_key(result.path) for result in results if result.staged}
+    clashes: dict[int, list[str]] = {}
+    for result in results:
+        for relative in result.staged:
+            other = makers.setdefault(relative, result)
+            if relative in edition_names:
+                clashes.setdefault(id(result), []).append(f"{relative} is the edition's own file")
+            elif other is not result:
+                clashes.setdefault(id(result), []).append(f"{relative} is also made by {display_path(other.path)}")
+                clashes.setdefault(id(other), []).append(f"{relative} is also made by {display_path(result.path)}")
+            else:
+                owner = folder.owner(relative)
+                if owner and owner not in built_now and owner != _source_key(result.path) and Path(owner).exists():
+                    clashes.setdefault(id(result), []).append(
+                        f"{relative} was written for {display_path(Path(owner))}, which still exists")
+    for result in results:
+        if id(result) in clashes:
+            reasons = sorted(set(clashes[id(result)]))
+            result.problems.append(_problem(
+                result.path, f"two documents would write the same output file: {'; '.join(reasons)}",
+                "give each document its own TEI/@xml:id (it names the output files)"))
+            result.staged.clear()
+            result.index_card = None
+
+
+def _index_entries(results: list[DocumentBuild], valid: set[Path], out_dir: Path,
+                   folder: output.OutputFolder, placed: set[str]) -> list[transform.IndexEntry]:
+    """The documents the index page lists: those with a page (placed now, or from an earlier build),
+    shown by the card of their last successful build: an invalid document is shown as it last built."""
     entries = []
-    html = out_dir / "html"
     for result in results:
         if result.skipped:
             continue
-        # A page just built names itself (its card, for a volume's folder: "v/index.html");
-        # only a document not built now is read for its id.
-        pages = _card_pages(result.index_card) or [f.name for f in result.files
-                                                  if f.parent == html and f.suffix == ".html"]
-        if not pages:
+        card = result.index_card
+        if card is None and not result.staged:
+            card = folder.manifest.get(_source_key(result.path), output.Entry()).card
+        pages = _card_pages(card) or [relative.removeprefix("html/") for relative in result.staged
+                                      if relative.count("/") == 1 and relative.startswith("html/")
+                                      and relative.endswith(".html")]
+        if not pages and result.path in valid:
             try:
                 document = parse_document(result.path)
             except ToolkitError:
                 continue
             pages = [f"{_document_id(document.root, result.path)}.html"]
-        if (html / pages[0]).exists():
-            entries.append((result.path, pages[0], result.index_card))
+        if pages and (f"html/{pages[0]}" in placed or (out_dir / "html" / pages[0]).exists()):
+            entries.append((result.path, pages[0], card))
     return entries
 
 
@@ -225,19 +290,43 @@ def _document_id(root: etree._Element, path: Path) -> str:
     return root.get("{http://www.w3.org/XML/1998/namespace}id") or path.stem
 
 
-def _write_edition_files(results: list[DocumentBuild], out_dir: Path,
-                         parameters: transform.Parameters) -> list[Path]:
-    written = []
+EDITION_NAMES = {f"html/{asset.name}" for asset in PAGE_ASSETS} | {"html/index.html"}
+
+
+def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir: Path,
+                         folder: output.OutputFolder, staged: dict[str, Path],
+                         parameters: transform.Parameters) -> dict[str, Path]:
+    """Stage the page assets and the index page."""
+    edition: dict[str, Path] = {}
+    place = folder.staging / "edition"
     for asset in PAGE_ASSETS:
-        target = out_dir / "html" / asset.name
-        write_atomic(target, read_bytes(asset))
-        written.append(target)
-    entries = _index_entries(results, out_dir)
+        relative = f"html/{asset.name}"
+        edition[relative] = folder.stage(place, relative, read_bytes(asset))
+    entries = _index_entries(results, valid, out_dir, folder, set(staged))
     for item in transform.index_page(entries, out_dir / "html", parameters):
-        target = out_dir / "html" / item.name
-        write_atomic(target, item.content)
-        written.append(target)
-    return written
+        relative = f"html/{item.name}"
+        edition[relative] = folder.stage(place, relative, item.content)
+    return edition
+
+
+def _update_manifest(folder: output.OutputFolder, results: list[DocumentBuild], formats: tuple[str, ...],
+                     placed: set[str]) -> None:
+    """Record what each document built now owns; remove what the build owned and no longer makes."""
+    entries = dict(folder.manifest)
+    stale: set[str] = set()
+    for result in results:
+        if not result.staged:
+            continue
+        key = _source_key(result.path)
+        old = entries.get(key, output.Entry())
+        kept = [relative for relative in old.files if relative.split("/", 1)[0] not in formats]
+        stale.update(relative for relative in old.files if relative.split("/", 1)[0] in formats)
+        card = result.index_card if "html" in formats else old.card
+        entries[key] = output.Entry(kept + sorted(result.staged), card)
+    for key in [key for key in entries if not Path(key).exists()]:  # the document was removed
+        stale.update(entries.pop(key).files)
+    folder.remove_owned(stale - placed)
+    folder.write_manifest(entries)
 
 
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
@@ -245,31 +334,46 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
           edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
           jobs: int | None = None, root: Path | None = None) -> BuildResult:
     """Validate ``paths`` (default: the edition) and build ``formats`` into ``out_dir``;
-    ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`)."""
+    ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`). Every file is
+    staged first and put in place only when the whole run is staged (:mod:`toolkit.output`)."""
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
-    formats = tuple(output for output in FORMATS if output in formats)
+    formats = tuple(output_format for output_format in FORMATS if output_format in formats)
     if not formats:
         raise UsageError("no output format chosen", hint=f"choose from {', '.join(FORMATS)}")
     parameters = transform.Parameters(edition_url=edition_url, access_date=access_date)
     selection = confine.select(paths, root)
     files = selection.files
+    folder = output.OutputFolder(out_dir)
+    try:
+        problems: dict[Path, list[Problem]] = {}
+        if validate:
+            valid, problems = _validate(selection, jobs)
+            valid_set = set(valid)
+        else:
+            valid_set = set(files)
+            problems = {path: [_problem(path, f"not read: the entry is {why}")] for path, why in selection.refused}
+        to_build = [(path, selection.root_of(path), folder.slot(number))
+                    for number, path in enumerate(path for path in files if path in valid_set)]
+        built = {result.path: result for result in _build_all(to_build, formats, parameters, jobs)}
 
-    problems: dict[Path, list[Problem]] = {}
-    if validate:
-        valid, problems = _validate(selection, jobs)
-        valid_set = set(valid)
-    else:
-        valid_set = set(files)
-    to_build = [(path, selection.root_of(path)) for path in files if path in valid_set]
-    built = {result.path: result for result in _build_all(to_build, out_dir, formats, parameters, jobs)}
+        results = []
+        for path in files + [path for path, _ in selection.refused]:
+            result = built.get(path) or DocumentBuild(path)
+            result.problems[:0] = problems.get(path, [])
+            results.append(result)
+        _check_collisions(results, folder, EDITION_NAMES if "html" in formats else set())
 
-    results = []
-    for path in files + [path for path, _ in selection.refused]:
-        result = built.get(path) or DocumentBuild(path)
-        result.problems[:0] = problems.get(path, [])
-        results.append(result)
-
-    edition_files = _write_edition_files(results, out_dir, parameters) if "html" in formats else []
+        staged = {relative: path for result in results for relative, path in result.staged.items()}
+        edition = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
+                   if "html" in formats else {})
+        # Everything is staged: only now does any output change.
+        folder.commit(staged)
+        edition_files = folder.commit(edition)
+        for result in results:
+            result.files = [out_dir / relative for relative in result.staged]
+        _update_manifest(folder, results, formats, set(staged) | set(edition))
+    finally:
+        folder.discard()
     return BuildResult(out_dir=out_dir, formats=formats, documents=results, edition_files=edition_files,
                        seconds=time.perf_counter() - started)

@@ -92,7 +92,7 @@
           <nav aria-label="Edition">
             <ul>
               <li><a href="../index.html">All documents</a></li>
-              <li><a href="index.html" aria-current="page"><xsl:value-of select="$title"/></a></li>
+              <li><a href="index.html" aria-current="page">Contents</a></li>
             </ul>
           </nav>
         </header>
