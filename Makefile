@@ -10,23 +10,37 @@ READY  := $(VENV)/.ready
 DOCUMENTS := $(wildcard tei/*.xml)
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
-.PHONY: all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe screenshots \
+.PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe screenshots \
 	bench bench-quick bench-large bench-frus
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
-# depend on the documents, the schemas, the stylesheets and the toolkit.
+# depend on the documents, the schemas, the stylesheets, the toolkit and
+# BUILD_FLAGS (kept in build/.build-flags), and on the outputs themselves: a
+# file the last build wrote (build/.teikit-outputs) that is gone makes the next
+# `make` build again. The stamp takes the time the build started, so a
+# document saved during a build is built again by the next `make`.
 BUILD       := build
 BUILD_STAMP := $(BUILD)/.stamp
 BUILD_DEPS  := $(DOCUMENTS) $(SCHEMAS) $(wildcard xslt/*) $(wildcard toolkit/*.py)
 # e.g. make BUILD_FLAGS='--edition-url https://example.org/edition/'
 BUILD_FLAGS ?=
+BUILD_FLAGS_FILE := $(BUILD)/.build-flags
+BUILD_OUTPUTS    := $(addprefix $(BUILD)/,$(file < $(BUILD)/.teikit-outputs))
+BUILD_AGAIN      := $(if $(filter-out $(wildcard $(BUILD_OUTPUTS)),$(BUILD_OUTPUTS)),FORCE)
+ifneq ($(strip $(file < $(BUILD_FLAGS_FILE))),$(strip $(BUILD_FLAGS)))
+BUILD_AGAIN      := FORCE
+endif
 
 all: $(BUILD_STAMP)
 
-$(BUILD_STAMP): $(BUILD_DEPS) | $(READY)
+$(BUILD_STAMP): $(BUILD_DEPS) $(BUILD_AGAIN) | $(READY)
+	@mkdir -p $(BUILD) && touch $@.started
 	$(TEIKIT) build --out $(BUILD) $(BUILD_FLAGS)
-	@touch $@
+	@printf '%s\n' '$(subst ','\'',$(strip $(BUILD_FLAGS)))' > $(BUILD_FLAGS_FILE)
+	@mv $@.started $@
+
+FORCE:
 
 # One output format only (always runs; validates first).
 html text cite: $(READY)

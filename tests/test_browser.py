@@ -2,14 +2,22 @@
 driven by Playwright over the built pages, served by a local HTTP server.
 
 Checked: the pages load with no console errors, no failed requests and no
-request leaving 127.0.0.1; every link on the page resolves; choosing a person
-in the text shows that person's record; the reading / diplomatic switch
-changes the text and back; the footnote link goes to the note and back; each
+request leaving 127.0.0.1; every link on the page resolves; the text starts on
+the first screen (1280x800 and 390x844); a name, an abbreviation or a
+correction opens its card in place by mouse, touch and keyboard, Escape or the
+close button closes it and focus returns (without JavaScript a name still goes
+to its record in the index); corrections, expansions, names and links look
+different in both views; the reading / diplomatic switch changes the text and
+back; the view and the highlight survive a reload and can be linked (?view=,
+#view=) beside a ¶ link; the footnote link goes to the note and back; each
 numbered paragraph has a ¶ link to its own citable address; everything is
 reachable by keyboard with a visible focus; each "Copy" button of "Cite this
 document" puts its citation on the clipboard as plain text (and without
-JavaScript the buttons stay hidden); no horizontal scrolling on a
-390 px phone; axe-core finds no serious or critical accessibility violation.
+JavaScript the buttons stay hidden); no horizontal scrolling, a one-line
+navigation and one-column metadata on a 390 px phone; print fits three pages
+(Chromium's PDF, read with pypdf) with the notes' URLs, one citation and no
+empty heading; axe-core finds no serious or critical accessibility violation,
+in the light and the dark colour scheme.
 
 The pages are built from the frozen copy of the edition (tests/fixtures/outputs/edition/) and
 from the FRUS volume excerpt (tests/fixtures/frus/): a document page and the volume's contents
@@ -319,6 +327,40 @@ def test_view_switch_changes_the_text_and_back(open_page) -> None:
     reading.click()
     assert_reading()
     assert log.console_errors == [] and log.page_errors == []
+
+
+MARK_STYLE = """e => {
+  const s = getComputedStyle(e), before = getComputedStyle(e, '::before');
+  return {line: s.textDecorationLine, style: s.textDecorationStyle, color: s.textDecorationColor,
+          textColor: s.color, skipInk: s.textDecorationSkipInk, before: before.content};
+}"""
+
+
+@pytest.mark.parametrize("view", ["reading", "diplomatic"])
+def test_corrections_expansions_names_and_links_look_different(open_page, view: str) -> None:
+    """Corrections and expansions each have their own shape of mark, names are quieter than links,
+    and no line skips descenders."""
+    page, _ = open_page()
+    page.locator(f'.view-switch button[data-view="{view}"]').click()
+    shown = "read" if view == "reading" else "dipl"
+    marks = {
+        "correction": page.locator(f"#text .choice.correction .{shown}").first,
+        "expansion": page.locator(f"#text .choice.expansion:not(a *) .{shown}").first,
+        "name": page.locator("#text a.name:not(:has(.choice))").first,
+        "link": page.locator("#notes a[href^='https://']").first,
+    }
+    styles = {kind: locator.evaluate(MARK_STYLE) for kind, locator in marks.items()}
+    # corrections and expansions differ from each other and from every link by shape, not colour alone
+    looks = {kind: (s["line"], s["style"], s["before"]) for kind, s in styles.items()}
+    for kind in ("correction", "expansion"):
+        others = [other for other in looks if other != kind]
+        assert all(looks[kind] != looks[other] for other in others), f"{view} view: the {kind} looks like another mark: {looks}"
+    # names (links too, to their records) are quiet: the text's colour, a line of another colour than links'
+    assert styles["link"]["textColor"] != styles["name"]["textColor"], "names look like links"
+    assert styles["link"]["color"] != styles["name"]["color"], "names are underlined like links"
+    for kind in ("correction", "expansion", "name"):
+        if styles[kind]["line"] != "none":
+            assert styles[kind]["skipInk"] == "none", f"the {kind} line skips descenders"
 
 
 def body_classes(page) -> set[str]:

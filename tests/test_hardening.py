@@ -395,3 +395,28 @@ def _processes_with(mark: str) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+def test_workers_die_when_the_build_is_killed(tmp_path: Path) -> None:
+    import signal
+    import time
+    import uuid
+
+    _documents(tmp_path / "edition", [f"doc-{n}" for n in range(16)])
+    mark = str(uuid.uuid4())
+    build = subprocess.Popen([sys.executable, "-m", "toolkit", "build", "--jobs", "2", "--out", "out", "edition"],
+                             cwd=tmp_path, env={**os.environ, "TEIKIT_TEST_MARK": mark},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = tmp_path / "out"
+    deadline = time.monotonic() + TIMEOUT
+    while not list(out.glob(".teikit-staging-*/*/html/*.html")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    build.send_signal(signal.SIGKILL)
+    build.wait(timeout=TIMEOUT)
+    deadline = time.monotonic() + 10
+    while _processes_with(f"TEIKIT_TEST_MARK={mark}") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _processes_with(f"TEIKIT_TEST_MARK={mark}"), "workers outlived a killed build"
+    # The next build removes what the killed one left.
+    assert teikit("build", "--out", "out", "edition", cwd=tmp_path).returncode == 0
+    assert not list(out.glob(".teikit-staging-*"))

@@ -310,7 +310,7 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
 
 
 def _update_manifest(folder: output.OutputFolder, results: list[DocumentBuild], formats: tuple[str, ...],
-                     placed: set[str]) -> None:
+                     placed: set[str], edition: list[str]) -> None:
     """Record what each document built now owns; remove what the build owned and no longer makes."""
     entries = dict(folder.manifest)
     stale: set[str] = set()
@@ -326,7 +326,7 @@ def _update_manifest(folder: output.OutputFolder, results: list[DocumentBuild], 
     for key in [key for key in entries if not Path(key).exists()]:  # the document was removed
         stale.update(entries.pop(key).files)
     folder.remove_owned(stale - placed)
-    folder.write_manifest(entries)
+    folder.write_manifest(entries, edition)
 
 
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
@@ -372,7 +372,7 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
         edition_files = folder.commit(edition)
         for result in results:
             result.files = [out_dir / relative for relative in result.staged]
-        _update_manifest(folder, results, formats, set(staged) | set(edition))
+        _update_manifest(folder, results, formats, set(staged) | set(edition), list(edition))
     finally:
         folder.discard()
     return BuildResult(out_dir=out_dir, formats=formats, documents=results, edition_files=edition_files,

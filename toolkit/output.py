@@ -32,6 +32,8 @@ from toolkit.errors import EXIT_USAGE, ToolkitError, UsageError
 from toolkit.paths import display_path
 
 MANIFEST = ".teikit-manifest.json"
+#: Every file the manifest lists, one relative path a line: what `make` checks is still there.
+OUTPUT_LIST = ".teikit-outputs"
 STAGING_PREFIX = ".teikit-staging-"
 _STAGING = re.compile(rf"^{re.escape(STAGING_PREFIX)}(\d+)-")
 # Temporary files of write_atomic (".NAME.XXXXXXXX.tmp"), left by builds killed before staging existed.
@@ -130,6 +132,7 @@ class OutputFolder:
             os.chmod(self.staging, 0o777 & ~_umask())
         except OSError as exc:
             raise _usage(out_dir, "cannot write into the output folder", exc) from None
+        self.edition_files: list[str] = []
         self.manifest = self._read_manifest()
         self._owners = {relative: source for source, entry in self.manifest.items() for relative in entry.files}
 
@@ -181,17 +184,22 @@ class OutputFolder:
     def _read_manifest(self) -> dict[str, Entry]:
         try:
             data = json.loads((self.out_dir / MANIFEST).read_text(encoding="utf-8"))
+            self.edition_files = sorted(map(str, data.get("edition", [])))
             return {source: Entry(list(map(str, entry.get("files", []))), entry.get("card"))
                     for source, entry in data.get("documents", {}).items()}
         except (OSError, ValueError, AttributeError, TypeError):
             return {}
 
-    def write_manifest(self, entries: dict[str, Entry]) -> None:
-        text = json.dumps({"version": 1, "documents": {source: {"files": entry.files, "card": entry.card}
-                                                       for source, entry in sorted(entries.items())}},
+    def write_manifest(self, entries: dict[str, Entry], edition_files: list[str]) -> None:
+        """Write the manifest and the plain list of every file it names (edition files included)."""
+        edition_files = sorted(set(edition_files) | set(self.edition_files))
+        text = json.dumps({"version": 1, "edition": edition_files,
+                           "documents": {source: {"files": entry.files, "card": entry.card}
+                                         for source, entry in sorted(entries.items())}},
                           indent=1, ensure_ascii=False)
-        staged = self.stage(self.staging, MANIFEST, text + "\n")
-        self.commit({MANIFEST: staged})
+        listed = sorted({relative for entry in entries.values() for relative in entry.files} | set(edition_files))
+        self.commit({MANIFEST: self.stage(self.staging, MANIFEST, text + "\n"),
+                     OUTPUT_LIST: self.stage(self.staging, OUTPUT_LIST, "".join(f"{name}\n" for name in listed))})
 
     def owner(self, relative: str) -> str | None:
         """The source document the manifest says wrote ``relative``."""
