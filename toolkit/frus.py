@@ -12,7 +12,8 @@ knows of that encoding lives here, and the FRUS profile
 * the checks a grammar cannot state and XPath 1.0 cannot do in linear time
   (:func:`check_volume`): ``xml:id`` unique within the volume, documents
   numbered in sequence, and the FRUS reference model: every ``@corresp`` and
-  ``@target`` names an element of the volume (``#d67``), another volume
+  ``@target`` names an element of the volume (``#d67``; a person's name its
+  entry in the list of names, an abbreviation its term), another volume
   (``frus1961-63v05``, ``frus1961-63v05#d183``) or a web address. Pointers
   are never read as file names: a volume has no neighbouring files.
 
@@ -41,6 +42,12 @@ DOCUMENT_URL = "https://history.state.gov/historicaldocuments/{volume}/{id}"
 #: Attributes that point, in a FRUS volume (names into the list of names, glosses into
 #: the list of abbreviations, references into the volume or to other volumes).
 POINTER_ATTRIBUTES = ("corresp", "target")
+
+#: What a pointer of a FRUS volume must name, by (element, attribute): a person's name points
+#: to the entry of the list of names (a persName with the xml:id), an abbreviation to the
+#: term in the list of abbreviations. Other pointers may name any element.
+EXPECTED_TARGETS = {("persName", "corresp"): ("persName", "the list of names"),
+                    ("gloss", "target"): ("term", "the list of abbreviations")}
 
 _XML_ID = f"{{{XML_NS}}}id"
 _DOCUMENT = f"{{{TEI_NS}}}div"
@@ -184,14 +191,29 @@ def _pointers(document: Document, ids: dict[str, etree._Element]) -> list[Proble
             value = element.get(attribute)
             if value is None:
                 continue
+            local = etree.QName(element).localname
             for token in value.split():
                 message = _pointer_problem(token, ids)
+                rule = "frus-ref"
+                if message is None:
+                    message, rule = _kind_problem(local, attribute, token, ids), "frus-ref-kind"
                 if message:
                     text, hint = message
-                    problems.append(document.problem(
-                        element, f'{etree.QName(element).localname}/@{attribute} "{token}" {text}',
-                        hint=hint, rule="frus-ref", step="references"))
+                    problems.append(document.problem(element, f'{local}/@{attribute} "{token}" {text}',
+                                                     hint=hint, rule=rule, step="references"))
     return problems
+
+
+def _kind_problem(local: str, attribute: str, token: str, ids: dict[str, etree._Element]) -> tuple[str, str] | None:
+    """A name or abbreviation pointing into the volume, but not to an entry of its list."""
+    expected = EXPECTED_TARGETS.get((local, attribute))
+    if expected is None or not token.startswith("#"):
+        return None
+    found = etree.QName(ids[token[1:]]).localname
+    if found == expected[0]:
+        return None
+    return (f"points to <{found}>, but a <{local}> points to its <{expected[0]}> in {expected[1]}",
+            f"point to the entry's xml:id in {expected[1]}")
 
 
 def _pointer_problem(token: str, ids: dict[str, etree._Element]) -> tuple[str, str] | None:

@@ -12,7 +12,9 @@ and exits 0 (1 with ``--strict`` when there is any). The rules:
     ``placeName``, ``orgName`` or ``name`` (``rs`` strings such as "President"
     are not names, and are not taken as such). Occurrences in the
     ``teiHeader``, in attribute values, in ``expan``/``corr``/``reg`` and inside
-    an element that already tags them are not reported.
+    an element that already tags them are not reported; inside an ``rs`` (a
+    description such as "Zorin's successor"), the name of anyone but the
+    described is.
 ``unused-authority``
     A person, place or organisation record that no document refers to.
 ``untagged-date``
@@ -295,11 +297,17 @@ def _untagged_names(edition: _Edition, tagged: list[_Tagged]) -> list[Problem]:
     problems = []
     for loaded in edition.linted:
         for node in _text_nodes(loaded.document.root):
-            if TAGGING.intersection(node.context):
+            inside = TAGGING.intersection(node.context)
+            # Inside an rs (a description: "Zorin's successor"), a name of someone
+            # else is a reference of its own; inside any other tagging element, no.
+            description = _description(node, edition, loaded) if inside == {"rs"} else None
+            if inside and description is None:
                 continue
             for match in pattern.finditer(node.value):
                 surface = normalise(match.group())
                 entry = known[surface]
+                if description is not None and (not description or description in entry["records"]):
+                    continue  # the description's own record (or one it does not name)
                 tag = entry["tags"].most_common(1)[0][0] if entry["tags"] else "name"
                 refs = sorted(_relative(key, loaded.document.path) for key in entry["records"])
                 if entry["count"]:
@@ -313,6 +321,16 @@ def _untagged_names(edition: _Edition, tagged: list[_Tagged]) -> list[Problem]:
                     f'"{surface}" is not tagged here; it is a known name{target}, {why}',
                     f"wrap it: {suggestion}, or leave it if it names something else", "untagged-name"))
     return problems
+
+
+def _description(node: _TextNode, edition: _Edition, loaded: _Loaded) -> tuple[str, str] | tuple[()]:
+    """The record the innermost ``rs`` around a text node refers to (``()`` when it refers to none)."""
+    element = node.owner if node.slot == "text" else node.owner.getparent()
+    while element is not None and localname(element) != "rs":
+        element = element.getparent()
+    ref = (element.get("ref") or "").split() if element is not None else []
+    path = loaded.document.path
+    return (_resolve(ref[0], path, edition.root_of(path)) or ()) if ref else ()
 
 
 def _relative(key: tuple[str, str], base: Path) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,8 +188,25 @@ def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: in
     references.resolve(results, selection.root_of)
     results += [_refused(path, why) for path, why in selection.refused]
     for result in results:
+        result.problems = _one_report_per_date(result.problems)
         result.problems.sort(key=_step_order)
     return Report(results)
+
+
+#: A grammar message about the value of a date attribute (lxml's and Jing's wording).
+_GRAMMAR_DATE_VALUE = re.compile(r'(?:@|attribute ")(?:when|notBefore|notAfter|from|to)\b.*invalid value'
+                                 r'|invalid value for @(?:when|notBefore|notAfter|from|to)\b')
+
+
+def _one_report_per_date(problems: list[Problem]) -> list[Problem]:
+    """An impossible date (1962-02-30) breaks both the grammar's date type and the
+    date-calendar rule: keep the rule's message, which says what is wrong."""
+    calendar_lines = {problem.line for problem in problems if problem.rule == "date-calendar"}
+    if not calendar_lines:
+        return problems
+    return [problem for problem in problems
+            if not (problem.step == "relaxng" and problem.line in calendar_lines
+                    and _GRAMMAR_DATE_VALUE.search(problem.message))]
 
 
 _STEPS = {"parse": 0, "relaxng": 1, "schematron": 2, "references": 3}

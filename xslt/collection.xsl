@@ -158,6 +158,35 @@
     <xsl:sequence select="string(($tei/@xml:id, 'tei' || (count($tei/preceding::TEI) + count($tei/ancestor::TEI) + 1))[1])"/>
   </xsl:function>
 
+  <!-- The record in the corpus's own header that a member's name points to
+       with @corresp (and no @ref): a person, place or org of its lists. -->
+  <xsl:function name="t:corpus-record" as="element()?">
+    <xsl:param name="name" as="element()"/>
+    <xsl:variable name="first" as="xs:string" select="string(tokenize(string($name/@corresp))[1])"/>
+    <xsl:sequence select="if ($name/(self::persName | self::placeName | self::orgName | self::name | self::rs)
+        and empty($name/@ref) and starts-with($first, '#'))
+      then key('t:xml-id', substring($first, 2), root($name))[1]
+        [self::person or self::place or self::org][ancestor::teiHeader/parent::teiCorpus]
+      else ()"/>
+  </xsl:function>
+
+  <!-- Mode t:corpus-member: a member copied as a document of its own; its
+       names pointing into the corpus header get the @ref the shared
+       stylesheets follow (the records come along in its standOff). -->
+  <xsl:template match="*" mode="t:corpus-member" as="element()">
+    <xsl:copy>
+      <xsl:copy-of select="@*"/>
+      <xsl:for-each select="t:corpus-record(.)">
+        <xsl:attribute name="ref" select="'#' || @xml:id"/>
+      </xsl:for-each>
+      <xsl:apply-templates select="node()" mode="t:corpus-member"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="text() | comment() | processing-instruction()" mode="t:corpus-member" as="node()">
+    <xsl:copy-of select="."/>
+  </xsl:template>
+
   <xsl:template match="document-node(element(teiCorpus))" mode="t:publish" as="element()*">
     <xsl:variable name="corpus" as="element(teiCorpus)" select="teiCorpus"/>
     <xsl:variable name="folder" as="xs:string"
@@ -173,7 +202,13 @@
         <xsl:variable name="copy" as="element(TEI)">
           <xsl:copy>
             <xsl:attribute name="xml:id" select="$entries[$i]?id"/>
-            <xsl:copy-of select="@* except @xml:id, node()"/>
+            <xsl:copy-of select="@* except @xml:id"/>
+            <xsl:apply-templates select="node()" mode="t:corpus-member"/>
+            <xsl:variable name="records" as="element()*"
+              select="(.//text//*[t:corpus-record(.)] ! t:corpus-record(.))/."/>
+            <xsl:if test="exists($records)">
+              <standOff xmlns="http://www.tei-c.org/ns/1.0"><xsl:copy-of select="$records"/></standOff>
+            </xsl:if>
           </xsl:copy>
         </xsl:variable>
         <xsl:sequence select="t:unit($copy, $folder, $entries[$i - 1], $entries[$i + 1])"/>
