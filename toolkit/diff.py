@@ -31,6 +31,7 @@ import difflib
 import re
 import subprocess
 from collections import defaultdict
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -257,6 +258,7 @@ class _Reading:
         self.tokens = [(match.start(), match.group()) for match in _TOKEN.finditer(self.string)]
         self.elements = self._place_elements()
         self.by_node = {record.node: record for record in self.elements}
+        self.highest_starts: list[int] | None = None  # see _new_position
 
     def block_at(self, offset: int) -> Block | None:
         if not self.blocks:
@@ -269,7 +271,7 @@ class _Reading:
         block = self.block_at(offset)
         if block is None:
             return None, 0, 0
-        local = offset - self.starts[self.blocks.index(block)]
+        local = offset - self.starts[max(0, bisect.bisect_right(self.starts, offset) - 1)]
         found = self.source.locate_offset(block, min(local, max(0, len(block.text) - 1)))
         line, column = found or (block.line, 1)
         return block, line, column
@@ -615,10 +617,17 @@ def _overlaps(alignment: _Alignment, old: _Element, new: _Element) -> bool:
 
 
 def _new_position(record: _Element, alignment: _Alignment, new: _Reading, order: dict) -> float:
+    """Just before the first new element (in document order) that starts at or after the removed one."""
     start = alignment.carry(record.start, end=False)
-    for candidate in new.elements:
-        if candidate.start >= start:
-            return order[candidate.node] - 0.5
+    if new.highest_starts is None:
+        # The first element with start >= s is the first whose running maximum of starts reaches s.
+        highest, new.highest_starts = -1, []
+        for candidate in new.elements:
+            highest = max(highest, candidate.start)
+            new.highest_starts.append(highest)
+    index = bisect.bisect_left(new.highest_starts, start)
+    if index < len(new.elements):
+        return order[new.elements[index].node] - 0.5
     return len(order)
 
 
@@ -686,7 +695,8 @@ def _header_without_revisions(root: etree._Element) -> etree._Element | None:
     header = root.find(f"{{{TEI_NS}}}teiHeader")
     if header is None:
         return None
-    copy = etree.fromstring(etree.tostring(header))
+    copy = deepcopy(header)  # not a re-parse of its text: that would read the header's tail too
+    copy.tail = None
     for revisions in copy.findall(f"{{{TEI_NS}}}revisionDesc"):
         copy.remove(revisions)
     return copy
@@ -714,14 +724,31 @@ def revision_entries(root: etree._Element) -> list[str]:
 
 
 def _new_entries(old: etree._Element, new: etree._Element) -> list[str]:
-    before = list(revision_entries(old))
+    """The revisionDesc entries added since ``old``; an old entry edited is not one of them.
+
+    An entry of the new version not found word for word in the old one is new,
+    unless it takes the place of an old entry that is gone (same date and
+    person): that is the old entry edited. There are never more new entries
+    than the list grew by.
+    """
+    before = revision_entries(old)
+    after = revision_entries(new)
+    gone = list(before)
     fresh = []
-    for entry in revision_entries(new):
-        if entry in before:
-            before.remove(entry)
+    for entry in after:
+        if entry in gone:
+            gone.remove(entry)
         else:
             fresh.append(entry)
-    return fresh
+    added = []
+    for entry in fresh:
+        stamp = entry.split(": ", 1)[0]
+        edited = next((old_entry for old_entry in gone if old_entry.split(": ", 1)[0] == stamp), None)
+        if edited is not None:
+            gone.remove(edited)
+        else:
+            added.append(entry)
+    return added[:max(0, len(after) - len(before))]
 
 
 # --------------------------------------------------------------------------- public API

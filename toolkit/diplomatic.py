@@ -29,19 +29,18 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import dataclass, field
 
 from lxml import etree
 
+from toolkit.vocabulary import BLOCK_ELEMENTS, EDITORIAL_FORMS
 from toolkit.xmlio import TEI_NS, XML_NS
 
-#: Editorial alternatives inside ``choice``: not part of what the source says.
-DROPPED = frozenset({"corr", "expan", "reg"})
-#: Elements whose content is a block of the reading.
-BLOCK_KINDS = frozenset({
-    "head", "dateline", "p", "item", "salute", "signed", "note",
-    "ab", "l", "trailer", "byline", "docAuthor", "argument", "epigraph", "postscript",
-})
+#: Editorial alternatives inside ``choice`` (not what the source says) and the
+#: elements whose content is a block: names from :mod:`toolkit.vocabulary`.
+DROPPED = EDITORIAL_FORMS
+BLOCK_KINDS = BLOCK_ELEMENTS
 
 _WHITESPACE = re.compile(r"(\s+)")
 _XML_ID = f"{{{XML_NS}}}id"
@@ -283,7 +282,7 @@ class SourceText:
             if slot is not None:
                 value = slot[0].text if slot[1] == "text" else slot[0].tail
                 if value and "".join(chars) == value:
-                    self.runs[slot] = list(offsets)
+                    self.runs[slot] = array("q", offsets)  # 8 bytes an offset, not a list of ints
             chars.clear()
             offsets.clear()
 

@@ -71,10 +71,15 @@ class Problem:
             text += f" (hint: {self.hint})"
         if self.rule:
             text += f" [{self.rule}]"
-        return text
+        return _one_line(text)
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def _one_line(text: str) -> str:
+    """Line breaks (from a message quoting the source, or a file name) as spaces: one problem, one line."""
+    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
 
 class ProblemCollection:

@@ -47,12 +47,13 @@ from toolkit.diplomatic import DROPPED, SourceText, blocks, localname, normalise
 from toolkit.errors import Problem
 from toolkit.paths import display_path, edition_documents
 from toolkit.references import pointer_target
+from toolkit.vocabulary import NAME_ELEMENTS, NAME_FOR_RECORD, POINTER_ATTRIBUTES, REFERRING_ELEMENTS
 from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes
 
-NAME_TAGS = frozenset({"persName", "placeName", "orgName", "name"})
+NAME_TAGS = NAME_ELEMENTS
 #: Elements that count as tagging a name inside them (nothing inside them is reported as untagged).
 TAGGING = NAME_TAGS | {"rs", "geogName", "term", "title", "idno"}
-RECORD_TAGS = {"person": "persName", "place": "placeName", "org": "orgName"}
+RECORD_TAGS = {kind: NAME_FOR_RECORD[kind] for kind in ("person", "place", "org")}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 _DATE_PHRASE = re.compile(
@@ -60,7 +61,7 @@ _DATE_PHRASE = re.compile(
     % ("|".join(MONTHS), "|".join(MONTHS)))
 _INITIAL = re.compile(r"^\w\.?$")
 _XML_ID = f"{{{XML_NS}}}id"
-_REFERENCE_ATTRIBUTES = ("ref", "corresp", "who", "target", "sameAs", "key")
+_REFERENCE_ATTRIBUTES = POINTER_ATTRIBUTES
 
 
 # --------------------------------------------------------------------------- the edition as lint sees it
@@ -242,7 +243,7 @@ def _tagged_names(edition: _Edition) -> list[_Tagged]:
         for block in blocks(loaded.document.root):
             for span in block.spans:
                 tag = localname(span.element)
-                if tag not in NAME_TAGS | {"rs"} or span.dropped or span.start >= span.end:
+                if tag not in REFERRING_ELEMENTS or span.dropped or span.start >= span.end:
                     continue
                 ref = span.element.get("ref")
                 key = (_resolve(ref.split()[0], loaded.document.path, edition.root_of(loaded.document.path))

@@ -29,24 +29,17 @@ from lxml import etree
 from toolkit import confine
 from toolkit.errors import Problem, ToolkitError
 from toolkit.paths import display_path
+from toolkit.vocabulary import NAME_FOR_RECORD, POINTER_ATTRIBUTES, RECORD_KINDS, RECORD_POINTERS
 from toolkit.xmlio import TEI_NS, XML_NS, Document, parse_document, source_lines, start_tag_column
 
 if TYPE_CHECKING:
     from toolkit.validate import DocumentResult
 
-POINTER_ATTRIBUTES = ("ref", "target", "corresp", "who", "resp")
 _XML_ID = f"{{{XML_NS}}}id"
 
 # What a name-like element's @ref must point at; other pointers may point anywhere.
-EXPECTED_KIND = {
-    "persName": ("person", "personGrp"),
-    "placeName": ("place",),
-    "orgName": ("org",),
-    "rs:person": ("person", "personGrp"),
-    "rs:place": ("place",),
-    "rs:org": ("org",),
-}
-_NAME_FOR = {"person": "persName", "personGrp": "persName", "place": "placeName", "org": "orgName"}
+EXPECTED_KIND = {**RECORD_KINDS, **{f"rs:{kinds[0]}": kinds for kinds in RECORD_KINDS.values()}}
+_NAME_FOR = NAME_FOR_RECORD
 _ARTICLE = {"person": "a person", "personGrp": "a group of people", "place": "a place", "org": "an organisation"}
 _TEI_TAG = f"{{{TEI_NS}}}"
 _POINTER_ORDER = {attribute: rank for rank, attribute in enumerate(POINTER_ATTRIBUTES)}
@@ -78,18 +71,22 @@ class Facts:
     ids: dict[str, Target] = field(default_factory=dict)
     duplicates: list[tuple[str, Target]] = field(default_factory=list)
     pointers: list[Pointer] = field(default_factory=list)
+    #: Other files (resolved paths) the document's pointers were shown to resolve into:
+    #: their ids share the edition's namespace of ids (id-unique).
+    linked: tuple[str, ...] = ()
 
     def __reduce__(self):
         # Workers send one Facts per document: plain strings and tuples pickle
         # (and unpickle in the parent) about twice as fast as Path and Target objects.
         ids = self.ids
         return _unpickle_facts, (str(self.path), list(ids), [tuple(t) for t in ids.values()],
-                                 self.duplicates, self.pointers)
+                                 self.duplicates, self.pointers, self.linked)
 
 
 def _unpickle_facts(path: str, identifiers: list[str], targets: list[tuple[str, int]],
-                    duplicates: list[tuple[str, Target]], pointers: list[Pointer]) -> Facts:
-    return Facts(Path(path), dict(zip(identifiers, map(Target._make, targets))), duplicates, pointers)
+                    duplicates: list[tuple[str, Target]], pointers: list[Pointer],
+                    linked: tuple[str, ...] = ()) -> Facts:
+    return Facts(Path(path), dict(zip(identifiers, map(Target._make, targets))), duplicates, pointers, linked)
 
 
 def collect(document: Document, known: LocalIndex | None = None) -> Facts:
@@ -133,12 +130,12 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
                 found.sort(key=lambda pair: pointer_order[pair[0]])  # in POINTER_ATTRIBUTES order
             for attribute, value in found:
                 for token in value.split():
-                    if (token, owner) not in settled:
+                    if (token, owner) not in settled or _names_nothing(token, attribute, owner):
                         pending.append((element, owner, attribute, token))
     # Only now are all the document's ids known (pointers may point forward).
     kept: dict[etree._Element, list[tuple[str, str, str]]] = {}
     for element, owner, attribute, token in pending:
-        if known is not None:
+        if known is not None and not _names_nothing(token, attribute, owner):
             if token[0] == "#":  # the commonest pointer, into this document: what LocalIndex.resolves does
                 fragment = token[1:]
                 if not fragment:
@@ -151,6 +148,8 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
             elif known.resolves(facts, token, owner):
                 continue
         kept.setdefault(element, []).append((attribute, token, owner))
+    if known is not None:
+        facts.linked = known.linked(facts)
     for element, tokens in kept.items():
         line, column = document.position(element)
         facts.pointers.extend(Pointer(attribute, token, owner, line, column) for attribute, token, owner in tokens)
@@ -212,6 +211,11 @@ class LocalIndex:
         self._outcomes: dict[tuple[str, str, str], bool] = {}
         self._folder: tuple[Facts | None, str] = (None, "")
         self._settled: dict[Path, set[tuple[str, str]]] = {}
+        self._linked: dict[Path, set[str]] = {}
+
+    def linked(self, facts: Facts) -> tuple[str, ...]:
+        """The files that pointers from ``facts``' folder were shown to resolve into."""
+        return tuple(sorted(self._linked.get(facts.path.parent, ())))
 
     def settled(self, facts: Facts) -> set[tuple[str, str]]:
         """(pointer, owner) pairs already shown to resolve into another file, from ``facts``' folder."""
@@ -244,6 +248,7 @@ class LocalIndex:
             target = self._read(target_path)
             if target is None:
                 return False
+            self._linked.setdefault(facts.path.parent, set()).add(str(target_path))
             outcome = self._outcomes[key] = _found(target, fragment, owner)
             if outcome:
                 self.settled(facts).add((value, owner))
@@ -261,6 +266,17 @@ class LocalIndex:
                 facts.pointers.clear()  # only its ids matter here
             self._files[path] = facts
         return self._files[path]
+
+
+def _names_nothing(token: str, attribute: str, owner: str) -> bool:
+    """Whether a pointer names no element though it must: ``#`` alone, or a bare file
+    (``authority.xml``, ``authority.xml#``) where a record is due (a name, @who, @resp)."""
+    if "#" in token[:-1]:  # a fragment follows the # (the commonest case: decided at once)
+        return False
+    scheme, file_part, fragment = _parts(token.strip())
+    if scheme not in ("", "file") or fragment:
+        return False
+    return not file_part or owner in EXPECTED_KIND or attribute in RECORD_POINTERS
 
 
 def _found(target: Facts, fragment: str, owner: str) -> bool:
@@ -313,6 +329,8 @@ def resolve(results: list[DocumentResult], root_of: Callable[[Path], Path] | Non
         if result.facts is None:
             continue
         result.problems.extend(_check_pointers(result.facts, index))
+        for linked in result.facts.linked:  # validated alone, a document's ids still meet the authority file's
+            index.get(Path(linked))
     _check_unique_ids(index, results)
 
 
@@ -336,6 +354,10 @@ def _check_pointer(facts: Facts, pointer: Pointer, index: _Index) -> Problem | N
     owner = pointer.owner.split(":")[0]
     label = f'{owner}/@{pointer.attribute} "{pointer.value}"'
     scheme, file_part, fragment = _parts(pointer.value)
+    if _names_nothing(pointer.value, pointer.attribute, pointer.owner):
+        what = f"the file {file_part}, not a record in it" if file_part else "no element: there is no id after #"
+        return _problem(facts, pointer, f"{label} names {what}",
+                        f'write the id after #, e.g. "{file_part or "authority.xml"}#zorin"', "ref-resolves")
     target_path = index.target(facts.path, file_part, scheme)
     if isinstance(target_path, confine.Refused):
         return _problem(facts, pointer, f"{label} {target_path.message}: refused", target_path.hint, "ref-confined")
@@ -399,7 +421,10 @@ def _check_unique_ids(index: _Index, results: list[DocumentResult]) -> None:
     """xml:ids are unique across the edition: every document checked and every file they point into."""
     first_seen: dict[str, tuple[Facts, Target]] = {}
     problems_of = {r.facts.path: r.problems for r in results if r.facts}
-    loaded = [f for f in index.facts.values() if f is not None]
+    # Files that hold records (the authority file) first: a clash with one of their
+    # ids is the fault of the document that reuses it, never of the record.
+    loaded = sorted((f for f in index.facts.values() if f is not None),
+                    key=lambda facts: not any(t.kind in _NAME_FOR for t in facts.ids.values()))
     lines: dict[Path, list[str]] = {}  # source lines of the files a problem points into
     for facts in loaded:
         if not facts.duplicates and first_seen.keys().isdisjoint(facts.ids):

@@ -30,6 +30,8 @@ TEI_GUIDE = "see the TEI Guidelines (https://tei-c.org/guidelines/) for what TEI
 _MESSAGES: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"Did not expect element (?P<found>\S+) there"),
      "<{found}> is not allowed here", _GUIDE),
+    (re.compile(r"Expecting an? ?element ?, got nothing"),
+     "an element is missing here: this element ends too early", _GUIDE),
     (re.compile(r"Expecting an? ?element (?P<expected>\S+), got nothing"),
      "<{expected}> is missing here", "add a <{expected}> element"),
     (re.compile(r"Expecting element (?P<expected>\S+), got (?P<found>\S+)"),
@@ -59,6 +61,8 @@ _MESSAGES: list[tuple[re.Pattern[str], str, str]] = [
      'attribute "{attribute}" has an invalid value: {detail}', _GUIDE),
     (re.compile(r'character content of element "(?P<element>[^"]+)" invalid; (?P<detail>.*)'),
      "the text of <{element}> is invalid: {detail}", _GUIDE),
+    (re.compile(r"JAXP\d+: (?P<detail>.*)", re.I),
+     "Jing's XML parser gives up here: {detail}", "names and values this long are refused by Java's XML parser"),
     (re.compile(r'text not allowed here'), "text is not allowed here", "move the text into a <p> or similar"),
 ]
 
@@ -290,21 +294,38 @@ def run_jing(schema: Path, paths: list[Path], guide: str = _GUIDE) -> dict[Path,
     """Validate ``paths`` with Jing in one JVM; problems by resolved path.
 
     Only documents that already passed the safe parse are handed to Jing, so it
-    never sees a DOCTYPE or XInclude.
+    never sees a DOCTYPE or XInclude. Jing gives up on the remaining files after
+    a fatal error in one (its parser's limits are not libxml2's: a name longer
+    than 1,000 characters, for one), so it is started again on the files after
+    that one until every file has been checked.
     """
-    if not paths:
-        return {}
+    found: dict[Path, list[Problem]] = defaultdict(list)
+    remaining = [path.resolve() for path in paths]
+    while remaining:
+        fatal = _run_jing_once(schema, remaining, found, guide)
+        if fatal is None or fatal not in remaining:
+            break
+        remaining = remaining[remaining.index(fatal) + 1:]
+    return found
+
+
+def _run_jing_once(schema: Path, paths: list[Path], found: dict[Path, list[Problem]], guide: str) -> Path | None:
+    """One Jing run over ``paths``, its problems added to ``found``; the file it stopped at, if any."""
     command = jing_command() + [str(schema)] + [str(path) for path in paths]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
-    found: dict[Path, list[Problem]] = defaultdict(list)
+    fatal = None
+    count = 0
     for raw in completed.stdout.splitlines() + completed.stderr.splitlines():
         match = _JING_LINE.match(raw)
         if not match:
             continue
         path = Path(match["path"].removeprefix("file:")).resolve()
+        if match["severity"] == "fatal" and fatal is None:
+            fatal = path
         message, hint = explain(match["message"], guide)
         found[path].append(Problem(display_path(path), int(match["line"]), int(match["column"]), message,
                                    hint=hint, step="relaxng", rule="grammar"))
-    if completed.returncode not in (0, 1) or (completed.returncode == 1 and not found):
+        count += 1
+    if completed.returncode not in (0, 1) or (completed.returncode == 1 and not count):
         raise ToolkitError(f"Jing failed: {completed.stderr.strip() or completed.stdout.strip()}")
-    return found
+    return fatal

@@ -74,12 +74,13 @@ class Rules:
             report = self._validator(document.tree)
             if not isoschematron.svrl_validation_errors(report):
                 return []
-        return [self._problem(document, finding) for finding in report.iter(*_FINDINGS)]
+        siblings: dict = {}
+        return [self._problem(document, finding, siblings) for finding in report.iter(*_FINDINGS)]
 
     @staticmethod
-    def _problem(document: Document, finding: etree._Element) -> Problem:
+    def _problem(document: Document, finding: etree._Element, siblings: dict) -> Problem:
         text = " ".join("".join(finding.itertext()).split())
-        node = _locate(document, finding.get("location", ""))
+        node = _locate(document, finding.get("location", ""), siblings)
         severity = "warning" if finding.get("role") in ("warning", "warn", "info") else "error"
         return document.problem(node, text, severity=severity, rule=finding.get("id"), step="schematron")
 
@@ -333,6 +334,40 @@ def _branches(pattern: str) -> list[str]:
     return branches
 
 
-def _locate(document: Document, location: str) -> etree._Element | None:
-    """The element an SVRL location path points at (its owner for an attribute)."""
-    return document.locate(location)
+_SKELETON_STEP = re.compile(r"/\*\[local-name\(\)='(?P<local>[^']*)' and namespace-uri\(\)='(?P<uri>[^']*)'\](?:\[(?P<index>\d+)\])?")
+
+
+def _locate(document: Document, location: str, siblings: dict | None = None) -> etree._Element | None:
+    """The element an SVRL location path points at (its owner for an attribute).
+
+    The skeleton numbers a step among the siblings of the same *local* name in
+    any namespace (``count(preceding-sibling::*[local-name()=...])``) but writes
+    the step with a namespace test, so after a foreign ``<x:p>`` its ``p[3]``
+    names the second TEI ``p`` (or none): such paths are walked here as they
+    were counted, each parent's children grouped by local name once
+    (``siblings``), so locating every finding costs linear time in all.
+    """
+    steps = list(_SKELETON_STEP.finditer(location))
+    if not steps or steps[0].start() != 0:
+        return document.locate(location)
+    siblings = {} if siblings is None else siblings
+    node: etree._Element | None = None
+    for step in steps:
+        candidates = [document.root] if node is None else _children_named(node, step["local"], siblings)
+        index = int(step["index"] or 1)
+        if index > len(candidates):
+            return document.locate(location)
+        node = candidates[index - 1]
+        if etree.QName(node).localname != step["local"] or (etree.QName(node).namespace or "") != step["uri"]:
+            return document.locate(location)
+    rest = location[steps[-1].end():]
+    return node if not rest or rest.startswith("/@") else document.locate(location)
+
+
+def _children_named(parent: etree._Element, local: str, siblings: dict) -> list[etree._Element]:
+    groups = siblings.get(parent)
+    if groups is None:
+        groups = siblings[parent] = {}
+        for child in parent.iterchildren(etree.Element):
+            groups.setdefault(etree.QName(child).localname, []).append(child)
+    return groups.get(local, [])

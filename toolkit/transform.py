@@ -71,11 +71,18 @@ FORMATS: tuple[str, ...] = tuple(STYLESHEETS)
 #: Where the edition will be published; the HTML pages and citations point here.
 DEFAULT_EDITION_URL = "https://telegram2477.github.io/edition/"
 
+#: How deep libxml2 lets elements nest without its "huge" option (toolkit/xmlio.py parses that way).
+MAX_DEPTH = 256
+
 # Saxon parses the files that stylesheets open with doc(): no DOCTYPE there either.
 _SAXON_SETTINGS = {
     "http://saxon.sf.net/feature/parserFeature?uri=http://apache.org/xml/features/disallow-doctype-decl": "true",
     "http://saxon.sf.net/feature/parserFeature?uri=http://xml.org/sax/features/external-general-entities": "false",
     "http://saxon.sf.net/feature/parserFeature?uri=http://xml.org/sax/features/external-parameter-entities": "false",
+    # The JDK parser stops at 100 levels of elements; libxml2 (the validator's parser)
+    # at 256. What validates must build: Saxon's limit is above libxml2's.
+    "http://saxon.sf.net/feature/parserProperty?uri=http://www.oracle.com/xml/jaxp/properties/maxElementDepth":
+        str(MAX_DEPTH * 4),
 }
 
 

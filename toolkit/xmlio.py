@@ -28,6 +28,16 @@ NS = {"tei": TEI_NS}
 
 _ENCODING_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY")
+# A declaration, or what may hold the same characters as mere text: a comment, a CDATA
+# section, a processing instruction (scanned only when _DOCTYPE found something).
+_DECLARATION_OR_TEXT = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|(<!DOCTYPE|<!ENTITY)", re.S)
+# Byte order marks and the first bytes of "<?" or "<" in the encodings XML allows besides UTF-8.
+_WIDE_ENCODINGS = [
+    (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"), (b"\xff\xfe", "UTF-16"),
+    (b"\x00\x00\x00<", "UTF-32"), (b"<\x00\x00\x00", "UTF-32"),
+    (b"\x00<", "UTF-16"), (b"<\x00", "UTF-16"),
+]
 _LIBXML_POSITION = re.compile(r",? line \d+, column \d+$")
 
 
@@ -191,6 +201,10 @@ def _check_bytes(path: Path, data: bytes) -> str:
     if not data.strip():
         raise _refuse(path, data, 0, "the file is empty",
                       'a TEI document starts with <TEI xmlns="http://www.tei-c.org/ns/1.0">')
+    wide = next((name for mark, name in _WIDE_ENCODINGS if data.startswith(mark)), None)
+    if wide:
+        raise _refuse(path, b"", 0, f"the file is encoded as {wide}; the edition is UTF-8 only",
+                      f"convert it, e.g. iconv -f {wide} -t UTF-8, and declare encoding=\"UTF-8\"")
     if b"\x00" in data:
         raise _refuse(path, data, data.index(b"\x00"), "the file is binary (it contains NUL bytes), not XML",
                       "check that you named the right file")
@@ -204,7 +218,8 @@ def _check_bytes(path: Path, data: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise _refuse(path, data, exc.start, f"byte 0x{data[exc.start]:02X} is not valid UTF-8",
                       "the edition is UTF-8 only: re-save the file as UTF-8") from None
-    doctype = _DOCTYPE.search(data)
+    doctype = _DOCTYPE.search(data) and next(
+        (found for found in _DECLARATION_OR_TEXT.finditer(data) if found.group(1)), None)
     if doctype:
         raise _refuse(path, data, doctype.start(),
                       "DOCTYPE and ENTITY declarations are refused: they can read other files, "
@@ -221,12 +236,27 @@ _SYNTAX_HINTS = [
     ("AttValue", "attribute values need matching quotes"),
     ("EntityRef", 'write a literal "&" as &amp;'),
     ("Extra content at the end", "a document has exactly one root element"),
+    ("nest deeper than", "elements may nest at most 256 levels deep"),
+    ("not finished", "close the CDATA section with ]]>"),
+    ("Comment not terminated", "close the comment with -->"),
+    ("redefined", "an element has each attribute once"),
+    ("is not defined", "declare the prefix with xmlns:prefix=\"...\" or drop it"),
+]
+# libxml2's words for people: its internal names and options mean nothing to an editor.
+_SYNTAX_WORDS = [
+    (re.compile(r"Excessive depth in document: (\d+), use XML_PARSE_HUGE option"),
+     r"elements nest deeper than \1 levels"),
+    (re.compile(r"xmlParseCharRef: invalid xmlChar value (\d+)"), r"character reference &#\1; is not an XML character"),
+    (re.compile(r"^xml\w+: "), ""),
 ]
 
 
 def _syntax_problem(path: Path, exc: etree.XMLSyntaxError) -> DocumentError:
     line, column = exc.position if exc.position else (exc.lineno or 1, 1)
-    message = _LIBXML_POSITION.sub("", exc.msg or "not well-formed").strip()
+    # libxml2 may add the source text around the error on further lines: one line only.
+    message = _LIBXML_POSITION.sub("", (exc.msg or "").strip().split("\n")[0]).strip() or "not well-formed"
+    for pattern, words in _SYNTAX_WORDS:
+        message = pattern.sub(words, message)
     hint = next((hint for fragment, hint in _SYNTAX_HINTS if fragment in message), "fix the markup at this place")
     return DocumentError(Problem(display_path(path), line or 1, max(column, 1), f"not well-formed XML: {message}",
                                  hint=hint, step="parse"))

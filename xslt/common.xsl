@@ -60,6 +60,14 @@
   <xsl:variable name="t:diplomatic" as="xs:string" select="'diplomatic'"/>
   <xsl:variable name="t:reading" as="xs:string" select="'reading'"/>
 
+  <!-- The vocabulary the stylesheets read meaning into: the same sets as
+       toolkit/vocabulary.py (tests/test_vocabulary.py proves it). The
+       alternatives of a choice: the source's, and the editors' (dropped from
+       the diplomatic view); the elements that point to an authority record. -->
+  <xsl:variable name="t:source-forms" as="xs:string+" select="('sic', 'abbr', 'orig')"/>
+  <xsl:variable name="t:editorial-forms" as="xs:string+" select="('corr', 'expan', 'reg')"/>
+  <xsl:variable name="t:name-elements" as="xs:string+" select="('persName', 'placeName', 'orgName', 'rs', 'name')"/>
+
   <!-- ================================================================== -->
   <!-- Document identity and header metadata                               -->
   <!-- ================================================================== -->
@@ -495,7 +503,7 @@
   <!-- Every name element of a text that has an authority record, in document order. -->
   <xsl:function name="t:named" as="element()*">
     <xsl:param name="root" as="node()"/>
-    <xsl:sequence select="root($root)//text//(persName | placeName | orgName | rs | name)[@ref]"/>
+    <xsl:sequence select="root($root)//text//*[local-name() = $t:name-elements][@ref]"/>
   </xsl:function>
 
   <!-- ================================================================== -->
@@ -693,8 +701,8 @@
     <xsl:param name="choice" as="element()"/>
     <xsl:param name="view" as="xs:string"/>
     <xsl:sequence select="if ($view = $t:diplomatic)
-      then ($choice/(sic | abbr | orig), $choice/*)[1]
-      else ($choice/(corr | expan | reg), $choice/*)[1]"/>
+      then ($choice/*[local-name() = $t:source-forms], $choice/*)[1]
+      else ($choice/*[local-name() = $t:editorial-forms], $choice/*)[1]"/>
   </xsl:function>
 
   <!-- The source's form and the editors' form of a choice. -->

@@ -452,7 +452,7 @@
   <xsl:function name="t:names-section" as="element()">
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="header-names" as="element()*"
-      select="t:header($root)/profileDesc/correspDesc/correspAction/(orgName | persName | placeName | name | rs)[@ref]"/>
+      select="t:header($root)/profileDesc/correspDesc/correspAction/*[local-name() = $t:name-elements][@ref]"/>
     <!-- anchor of the record => the names in the text that point to it -->
     <xsl:variable name="mentions" as="map(xs:string, element()*)">
       <xsl:map>
