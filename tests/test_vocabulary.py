@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import diplomatic, lint, references, vocabulary
+from toolkit import diplomatic, frus, lint, references, vocabulary
 from toolkit.paths import RELAXNG_SCHEMA, XSLT_DIR
 
 XSL = "{http://www.w3.org/1999/XSL/Transform}"
@@ -70,6 +70,7 @@ def test_every_pointer_the_grammar_allows_is_resolved() -> None:
 
 def test_python_reads_the_vocabulary_from_one_place() -> None:
     assert references.POINTER_ATTRIBUTES is vocabulary.POINTER_ATTRIBUTES
+    assert frus.POINTER_ATTRIBUTES is vocabulary.POINTER_ATTRIBUTES
     assert lint._REFERENCE_ATTRIBUTES is vocabulary.POINTER_ATTRIBUTES
     assert diplomatic.DROPPED is vocabulary.EDITORIAL_FORMS and diplomatic.BLOCK_KINDS is vocabulary.BLOCK_ELEMENTS
     assert lint.NAME_TAGS is vocabulary.NAME_ELEMENTS

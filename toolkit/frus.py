@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from toolkit.errors import Problem
+from toolkit.vocabulary import POINTER_ATTRIBUTES
 from toolkit.xmlio import TEI_NS, XML_NS, Document
 
 #: The FRUS namespace: the 2015 files' spelling and today's.
@@ -39,9 +40,6 @@ FRUS_TITLE_TYPES = frozenset({"volumenumber", "volume-number", "subseries", "sub
 VOLUME_ID = re.compile(r"frus\d{4}[A-Za-z0-9-]*")
 #: Where the Office of the Historian publishes a volume's documents.
 DOCUMENT_URL = "https://history.state.gov/historicaldocuments/{volume}/{id}"
-#: Attributes that point, in a FRUS volume (names into the list of names, glosses into
-#: the list of abbreviations, references into the volume or to other volumes).
-POINTER_ATTRIBUTES = ("corresp", "target")
 
 #: What a pointer of a FRUS volume must name, by (element, attribute): a person's name points
 #: to the entry of the list of names (a persName with the xml:id), an abbreviation to the
