@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 TEIKIT := $(BIN)/teikit
 READY  := $(VENV)/.ready
 
-DOCUMENTS := $(wildcard tei/*.xml)
+# Dot-files too: the toolkit reads every tei/*.xml (pathlib globs match them), so make must see them.
+DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe screenshots \

@@ -52,3 +52,20 @@ def test_the_stamp_is_as_old_as_the_build_so_a_document_saved_meanwhile_is_built
     stamp = (built / ".stamp").stat().st_mtime_ns
     outputs = [path.stat().st_mtime_ns for path in built.rglob("*") if path.is_file() and path.parent != built]
     assert outputs and stamp <= min(outputs)
+
+
+def test_make_sees_the_documents_the_toolkit_reads(tmp_path: Path) -> None:
+    if shutil.which("make") is None:
+        pytest.skip("needs make")
+    from toolkit.paths import edition_documents
+
+    (tmp_path / "tei").mkdir()
+    for name in ("a.xml", ".hidden.xml", "notes.txt"):
+        (tmp_path / "tei" / name).write_text("<TEI/>", encoding="utf-8")
+    shutil.copy(PROJECT_ROOT / "Makefile", tmp_path / "Makefile")
+    run = subprocess.run(["make", "--no-print-directory", "-C", str(tmp_path),
+                          "--eval", "print-documents: ; @echo $(DOCUMENTS)", "print-documents"],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    expected = [str(path.relative_to(tmp_path)) for path in edition_documents(tmp_path / "tei")]
+    assert sorted(run.stdout.split()) == sorted(expected) == ["tei/.hidden.xml", "tei/a.xml"]
