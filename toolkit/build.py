@@ -31,7 +31,6 @@ from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformEr
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes
 
-FORMATS = transform.FORMATS
 #: Copied beside the pages: their style and their small script (views, cards).
 PAGE_ASSETS = (XSLT_DIR / "edition.css", XSLT_DIR / "edition.js")
 # Below this many documents, starting worker processes costs more than it saves.
@@ -95,13 +94,13 @@ class BuildResult(ProblemCollection):
 def parse_formats(text: str | None) -> tuple[str, ...]:
     """``"html,cite"`` as a tuple of known formats in build order (default: all)."""
     if not text:
-        return FORMATS
+        return transform.FORMATS
     wanted = [item.strip().lower() for item in text.split(",") if item.strip()]
-    unknown = [item for item in wanted if item not in FORMATS]
+    unknown = [item for item in wanted if item not in transform.FORMATS]
     if unknown or not wanted:
         raise UsageError(f'unknown output format "{",".join(unknown) or text}"',
-                         hint=f"choose from {', '.join(FORMATS)}, separated by commas")
-    return tuple(output for output in FORMATS if output in wanted)
+                         hint=f"choose from {', '.join(transform.FORMATS)}, separated by commas")
+    return tuple(output for output in transform.FORMATS if output in wanted)
 
 
 # ---------------------------------------------------------------------------
@@ -330,7 +329,7 @@ def _update_manifest(folder: output.OutputFolder, results: list[DocumentBuild], 
 
 
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
-          formats: tuple[str, ...] = FORMATS, *, validate: bool = True,
+          formats: tuple[str, ...] = transform.FORMATS, *, validate: bool = True,
           edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
           jobs: int | None = None, root: Path | None = None) -> BuildResult:
     """Validate ``paths`` (default: the edition) and build ``formats`` into ``out_dir``;
@@ -338,9 +337,9 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
     staged first and put in place only when the whole run is staged (:mod:`toolkit.output`)."""
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
-    formats = tuple(output_format for output_format in FORMATS if output_format in formats)
+    formats = tuple(output_format for output_format in transform.FORMATS if output_format in formats)
     if not formats:
-        raise UsageError("no output format chosen", hint=f"choose from {', '.join(FORMATS)}")
+        raise UsageError("no output format chosen", hint=f"choose from {', '.join(transform.FORMATS)}")
     parameters = transform.Parameters(edition_url=edition_url, access_date=access_date)
     selection = confine.select(paths, root)
     files = selection.files

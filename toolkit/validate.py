@@ -85,11 +85,6 @@ class Report(ProblemCollection):
         }
 
 
-def expand_paths(paths: Iterable[Path], root: Path | None = None) -> list[Path]:
-    """Turn the user's files and folders into document paths (default: the edition); see :func:`confine.select`."""
-    return confine.select(paths, root).files
-
-
 def _refused(path: Path, why: str) -> DocumentResult:
     return DocumentResult(path, [Problem(display_path(path), 1, 1, f"not read: the entry is {why}",
                                          hint="the toolkit reads only regular files inside the folder named",

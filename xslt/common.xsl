@@ -215,12 +215,6 @@
     <xsl:sequence select="($id/institution, $id/repository)[1] ! t:plain(.)"/>
   </xsl:function>
 
-  <xsl:function name="t:archival-file" as="xs:string?">
-    <xsl:param name="node" as="node()"/>
-    <xsl:variable name="id" as="element()?" select="t:msdesc($node)/msIdentifier"/>
-    <xsl:sequence select="string-join(($id/collection, ($id/idno[@type = 'file'], $id/idno)[1]) ! t:plain(.), ', ')[.]"/>
-  </xsl:function>
-
   <xsl:function name="t:edition-publisher" as="xs:string?">
     <xsl:param name="node" as="node()"/>
     <xsl:sequence select="(t:header($node)/fileDesc/publicationStmt/(publisher, distributor, authority))[1] ! t:plain(.)"/>
@@ -601,14 +595,6 @@
     <xsl:param name="note" as="element()"/>
     <xsl:sequence select="if ($note/@n) then string($note/@n)
       else string(count(t:footnotes($note)[. &lt;&lt; $note]) + 1)"/>
-  </xsl:function>
-
-  <!-- A stable id for an element that may have no @xml:id. -->
-  <xsl:function name="t:id" as="xs:string">
-    <xsl:param name="element" as="element()"/>
-    <xsl:param name="prefix" as="xs:string"/>
-    <xsl:sequence select="if ($element/@xml:id) then string($element/@xml:id)
-      else $prefix || (count(root($element)//*[local-name() = local-name($element)][. &lt;&lt; $element]) + 1)"/>
   </xsl:function>
 
   <!-- The paragraphs that get numbers and anchors: the running text's own p. -->
