@@ -223,9 +223,9 @@ def _add_jing_problems(results: list[DocumentResult]) -> None:
             grammars[profile.name] = _jing_grammar(profile)
         by_grammar.setdefault(grammars[profile.name], []).append(result)
     for (schema, guide), parsed in by_grammar.items():
-        by_path = relaxng.run_jing(schema, [result.path for result in parsed], guide)
-        for result in parsed:
-            result.problems.extend(by_path.get(result.path.resolve(), []))
+        # The problems come back in the order of the documents: by identity, never by name.
+        for result, problems in zip(parsed, relaxng.run_jing(schema, [result.path for result in parsed], guide)):
+            result.problems.extend(problems)
 
 
 def _jing_grammar(profile: profiles.Profile) -> tuple[Path, str]:
