@@ -6,9 +6,10 @@
   their authority records, dates, editorial choices, and the plain-text reading
   of inline content (mode t:plain). The output modules (html-page.xsl with
   html-text.xsl, text-files.xsl, cite-files.xsl with citations.xsl) only decide
-  how things look. Each entry stylesheet includes this module and the modules
-  of its output: html.xsl, text.xsl and cite.xsl make one output each,
-  edition.xsl (what `teikit build` runs) makes them all in one transformation.
+  how things look. The build's entry stylesheet, composed by
+  toolkit/transform.py, includes edition.xsl (which includes this module) and
+  the module of every output format (toolkit/formats.py), and makes them all
+  in one transformation.
 
   Conventions: every function, mode, parameter and variable of ours is in the
   namespace urn:telegram2477:xslt (prefix t:); every template, function,
@@ -213,12 +214,6 @@
     <xsl:param name="node" as="node()"/>
     <xsl:variable name="id" as="element()?" select="t:msdesc($node)/msIdentifier"/>
     <xsl:sequence select="($id/institution, $id/repository)[1] ! t:plain(.)"/>
-  </xsl:function>
-
-  <xsl:function name="t:archival-file" as="xs:string?">
-    <xsl:param name="node" as="node()"/>
-    <xsl:variable name="id" as="element()?" select="t:msdesc($node)/msIdentifier"/>
-    <xsl:sequence select="string-join(($id/collection, ($id/idno[@type = 'file'], $id/idno)[1]) ! t:plain(.), ', ')[.]"/>
   </xsl:function>
 
   <xsl:function name="t:edition-publisher" as="xs:string?">
@@ -603,14 +598,6 @@
       else string(count(t:footnotes($note)[. &lt;&lt; $note]) + 1)"/>
   </xsl:function>
 
-  <!-- A stable id for an element that may have no @xml:id. -->
-  <xsl:function name="t:id" as="xs:string">
-    <xsl:param name="element" as="element()"/>
-    <xsl:param name="prefix" as="xs:string"/>
-    <xsl:sequence select="if ($element/@xml:id) then string($element/@xml:id)
-      else $prefix || (count(root($element)//*[local-name() = local-name($element)][. &lt;&lt; $element]) + 1)"/>
-  </xsl:function>
-
   <!-- The paragraphs that get numbers and anchors: the running text's own p. -->
   <xsl:function name="t:is-numbered" as="xs:boolean">
     <xsl:param name="p" as="element()"/>
@@ -786,6 +773,18 @@
     <xsl:param name="name" as="xs:string"/>
     <xsl:param name="content" as="xs:string"/>
     <t:file format="{$format}" name="{$name}">
+      <xsl:value-of select="$content"/>
+    </t:file>
+  </xsl:function>
+
+  <!-- The same for a file of bytes (an output whose toolkit/formats.py entry
+       is binary): $content is the bytes in base64, $encoding 'base64'. -->
+  <xsl:function name="t:file" as="element(t:file)">
+    <xsl:param name="format" as="xs:string"/>
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:param name="content" as="xs:string"/>
+    <xsl:param name="encoding" as="xs:string"/>
+    <t:file format="{$format}" name="{$name}" encoding="{$encoding}">
       <xsl:value-of select="$content"/>
     </t:file>
   </xsl:function>
