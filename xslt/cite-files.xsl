@@ -255,46 +255,56 @@
     <xsl:sequence select="map { 'date-parts': [ array { $parts } ] }"/>
   </xsl:function>
 
-  <!-- CSL-JSON (CSL data schema 1.0.2), shaped as the Office of the
-       Historian describes its own documents and as Zotero imports it: a
-       chapter whose container is the volume (container-title: the volume
-       title), in a collection (collection-title: the series, collection-number:
-       the subseries), volume 11, page "Document 256", issued in the volume's
-       year, with the document's date as original-date (and, for Zotero, which
-       keeps no original-date of its own, as an "Original Date:" line of the
-       note, its Extra field). The sender is a literal name (Zotero: one field).
-       No recipient (Zotero would make it a second author; the title names the
-       addressee), no genre or number (styles print "Telegram 2477 no. 256"). -->
+  <!-- CSL-JSON (CSL data schema 1.0.2), shaped so that citeproc-js (the
+       engine of Zotero and Mendeley) with the official Chicago, MLA and APA
+       styles prints what the Office of the Historian recommends ("Foreign
+       Relations of the United States, 1961–1963, Volume XI, Cuban Missile
+       Crisis and Aftermath, eds. … (Washington: …, 1996), Document 256"): a
+       chapter of a multivolume work whose container is the series with its
+       subseries (container-title), the volume as printed ("Volume XI"), the
+       volume's own title (volume-title), its editors (editor; the general
+       editor left out, as the Office of the Historian does), the document
+       number once, as a number ("Document 256"; as a page MLA and APA printed
+       "p. Document 256"), issued in the volume's year, with the document's
+       date as original-date. No archive: the archival file is the volume's
+       source note, not where the reader found the document (the styles printed
+       it after the imprint). Zotero keeps volume-title, number and
+       original-date only in Extra: the note repeats them as "Key: value" lines,
+       which Zotero hands back to citeproc-js as the same variables. The sender
+       is a literal name (Zotero: one field). No recipient (Zotero would make it
+       a second author; the title names the addressee), no genre. Where a style
+       still differs from the recommendation, docs/outputs.md says why. -->
   <xsl:function name="t:csl-json" as="xs:string">
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
     <xsl:variable name="printed" as="xs:boolean" select="exists($m?series)"/>
     <xsl:variable name="accessed" as="xs:date" select="$m?accessed"/>
+    <xsl:variable name="volume" as="xs:string?" select="($m?volume-label, $m?volume)[1] ! ('Volume ' || .)"/>
+    <xsl:variable name="extra" as="xs:string*" select="
+      $m?original-date ! ('Original Date: ' || .),
+      $m?volume-title ! ('Volume Title: ' || .),
+      $m?location ! ('Number: ' || .)"/>
     <xsl:variable name="entries" as="map(xs:string, item())*" select="(
       map { 'id': $m?id },
       map { 'type': if ($printed) then 'chapter' else 'document' },
       map { 'title': $m?title },
       $m?sender ! map { 'author': [ map { 'literal': t:strip-the(.) } ] },
       (if ($printed) then (
-        map { 'container-title': ($m?volume-title, $m?series)[1] },
-        (if (exists($m?volume-title)) then map { 'collection-title': $m?series-title } else ()),
-        (if (exists($m?volume-title)) then $m?subseries ! map { 'collection-number': . } else ()),
-        $m?volume ! map { 'volume': . },
-        $m?location ! map { 'page': . },
+        map { 'container-title': $m?series },
+        $volume ! map { 'volume': . },
+        $m?volume-title ! map { 'volume-title': . },
+        $m?location ! map { 'number': . },
         (if (exists($m?editors)) then map { 'editor': array { $m?editors ! t:csl-name(.) } } else ()),
-        (if (exists($m?general-editors)) then map { 'collection-editor': array { $m?general-editors ! t:csl-name(.) } } else ()),
         $m?publisher ! map { 'publisher': . },
         $m?pub-place ! map { 'publisher-place': . },
         $m?pub-year ! map { 'issued': t:csl-date(xs:integer(.)) },
         (if (exists($m?date-parts)) then map { 'original-date': t:csl-date($m?date-parts) } else ()),
-        $m?original-date ! map { 'note': 'Original Date: ' || . })
+        (if (exists($extra)) then map { 'note': string-join($extra, '&#10;') } else ()))
       else (
         $m?edition ! map { 'publisher': . },
         (if (exists($m?date-parts)) then map { 'issued': t:csl-date($m?date-parts) } else ()))),
       map { 'accessed': t:csl-date((year-from-date($accessed), month-from-date($accessed), day-from-date($accessed))) },
       map { 'URL': $m?url },
-      $m?archive ! map { 'archive': . },
-      $m?archival ! map { 'archive_location': . },
       $m?language ! map { 'language': . }
     )"/>
     <xsl:sequence select="serialize(array { map:merge($entries) }, map {
