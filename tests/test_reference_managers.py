@@ -207,6 +207,21 @@ def test_biber_accepts_the_bib(built: Path, biber: str, tmp_path: Path) -> None:
     assert any("Invalid field 'type' for entrytype 'incollection'" in line for line in warnings_)
 
 
+def test_biber_reads_the_telegram_date_as_a_date(built: Path, biber: str, tmp_path: Path) -> None:
+    """biber parses ``origdate`` as a BibLaTeX date (a malformed one draws its warning
+    "Invalid format ... of date field 'origdate'") and keeps it beside the volume's
+    year. Zotero's BibTeX import has no field for it (its BibTeX.js maps ``date`` and
+    ``year`` to the date and turns ``note`` into a child note): there the date reaches
+    the item in the note's words, "December 23, 1962"."""
+    assert biber_warnings(biber, read(built, f"{DOC_ID}.bib"), tmp_path) == []
+    written = (tmp_path / "entry_bibertool.bib").read_text(encoding="utf-8")
+    assert "ORIGDATE = {1962-12-23}" in written and "DATE = {1996}" in written
+    bad = "@incollection{x, author={A}, editor={E}, title={T}, booktitle={B}, year={1996}, origdate={1962-13-45}}\n"
+    assert any("date field 'origdate'" in line for line in biber_warnings(biber, bad, tmp_path))
+    fields = {field.key: field.value for field in bibtexparser.parse_string(read(built, f"{DOC_ID}.bib")).entries[0].fields}
+    assert "December 23, 1962" in fields["note"]
+
+
 # --- RIS: rispy, and the tags Zotero's RIS translator imports ----------------------
 
 #: Zotero's RIS translator (zotero/translators, RIS.js, its fieldMap and
