@@ -462,3 +462,58 @@ def test_a_frus_volume_document_is_cited_the_same_way(frus_built: Path) -> None:
                                                                          "Document 65")
     library = bibtexparser.parse_string((cite / "d65.bib").read_text(encoding="utf-8"))
     assert not library.failed_blocks and library.entries[0]["year"] == "1996"
+
+
+# --- Any text gives a .bib every reader reads, with no TeX command of its own -------
+
+#: The commands the toolkit's own escapes use (xslt/cite-files.xsl, t:bib-escapes);
+#: control symbols such as \% are escapes too. No other command may appear.
+OWN_COMMANDS = {"textbackslash", "textbraceleft", "textbraceright", "textasciitilde", "textasciicircum"}
+HOSTILE_TITLE = "{Unbalanced \\input secrets.tex ~ ^ % # _ $ &amp; } }"
+
+
+@pytest.fixture(scope="module")
+def hostile_bib(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The .bib of a FRUS document whose head and volume idno hold what TeX and
+    BibTeX treat specially: lone braces, a backslash command, a comma and a
+    newline that would end the entry key and start a field of its own."""
+    folder = tmp_path_factory.mktemp("hostile-bib")
+    text = FRUS_VOLUME.read_text(encoding="utf-8")
+    text = text.replace('<idno type="frus">frus1961-63v06</idno>', '<idno type="frus">v06,\n  title = {injected}</idno>', 1)
+    text = text.replace("<head>53. Informal", f"<head>53. {HOSTILE_TITLE} Informal", 1)
+    source = folder / "hostile.xml"
+    source.write_text(text, encoding="utf-8")
+    result = build_edition(folder / "out", [source], formats=("cite",), validate=False)
+    assert not result.errors, [problem.format() for problem in result.errors]
+    (bib,) = (folder / "out" / "cite").rglob("d53.bib")
+    return bib.read_text(encoding="utf-8")
+
+
+def test_a_hostile_title_and_key_give_one_entry_every_reader_reads(hostile_bib: str, biber: str,
+                                                                   tmp_path: Path) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        library = bibtexparser.parse_string(hostile_bib)
+    assert [str(w.message) for w in caught] == [] and not library.failed_blocks
+    (entry,) = library.entries
+    assert entry.key == "v06titleinjectedd53"
+    assert "injected" not in {field.key for field in entry.fields}
+    assert "Informal Communication" in entry["title"]
+    pybtex.errors.set_strict_mode(True)
+    try:
+        database = pybtex_parse(hostile_bib, "bibtex")
+    finally:
+        pybtex.errors.set_strict_mode(False)
+    assert list(database.entries) == ["v06titleinjectedd53"]
+    # A FRUS document's markup names no sender, and BibLaTeX's incollection wants an
+    # author: biber's one warning for every such document, whatever its title.
+    missing_author = "Missing mandatory field 'author'"
+    assert [line for line in biber_warnings(biber, hostile_bib, tmp_path) if missing_author not in line] == []
+
+
+def test_a_hostile_title_carries_no_tex_command(hostile_bib: str) -> None:
+    commands = set(re.findall(r"\\([A-Za-z]+)", hostile_bib))
+    assert commands <= OWN_COMMANDS, commands - OWN_COMMANDS
+    assert "\\textbackslash{}input secrets.tex" in hostile_bib
+    title = next(line for line in hostile_bib.splitlines() if line.lstrip().startswith("title"))
+    assert title.count("{") == title.count("}")

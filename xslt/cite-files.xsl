@@ -20,6 +20,7 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:fn="http://www.w3.org/2005/xpath-functions"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:t="urn:telegram2477:xslt"
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
@@ -125,10 +126,45 @@
   <!-- BibTeX                                                              -->
   <!-- ================================================================== -->
 
-  <!-- A BibTeX field value: special characters escaped, en dashes as "\-\-". -->
+  <!-- A BibTeX field value that any text leaves readable and inert: each
+       character TeX treats specially becomes the toolkit's own escape for it
+       (a backslash from the text, as in "\input secrets.tex", becomes
+       \textbackslash{}, so no command of the text reaches TeX; a lone brace
+       becomes \textbraceleft{} or \textbraceright{}, so braces stay balanced
+       for BibTeX, biber and pybtex), dashes as TeX writes them. One pass
+       (analyze-string), linear in the text. -->
+  <xsl:variable name="t:bib-escapes" as="map(xs:string, xs:string)" select="map {
+    '\': '\textbackslash{}', '{': '\textbraceleft{}', '}': '\textbraceright{}',
+    '~': '\textasciitilde{}', '^': '\textasciicircum{}', '&amp;': '\&amp;', '%': '\%',
+    '$': '\$', '#': '\#', '_': '\_', '–': '--', '—': '---'
+  }"/>
   <xsl:function name="t:bib-escape" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
-    <xsl:sequence select="replace(replace(replace(normalize-space($text), '([&amp;%$#_{}])', '\\$1'), '–', '--'), '—', '---')"/>
+    <xsl:sequence select="string-join(analyze-string(normalize-space($text), '[\\{}~^&amp;%$#_–—]')/*
+      ! (if (self::fn:match) then $t:bib-escapes(string(.)) else string(.)))"/>
+  </xsl:function>
+
+  <!-- A BibTeX entry key: only letters, digits and . : _ - (a FRUS idno is data;
+       a comma, brace or newline in it would end the key and start fields). -->
+  <xsl:function name="t:bib-key" as="xs:string">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:variable name="key" as="xs:string" select="replace($id, '[^A-Za-z0-9.:_\-]', '')"/>
+    <xsl:sequence select="if ($key) then $key else 'document'"/>
+  </xsl:function>
+
+  <!-- A URL in a BibTeX field: braces, backslashes and spaces percent-encoded
+       (RFC 3986 allows none of them raw), so the field's braces stay balanced. -->
+  <xsl:function name="t:bib-url" as="xs:string">
+    <xsl:param name="url" as="xs:string"/>
+    <xsl:sequence select="string-join(analyze-string($url, '[{}\\\s]')/*
+      ! (if (self::fn:match) then '%' || upper-case(t:hex(string-to-codepoints(string(.)))) else string(.)))"/>
+  </xsl:function>
+
+  <!-- Two hexadecimal digits of a code point below 256 (enough for t:bib-url's characters). -->
+  <xsl:function name="t:hex" as="xs:string">
+    <xsl:param name="codepoint" as="xs:integer"/>
+    <xsl:variable name="digits" as="xs:string" select="'0123456789abcdef'"/>
+    <xsl:sequence select="substring($digits, $codepoint idiv 16 + 1, 1) || substring($digits, $codepoint mod 16 + 1, 1)"/>
   </xsl:function>
 
   <xsl:function name="t:bib-name" as="xs:string">
@@ -167,17 +203,17 @@
         (if (exists($m?editors)) then 'editor = {' || string-join($m?editors ! t:bib-name(.), ' and ') || '}' else ()),
         $m?publisher ! ('publisher = {' || t:bib-escape(.) || '}'),
         $m?pub-place ! ('address = {' || t:bib-escape(.) || '}'),
-        $m?pub-year ! ('year = {' || . || '}'),
-        $m?original-date ! ('origdate = {' || . || '}'))
+        $m?pub-year ! ('year = {' || t:bib-escape(.) || '}'),
+        $m?original-date ! ('origdate = {' || t:bib-escape(.) || '}'))
       else (
         $m?edition ! ('publisher = {' || t:bib-escape(.) || '}'),
         $m?date-parts[1] ! ('year = {' || . || '}'),
-        $m?original-date ! ('date = {' || . || '}'))),
+        $m?original-date ! ('date = {' || t:bib-escape(.) || '}'))),
       (if (exists($note)) then 'note = {' || t:bib-escape(t:sentences($note)) || '}' else ()),
-      'url = {' || replace($m?url, '([{}])', '\\$1') || '}',
+      'url = {' || t:bib-url($m?url) || '}',
       'urldate = {' || t:plain-date($m?accessed) || '}',
       $m?language ! ('langid = {' || t:bib-escape(.) || '}'))"/>
-    <xsl:sequence select="(if ($printed) then '@incollection{' else '@misc{') || $m?id || ',&#10;  '
+    <xsl:sequence select="(if ($printed) then '@incollection{' else '@misc{') || t:bib-key($m?id) || ',&#10;  '
       || string-join($fields, ',&#10;  ') || '&#10;}&#10;'"/>
   </xsl:function>
 
