@@ -101,7 +101,7 @@ def chromium() -> str:
 
 
 #: `make citeproc-js` fetches citeproc-js from the npm registry (tests/fetch_npm.py).
-CITEPROC_JS = PROJECT_ROOT / ".cache" / "citeproc" / "citeproc_commonjs.js"
+CITEPROC_JS = Path(__file__).resolve().parent.parent / ".cache" / "citeproc" / "citeproc_commonjs.js"
 
 
 @pytest.fixture(scope="session")
