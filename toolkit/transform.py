@@ -323,15 +323,18 @@ def _plain_name(name: str) -> bool:
 
 def transform(document: Document, formats: tuple[str, ...] = FORMATS,
               parameters: Parameters = Parameters(), stylesheet: Path = EDITION_STYLESHEET,
-              root: Path | None = None) -> Envelope:
+              root: Path | None = None, profile: str | None = None) -> Envelope:
     """Make the ``formats`` outputs of a parsed, checked document in one
     transformation; return their files (and the page's index card). ``stylesheet`` may name another entry
     stylesheet (an output's own, e.g. ``STYLESHEETS["text"]``); ``root`` is the edition's root, the
-    folder pointed-to files must lie in (:mod:`toolkit.confine`; default: the document's folder)."""
+    folder pointed-to files must lie in (:mod:`toolkit.confine`; default: the document's folder); ``profile``
+    the document's profile name, when the caller has detected it already."""
     _check_formats(formats)
-    text = etree.tostring(document.tree, encoding="unicode")
-    return _run(text, (document.resolved or document.path.resolve()).as_uri(), parameters, document.display,
-                formats, stylesheet, profiles.detect(document.root).name, linked_files(document, root))
+    # Saxon cannot take lxml's tree (libxml2's C structures; Saxon builds its own TinyTree): it parses
+    # the document's text again, the text lxml parsed and checked (no DTD, no XInclude).
+    return _run(document.text, (document.resolved or document.path.resolve()).as_uri(), parameters,
+                document.display, formats, stylesheet, profile or profiles.detect(document.root).name,
+                linked_files(document, root))
 
 
 #: One document of the index page: its path, its page's file name, and its card if it was just built.
