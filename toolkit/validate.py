@@ -79,7 +79,8 @@ class Report(ProblemCollection):
             "valid": not self.errors,
             "summary": self.summary(),
             "documents": [
-                {"path": display_path(d.path), "valid": d.valid, "problems": [p.as_dict() for p in d.problems]}
+                {"path": display_path(d.path), "profile": d.profile, "valid": d.valid,
+                 "problems": [p.as_dict() for p in d.problems]}
                 for d in self.documents
             ],
         }
