@@ -58,9 +58,13 @@ class Profile:
     file_checks: Callable[[Document], list[Problem]] | None = None
     #: Pointers are resolved by toolkit/references.py, within and across files.
     cross_file_references: bool = True
+    #: Its ids are unique across the edition (documents of the kind point into each other and into
+    #: shared files by id); otherwise ids are per document: two unrelated files may both use "p1".
+    shared_ids: bool = False
 
 
-EDITION = Profile("edition", "a document of the Telegram 2477 edition", RELAXNG_SCHEMA, SCHEMATRON_RULES)
+EDITION = Profile("edition", "a document of the Telegram 2477 edition", RELAXNG_SCHEMA, SCHEMATRON_RULES,
+                  shared_ids=True)
 FRUS = Profile("frus", "a FRUS volume (Office of the Historian encoding)", TEI_ALL, FRUS_RULES,
                tei_all=True, extend_grammar=frus.extend_grammar, file_checks=frus.check_volume,
                cross_file_references=False)
