@@ -26,7 +26,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, formats as output_formats, output, transform
+from toolkit import confine, formats as output_formats, kinds, output, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes
@@ -162,10 +162,12 @@ def _die_with_parent() -> None:
 
 
 def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters,
-                 registered: tuple[output_formats.Format, ...] = ()) -> None:
+                 registered: tuple[output_formats.Format, ...] = (), kind_folders: tuple[Path, ...] = ()) -> None:
     _die_with_parent()
-    for added in registered:  # formats registered in the parent at run time (a spawned worker starts afresh)
+    # What the parent added at run time: a spawned worker starts from the built-in formats and kinds.
+    for added in registered:
         output_formats.register(added)
+    kinds.load_folders(kind_folders)
     _worker_state.update(formats=formats, parameters=parameters, error=None)
     try:
         transform.compile_all()
@@ -204,7 +206,7 @@ def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...
     # "spawn": a Saxon processor must not be inherited through fork().
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                               initargs=(formats, parameters, _registered_at_run_time()))
+                               initargs=(formats, parameters, _registered_at_run_time(), kinds.loaded_folders()))
     try:
         results = list(pool.map(_build_in_worker, jobs_list, chunksize=max(1, len(jobs_list) // (workers * 4))))
     except BaseException:

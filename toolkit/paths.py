@@ -14,7 +14,6 @@ BUILD_DIR = PROJECT_ROOT / "build"
 
 RELAXNG_SCHEMA = SCHEMA_DIR / "telegram.rng"
 SCHEMATRON_RULES = SCHEMA_DIR / "telegram.sch"
-FRUS_RULES = SCHEMA_DIR / "frus.sch"
 # TEI's own grammar, fetched by `make tei-all` (never committed).
 CACHE_DIR = PROJECT_ROOT / ".cache"
 TEI_ALL = CACHE_DIR / "tei_all" / "tei_all.rng"

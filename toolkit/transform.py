@@ -60,7 +60,7 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit import formats as output_formats
-from toolkit import profiles
+from toolkit import kinds
 from toolkit.errors import ToolkitError, TransformError
 from toolkit.formats import OutputFile
 from toolkit.paths import XSLT_DIR, display_path
@@ -165,16 +165,16 @@ def _stderr_captured():
 
 
 def _modules() -> list[Path]:
-    """The modules the entry includes: the shared one, then each format's, each once."""
+    """The modules the entry includes: the shared one, then each format's and each kind's, each once."""
     modules = [EDITION_STYLESHEET]
     for output in output_formats.all_formats():
         modules += [module for module in output.modules if module not in modules]
-    return modules
+    return modules + [module for module in kinds.stylesheets() if module not in modules]
 
 
 def entry_stylesheet() -> str:
     """The text of the build's entry stylesheet: it includes ``xslt/edition.xsl`` and the modules of
-    every registered format, each by its absolute URI, and maps each format's name to its function
+    every registered format and kind (:mod:`toolkit.kinds`), each by its absolute URI, and maps each format's name to its function
     (``t:outputs``, which ``t:document-files`` calls)."""
     includes = "".join(f'  <xsl:include href="{_xml_attribute(module.resolve().as_uri())}"/>\n'
                        for module in _modules())
@@ -383,7 +383,7 @@ def transform(document: Document, formats: tuple[str, ...] = (),
     _check_formats(formats)
     text = etree.tostring(document.tree, encoding="unicode")
     envelope = _run(text, (document.resolved or document.path.resolve()).as_uri(), parameters, document.display,
-                    formats, profiles.detect(document.root).name, linked_files(document, root))
+                    formats, kinds.detect(document.root).name, linked_files(document, root))
     return Envelope(_assembled(envelope.files), envelope.card)
 
 

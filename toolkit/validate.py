@@ -22,7 +22,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, profiles, references, relaxng, schematron
+from toolkit import confine, kinds, references, relaxng, schematron
 from toolkit.errors import Problem, ProblemCollection, UsageError
 from toolkit.paths import display_path
 from toolkit.xmlio import DocumentError, parse_document
@@ -79,7 +79,8 @@ class Report(ProblemCollection):
             "valid": not self.errors,
             "summary": self.summary(),
             "documents": [
-                {"path": display_path(d.path), "valid": d.valid, "problems": [p.as_dict() for p in d.problems]}
+                {"path": display_path(d.path), "profile": d.profile, "valid": d.valid,
+                 "problems": [p.as_dict() for p in d.problems]}
                 for d in self.documents
             ],
         }
@@ -96,20 +97,21 @@ class _Checker:
 
     def __init__(self, engine: str):
         self.engine = engine
-        self._grammars: dict[str, relaxng.Grammar | relaxng.TeiGrammar | None] = {}
-        self._rules: dict[str, schematron.Rules | None] = {}
+        # Keyed by the kind itself: a kind loaded again (or another of the same name) is compiled afresh.
+        self._grammars: dict[kinds.Kind, relaxng.Grammar | relaxng.TeiGrammar | None] = {}
+        self._rules: dict[kinds.Kind, schematron.Rules | None] = {}
         self.known = references.LocalIndex()
 
-    def grammar(self, profile: profiles.Profile) -> relaxng.Grammar | relaxng.TeiGrammar | None:
-        if profile.name not in self._grammars:
-            self._grammars[profile.name] = None if profile.grammar is None or self.engine != "lxml" \
+    def grammar(self, profile: kinds.Kind) -> relaxng.Grammar | relaxng.TeiGrammar | None:
+        if profile not in self._grammars:
+            self._grammars[profile] = None if profile.grammar is None or self.engine != "lxml" \
                 else _grammar(profile)
-        return self._grammars[profile.name]
+        return self._grammars[profile]
 
-    def rules(self, profile: profiles.Profile) -> schematron.Rules | None:
-        if profile.name not in self._rules:
-            self._rules[profile.name] = schematron.Rules(profile.rules) if profile.rules else None
-        return self._rules[profile.name]
+    def rules(self, profile: kinds.Kind) -> schematron.Rules | None:
+        if profile not in self._rules:
+            self._rules[profile] = schematron.Rules(profile.rules) if profile.rules else None
+        return self._rules[profile]
 
     def check(self, path: Path) -> DocumentResult:
         try:
@@ -119,7 +121,7 @@ class _Checker:
         except confine.NotReadable as exc:  # e.g. replaced by a pipe since it was listed
             return DocumentResult(path, [Problem(display_path(path), 1, 1, exc.message, hint=exc.hint,
                                                  rule="file-confined", step="parse")])
-        profile = profiles.detect(document.root)
+        profile = kinds.detect(document.root)
         grammar, rules = self.grammar(profile), self.rules(profile)
         problems = grammar.check(document) if grammar else []
         if rules:
@@ -130,7 +132,7 @@ class _Checker:
         return DocumentResult(path, problems, facts, profile.name)
 
 
-def _grammar(profile: profiles.Profile) -> relaxng.Grammar | relaxng.TeiGrammar:
+def _grammar(profile: kinds.Kind) -> relaxng.Grammar | relaxng.TeiGrammar:
     if profile.tei_all:
         return relaxng.TeiGrammar(profile.grammar, profile.extend_grammar, name=profile.name)
     return relaxng.Grammar(profile.grammar)
@@ -162,7 +164,8 @@ def _check_all(paths: list[Path], engine: str, jobs: int) -> Iterator[DocumentRe
     chunksize = max(1, min(16, len(paths) // (workers * 4)))
     from concurrent.futures import ProcessPoolExecutor  # here: validating a few documents needs no pool
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=kinds.load_folders,
+                             initargs=(kinds.loaded_folders(),)) as pool:
         yield from pool.map(functools.partial(_check_one, engine), paths, chunksize=chunksize)
 
 
@@ -216,7 +219,7 @@ def _add_jing_problems(results: list[DocumentResult]) -> None:
     grammars: dict[str, tuple[Path, str]] = {}
     by_grammar: dict[tuple[Path, str], list[DocumentResult]] = {}
     for result in results:
-        profile = profiles.PROFILES.get(result.profile or "")
+        profile = kinds.get(result.profile or "")
         if profile is None or profile.grammar is None:
             continue
         if profile.name not in grammars:
@@ -228,7 +231,7 @@ def _add_jing_problems(results: list[DocumentResult]) -> None:
             result.problems.extend(problems)
 
 
-def _jing_grammar(profile: profiles.Profile) -> tuple[Path, str]:
+def _jing_grammar(profile: kinds.Kind) -> tuple[Path, str]:
     """The grammar file Jing reads for a profile, and the hint its messages carry."""
     if not profile.tei_all:
         return profile.grammar, relaxng.GUIDE
