@@ -236,6 +236,14 @@ def _source_key(path: Path) -> str:
     return str(confine.real_path(path) or path)
 
 
+def _same_file(first: Path, second: Path) -> bool:
+    """One file under two names (a hard link, a path through a symbolic link)."""
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):
+        return False
+
+
 def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder, edition_names: set[str]) -> None:
     """Two documents that would write the same file both fail, naming each other, before anything is
     written; so does a document that would overwrite an edition file or another document's earlier output."""
@@ -252,7 +260,8 @@ def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder,
                 clashes.setdefault(id(other), []).append(f"{relative} is also made by {display_path(result.path)}")
             else:
                 owner = folder.owner(relative)
-                if owner and owner not in built_now and owner != _source_key(result.path) and Path(owner).exists():
+                if owner and owner not in built_now and owner != _source_key(result.path) and Path(owner).exists() \
+                        and not _same_file(Path(owner), result.path):
                     clashes.setdefault(id(result), []).append(
                         f"{relative} was written for {display_path(Path(owner))}, which still exists")
     for result in results:
@@ -376,6 +385,8 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
         else:
             valid_set = set(files)
             problems = {path: [_problem(path, f"not read: the entry is {why}")] for path, why in selection.refused}
+            for path, repeated in selection.repeated_problems().items():
+                problems.setdefault(path, []).extend(repeated)
 
         results = []
         for path in files + [path for path, _ in selection.refused]:

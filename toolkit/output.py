@@ -191,7 +191,7 @@ class OutputFolder:
         text = json.dumps({"version": 1, "edition": edition_files,
                            "documents": {source: {"files": entry.files, "card": entry.card}
                                          for source, entry in sorted(entries.items())}},
-                          indent=1, ensure_ascii=False)
+                          indent=1, ensure_ascii=True)  # source paths are bytes: non-UTF-8 ones as \udcXX escapes
         listed = sorted({relative for entry in entries.values() for relative in entry.files} | set(edition_files))
         self.commit({MANIFEST: self.stage(self.staging, MANIFEST, text + "\n"),
                      OUTPUT_LIST: self.stage(self.staging, OUTPUT_LIST, "".join(f"{name}\n" for name in listed))})
