@@ -42,7 +42,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine
+from toolkit import confine, kinds
 from toolkit.diplomatic import SourceText, blocks, localname, normalise
 from toolkit.errors import Problem
 from toolkit.paths import display_path, edition_documents
@@ -460,9 +460,17 @@ def lint_paths(paths: list[Path] | None = None, root: Path | None = None) -> lis
     problems += _untagged_dates(edition)
     problems += _inconsistent_abbreviations(edition)
     problems += _ambiguous_surfaces(edition, tagged)
+    problems = _for_their_kind(problems, edition)
     order = {loaded.document.display: index for index, loaded in enumerate(edition.linted)}
     return sorted(problems, key=lambda problem: (order.get(problem.path, len(order)), problem.path,
                                                  problem.line, problem.column, problem.rule or ""))
+
+
+def _for_their_kind(problems: list[Problem], edition: _Edition) -> list[Problem]:
+    """The warnings whose rule the kind of their document lints (:attr:`toolkit.kinds.Kind.lint_rules`)."""
+    rules = {loaded.document.display: kinds.detect(loaded.document.root).lint_rules for loaded in edition.linted}
+    return [problem for problem in problems
+            if rules.get(problem.path) is None or problem.rule is None or problem.rule in rules[problem.path]]
 
 
 def summary(problems: list[Problem]) -> str:

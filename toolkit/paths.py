@@ -33,7 +33,6 @@ BUILD_DIR = PROJECT_ROOT / "build"
 
 RELAXNG_SCHEMA = SCHEMA_DIR / "telegram.rng"
 SCHEMATRON_RULES = SCHEMA_DIR / "telegram.sch"
-FRUS_RULES = SCHEMA_DIR / "frus.sch"
 
 
 def _tei_all() -> Path:

@@ -37,8 +37,9 @@
        option of `teikit build`. -->
   <xsl:param name="t:edition-url" as="xs:string" select="'https://telegram2477.github.io/edition/'"/>
 
-  <!-- t:profile: the kind of document (toolkit/profiles.py): "edition", "frus"
-       (a FRUS volume: one page per document, see frus.xsl) or "tei"; set by
+  <!-- t:profile: the kind of document (toolkit/kinds/): "edition", "frus"
+       (a FRUS volume: one page per document, see toolkit/kinds/frus/frus.xsl),
+       "tei" or a kind a project adds; set by
        `teikit build` from the document's content. -->
   <xsl:param name="t:profile" as="xs:string" select="'edition'"/>
 
