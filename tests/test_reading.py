@@ -3,28 +3,25 @@
 tests/reading_cases.xml holds the cases (a TEI text and the blocks it reads
 as); each runs against every face of the reading: ``teikit diff``'s
 (toolkit/diplomatic.py, as diff reads it), ``teikit lint``'s, and the text
-output (xslt/text.xsl, through Saxon), in both the diplomatic and the
+output (the build's stylesheets, through Saxon), in both the diplomatic and the
 reading view. The two languages share the vocabulary (xslt/reading.json);
 these cases prove they share the algorithm.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
 import pytest
 from lxml import etree
-from saxonche import PySaxonProcessor
 
-from toolkit import diff, diplomatic, lint
-from toolkit.paths import READING_VOCABULARY, XSLT_DIR
+from toolkit import diff, diplomatic, lint, transform
+from toolkit.paths import READING_VOCABULARY
 from toolkit.xmlio import parse_bytes
 
 CASES_FILE = Path(__file__).parent / "reading_cases.xml"
 TEI = "http://www.tei-c.org/ns/1.0"
-T = "urn:telegram2477:xslt"
 CASES = etree.parse(str(CASES_FILE)).getroot().findall("case")
 CASE_IDS = [case.get("id") for case in CASES]
 
@@ -71,18 +68,11 @@ def _parsed(case: etree._Element):
     return parse_bytes(Path(f"/cases/{case.get('id')}.xml"), _document_text(case).encode("utf-8"))
 
 
-@functools.cache
-def _text_stylesheet():
-    processor = PySaxonProcessor(license=False)
-    return processor, processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(XSLT_DIR / "text.xsl"))
-
-
 def _text_output(case: etree._Element, view: str) -> list[str]:
-    """The blocks of the text output's file for the view (lines unwrapped: the wrap breaks only at spaces)."""
-    processor, stylesheet = _text_stylesheet()
-    node = processor.parse_xml(xml_text=_document_text(case))
-    envelope = etree.fromstring(stylesheet.transform_to_string(xdm_node=node).encode("utf-8"))
-    text = next(file.text or "" for file in envelope.iter(f"{{{T}}}file") if file.get("name").endswith(f".{view}.txt"))
+    """The blocks of the text output's file for the view, as the build makes it (one Saxon
+    transformation of the composed stylesheet), lines unwrapped: the wrap breaks only at spaces."""
+    envelope = transform.transform(_parsed(case), ("text",))
+    text = next(file.content for file in envelope.files if file.name.endswith(f".{view}.txt"))
     return [" ".join(block.split("\n")) for block in text.strip("\n").split("\n\n") if block]
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import diplomatic, frus, lint, references, vocabulary
+from toolkit import diplomatic, lint, references, vocabulary
+from toolkit.kinds import frus
 from toolkit.paths import READING_VOCABULARY, RELAXNG_SCHEMA, XSLT_DIR
 
 XSL = "{http://www.w3.org/1999/XSL/Transform}"

@@ -184,17 +184,20 @@ def _date(value: str):
 
 
 def _add_build(commands: argparse._SubParsersAction) -> None:
-    from toolkit.transform import DEFAULT_EDITION_URL, FORMATS
+    from toolkit.formats import names
+    from toolkit.transform import DEFAULT_EDITION_URL
 
     command = commands.add_parser(
         "build", help="build the HTML edition, plain texts and citations (after validating)",
         description="Validate the documents, then run the XSLT stylesheets on every valid one and write "
                     "OUT/html (pages, index.html, edition.css, edition.js), OUT/text and OUT/cite. An invalid document "
-                    "gets no output and keeps its earlier outputs; the exit code is then 1.")
+                    "gets no output and keeps its earlier outputs; the exit code is then 1. The outputs are put "
+                    "in place in one commit, all or nothing; one build at a time per output folder (a second "
+                    "one stops with exit 2). See docs/outputs.md.")
     _add_paths(command)
     command.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: build/)")
-    command.add_argument("--format", dest="formats", default=",".join(FORMATS), metavar="LIST",
-                         help=f"outputs to build, comma-separated (default: {','.join(FORMATS)})")
+    command.add_argument("--format", dest="formats", default=",".join(names()), metavar="LIST",
+                         help=f"outputs to build, comma-separated (default: {','.join(names())})")
     command.add_argument("--no-validate", dest="validate", action="store_false",
                          help="skip validation: transform any TEI P5 document")
     command.add_argument("--edition-url", default=DEFAULT_EDITION_URL, metavar="URL",

@@ -47,13 +47,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine
+from toolkit import confine, kinds
 from toolkit.diplomatic import Block, SourceText, blocks, localname, normalise, reading_blocks
 from toolkit.errors import Problem
 from toolkit.paths import display_path, edition_documents
 from toolkit.references import pointer_target
 from toolkit.vocabulary import NAME_ELEMENTS, NAME_FOR_RECORD, POINTER_ATTRIBUTES, REFERRING_ELEMENTS
-from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes
+from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes, xml_tokens
 
 #: Elements that count as tagging a name inside them (nothing inside them is reported as untagged).
 TAGGING = NAME_ELEMENTS | {"rs", "geogName", "term", "title", "idno"}
@@ -223,7 +223,7 @@ class _Edition:
             for attribute in POINTER_ATTRIBUTES:
                 value = node.get(attribute)
                 if value:
-                    for token in value.split():
+                    for token in xml_tokens(value):
                         key = _resolve(token, loaded.document.path, self.root_of(loaded.document.path))
                         if key:
                             keys.append(key)
@@ -269,8 +269,8 @@ def _tagged_names(edition: _Edition) -> list[_Tagged]:
                 if tag not in REFERRING_ELEMENTS or span.dropped or span.start >= span.end:
                     continue
                 ref = span.element.get("ref")
-                key = (_resolve(ref.split()[0], loaded.document.path, edition.root_of(loaded.document.path))
-                       if ref and ref.split() else None)
+                key = (_resolve(xml_tokens(ref)[0], loaded.document.path, edition.root_of(loaded.document.path))
+                       if ref and xml_tokens(ref) else None)
                 tagged.append(_Tagged(span.element, tag, block.text[span.start:span.end], ref, key, loaded))
     return tagged
 
@@ -346,7 +346,7 @@ def _description(element: etree._Element | None, edition: _Edition, loaded: _Loa
     """The record the innermost ``rs`` around words (in ``element``) refers to (``()`` when it refers to none)."""
     while element is not None and localname(element) != "rs":
         element = element.getparent()
-    ref = (element.get("ref") or "").split() if element is not None else []
+    ref = xml_tokens(element.get("ref") or "") if element is not None else []
     path = loaded.document.path
     return (_resolve(ref[0], path, edition.root_of(path)) or ()) if ref else ()
 
@@ -472,14 +472,23 @@ def lint_paths(paths: list[Path] | None = None, root: Path | None = None) -> lis
     problems += [Problem(display_path(path), 1, 1, f"not read: the entry is {why}", rule="file-confined",
                          hint="the toolkit reads only regular files inside the folder named") for path, why in
                  selection.refused]
+    problems += [problem for repeated in selection.repeated_problems().values() for problem in repeated]
     problems += _untagged_names(edition, tagged)
     problems += _unused_authorities(edition)
     problems += _untagged_dates(edition)
     problems += _inconsistent_abbreviations(edition)
     problems += _ambiguous_surfaces(edition, tagged)
+    problems = _for_their_kind(problems, edition)
     order = {loaded.document.display: index for index, loaded in enumerate(edition.linted)}
     return sorted(problems, key=lambda problem: (order.get(problem.path, len(order)), problem.path,
                                                  problem.line, problem.column, problem.rule or ""))
+
+
+def _for_their_kind(problems: list[Problem], edition: _Edition) -> list[Problem]:
+    """The warnings whose rule the kind of their document lints (:attr:`toolkit.kinds.Kind.lint_rules`)."""
+    rules = {loaded.document.display: kinds.detect(loaded.document.root).lint_rules for loaded in edition.linted}
+    return [problem for problem in problems
+            if rules.get(problem.path) is None or problem.rule is None or problem.rule in rules[problem.path]]
 
 
 def summary(problems: list[Problem]) -> str:
