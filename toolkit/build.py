@@ -18,6 +18,7 @@ a few hundred MB); it does so afterwards, for the index page.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import os
 import time
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, output, transform
+from toolkit import confine, output, profiles, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes
@@ -51,10 +52,13 @@ class DocumentBuild:
     index_card: str | None = None
     #: The files staged for it: relative name ("html/d1.html") -> where it waits in the staging folder.
     staged: dict[str, Path] = field(default_factory=dict)
+    #: Documents of a volume kept back from publication by their errors: id -> why.
+    withheld: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
-        return any(problem.severity == "error" for problem in self.problems)
+        """It has errors and nothing was published (a volume published in part has not failed)."""
+        return any(problem.severity == "error" for problem in self.problems) and not self.staged
 
 
 @dataclass
@@ -87,6 +91,10 @@ class BuildResult(ProblemCollection):
                  f"{len(self.written)} file{'s' * (len(self.written) != 1)} written to {display_path(self.out_dir)}"]
         if skipped:
             parts.append(f"{skipped} without text skipped")
+        withheld = sum(len(document.withheld) for document in self.documents)
+        if withheld:
+            parts.append(f"{withheld} document{'s' * (withheld != 1)} of volumes kept back by their errors "
+                         "(listed on the contents pages)")
         if failed:
             parts.append(f"{failed} failed, earlier outputs kept")
         return "; ".join(parts) + f" in {self.seconds:.2f} s"
@@ -214,13 +222,50 @@ def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...
 # The edition
 # ---------------------------------------------------------------------------
 
-def _validate(selection: confine.Selection, jobs: int) -> tuple[list[Path], dict[Path, list[Problem]]]:
-    """The valid documents, and every document's problems (warnings included)."""
+def _validate(selection: confine.Selection, jobs: int) -> tuple[list[Path], dict[Path, list[Problem]], dict[Path, str]]:
+    """The valid documents, every document's problems (warnings included) and its profile's name."""
     from toolkit import validate
 
     report = validate.validate_paths(selection=selection, jobs=jobs)
     problems = {document.path: list(document.problems) for document in report.documents}
-    return report.valid_paths, problems
+    kinds = {document.path: document.profile for document in report.documents if document.profile}
+    return report.valid_paths, problems, kinds
+
+
+def _publication(path: Path, problems: list[Problem], profile_name: str | None,
+                 strict: bool) -> tuple[bool, dict[str, str]]:
+    """Whether a file with errors is published, and the documents of it kept back (with the reason).
+
+    Without ``strict``, a file of many documents (a FRUS volume: its profile's ``withhold``)
+    is published document by document: an error keeps back the document it stands in; an
+    error of a rule the profile lists as publishable keeps nothing back. See docs/validation.md.
+    """
+    profile = profiles.PROFILES.get(profile_name or "")
+    if strict or profile is None or profile.withhold is None:
+        return False, {}
+    blocking = [problem for problem in problems
+                if problem.severity == "error" and problem.rule not in profile.publishable_rules]
+    if not blocking:
+        return True, {}
+    try:
+        document = parse_document(path)
+    except ToolkitError:
+        return False, {}
+    withheld = profile.withhold(document.root, blocking)
+    return (withheld is not None), (withheld or {})
+
+
+def _site(paths: list[Path], withheld: dict[Path, dict[str, str]]) -> site.Site:
+    """The FRUS volumes among the documents to build, and their documents with a page."""
+    found = site.Site()
+    for path in paths:
+        try:
+            document = parse_document(path)
+        except ToolkitError:
+            continue
+        if profiles.detect(document.root) is profiles.FRUS:
+            found.add_volume(document.root, withheld.get(path, {}))
+    return found
 
 
 def _source_key(path: Path) -> str:
@@ -332,10 +377,12 @@ def _update_manifest(folder: output.OutputFolder, results: list[DocumentBuild], 
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
           formats: tuple[str, ...] = FORMATS, *, validate: bool = True,
           edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
-          jobs: int | None = None, root: Path | None = None) -> BuildResult:
+          jobs: int | None = None, root: Path | None = None, strict: bool = False) -> BuildResult:
     """Validate ``paths`` (default: the edition) and build ``formats`` into ``out_dir``;
     ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`). Every file is
-    staged first and put in place only when the whole run is staged (:mod:`toolkit.output`)."""
+    staged first and put in place only when the whole run is staged (:mod:`toolkit.output`).
+    A FRUS volume with errors is published document by document unless ``strict``
+    (:func:`_publication`)."""
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     formats = tuple(output_format for output_format in FORMATS if output_format in formats)
@@ -347,15 +394,26 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
     folder = output.OutputFolder(out_dir)
     try:
         problems: dict[Path, list[Problem]] = {}
+        withheld: dict[Path, dict[str, str]] = {}
         if validate:
-            valid, problems = _validate(selection, jobs)
+            valid, problems, kinds = _validate(selection, jobs)
             valid_set = set(valid)
+            for path in files:
+                if path not in valid_set:
+                    published, withheld[path] = _publication(path, problems.get(path, []), kinds.get(path), strict)
+                    if published:
+                        valid_set.add(path)
         else:
             valid_set = set(files)
             problems = {path: [_problem(path, f"not read: the entry is {why}")] for path, why in selection.refused}
+        publishing = [path for path in files if path in valid_set]
+        parameters = dataclasses.replace(parameters, site=_site(publishing, withheld).as_json())
         to_build = [(path, selection.root_of(path), folder.slot(number))
-                    for number, path in enumerate(path for path in files if path in valid_set)]
+                    for number, path in enumerate(publishing)]
         built = {result.path: result for result in _build_all(to_build, formats, parameters, jobs)}
+        for path, kept_back in withheld.items():
+            if path in built:
+                built[path].withheld = kept_back
 
         results = []
         for path in files + [path for path, _ in selection.refused]:

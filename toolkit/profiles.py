@@ -60,12 +60,19 @@ class Profile:
     file_checks: Callable[[Document], list[Problem]] | None = None
     #: Pointers are resolved by toolkit/references.py, within and across files.
     cross_file_references: bool = True
+    #: A file of many documents published one by one: given the errors that keep something
+    #: back, the documents they keep back ({id: reason}), or None for the whole file. Without
+    #: it, a file with an error is not published at all (docs/validation.md).
+    withhold: Callable[[etree._Element, list[Problem]], dict[str, str] | None] | None = None
+    #: Rules whose errors are reported but keep nothing back from publication.
+    publishable_rules: frozenset[str] = frozenset()
 
 
 EDITION = Profile("edition", "a document of the Telegram 2477 edition", RELAXNG_SCHEMA, SCHEMATRON_RULES)
 FRUS = Profile("frus", "a FRUS volume (Office of the Historian encoding)", TEI_ALL, FRUS_RULES,
                tei_all=True, extend_grammar=frus.extend_grammar, file_checks=frus.check_volume,
-               cross_file_references=False)
+               cross_file_references=False, withhold=frus.withhold,
+               publishable_rules=frus.PUBLISHABLE_RULES)
 GENERIC = Profile("tei", "a TEI P5 document", TEI_ALL, None, tei_all=True)
 
 PROFILES: dict[str, Profile] = {profile.name: profile for profile in (EDITION, FRUS, GENERIC)}
