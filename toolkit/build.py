@@ -27,12 +27,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, output, profiles, site, transform
+from toolkit import confine, formats as output_formats, output, profiles, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes
 
-FORMATS = transform.FORMATS
 #: Copied beside the pages: their style and their small script (views, cards).
 PAGE_ASSETS = (XSLT_DIR / "edition.css", XSLT_DIR / "edition.js")
 # Below this many documents, starting worker processes costs more than it saves.
@@ -102,14 +101,15 @@ class BuildResult(ProblemCollection):
 
 def parse_formats(text: str | None) -> tuple[str, ...]:
     """``"html,cite"`` as a tuple of known formats in build order (default: all)."""
+    known = output_formats.names()
     if not text:
-        return FORMATS
+        return known
     wanted = [item.strip().lower() for item in text.split(",") if item.strip()]
-    unknown = [item for item in wanted if item not in FORMATS]
+    unknown = [item for item in wanted if item not in known]
     if unknown or not wanted:
         raise UsageError(f'unknown output format "{",".join(unknown) or text}"',
-                         hint=f"choose from {', '.join(FORMATS)}, separated by commas")
-    return tuple(output for output in FORMATS if output in wanted)
+                         hint=f"choose from {', '.join(known)}, separated by commas")
+    return tuple(output for output in known if output in wanted)
 
 
 # ---------------------------------------------------------------------------
@@ -169,8 +169,11 @@ def _die_with_parent() -> None:
         pass
 
 
-def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters) -> None:
+def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters,
+                 registered: tuple[output_formats.Format, ...] = ()) -> None:
     _die_with_parent()
+    for added in registered:  # formats registered in the parent at run time (a spawned worker starts afresh)
+        output_formats.register(added)
     _worker_state.update(formats=formats, parameters=parameters, error=None)
     try:
         transform.compile_all()
@@ -191,6 +194,10 @@ def _build_in_worker(job: tuple[Path, Path, Path]) -> DocumentBuild:
         return DocumentBuild(path, problems=[_problem(path, exc.message, exc.hint)])
 
 
+def _registered_at_run_time() -> tuple[output_formats.Format, ...]:
+    return tuple(output for output in output_formats.all_formats() if output not in output_formats.BUILT_IN)
+
+
 def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...],
                parameters: transform.Parameters, jobs: int) -> list[DocumentBuild]:
     """Build each (document, its confinement root, its staging folder)."""
@@ -205,7 +212,7 @@ def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...
     # "spawn": a Saxon processor must not be inherited through fork().
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                               initargs=(formats, parameters))
+                               initargs=(formats, parameters, _registered_at_run_time()))
     try:
         results = list(pool.map(_build_in_worker, jobs_list, chunksize=max(1, len(jobs_list) // (workers * 4))))
     except BaseException:
@@ -375,19 +382,21 @@ def _update_manifest(folder: output.OutputFolder, results: list[DocumentBuild], 
 
 
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
-          formats: tuple[str, ...] = FORMATS, *, validate: bool = True,
+          formats: tuple[str, ...] = (), *, validate: bool = True,
           edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
           jobs: int | None = None, root: Path | None = None, strict: bool = False) -> BuildResult:
-    """Validate ``paths`` (default: the edition) and build ``formats`` into ``out_dir``;
+    """Validate ``paths`` (default: the edition) and build ``formats`` (default: every registered
+    format, :mod:`toolkit.formats`) into ``out_dir``;
     ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`). Every file is
     staged first and put in place only when the whole run is staged (:mod:`toolkit.output`).
     A FRUS volume with errors is published document by document unless ``strict``
     (:func:`_publication`)."""
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
-    formats = tuple(output_format for output_format in FORMATS if output_format in formats)
+    known = output_formats.names()
+    formats = tuple(output_format for output_format in known if output_format in formats) if formats else known
     if not formats:
-        raise UsageError("no output format chosen", hint=f"choose from {', '.join(FORMATS)}")
+        raise UsageError("no output format chosen", hint=f"choose from {', '.join(known)}")
     parameters = transform.Parameters(edition_url=edition_url, access_date=access_date)
     selection = confine.select(paths, root)
     files = selection.files

@@ -184,7 +184,8 @@ def _date(value: str):
 
 
 def _add_build(commands: argparse._SubParsersAction) -> None:
-    from toolkit.transform import DEFAULT_EDITION_URL, FORMATS
+    from toolkit.formats import names
+    from toolkit.transform import DEFAULT_EDITION_URL
 
     command = commands.add_parser(
         "build", help="build the HTML edition, plain texts and citations (after validating)",
@@ -194,8 +195,8 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
                     "document, without those its errors keep back (unless --strict); the exit code is then 1.")
     _add_paths(command)
     command.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: build/)")
-    command.add_argument("--format", dest="formats", default=",".join(FORMATS), metavar="LIST",
-                         help=f"outputs to build, comma-separated (default: {','.join(FORMATS)})")
+    command.add_argument("--format", dest="formats", default=",".join(names()), metavar="LIST",
+                         help=f"outputs to build, comma-separated (default: {','.join(names())})")
     command.add_argument("--no-validate", dest="validate", action="store_false",
                          help="skip validation: transform any TEI P5 document")
     command.add_argument("--strict", action="store_true",

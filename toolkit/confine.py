@@ -282,9 +282,6 @@ class Selection:
     def root_of(self, document: Path) -> Path:
         return root_of(document, self.folders, self.root)
 
-    def refusal(self, path: Path) -> str | None:
-        return next((why for refused, why in self.refused if refused == path), None)
-
 
 def select(paths: Iterable[Path] = (), root: Path | None = None, default: Path | None = None) -> Selection:
     """Turn the user's files and folders into documents (default: the ``*.xml`` files of ``default``).

@@ -37,11 +37,6 @@ from lxml import etree
 from toolkit.vocabulary import BLOCK_ELEMENTS, EDITORIAL_FORMS
 from toolkit.xmlio import TEI_NS, XML_NS
 
-#: Editorial alternatives inside ``choice`` (not what the source says) and the
-#: elements whose content is a block: names from :mod:`toolkit.vocabulary`.
-DROPPED = EDITORIAL_FORMS
-BLOCK_KINDS = BLOCK_ELEMENTS
-
 _WHITESPACE = re.compile(r"(\s+)")
 _XML_ID = f"{{{XML_NS}}}id"
 
@@ -182,7 +177,7 @@ class _Reader:
                 block.spans.append(Span(node, anchor, anchor, dropped=True))
             self._block(node, kind, self.notes)
             return
-        if kind in BLOCK_KINDS and not dropped:
+        if kind in BLOCK_ELEMENTS and not dropped:
             if block is not None:
                 block.separate()
             self._block(node, kind, self.flow)
@@ -198,7 +193,7 @@ class _Reader:
                     if isinstance(child.tag, str):
                         self.element(child, None, dropped)
             return
-        dropped = dropped or kind in DROPPED
+        dropped = dropped or kind in EDITORIAL_FORMS
         span = Span(node, block.position(), 0, dropped=dropped)
         block.spans.append(span)  # in document order: an element before the elements inside it
         self.content(node, block, dropped)

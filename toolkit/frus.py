@@ -39,8 +39,6 @@ FRUS_TITLE_TYPES = frozenset({"volumenumber", "volume-number", "subseries", "sub
 #: A FRUS volume id, as in ``idno type="frus"`` and in links between volumes:
 #: frus1961-63v06, frus1961-63v10-12mSupp, frus1952-54v02p1, frus1945Berlinv01, frus1861.
 VOLUME_ID = re.compile(r"frus\d{4}[A-Za-z0-9-]*")
-#: Where the Office of the Historian publishes a volume's documents.
-DOCUMENT_URL = "https://history.state.gov/historicaldocuments/{volume}/{id}"
 
 #: What a pointer of a FRUS volume must name, by (element, attribute): a person's name points
 #: to the entry of the list of names (a persName with the xml:id), an abbreviation to the
@@ -235,16 +233,6 @@ def _pointer_problem(token: str, ids: dict[str, etree._Element]) -> tuple[str, s
                 f'"{token}" is an id of this volume: write "#{token}"')
     return ("is neither an id of this volume (#d67), another volume (frus1961-63v05#d183) nor a web address",
             "write #ID for this volume or a FRUS volume id such as frus1961-63v05")
-
-
-def date_range(root: etree._Element) -> tuple[int, int] | None:
-    """The years a volume covers, from its subseries title ("1961–1963"); None when it has none."""
-    for title in root.iterfind(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc/{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title"):
-        if title.get("type") in ("subseries", "sub-series"):
-            years = re.findall(r"\d{4}", "".join(title.itertext()))
-            if years:
-                return int(years[0]), int(years[-1])
-    return None
 
 
 # ---------------------------------------------------------------------------

@@ -43,16 +43,15 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit import confine
-from toolkit.diplomatic import DROPPED, SourceText, blocks, localname, normalise
+from toolkit.diplomatic import SourceText, blocks, localname, normalise
 from toolkit.errors import Problem
 from toolkit.paths import display_path, edition_documents
 from toolkit.references import pointer_target
-from toolkit.vocabulary import NAME_ELEMENTS, NAME_FOR_RECORD, POINTER_ATTRIBUTES, REFERRING_ELEMENTS
+from toolkit.vocabulary import EDITORIAL_FORMS, NAME_ELEMENTS, NAME_FOR_RECORD, POINTER_ATTRIBUTES, REFERRING_ELEMENTS
 from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes
 
-NAME_TAGS = NAME_ELEMENTS
 #: Elements that count as tagging a name inside them (nothing inside them is reported as untagged).
-TAGGING = NAME_TAGS | {"rs", "geogName", "term", "title", "idno"}
+TAGGING = NAME_ELEMENTS | {"rs", "geogName", "term", "title", "idno"}
 RECORD_TAGS = {kind: NAME_FOR_RECORD[kind] for kind in ("person", "place", "org")}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -61,7 +60,6 @@ _DATE_PHRASE = re.compile(
     % ("|".join(MONTHS), "|".join(MONTHS)))
 _INITIAL = re.compile(r"^\w\.?$")
 _XML_ID = f"{{{XML_NS}}}id"
-_REFERENCE_ATTRIBUTES = POINTER_ATTRIBUTES
 
 
 # --------------------------------------------------------------------------- the edition as lint sees it
@@ -133,11 +131,11 @@ def _text_nodes(root: etree._Element) -> list[_TextNode]:
         for node in text.iter():
             if isinstance(node.tag, str) and node.text:
                 context = _ancestry(node, True)
-                if not DROPPED.intersection(context):
+                if not EDITORIAL_FORMS.intersection(context):
                     found.append(_TextNode(node, "text", node.text, context))
             if node is not text and node.tail:
                 context = _ancestry(node, False)
-                if not DROPPED.intersection(context):
+                if not EDITORIAL_FORMS.intersection(context):
                     found.append(_TextNode(node, "tail", node.tail, context))
     return found
 
@@ -197,7 +195,7 @@ class _Edition:
         for node in loaded.document.root.iter():
             if not isinstance(node.tag, str):
                 continue
-            for attribute in _REFERENCE_ATTRIBUTES:
+            for attribute in POINTER_ATTRIBUTES:
                 value = node.get(attribute)
                 if value:
                     for token in value.split():

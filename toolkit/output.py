@@ -53,11 +53,6 @@ def _umask() -> int:
     return mask
 
 
-def file_mode() -> int:
-    """The mode ``open()`` gives a new file under the process's umask."""
-    return 0o666 & ~_umask()
-
-
 def name_problem(relative: str) -> str | None:
     """Why an output's relative name cannot be written, or None (every part at most 255 bytes)."""
     longest = max(relative.split("/"), key=lambda part: len(part.encode("utf-8")))

@@ -36,8 +36,6 @@ EDITION_PUBLISHER = "Telegram 2477 project"
 EDITION_GRAMMAR_NAME = RELAXNG_SCHEMA.name
 _PUBLISHER = etree.XPath("normalize-space(tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:publisher[1])",
                          namespaces={"tei": TEI_NS})
-# Kept for the stylesheets' side (toolkit/frus.py holds the conventions).
-FRUS_TITLE_TYPES = frus.FRUS_TITLE_TYPES
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,6 @@ _XML_ID = f"{{{XML_NS}}}id"
 
 # What a name-like element's @ref must point at; other pointers may point anywhere.
 EXPECTED_KIND = {**RECORD_KINDS, **{f"rs:{kinds[0]}": kinds for kinds in RECORD_KINDS.values()}}
-_NAME_FOR = NAME_FOR_RECORD
 _ARTICLE = {"person": "a person", "personGrp": "a group of people", "place": "a place", "org": "an organisation"}
 _TEI_TAG = f"{{{TEI_NS}}}"
 _POINTER_ORDER = {attribute: rank for rank, attribute in enumerate(POINTER_ATTRIBUTES)}
@@ -375,7 +374,7 @@ def _check_pointer(facts: Facts, pointer: Pointer, index: _Index) -> Problem | N
         return _problem(facts, pointer,
                         f"{label} points to <{record.kind}>, but a {owner} needs {_ARTICLE[expected[0]]} record",
                         f"point to {_ARTICLE[expected[0]]} in {where}"
-                        + (f", or tag the words as <{_NAME_FOR[record.kind]}>" if record.kind in _NAME_FOR else ""),
+                        + (f", or tag the words as <{NAME_FOR_RECORD[record.kind]}>" if record.kind in NAME_FOR_RECORD else ""),
                         "ref-kind")
     return None
 
@@ -424,7 +423,7 @@ def _check_unique_ids(index: _Index, results: list[DocumentResult]) -> None:
     # Files that hold records (the authority file) first: a clash with one of their
     # ids is the fault of the document that reuses it, never of the record.
     loaded = sorted((f for f in index.facts.values() if f is not None),
-                    key=lambda facts: not any(t.kind in _NAME_FOR for t in facts.ids.values()))
+                    key=lambda facts: not any(t.kind in NAME_FOR_RECORD for t in facts.ids.values()))
     lines: dict[Path, list[str]] = {}  # source lines of the files a problem points into
     for facts in loaded:
         if not facts.duplicates and first_seen.keys().isdisjoint(facts.ids):

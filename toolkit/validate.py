@@ -79,15 +79,11 @@ class Report(ProblemCollection):
             "valid": not self.errors,
             "summary": self.summary(),
             "documents": [
-                {"path": display_path(d.path), "valid": d.valid, "problems": [p.as_dict() for p in d.problems]}
+                {"path": display_path(d.path), "profile": d.profile, "valid": d.valid,
+                 "problems": [p.as_dict() for p in d.problems]}
                 for d in self.documents
             ],
         }
-
-
-def expand_paths(paths: Iterable[Path], root: Path | None = None) -> list[Path]:
-    """Turn the user's files and folders into document paths (default: the edition); see :func:`confine.select`."""
-    return confine.select(paths, root).files
 
 
 def _refused(path: Path, why: str) -> DocumentResult:
@@ -228,9 +224,9 @@ def _add_jing_problems(results: list[DocumentResult]) -> None:
             grammars[profile.name] = _jing_grammar(profile)
         by_grammar.setdefault(grammars[profile.name], []).append(result)
     for (schema, guide), parsed in by_grammar.items():
-        by_path = relaxng.run_jing(schema, [result.path for result in parsed], guide)
-        for result in parsed:
-            result.problems.extend(by_path.get(result.path.resolve(), []))
+        # The problems come back in the order of the documents: by identity, never by name.
+        for result, problems in zip(parsed, relaxng.run_jing(schema, [result.path for result in parsed], guide)):
+            result.problems.extend(problems)
 
 
 def _jing_grammar(profile: profiles.Profile) -> tuple[Path, str]:

@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   cite-files.xsl: how to cite a TEI document of the edition (a module, included
-  by cite.xsl and edition.xsl); t:cite-files gives these files (written to
+  by the build's entry: toolkit/formats.py); t:cite-files gives these files (written to
   build/cite/ by toolkit/build.py):
 
     <id>.txt            Chicago note and bibliography, MLA, APA as plain text

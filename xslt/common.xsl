@@ -6,9 +6,10 @@
   their authority records, dates, editorial choices, and the plain-text reading
   of inline content (mode t:plain). The output modules (html-page.xsl with
   html-text.xsl, text-files.xsl, cite-files.xsl with citations.xsl) only decide
-  how things look. Each entry stylesheet includes this module and the modules
-  of its output: html.xsl, text.xsl and cite.xsl make one output each,
-  edition.xsl (what `teikit build` runs) makes them all in one transformation.
+  how things look. The build's entry stylesheet, composed by
+  toolkit/transform.py, includes edition.xsl (which includes this module) and
+  the module of every output format (toolkit/formats.py), and makes them all
+  in one transformation.
 
   Conventions: every function, mode, parameter and variable of ours is in the
   namespace urn:telegram2477:xslt (prefix t:); every template, function,
@@ -254,12 +255,6 @@
     <xsl:param name="node" as="node()"/>
     <xsl:variable name="id" as="element()?" select="t:msdesc($node)/msIdentifier"/>
     <xsl:sequence select="($id/institution, $id/repository)[1] ! t:plain(.)"/>
-  </xsl:function>
-
-  <xsl:function name="t:archival-file" as="xs:string?">
-    <xsl:param name="node" as="node()"/>
-    <xsl:variable name="id" as="element()?" select="t:msdesc($node)/msIdentifier"/>
-    <xsl:sequence select="string-join(($id/collection, ($id/idno[@type = 'file'], $id/idno)[1]) ! t:plain(.), ', ')[.]"/>
   </xsl:function>
 
   <xsl:function name="t:edition-publisher" as="xs:string?">
@@ -644,14 +639,6 @@
       else string(count(t:footnotes($note)[. &lt;&lt; $note]) + 1)"/>
   </xsl:function>
 
-  <!-- A stable id for an element that may have no @xml:id. -->
-  <xsl:function name="t:id" as="xs:string">
-    <xsl:param name="element" as="element()"/>
-    <xsl:param name="prefix" as="xs:string"/>
-    <xsl:sequence select="if ($element/@xml:id) then string($element/@xml:id)
-      else $prefix || (count(root($element)//*[local-name() = local-name($element)][. &lt;&lt; $element]) + 1)"/>
-  </xsl:function>
-
   <!-- The paragraphs that get numbers and anchors: the running text's own p. -->
   <xsl:function name="t:is-numbered" as="xs:boolean">
     <xsl:param name="p" as="element()"/>
@@ -773,26 +760,51 @@
       else string-join(t:wrap-lines($words, $width), '&#10;')"/>
   </xsl:function>
 
-  <!-- The lines of normalised text: the first ends at the last space within
-       $width + 1 characters (or at the first space, after a longer word).
-       Found by code points, line by line: a regular expression doing the same
-       (backtracking over each line's characters) cost about three times as
-       much in Saxon, and xsl:iterate over the words more still. -->
+  <!-- The lines of normalised text: each ends at the last space within
+       $width + 1 characters of its start (or at the first space, after a
+       longer word). Linear in the text: one iteration per line, each reading
+       only its own characters, found by code points (a regular expression
+       doing the same cost about twice as much in Saxon). The line's start is
+       carried as an offset: cutting the first line off and recursing on the
+       rest copied the rest for every line (a 2 MB paragraph took minutes and
+       gigabytes), and recursion is as deep as the text is long. -->
   <xsl:function name="t:wrap-lines" as="xs:string*">
     <xsl:param name="words" as="xs:string"/>
     <xsl:param name="width" as="xs:integer"/>
-    <xsl:choose>
-      <xsl:when test="string-length($words) le $width">
-        <xsl:sequence select="$words[.]"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:variable name="cut" as="xs:integer" select="(
-          index-of(string-to-codepoints(substring($words, 1, $width + 1)), 32)[last()],
-          index-of(string-to-codepoints($words), 32)[1],
-          string-length($words) + 1)[1]"/>
-        <xsl:sequence select="substring($words, 1, $cut - 1), t:wrap-lines(substring($words, $cut + 1), $width)"/>
-      </xsl:otherwise>
-    </xsl:choose>
+    <xsl:variable name="length" as="xs:integer" select="string-length($words)"/>
+    <xsl:iterate select="1 to $length">
+      <xsl:param name="start" as="xs:integer" select="1"/>
+      <xsl:choose>
+        <xsl:when test="$length - $start lt $width">
+          <xsl:sequence select="substring($words, $start)[.]"/>
+          <xsl:break/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:variable name="space" as="xs:integer" select="(
+            index-of(string-to-codepoints(substring($words, $start, $width + 1)), 32)[last()] + $start - 1,
+            t:first-space($words, $start + $width + 1, $width + 1))[1]"/>
+          <xsl:sequence select="substring($words, $start, $space - $start)"/>
+          <xsl:next-iteration>
+            <xsl:with-param name="start" as="xs:integer" select="$space + 1"/>
+          </xsl:next-iteration>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:iterate>
+  </xsl:function>
+
+  <!-- The position of the first space in $words from $from on (its length + 1
+       if none), read in windows that double in size: time linear in the
+       distance to it, however long the word. -->
+  <xsl:function name="t:first-space" as="xs:integer">
+    <xsl:param name="words" as="xs:string"/>
+    <xsl:param name="from" as="xs:integer"/>
+    <xsl:param name="size" as="xs:integer"/>
+    <xsl:variable name="found" as="xs:integer?"
+      select="index-of(string-to-codepoints(substring($words, $from, $size)), 32)[1]"/>
+    <xsl:sequence select="
+      if (exists($found)) then $from + $found - 1
+      else if ($from + $size gt string-length($words)) then string-length($words) + 1
+      else t:first-space($words, $from + $size, $size * 2)"/>
   </xsl:function>
 
   <!-- One output file of the envelope: its output (the folder it goes to), its
@@ -802,6 +814,18 @@
     <xsl:param name="name" as="xs:string"/>
     <xsl:param name="content" as="xs:string"/>
     <t:file format="{$format}" name="{$name}">
+      <xsl:value-of select="$content"/>
+    </t:file>
+  </xsl:function>
+
+  <!-- The same for a file of bytes (an output whose toolkit/formats.py entry
+       is binary): $content is the bytes in base64, $encoding 'base64'. -->
+  <xsl:function name="t:file" as="element(t:file)">
+    <xsl:param name="format" as="xs:string"/>
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:param name="content" as="xs:string"/>
+    <xsl:param name="encoding" as="xs:string"/>
+    <t:file format="{$format}" name="{$name}" encoding="{$encoding}">
       <xsl:value-of select="$content"/>
     </t:file>
   </xsl:function>

@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   text-files.xsl: the plain-text outputs of a TEI document (a module, included
-  by text.xsl and edition.xsl); t:text-files gives two files:
+  by the build's entry: toolkit/formats.py); t:text-files gives two files:
 
     <id>.diplomatic.txt  what the source says: abbreviations and errors as
                          written (sic, abbr, orig); it reproduces the source
