@@ -11,7 +11,7 @@ READY  := $(VENV)/.ready
 DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
-.PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe screenshots \
+.PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
 	bench bench-quick bench-large bench-frus
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
@@ -68,10 +68,10 @@ setup: $(READY)
 validate: $(READY)
 	$(TEIKIT) validate
 
-# `make test` sets up what its tests drive (tools, tei-all, axe), then runs them all.
+# `make test` sets up what its tests drive (tools, tei-all, axe, citeproc-js), then runs them all.
 # PYTEST_ARGS picks other tests, e.g. make test PYTEST_ARGS='-n 2 tests/test_lint.py'.
 PYTEST_ARGS ?= -n auto
-test: $(READY) tools tei-all axe
+test: $(READY) tools tei-all axe citeproc-js
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian's Chromium (browser tests) and a Java runtime (Jing, the Nu HTML
@@ -112,13 +112,19 @@ fuzz: $(READY)
 tei-all: | $(READY)
 	-$(BIN)/python -m toolkit.teiall
 
-# axe-core, injected into the pages by the accessibility test (tests/test_browser.py):
-# a pinned version (tests/fetch_axe.py) from the npm registry, checked against its
-# integrity hash, never committed; offline that test skips (and fails under CI).
+# Pinned npm packages the tests drive (tests/fetch_npm.py: from the npm registry,
+# checked against their integrity hashes, never committed; offline, the tests
+# that need them skip, and fail under CI): axe-core, injected into the pages by
+# the accessibility test (tests/test_browser.py), and citeproc-js, the CSL engine
+# of Zotero and Mendeley, run with Node by tests/test_citeproc_js.py.
 AXE := .cache/axe-core/axe.min.js
 axe: $(AXE)
-$(AXE): tests/fetch_axe.py | $(READY)
-	-$(BIN)/python tests/fetch_axe.py $@
+$(AXE): tests/fetch_npm.py | $(READY)
+	-$(BIN)/python tests/fetch_npm.py axe-core $@
+CITEPROC_JS := .cache/citeproc/citeproc_commonjs.js
+citeproc-js: $(CITEPROC_JS)
+$(CITEPROC_JS): tests/fetch_npm.py | $(READY)
+	-$(BIN)/python tests/fetch_npm.py citeproc $@
 
 # Desktop (1280 px), phone (390 px) and dark-scheme screenshots of the document
 # page in headless Chromium: build/screenshots/*.png (see tests/screenshots.py).

@@ -100,6 +100,19 @@ def chromium() -> str:
     return find_chromium()
 
 
+#: `make citeproc-js` fetches citeproc-js from the npm registry (tests/fetch_npm.py).
+CITEPROC_JS = Path(__file__).resolve().parent.parent / ".cache" / "citeproc" / "citeproc_commonjs.js"
+
+
+@pytest.fixture(scope="session")
+def citeproc_js() -> tuple[str, Path]:
+    """Node and citeproc-js, the CSL engine of Zotero and Mendeley."""
+    node = shutil.which("node")
+    require(node is not None, "Node.js is not installed (run: make tools): no citeproc-js tests")
+    require(CITEPROC_JS.is_file(), f"{CITEPROC_JS} is missing: run `make citeproc-js` to fetch it from the npm registry")
+    return node, CITEPROC_JS
+
+
 @pytest.fixture(scope="session")
 def axe_js() -> Path:
     from browser_support import AXE_JS

@@ -10,10 +10,18 @@ Documents without a ``<text>`` (the authority file) have nothing to publish
 and are skipped. The HTML build also writes ``OUT/html/index.html`` and the
 pages' ``OUT/html/edition.css`` and ``OUT/html/edition.js``.
 
-A handful of documents are transformed in this process; more go to a pool of
-worker processes, each of which compiles the stylesheet once. The parent
-process does not load Saxon while the workers run (each Saxon holds a heap of
-a few hundred MB); it does so afterwards, for the index page.
+Each document is read and parsed once: the worker that validates it
+(:func:`check_and_build`) transforms the same lxml tree's text, with the
+profile it detected; only the references between files wait for the parent
+(:func:`toolkit.validate.finish`), and a document they find invalid loses what
+was staged for it. Saxon cannot take lxml's tree (it builds its own), so it
+parses the text once more: about 1.2 ms of CPU for a 20 kB document, 5 % of its
+transformation (bench/README.md).
+
+A handful of documents are transformed in this process; more go to the worker
+processes of :mod:`toolkit.pool`, each of which compiles the stylesheet once.
+The parent process does not load Saxon while the workers run (each Saxon holds
+a heap of a few hundred MB); it does so afterwards, for the index page.
 """
 
 from __future__ import annotations
@@ -24,18 +32,21 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import confine, formats as output_formats, output, profiles, site, transform
+from toolkit import confine, formats as output_formats, output, pool, profiles, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
-from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes
+from toolkit.xmlio import NS, Document, DocumentError, parse_document, read_bytes
+
+if TYPE_CHECKING:
+    from toolkit import validate
 
 #: Copied beside the pages: their style and their small script (views, cards).
 PAGE_ASSETS = (XSLT_DIR / "edition.css", XSLT_DIR / "edition.js")
-# Below this many documents, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 8
+PARALLEL_THRESHOLD = pool.PARALLEL_THRESHOLD
 
 
 @dataclass
@@ -51,13 +62,17 @@ class DocumentBuild:
     index_card: str | None = None
     #: The files staged for it: relative name ("html/d1.html") -> where it waits in the staging folder.
     staged: dict[str, Path] = field(default_factory=dict)
+    #: Its validation, when the worker validated it before transforming it (see :func:`check_and_build`).
+    check: "validate.DocumentResult | None" = None
+    #: Published although it has errors: a volume published document by document (:func:`publication`).
+    published_in_part: bool = False
     #: Documents of a volume kept back from publication by their errors: id -> why.
     withheld: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
-        """It has errors and nothing was published (a volume published in part has not failed)."""
-        return any(problem.severity == "error" for problem in self.problems) and not self.staged
+        """It has errors and nothing of it was published (a volume published in part has not failed)."""
+        return any(problem.severity == "error" for problem in self.problems) and not self.published_in_part
 
 
 @dataclass
@@ -130,23 +145,71 @@ def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
     except DocumentError as exc:
         result.problems.append(exc.problem)
         return result
+    return _transform_parsed(result, document, profiles.detect(document.root), stage_dir, formats, parameters, root)
+
+
+def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
+                    parameters: transform.Parameters, root: Path | None = None,
+                    strict: bool = False) -> DocumentBuild:
+    """Validate one document's own steps and, when they pass, transform the same parsed tree: one read,
+    one parse, one profile detection for both. The references between files are settled afterwards, by the
+    parent (:func:`toolkit.validate.finish`): a document they make invalid loses what was staged for it.
+    A volume with errors is published without the documents they keep back (:func:`publication`)."""
+    from toolkit import validate
+
+    check, document = validate.check_and_keep(path)
+    result = DocumentBuild(path, check=check)
+    if document is None:
+        return result
+    profile = profiles.PROFILES[check.profile]
+    if not check.valid:
+        withheld = publication(document.root, check.problems, profile, strict)
+        if withheld is None:
+            return result
+        result.published_in_part, result.withheld = True, withheld
+        if withheld:
+            parameters = dataclasses.replace(parameters, site=site.with_withheld(parameters.site, document.root, withheld))
+    return _transform_parsed(result, document, profile, stage_dir, formats, parameters, root)
+
+
+def publication(root: etree._Element, problems: list[Problem], profile: profiles.Profile,
+                strict: bool) -> dict[str, str] | None:
+    """What of a file with errors is published: None, nothing; else the documents kept back ({id: why}).
+
+    Without ``strict``, a file of many documents (a FRUS volume: its profile's ``withhold``)
+    is published document by document: an error keeps back the document it stands in; an
+    error of a rule the profile lists as publishable keeps nothing back. See docs/validation.md.
+    """
+    if strict or profile.withhold is None:
+        return None
+    blocking = [problem for problem in problems
+                if problem.severity == "error" and problem.rule not in profile.publishable_rules]
+    return profile.withhold(root, blocking) if blocking else {}
+
+
+def _transform_parsed(result: DocumentBuild, document: Document, profile: profiles.Profile, stage_dir: Path,
+                      formats: tuple[str, ...], parameters: transform.Parameters,
+                      root: Path | None) -> DocumentBuild:
+    path = result.path
     if document.root.find("tei:text", NS) is None and document.root.find("tei:TEI/tei:text", NS) is None:  # TEI, teiCorpus
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
     try:
-        envelope = transform.transform(document, formats, parameters, root=root)
+        envelope = transform.transform(document, formats, parameters, root=root, profile=profile.name)
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result
     outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
+    card = envelope.card
+    del envelope  # the outputs of a large volume: keep one copy, not two
     too_long = next(filter(None, map(output.name_problem, outputs)), None)
     if too_long:
         result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
         return result
-    result.index_card = envelope.card
-    for relative, content in outputs.items():
+    result.index_card = card
+    for relative in list(outputs):
         try:
-            output.write_file(stage_dir / relative, content)
+            output.write_file(stage_dir / relative, outputs.pop(relative))
         except OSError as exc:
             raise output.OutputError(f"the outputs could not be written (earlier outputs kept): {exc.strerror}",
                                      path=display_path(stage_dir.parent.parent)) from None
@@ -154,27 +217,15 @@ def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
     return result
 
 
-# Worker processes: the stylesheets are compiled once, by the initializer.
+# Worker processes (toolkit/pool.py): the stylesheets are compiled once, by the initializer.
 _worker_state: dict = {}
 
 
-def _die_with_parent() -> None:
-    """Linux: the kernel sends this worker SIGTERM when its parent dies, even of kill -9."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters,
-                 registered: tuple[output_formats.Format, ...] = ()) -> None:
-    _die_with_parent()
+def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters, validating: bool,
+                 registered: tuple[output_formats.Format, ...] = (), strict: bool = False) -> None:
     for added in registered:  # formats registered in the parent at run time (a spawned worker starts afresh)
         output_formats.register(added)
-    _worker_state.update(formats=formats, parameters=parameters, error=None)
+    _worker_state.update(formats=formats, parameters=parameters, validating=validating, strict=strict, error=None)
     try:
         transform.compile_all()
     except TransformError as exc:
@@ -187,6 +238,8 @@ def _build_in_worker(job: tuple[Path, Path, Path]) -> DocumentBuild:
     if state["error"] is not None:
         raise state["error"]  # the stylesheet does not compile: the parent stops the build
     try:
+        if state["validating"]:
+            return check_and_build(path, stage_dir, state["formats"], state["parameters"], root, state["strict"])
         return build_document(path, stage_dir, state["formats"], state["parameters"], root)
     except output.OutputError:
         raise  # a full disk stops the run
@@ -199,81 +252,19 @@ def _registered_at_run_time() -> tuple[output_formats.Format, ...]:
 
 
 def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...],
-               parameters: transform.Parameters, jobs: int) -> list[DocumentBuild]:
-    """Build each (document, its confinement root, its staging folder)."""
-    if jobs <= 1 or len(jobs_list) < PARALLEL_THRESHOLD:
-        transform.compile_all()  # a stylesheet that does not compile stops the build
-        return [build_document(path, stage, formats, parameters, root) for path, root, stage in jobs_list]
-    # Imported here: a build of a few documents (make of the edition) needs no pool.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = min(jobs, len(jobs_list))
-    # "spawn": a Saxon processor must not be inherited through fork().
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                               initargs=(formats, parameters, _registered_at_run_time()))
-    try:
-        results = list(pool.map(_build_in_worker, jobs_list, chunksize=max(1, len(jobs_list) // (workers * 4))))
-    except BaseException:
-        # A failure, Ctrl-C or SIGTERM: stop the workers now rather than let them finish their chunks.
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+               parameters: transform.Parameters, jobs: int, validating: bool,
+               strict: bool = False) -> list[DocumentBuild]:
+    """Check (when ``validating``) and build each (document, its confinement root, its staging folder)."""
+    results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
+                             initargs=(formats, parameters, validating, _registered_at_run_time(), strict)))
+    if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
+        raise _worker_state.pop("error")
     return results
 
 
 # ---------------------------------------------------------------------------
 # The edition
 # ---------------------------------------------------------------------------
-
-def _validate(selection: confine.Selection, jobs: int) -> tuple[list[Path], dict[Path, list[Problem]], dict[Path, str]]:
-    """The valid documents, every document's problems (warnings included) and its profile's name."""
-    from toolkit import validate
-
-    report = validate.validate_paths(selection=selection, jobs=jobs)
-    problems = {document.path: list(document.problems) for document in report.documents}
-    kinds = {document.path: document.profile for document in report.documents if document.profile}
-    return report.valid_paths, problems, kinds
-
-
-def _publication(path: Path, problems: list[Problem], profile_name: str | None,
-                 strict: bool) -> tuple[bool, dict[str, str]]:
-    """Whether a file with errors is published, and the documents of it kept back (with the reason).
-
-    Without ``strict``, a file of many documents (a FRUS volume: its profile's ``withhold``)
-    is published document by document: an error keeps back the document it stands in; an
-    error of a rule the profile lists as publishable keeps nothing back. See docs/validation.md.
-    """
-    profile = profiles.PROFILES.get(profile_name or "")
-    if strict or profile is None or profile.withhold is None:
-        return False, {}
-    blocking = [problem for problem in problems
-                if problem.severity == "error" and problem.rule not in profile.publishable_rules]
-    if not blocking:
-        return True, {}
-    try:
-        document = parse_document(path)
-    except ToolkitError:
-        return False, {}
-    withheld = profile.withhold(document.root, blocking)
-    return (withheld is not None), (withheld or {})
-
-
-def _site(paths: list[Path], withheld: dict[Path, dict[str, str]]) -> site.Site:
-    """The FRUS volumes among the documents to build, and their documents with a page."""
-    found = site.Site()
-    for path in paths:
-        try:
-            document = parse_document(path)
-        except ToolkitError:
-            continue
-        if profiles.detect(document.root) is profiles.FRUS:
-            found.add_volume(document.root, withheld.get(path, {}))
-    return found
-
 
 def _source_key(path: Path) -> str:
     return str(confine.real_path(path) or path)
@@ -389,40 +380,40 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
     format, :mod:`toolkit.formats`) into ``out_dir``;
     ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`). Every file is
     staged first and put in place only when the whole run is staged (:mod:`toolkit.output`).
-    A FRUS volume with errors is published document by document unless ``strict``
-    (:func:`_publication`)."""
+    A FRUS volume with errors is published document by document unless ``strict`` (:func:`publication`);
+    the inputs are told of each other first (:mod:`toolkit.site`), so links between them stay local."""
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     known = output_formats.names()
     formats = tuple(output_format for output_format in known if output_format in formats) if formats else known
     if not formats:
         raise UsageError("no output format chosen", hint=f"choose from {', '.join(known)}")
-    parameters = transform.Parameters(edition_url=edition_url, access_date=access_date)
     selection = confine.select(paths, root)
     files = selection.files
+    parameters = transform.Parameters(edition_url=edition_url, access_date=access_date,
+                                      site=site.survey(files).as_json())
     folder = output.OutputFolder(out_dir)
     try:
-        problems: dict[Path, list[Problem]] = {}
-        withheld: dict[Path, dict[str, str]] = {}
+        to_build = [(path, selection.root_of(path), folder.slot(number)) for number, path in enumerate(files)]
+        built = {result.path: result for result in _build_all(to_build, formats, parameters, jobs, validate, strict)}
         if validate:
-            valid, problems, kinds = _validate(selection, jobs)
-            valid_set = set(valid)
+            # The references between files, now that every document's own checks are in.
+            from toolkit import validate as validation
+
+            for result in built.values():
+                if result.check is None:  # the worker failed before any verdict: its problems are the verdict
+                    result.check, result.problems = validation.DocumentResult(result.path, result.problems), []
+            report = validation.finish([built[path].check for path in files], selection)
+            problems = {document.path: list(document.problems) for document in report.documents}
+            valid_set = set(report.valid_paths)
+            valid_set.update(path for path in files if built[path].published_in_part)
             for path in files:
-                if path not in valid_set:
-                    published, withheld[path] = _publication(path, problems.get(path, []), kinds.get(path), strict)
-                    if published:
-                        valid_set.add(path)
+                if path not in valid_set:  # invalid after all (a pointer into another file): nothing of it is placed
+                    built[path].staged.clear()
+                    built[path].index_card = built[path].skipped = None
         else:
             valid_set = set(files)
             problems = {path: [_problem(path, f"not read: the entry is {why}")] for path, why in selection.refused}
-        publishing = [path for path in files if path in valid_set]
-        parameters = dataclasses.replace(parameters, site=_site(publishing, withheld).as_json())
-        to_build = [(path, selection.root_of(path), folder.slot(number))
-                    for number, path in enumerate(publishing)]
-        built = {result.path: result for result in _build_all(to_build, formats, parameters, jobs)}
-        for path, kept_back in withheld.items():
-            if path in built:
-                built[path].withheld = kept_back
 
         results = []
         for path in files + [path for path, _ in selection.refused]:

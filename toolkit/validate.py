@@ -9,6 +9,12 @@ files; each worker settles the pointers that resolve within its document or
 into a file it has read (the authority file), so only ids and the doubtful
 pointers travel (:class:`~toolkit.references.LocalIndex`). ``--engine jing`` swaps the RELAX NG step for Jing, run once for all
 documents in one JVM.
+
+The workers are those of :mod:`toolkit.pool`, the one pool of every command.
+A build does not call :func:`validate_paths`: its workers run the per-document
+steps (:func:`check_and_keep`) and transform the tree they just checked, and
+the parent runs the steps over all documents (:func:`finish`) on what they send
+back.
 """
 
 from __future__ import annotations
@@ -22,13 +28,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, profiles, references, relaxng, schematron
+from toolkit import confine, pool, profiles, references, relaxng, schematron
 from toolkit.errors import Problem, ProblemCollection, UsageError
 from toolkit.paths import display_path
-from toolkit.xmlio import DocumentError, parse_document
+from toolkit.xmlio import Document, DocumentError, parse_document
 
-# Below this many documents, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 8
+PARALLEL_THRESHOLD = pool.PARALLEL_THRESHOLD
 
 
 @dataclass
@@ -113,14 +118,22 @@ class _Checker:
         return self._rules[profile.name]
 
     def check(self, path: Path) -> DocumentResult:
+        return self.read_and_check(path)[0]
+
+    def read_and_check(self, path: Path) -> tuple[DocumentResult, Document | None]:
+        """Parse and check one file; the parsed document comes back too (None when it could not be read)."""
         try:
             document = parse_document(path)
         except DocumentError as exc:
-            return DocumentResult(path, [exc.problem])
+            return DocumentResult(path, [exc.problem]), None
         except confine.NotReadable as exc:  # e.g. replaced by a pipe since it was listed
             return DocumentResult(path, [Problem(display_path(path), 1, 1, exc.message, hint=exc.hint,
-                                                 rule="file-confined", step="parse")])
-        profile = profiles.detect(document.root)
+                                                 rule="file-confined", step="parse")]), None
+        return self.check_document(document), document
+
+    def check_document(self, document: Document, profile: profiles.Profile | None = None) -> DocumentResult:
+        """The per-document steps on a parsed document (the build hands in the tree it transforms next)."""
+        profile = profile or profiles.detect(document.root)
         grammar, rules = self.grammar(profile), self.rules(profile)
         problems = grammar.check(document) if grammar else []
         if rules:
@@ -128,7 +141,7 @@ class _Checker:
         if profile.file_checks:
             problems += profile.file_checks(document)
         facts = references.collect(document, self.known) if profile.cross_file_references else None
-        return DocumentResult(path, problems, facts, profile.name)
+        return DocumentResult(document.path, problems, facts, profile.name)
 
 
 def _grammar(profile: profiles.Profile) -> relaxng.Grammar | relaxng.TeiGrammar:
@@ -143,28 +156,24 @@ def _checker(engine: str) -> _Checker:
 
 
 def _check_one(engine: str, path: Path) -> DocumentResult:
+    return check_and_keep(path, engine)[0]
+
+
+def check_and_keep(path: Path, engine: str = "lxml") -> tuple[DocumentResult, Document | None]:
+    """The per-document steps on one file, and its parsed tree for whoever works on it next
+    (the build's transformation: one parse, one profile detection for both)."""
     try:
-        return _checker(engine).check(path)
+        return _checker(engine).read_and_check(path)
     except etree.LxmlError as exc:
         # A checker bug must cost one document its verdict, never the whole run
         # (lxml's exceptions carry an error log that cannot travel back from a worker).
         return DocumentResult(path, [Problem(
             display_path(path), 1, 1, f"the checks could not finish on this document: {type(exc).__name__}: {exc}",
-            hint="this is a teikit bug: please report it with the document", rule="internal", step="parse")])
+            hint="this is a teikit bug: please report it with the document", rule="internal", step="parse")]), None
 
 
 def _check_all(paths: list[Path], engine: str, jobs: int) -> Iterator[DocumentResult]:
-    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        yield from (_check_one(engine, path) for path in paths)
-        return
-    workers = min(jobs, len(paths))
-    # Small chunks: a worker finishing its last chunk while the other idles costs
-    # at most one chunk (16 documents, ~0.06 s); sending a chunk costs far less.
-    chunksize = max(1, min(16, len(paths) // (workers * 4)))
-    from concurrent.futures import ProcessPoolExecutor  # here: validating a few documents needs no pool
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(functools.partial(_check_one, engine), paths, chunksize=chunksize)
+    yield from pool.imap(functools.partial(_check_one, engine), paths, jobs=jobs)
 
 
 def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: int | None = None,
@@ -179,10 +188,16 @@ def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: in
     selection = selection or confine.select(paths, root)
     files = selection.files
     results = list(_check_all(files, engine, jobs or os.cpu_count() or 1))
+    return finish(results, selection, engine)
+
+
+def finish(results: list[DocumentResult], selection: confine.Selection, engine: str = "lxml") -> Report:
+    """The steps over all documents, once each document's own are done (here or in a build's workers):
+    Jing when asked, the references between files, the refused entries; problems in reading order."""
     if engine == "jing":
         _add_jing_problems(results)
     references.resolve(results, selection.root_of)
-    results += [_refused(path, why) for path, why in selection.refused]
+    results = results + [_refused(path, why) for path, why in selection.refused]
     for result in results:
         result.problems = _one_report_per_date(result.problems)
         result.problems.sort(key=_step_order)
