@@ -83,3 +83,35 @@ def test_json_reports_are_utf_8_and_name_the_document(tmp_path: Path, name: str)
     invalid = [document for document in report["documents"] if not document["valid"]]
     assert [document["path"] for document in invalid] == [case["shown"]]
     assert invalid[0]["problems"][0]["path"] == case["shown"]
+
+
+def test_a_build_under_names_that_are_not_utf_8_writes_a_utf_8_manifest(tmp_path: Path) -> None:
+    folder = make_case(tmp_path, CASES["latin-1-byte"])
+    shutil.copy(FIXTURES / "valid.xml", folder / CASES["latin-1-byte"]["name"])  # valid, under the hostile name
+    (folder / "b-valid.xml").unlink()
+    for _ in range(2):  # the second build reads the manifest the first wrote
+        run = teikit("build", "--jobs", "1", "--out", "out", ".", cwd=folder)
+        assert run.returncode == 0, run.stdout + run.stderr
+    manifest = json.loads((folder / "out" / ".teikit-manifest.json").read_bytes().decode("utf-8"))
+    assert [os.fsencode(source) for source in manifest["documents"]] == [
+        os.fsencode(str((folder / CASES["latin-1-byte"]["name"]).resolve()))]
+    assert (folder / "out" / "html" / "names-valid-minimal.html").is_file()
+
+
+@pytest.mark.parametrize("second", ["symlink", "hard-link", "other-spelling"])
+def test_one_file_named_twice_is_read_once_and_builds(tmp_path: Path, second: str) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "valid.xml", folder / "a.xml")
+    other = {"symlink": "link.xml", "hard-link": "hard.xml", "other-spelling": str(folder / "sub" / ".." / "a.xml")}
+    (folder / "sub").mkdir()
+    if second == "symlink":
+        (folder / "link.xml").symlink_to("a.xml")
+    elif second == "hard-link":
+        os.link(folder / "a.xml", folder / "hard.xml")
+    for command in (["validate"], ["lint"], ["build", "--out", "out"]):
+        run = teikit(*command, "a.xml", other[second], cwd=folder)
+        assert run.returncode == 0, run.stdout + run.stderr
+        warnings = [line for line in run.stdout.decode().split("\n") if line.endswith("[file-named-twice]")]
+        assert len(warnings) == 1 and warnings[0].startswith("a.xml:1:1: warning: "), run.stdout
+    assert (folder / "out" / "html" / "names-valid-minimal.html").is_file()

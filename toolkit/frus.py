@@ -30,7 +30,7 @@ from lxml import etree
 
 from toolkit.errors import Problem
 from toolkit.vocabulary import POINTER_ATTRIBUTES
-from toolkit.xmlio import TEI_NS, XML_NS, Document
+from toolkit.xmlio import TEI_NS, XML_NS, Document, xml_tokens
 
 #: The FRUS namespace: the 2015 files' spelling and today's.
 FRUS_NAMESPACES = ("http://history.state.gov/ns/1.0", "http://history.state.gov/frus/ns/1.0")
@@ -38,7 +38,7 @@ FRUS_NAMESPACES = ("http://history.state.gov/ns/1.0", "http://history.state.gov/
 FRUS_TITLE_TYPES = frozenset({"volumenumber", "volume-number", "subseries", "sub-series"})
 #: A FRUS volume id, as in ``idno type="frus"`` and in links between volumes:
 #: frus1961-63v06, frus1961-63v10-12mSupp, frus1952-54v02p1, frus1945Berlinv01, frus1861.
-VOLUME_ID = re.compile(r"frus\d{4}[A-Za-z0-9-]*")
+VOLUME_ID = re.compile(r"frus[0-9]{4}[A-Za-z0-9-]*")
 
 #: What a pointer of a FRUS volume must name, by (element, attribute): a person's name points
 #: to the entry of the list of names (a persName with the xml:id), an abbreviation to the
@@ -48,7 +48,8 @@ EXPECTED_TARGETS = {("persName", "corresp"): ("persName", "the list of names"),
 
 _XML_ID = f"{{{XML_NS}}}id"
 _DOCUMENT = f"{{{TEI_NS}}}div"
-_DOCUMENT_NUMBER = re.compile(r"(?P<number>[1-9]\d*)(?P<suffix>[A-Z]?)")
+# ASCII digits only: Python's \d (and int()) also take "٥" (Arabic-Indic five), making n="5٥" document 55.
+_DOCUMENT_NUMBER = re.compile(r"(?P<number>[1-9][0-9]*)(?P<suffix>[A-Z]?)")
 _URL_SCHEMES = ("http", "https", "mailto", "ftp")
 _RNG = "http://relaxng.org/ns/structure/1.0"
 
@@ -189,7 +190,7 @@ def _pointers(document: Document, ids: dict[str, etree._Element]) -> list[Proble
             if value is None:
                 continue
             local = etree.QName(element).localname
-            for token in value.split():
+            for token in xml_tokens(value):
                 message = _pointer_problem(token, ids)
                 rule = "frus-ref"
                 if message is None:

@@ -48,7 +48,7 @@ from toolkit.errors import Problem
 from toolkit.paths import display_path, edition_documents
 from toolkit.references import pointer_target
 from toolkit.vocabulary import EDITORIAL_FORMS, NAME_ELEMENTS, NAME_FOR_RECORD, POINTER_ATTRIBUTES, REFERRING_ELEMENTS
-from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes
+from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes, xml_tokens
 
 #: Elements that count as tagging a name inside them (nothing inside them is reported as untagged).
 TAGGING = NAME_ELEMENTS | {"rs", "geogName", "term", "title", "idno"}
@@ -198,7 +198,7 @@ class _Edition:
             for attribute in POINTER_ATTRIBUTES:
                 value = node.get(attribute)
                 if value:
-                    for token in value.split():
+                    for token in xml_tokens(value):
                         key = _resolve(token, loaded.document.path, self.root_of(loaded.document.path))
                         if key:
                             keys.append(key)
@@ -244,8 +244,8 @@ def _tagged_names(edition: _Edition) -> list[_Tagged]:
                 if tag not in REFERRING_ELEMENTS or span.dropped or span.start >= span.end:
                     continue
                 ref = span.element.get("ref")
-                key = (_resolve(ref.split()[0], loaded.document.path, edition.root_of(loaded.document.path))
-                       if ref and ref.split() else None)
+                key = (_resolve(xml_tokens(ref)[0], loaded.document.path, edition.root_of(loaded.document.path))
+                       if ref and xml_tokens(ref) else None)
                 tagged.append(_Tagged(span.element, tag, block.text[span.start:span.end], ref, key, loaded))
     return tagged
 
@@ -326,7 +326,7 @@ def _description(node: _TextNode, edition: _Edition, loaded: _Loaded) -> tuple[s
     element = node.owner if node.slot == "text" else node.owner.getparent()
     while element is not None and localname(element) != "rs":
         element = element.getparent()
-    ref = (element.get("ref") or "").split() if element is not None else []
+    ref = xml_tokens(element.get("ref") or "") if element is not None else []
     path = loaded.document.path
     return (_resolve(ref[0], path, edition.root_of(path)) or ()) if ref else ()
 
@@ -454,6 +454,7 @@ def lint_paths(paths: list[Path] | None = None, root: Path | None = None) -> lis
     problems += [Problem(display_path(path), 1, 1, f"not read: the entry is {why}", rule="file-confined",
                          hint="the toolkit reads only regular files inside the folder named") for path, why in
                  selection.refused]
+    problems += [problem for repeated in selection.repeated_problems().values() for problem in repeated]
     problems += _untagged_names(edition, tagged)
     problems += _unused_authorities(edition)
     problems += _untagged_dates(edition)

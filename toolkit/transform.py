@@ -64,7 +64,7 @@ from toolkit import profiles
 from toolkit.errors import ToolkitError, TransformError
 from toolkit.formats import OutputFile
 from toolkit.paths import XSLT_DIR, display_path
-from toolkit.xmlio import Document
+from toolkit.xmlio import Document, xml_tokens
 
 #: The namespace of every function, mode, parameter and envelope element of ours.
 T_NS = "urn:telegram2477:xslt"
@@ -247,7 +247,7 @@ def linked_files(document: Document, root: Path | None = None) -> dict[str, Path
     root = root or confine.root_of(document.path)
     allowed: dict[str, Path] = {}
     for value in _REF_FILE_PARTS(document.root):
-        tokens = str(value).split()
+        tokens = xml_tokens(str(value))
         raw = tokens[0].split("#", 1)[0] if tokens and "#" in tokens[0] else ""
         if not raw or raw in allowed or ":" in raw or raw.startswith("/"):
             continue

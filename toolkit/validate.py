@@ -198,6 +198,9 @@ def finish(results: list[DocumentResult], selection: confine.Selection, engine: 
         _add_jing_problems(results)
     references.resolve(results, selection.root_of)
     results = results + [_refused(path, why) for path, why in selection.refused]
+    repeated = selection.repeated_problems()
+    for result in results:
+        result.problems += repeated.get(result.path, [])
     for result in results:
         result.problems = _one_report_per_date(result.problems)
         result.problems.sort(key=_step_order)
