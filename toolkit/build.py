@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import confine, formats as output_formats, output, pool, profiles, site, transform
+from toolkit import confine, formats as output_formats, kinds, output, pool, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, Document, DocumentError, parse_document, read_bytes
@@ -145,7 +145,7 @@ def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
     except DocumentError as exc:
         result.problems.append(exc.problem)
         return result
-    return _transform_parsed(result, document, profiles.detect(document.root), stage_dir, formats, parameters, root)
+    return _transform_parsed(result, document, kinds.detect(document.root), stage_dir, formats, parameters, root)
 
 
 def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
@@ -161,7 +161,7 @@ def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
     result = DocumentBuild(path, check=check)
     if document is None:
         return result
-    profile = profiles.PROFILES[check.profile]
+    profile = kinds.get(check.profile)
     if not check.valid:
         withheld = publication(document.root, check.problems, profile, strict)
         if withheld is None:
@@ -172,13 +172,13 @@ def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
     return _transform_parsed(result, document, profile, stage_dir, formats, parameters, root)
 
 
-def publication(root: etree._Element, problems: list[Problem], profile: profiles.Profile,
+def publication(root: etree._Element, problems: list[Problem], profile: kinds.Kind,
                 strict: bool) -> dict[str, str] | None:
     """What of a file with errors is published: None, nothing; else the documents kept back ({id: why}).
 
-    Without ``strict``, a file of many documents (a FRUS volume: its profile's ``withhold``)
+    Without ``strict``, a file of many documents (a FRUS volume: its kind's ``withhold``)
     is published document by document: an error keeps back the document it stands in; an
-    error of a rule the profile lists as publishable keeps nothing back. See docs/validation.md.
+    error of a rule the kind lists as publishable keeps nothing back. See docs/validation.md.
     """
     if strict or profile.withhold is None:
         return None
@@ -187,7 +187,7 @@ def publication(root: etree._Element, problems: list[Problem], profile: profiles
     return profile.withhold(root, blocking) if blocking else {}
 
 
-def _transform_parsed(result: DocumentBuild, document: Document, profile: profiles.Profile, stage_dir: Path,
+def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.Kind, stage_dir: Path,
                       formats: tuple[str, ...], parameters: transform.Parameters,
                       root: Path | None) -> DocumentBuild:
     path = result.path
@@ -222,9 +222,12 @@ _worker_state: dict = {}
 
 
 def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters, validating: bool,
-                 registered: tuple[output_formats.Format, ...] = (), strict: bool = False) -> None:
-    for added in registered:  # formats registered in the parent at run time (a spawned worker starts afresh)
+                 registered: tuple[output_formats.Format, ...] = (), kind_folders: tuple[Path, ...] = (),
+                 strict: bool = False) -> None:
+    # What the parent added at run time: a spawned worker starts from the built-in formats and kinds.
+    for added in registered:
         output_formats.register(added)
+    kinds.load_folders(kind_folders)
     _worker_state.update(formats=formats, parameters=parameters, validating=validating, strict=strict, error=None)
     try:
         transform.compile_all()
@@ -256,7 +259,8 @@ def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...
                strict: bool = False) -> list[DocumentBuild]:
     """Check (when ``validating``) and build each (document, its confinement root, its staging folder)."""
     results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
-                             initargs=(formats, parameters, validating, _registered_at_run_time(), strict)))
+                             initargs=(formats, parameters, validating, _registered_at_run_time(),
+                                       kinds.loaded_folders(), strict)))
     if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
         raise _worker_state.pop("error")
     return results

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import frus
+from toolkit.kinds import frus
 from toolkit.errors import ToolkitError
 
 
@@ -52,7 +52,7 @@ class Site:
 def survey(paths: list[Path]) -> Site:
     """The FRUS volumes among ``paths`` and their documents (a file that does not parse is left out:
     validation reports it)."""
-    from toolkit import profiles
+    from toolkit import kinds
     from toolkit.xmlio import parse_document
 
     found = Site()
@@ -61,7 +61,7 @@ def survey(paths: list[Path]) -> Site:
             document = parse_document(path)
         except (ToolkitError, OSError):
             continue
-        if profiles.detect(document.root) is profiles.FRUS:
+        if kinds.detect(document.root).name == frus.KIND.name:
             found.add_volume(document.root, {})
     return found
 
