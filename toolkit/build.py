@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import cache, confine, formats as output_formats, kinds, output, pool, transform
+from toolkit import cache, confine, formats as output_formats, kinds, output, pool, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, Document, DocumentError, parse_document, read_bytes
@@ -70,10 +70,15 @@ class DocumentBuild:
     data: dict = field(default_factory=dict)
     #: Its outputs from an earlier build, kept because nothing they depend on changed (:mod:`toolkit.cache`).
     kept: list[str] = field(default_factory=list)
+    #: Published although it has errors: a volume published document by document (:func:`publication`).
+    published_in_part: bool = False
+    #: Documents of a volume kept back from publication by their errors: id -> why.
+    withheld: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
-        return any(problem.severity == "error" for problem in self.problems)
+        """It has errors and nothing of it was published (a volume published in part has not failed)."""
+        return any(problem.severity == "error" for problem in self.problems) and not self.published_in_part
 
 
 @dataclass
@@ -113,6 +118,10 @@ class BuildResult(ProblemCollection):
             parts.append(f"{kept} unchanged, outputs kept")
         if skipped:
             parts.append(f"{skipped} without text skipped")
+        withheld = sum(len(document.withheld) for document in self.documents)
+        if withheld:
+            parts.append(f"{withheld} document{'s' * (withheld != 1)} of volumes kept back by their errors "
+                         "(listed on the contents pages)")
         if failed:
             parts.append(f"{failed} failed, earlier outputs kept")
         return "; ".join(parts) + f" in {self.seconds:.2f} s"
@@ -153,17 +162,42 @@ def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
 
 
 def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
-                    parameters: transform.Parameters, root: Path | None = None) -> DocumentBuild:
+                    parameters: transform.Parameters, root: Path | None = None,
+                    strict: bool = False) -> DocumentBuild:
     """Validate one document's own steps and, when they pass, transform the same parsed tree: one read,
     one parse, one profile detection for both. The references between files are settled afterwards, by the
-    parent (:func:`toolkit.validate.finish`): a document they make invalid loses what was staged for it."""
+    parent (:func:`toolkit.validate.finish`): a document they make invalid loses what was staged for it.
+    A volume with errors is published without the documents they keep back (:func:`publication`)."""
     from toolkit import validate
 
     check, document = validate.check_and_keep(path)
     result = DocumentBuild(path, check=check, linked=sorted(check.facts.linked) if check.facts else [])
-    if document is None or not check.valid:
+    if document is None:
         return result
-    return _transform_parsed(result, document, kinds.get(check.profile), stage_dir, formats, parameters, root)
+    profile = kinds.get(check.profile)
+    if not check.valid:
+        withheld = publication(document.root, check.problems, profile, strict)
+        if withheld is None:
+            return result
+        result.published_in_part, result.withheld = True, withheld
+        if withheld:
+            parameters = dataclasses.replace(parameters, site=site.with_withheld(parameters.site, document.root, withheld))
+    return _transform_parsed(result, document, profile, stage_dir, formats, parameters, root)
+
+
+def publication(root: etree._Element, problems: list[Problem], profile: kinds.Kind,
+                strict: bool) -> dict[str, str] | None:
+    """What of a file with errors is published: None, nothing; else the documents kept back ({id: why}).
+
+    Without ``strict``, a file of many documents (a FRUS volume: its kind's ``withhold``)
+    is published document by document: an error keeps back the document it stands in; an
+    error of a rule the kind lists as publishable keeps nothing back. See docs/validation.md.
+    """
+    if strict or profile.withhold is None:
+        return None
+    blocking = [problem for problem in problems
+                if problem.severity == "error" and problem.rule not in profile.publishable_rules]
+    return profile.withhold(root, blocking) if blocking else {}
 
 
 def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.Kind, stage_dir: Path,
@@ -206,12 +240,13 @@ _worker_state: dict = {}
 
 
 def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters, validating: bool,
-                 registered: tuple[output_formats.Format, ...] = (), kind_folders: tuple[Path, ...] = ()) -> None:
+                 registered: tuple[output_formats.Format, ...] = (), kind_folders: tuple[Path, ...] = (),
+                 strict: bool = False) -> None:
     # What the parent added at run time: a spawned worker starts from the built-in formats and kinds.
     for added in registered:
         output_formats.register(added)
     kinds.load_folders(kind_folders)
-    _worker_state.update(formats=formats, parameters=parameters, validating=validating, error=None)
+    _worker_state.update(formats=formats, parameters=parameters, validating=validating, strict=strict, error=None)
     try:
         transform.compile_all()
     except TransformError as exc:
@@ -223,9 +258,10 @@ def _build_in_worker(job: tuple[Path, Path, Path]) -> DocumentBuild:
     state = _worker_state
     if state["error"] is not None:
         raise state["error"]  # the stylesheet does not compile: the parent stops the build
-    work = check_and_build if state["validating"] else build_document
     try:
-        return work(path, stage_dir, state["formats"], state["parameters"], root)
+        if state["validating"]:
+            return check_and_build(path, stage_dir, state["formats"], state["parameters"], root, state["strict"])
+        return build_document(path, stage_dir, state["formats"], state["parameters"], root)
     except output.OutputError:
         raise  # a full disk stops the run
     except ToolkitError as exc:
@@ -237,11 +273,12 @@ def _registered_at_run_time() -> tuple[output_formats.Format, ...]:
 
 
 def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...],
-               parameters: transform.Parameters, jobs: int, validating: bool) -> list[DocumentBuild]:
+               parameters: transform.Parameters, jobs: int, validating: bool,
+               strict: bool = False) -> list[DocumentBuild]:
     """Check (when ``validating``) and build each (document, its confinement root, its staging folder)."""
     results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
                              initargs=(formats, parameters, validating, _registered_at_run_time(),
-                                       kinds.loaded_folders())))
+                                       kinds.loaded_folders(), strict)))
     if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
         raise _worker_state.pop("error")
     return results
@@ -384,12 +421,12 @@ def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
 
 def _kept_inputs(files: list[Path], records: cache.Cache, out_dir: Path, formats: tuple[str, ...],
                  parameters: transform.Parameters, root: Path | None,
-                 validating: bool) -> tuple[dict[Path, str], dict[Path, DocumentBuild]]:
+                 validating: bool, strict: bool) -> tuple[dict[Path, str], dict[Path, DocumentBuild]]:
     """Each input's cache key, and the inputs whose outputs are kept (:mod:`toolkit.cache`), as they last built."""
     from toolkit import validate as validation
 
     options = cache.options_fingerprint(formats, parameters.edition_url, parameters.access_date, root,
-                                        confine.max_size())
+                                        confine.max_size(), (f"strict={strict}", parameters.site or ""))
     toolkit = cache.toolkit_fingerprint()
     keys: dict[Path, str] = {}
     kept: dict[Path, DocumentBuild] = {}
@@ -405,7 +442,8 @@ def _kept_inputs(files: list[Path], records: cache.Cache, out_dir: Path, formats
         problems = [dataclasses.replace(problem, path=display_path(path)) for problem in record.problems]
         check = validation.DocumentResult(path, problems, record.facts, record.profile) if validating else None
         kept[path] = DocumentBuild(path, skipped=record.skipped, index_card=record.card, check=check,
-                                   linked=list(record.linked), data=record.data, kept=list(record.files))
+                                   linked=list(record.linked), data=record.data, kept=list(record.files),
+                                   published_in_part=record.published_in_part, withheld=record.withheld)
     return keys, kept
 
 
@@ -425,7 +463,7 @@ def _stage_records(records: cache.Cache, folder: output.OutputFolder, results: l
         record = cache.Record(source, keys[result.path], validating, check.profile if check else None,
                               records.linked_digests(result.linked), own_problems.get(result.path, []),
                               check.facts if check else None, sorted(result.staged), result.index_card,
-                              result.skipped, result.data)
+                              result.skipped, result.data, result.published_in_part, result.withheld)
         relative = f"{cache.CACHE_DIR}/{cache.record_name(source)}"
         staged[relative] = folder.stage(folder.staging / "cache", relative, record.as_json())
     gone = set()
@@ -439,27 +477,31 @@ def _stage_records(records: cache.Cache, folder: output.OutputFolder, results: l
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
           formats: tuple[str, ...] = (), *, validate: bool = True,
           edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
-          jobs: int | None = None, root: Path | None = None) -> BuildResult:
+          jobs: int | None = None, root: Path | None = None, strict: bool = False) -> BuildResult:
     """Validate ``paths`` (default: the edition) and build ``formats`` (default: every registered
     format, :mod:`toolkit.formats`) into ``out_dir``;
     ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`). Every file is
-    staged first and put in place only when the whole run is staged (:mod:`toolkit.output`)."""
+    staged first and put in place only when the whole run is staged (:mod:`toolkit.output`).
+    A FRUS volume with errors is published document by document unless ``strict`` (:func:`publication`);
+    the inputs are told of each other first (:mod:`toolkit.site`), so links between them stay local."""
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     known = output_formats.names()
     formats = tuple(output_format for output_format in known if output_format in formats) if formats else known
     if not formats:
         raise UsageError("no output format chosen", hint=f"choose from {', '.join(known)}")
-    parameters = transform.Parameters(edition_url=edition_url, access_date=access_date)
     selection = confine.select(paths, root)
     files = selection.files
+    parameters = transform.Parameters(edition_url=edition_url, access_date=access_date,
+                                      site=site.survey(files).as_json())
     folder = output.OutputFolder(out_dir)
     records = cache.Cache(out_dir)
     try:
-        keys, built = _kept_inputs(files, records, out_dir, formats, parameters, root, validate)
+        keys, built = _kept_inputs(files, records, out_dir, formats, parameters, root, validate, strict)
         to_build = [(path, selection.root_of(path), folder.slot(number))
                     for number, path in enumerate(files) if path not in built]
-        built.update((result.path, result) for result in _build_all(to_build, formats, parameters, jobs, validate))
+        built.update((result.path, result)
+                     for result in _build_all(to_build, formats, parameters, jobs, validate, strict))
         own_problems = {path: list(built[path].check.problems) for path in files if built[path].check}
         if validate:
             # The references between files, now that every document's own checks are in (kept ones too).
@@ -471,6 +513,7 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
             report = validation.finish([built[path].check for path in files], selection)
             problems = {document.path: list(document.problems) for document in report.documents}
             valid_set = set(report.valid_paths)
+            valid_set.update(path for path in files if built[path].published_in_part)
             for path in files:
                 if path not in valid_set:  # invalid after all (a pointer into another file): nothing of it is placed
                     built[path].staged.clear()

@@ -6,8 +6,10 @@ renamed into place with the build's outputs). A record holds:
 
 * ``key``: the SHA-256 of the input's bytes, of the toolkit (its Python code,
   stylesheets, schemas, tei_all, the versions of lxml and Saxon) and of the
-  build's options (formats, edition URL, access date, root, size limit),
-  never a timestamp;
+  build's options (formats, edition URL, access date, root, size limit,
+  strictness, and the site the inputs make together, :mod:`toolkit.site`:
+  which volumes and documents get a page, so that links between them stay
+  local), never a timestamp;
 * ``linked``: the files its pointers opened (the authority file), each with
   its SHA-256: a changed authority file rebuilds the documents that use it;
 * what the build learned of the input: its profile, its own problems
@@ -146,13 +148,17 @@ class Record:
     card: str | None = None
     skipped: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    #: A volume published document by document despite errors, and the documents it kept back (id -> why).
+    published_in_part: bool = False
+    withheld: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> str:
         return json.dumps({"version": RECORD_VERSION, "source": self.source, "key": self.key,
                            "validated": self.validated, "profile": self.profile, "linked": self.linked,
                            "problems": [problem.as_dict() for problem in self.problems],
                            "facts": _facts_to_json(self.facts), "files": self.files, "card": self.card,
-                           "skipped": self.skipped, "data": self.data}, ensure_ascii=False, separators=(",", ":"))
+                           "skipped": self.skipped, "data": self.data, "published_in_part": self.published_in_part,
+                           "withheld": self.withheld}, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> Record | None:
@@ -164,7 +170,9 @@ class Record:
                        profile=data.get("profile"), linked=dict(data.get("linked") or {}),
                        problems=[Problem(**problem) for problem in data.get("problems") or []],
                        facts=_facts_from_json(data.get("facts")), files=list(map(str, data.get("files") or [])),
-                       card=data.get("card"), skipped=data.get("skipped"), data=dict(data.get("data") or {}))
+                       card=data.get("card"), skipped=data.get("skipped"), data=dict(data.get("data") or {}),
+                       published_in_part=bool(data.get("published_in_part")),
+                       withheld=dict(data.get("withheld") or {}))
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
