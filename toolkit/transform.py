@@ -60,7 +60,7 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit import formats as output_formats
-from toolkit import profiles
+from toolkit import kinds
 from toolkit.errors import ToolkitError, TransformError
 from toolkit.formats import OutputFile
 from toolkit.paths import XSLT_DIR, display_path
@@ -95,6 +95,8 @@ class Parameters:
     edition_url: str = DEFAULT_EDITION_URL
     #: The date citations give as "accessed"; None means today.
     access_date: _dt.date | None = None
+    #: What the inputs built together know of each other (JSON, :class:`toolkit.site.Site`).
+    site: str = ""
 
     def __post_init__(self) -> None:
         if not self.edition_url.endswith("/"):
@@ -165,17 +167,17 @@ def _stderr_captured():
 
 
 def _modules() -> list[Path]:
-    """The modules the entry includes: the shared one, then each format's, each once."""
+    """The modules the entry includes: the shared one, then each format's and each kind's, each once."""
     modules = [EDITION_STYLESHEET]
     for output in output_formats.all_formats():
         modules += [module for module in output.modules if module not in modules]
-    return modules
+    return modules + [module for module in kinds.stylesheets() if module not in modules]
 
 
 def entry_stylesheet() -> str:
     """The text of the build's entry stylesheet: it includes ``xslt/edition.xsl`` and the modules of
-    every registered format, each by its absolute URI, and maps each format's name to its function
-    (``t:outputs``, which ``t:document-files`` calls)."""
+    every registered format and kind (:mod:`toolkit.kinds`), each by its absolute URI, and maps each
+    format's name to its function (``t:outputs``, which ``t:document-files`` calls)."""
     includes = "".join(f'  <xsl:include href="{_xml_attribute(module.resolve().as_uri())}"/>\n'
                        for module in _modules())
     outputs = ", ".join(f"'{output.name}': t:{output.function}#1" for output in output_formats.all_formats())
@@ -230,6 +232,8 @@ def _set_parameters(compiled, parameters: Parameters, formats: tuple[str, ...], 
     if profile is not None:
         compiled.set_parameter(f"{{{T_NS}}}profile", saxon.processor.make_string_value(profile))
     compiled.set_parameter(f"{{{T_NS}}}edition-url", saxon.processor.make_string_value(parameters.edition_url))
+    if parameters.site:
+        compiled.set_parameter(f"{{{T_NS}}}site", saxon.processor.make_string_value(parameters.site))
     if parameters.access_date is not None:
         compiled.set_parameter(f"{{{T_NS}}}access-date",
                                saxon.processor.make_atomic_value("date", parameters.access_date.isoformat()))
@@ -376,18 +380,18 @@ def _plain_name(name: str) -> bool:
 
 def transform(document: Document, formats: tuple[str, ...] = (),
               parameters: Parameters = Parameters(), root: Path | None = None,
-              profile: str | None = None) -> Envelope:
+              profile: str | None = None, linked: dict[str, Path] | None = None) -> Envelope:
     """Make the ``formats`` outputs (default: every registered one) of a parsed, checked document in one
     transformation; return their files (and the page's index card). ``root`` is the edition's root, the
     folder pointed-to files must lie in (:mod:`toolkit.confine`; default: the document's folder); ``profile``
-    the document's profile name, when the caller has detected it already."""
+    the document's profile name and ``linked`` its :func:`linked_files`, when the caller has them already."""
     formats = formats or output_formats.names()
     _check_formats(formats)
     # Saxon cannot take lxml's tree (libxml2's C structures; Saxon builds its own TinyTree): it parses
     # the document's text again, the text lxml parsed and checked (no DTD, no XInclude).
     envelope = _run(document.text, (document.resolved or document.path.resolve()).as_uri(), parameters,
-                    document.display, formats, profile or profiles.detect(document.root).name,
-                    linked_files(document, root))
+                    document.display, formats, profile or kinds.detect(document.root).name,
+                    linked_files(document, root) if linked is None else linked)
     return Envelope(_assembled(envelope.files), envelope.card)
 
 

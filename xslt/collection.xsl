@@ -3,7 +3,7 @@
   collection.xsl: a source file that holds many publications, published as a
   folder of each output (a module, included by edition.xsl).
 
-  A FRUS volume (frus.xsl) and a teiCorpus hold many documents. Each document
+  A FRUS volume (toolkit/kinds/frus/frus.xsl) and a teiCorpus hold many documents. Each document
   is cut out as a *unit*: a document node with one TEI element that the
   shared stylesheets publish exactly as they publish a document of the
   edition. On the unit's TEI element, attributes of ours say where it stands:
@@ -13,7 +13,7 @@
                   it, for the page's previous / next links.
   The folder also gets a contents page, html/FOLDER/index.html, listing every
   unit in order (mode t:contents: a teiCorpus here, a FRUS volume's chapters in
-  frus.xsl), and the edition's index page lists the folder by its card.
+  the frus kind's frus.xsl), and the edition's index page lists the folder by its card.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -40,10 +40,17 @@
         select="map:merge($units ! map { t:doc-id(.): . })"/>
       <xsl:sequence select="t:file('html', $folder || '/index.html',
         t:serialize-html(t:collection-page($root, $title, $by-id)))"/>
-      <t:card page="{$folder}/index.html" title="{$title}" when=""
-        summary="{count($units)} document{if (count($units) = 1) then '' else 's'}, one page each."/>
+      <t:card page="{$folder}/index.html" title="{$title}" when="">
+        <xsl:apply-templates select="$root/*" mode="t:collection-facts"/>
+        <xsl:attribute name="summary" select="count($units) || ' document' || (if (count($units) = 1) then '' else 's')
+          || ', one page each.'"/>
+      </t:card>
     </xsl:if>
   </xsl:function>
+
+  <!-- Mode t:collection-facts: attributes of the collection's card (a FRUS
+       volume's series and number: frus.xsl); none for a teiCorpus. -->
+  <xsl:template match="*" mode="t:collection-facts" as="attribute()*"/>
 
   <!-- A unit: $tei (a TEI element, or a copy made for the purpose) as a
        document of its own in $folder, between $prev and $next. -->
