@@ -242,8 +242,11 @@ def _same_file(first: Path, second: Path) -> bool:
 
 
 def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder, edition_names: set[str]) -> None:
-    """Two documents that would write the same file both fail, naming each other, before anything is
-    written; so does a document that would overwrite an edition file or another document's earlier output."""
+    """Outputs that cannot all be put in place are found before anything is written: two documents
+    that would write the same file both fail, naming each other; so does a document that would
+    overwrite an edition file or another document's earlier output, or whose file would need a
+    folder where another output, or the output folder, has a file (a FRUS volume whose ``idno``
+    is ``index.html``), or the other way round."""
     makers: dict[str, DocumentBuild] = {}
     built_now = {_source_key(result.path) for result in results if result.staged}
     clashes: dict[int, list[str]] = {}
@@ -261,14 +264,27 @@ def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder,
                         and not _same_file(Path(owner), result.path):
                     clashes.setdefault(id(result), []).append(
                         f"{relative} was written for {display_path(Path(owner))}, which still exists")
+    edition = DocumentBuild(Path("the edition"))
+    names = {relative: display_path(result.path) for relative, result in makers.items()}
+    names.update({relative: "the edition" for relative in edition_names})
+    owners = {relative: makers.get(relative, edition) for relative in names}
+    for relative, (reason, other) in folder.placement_problems(names).items():
+        if owners[relative] is edition and other is not None:
+            continue  # a document's output in the way of the edition's file: the document fails
+        clashes.setdefault(id(owners[relative]), []).append(reason)
     for result in results:
         if id(result) in clashes:
             reasons = sorted(set(clashes[id(result)]))
             result.problems.append(_problem(
-                result.path, f"two documents would write the same output file: {'; '.join(reasons)}",
-                "give each document its own TEI/@xml:id (it names the output files)"))
+                result.path, f"two outputs would take the same place: {'; '.join(reasons)}",
+                "give each document its own TEI/@xml:id (FRUS: publicationStmt/idno), which names the output files"))
             result.staged.clear()
             result.index_card = None
+    if id(edition) in clashes:
+        reasons = "; ".join(sorted(set(clashes[id(edition)])))
+        raise output.OutputError(f"the edition's own files cannot be put in place: {reasons}",
+                                 path=display_path(folder.out_dir),
+                                 hint="move what is in their way, or build into another --out")
 
 
 def _index_entries(results: list[DocumentBuild], valid: set[Path], out_dir: Path,
@@ -324,9 +340,10 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
     return edition
 
 
-def _update_manifest(folder: output.OutputFolder, results: list[DocumentBuild], formats: tuple[str, ...],
-                     placed: set[str], edition: list[str]) -> None:
-    """Record what each document built now owns; remove what the build owned and no longer makes."""
+def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
+                   formats: tuple[str, ...]) -> tuple[dict[str, output.Entry], set[str]]:
+    """What each document built now owns (the manifest's entries), and what the build owned and no longer
+    makes (to remove). A document not built now (invalid, or unchanged) keeps its entry and its files."""
     entries = dict(folder.manifest)
     stale: set[str] = set()
     for result in results:
@@ -340,8 +357,7 @@ def _update_manifest(folder: output.OutputFolder, results: list[DocumentBuild], 
         entries[key] = output.Entry(kept + sorted(result.staged), card)
     for key in [key for key in entries if not Path(key).exists()]:  # the document was removed
         stale.update(entries.pop(key).files)
-    folder.remove_owned(stale - placed)
-    folder.write_manifest(entries, edition)
+    return entries, stale
 
 
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
@@ -395,12 +411,12 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
         staged = {relative: path for result in results for relative, path in result.staged.items()}
         edition = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
                    if "html" in formats else {})
-        # Everything is staged: only now does any output change.
-        folder.commit(staged)
-        edition_files = folder.commit(edition)
+        entries, stale = _plan_manifest(folder, results, formats)
+        # Everything is staged, the manifest too: only now does any output change, in one commit.
+        folder.commit({**staged, **edition}, stale, (entries, list(edition)))
+        edition_files = [out_dir / relative for relative in edition]
         for result in results:
             result.files = [out_dir / relative for relative in result.staged]
-        _update_manifest(folder, results, formats, set(staged) | set(edition), list(edition))
     finally:
         folder.discard()
     return BuildResult(out_dir=out_dir, formats=formats, documents=results, edition_files=edition_files,

@@ -191,7 +191,9 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         "build", help="build the HTML edition, plain texts and citations (after validating)",
         description="Validate the documents, then run the XSLT stylesheets on every valid one and write "
                     "OUT/html (pages, index.html, edition.css, edition.js), OUT/text and OUT/cite. An invalid document "
-                    "gets no output and keeps its earlier outputs; the exit code is then 1.")
+                    "gets no output and keeps its earlier outputs; the exit code is then 1. The outputs are put "
+                    "in place in one commit, all or nothing; one build at a time per output folder (a second "
+                    "one stops with exit 2). See docs/outputs.md.")
     _add_paths(command)
     command.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: build/)")
     command.add_argument("--format", dest="formats", default=",".join(names()), metavar="LIST",
