@@ -23,7 +23,7 @@ SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 # document saved during a build is built again by the next `make`.
 BUILD       := build
 BUILD_STAMP := $(BUILD)/.stamp
-BUILD_DEPS  := $(DOCUMENTS) $(SCHEMAS) $(wildcard xslt/*) $(wildcard toolkit/*.py)
+BUILD_DEPS  := $(DOCUMENTS) $(SCHEMAS) $(wildcard xslt/*) $(wildcard toolkit/*.py toolkit/kinds/*.py toolkit/kinds/*/*)
 # e.g. make BUILD_FLAGS='--edition-url https://example.org/edition/'
 BUILD_FLAGS ?=
 BUILD_FLAGS_FILE := $(BUILD)/.build-flags

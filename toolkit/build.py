@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import confine, formats as output_formats, output, pool, profiles, transform
+from toolkit import confine, formats as output_formats, kinds, output, pool, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, Document, DocumentError, parse_document
@@ -135,7 +135,7 @@ def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
     except DocumentError as exc:
         result.problems.append(exc.problem)
         return result
-    return _transform_parsed(result, document, profiles.detect(document.root), stage_dir, formats, parameters, root)
+    return _transform_parsed(result, document, kinds.detect(document.root), stage_dir, formats, parameters, root)
 
 
 def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
@@ -149,10 +149,10 @@ def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
     result = DocumentBuild(path, check=check)
     if document is None or not check.valid:
         return result
-    return _transform_parsed(result, document, profiles.PROFILES[check.profile], stage_dir, formats, parameters, root)
+    return _transform_parsed(result, document, kinds.get(check.profile), stage_dir, formats, parameters, root)
 
 
-def _transform_parsed(result: DocumentBuild, document: Document, profile: profiles.Profile, stage_dir: Path,
+def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.Kind, stage_dir: Path,
                       formats: tuple[str, ...], parameters: transform.Parameters,
                       root: Path | None) -> DocumentBuild:
     path = result.path
@@ -187,9 +187,11 @@ _worker_state: dict = {}
 
 
 def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters, validating: bool,
-                 registered: tuple[output_formats.Format, ...] = ()) -> None:
-    for added in registered:  # formats registered in the parent at run time (a spawned worker starts afresh)
+                 registered: tuple[output_formats.Format, ...] = (), kind_folders: tuple[Path, ...] = ()) -> None:
+    # What the parent added at run time: a spawned worker starts from the built-in formats and kinds.
+    for added in registered:
         output_formats.register(added)
+    kinds.load_folders(kind_folders)
     _worker_state.update(formats=formats, parameters=parameters, validating=validating, error=None)
     try:
         transform.compile_all()
@@ -219,7 +221,8 @@ def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...
                parameters: transform.Parameters, jobs: int, validating: bool) -> list[DocumentBuild]:
     """Check (when ``validating``) and build each (document, its confinement root, its staging folder)."""
     results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
-                             initargs=(formats, parameters, validating, _registered_at_run_time())))
+                             initargs=(formats, parameters, validating, _registered_at_run_time(),
+                                       kinds.loaded_folders())))
     if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
         raise _worker_state.pop("error")
     return results

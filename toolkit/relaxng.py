@@ -244,7 +244,7 @@ class TeiGrammar:
     lacks), and that grammar compiles in a tenth of a second. So the grammar
     is compiled per vocabulary (the set of TEI element names a document uses),
     once per process for each vocabulary met: one FRUS volume, one compile.
-    ``extend`` adds what a profile allows beyond TEI (:func:`toolkit.frus.extend_grammar`).
+    ``extend`` adds what a profile allows beyond TEI (:func:`toolkit.kinds.frus.extend_grammar`).
     """
 
     MAX_COMPILED = 8

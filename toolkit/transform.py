@@ -60,7 +60,7 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit import formats as output_formats
-from toolkit import profiles
+from toolkit import kinds
 from toolkit.errors import ToolkitError, TransformError
 from toolkit.formats import OutputFile
 from toolkit.paths import XSLT_DIR, display_path
@@ -165,17 +165,17 @@ def _stderr_captured():
 
 
 def _modules() -> list[Path]:
-    """The modules the entry includes: the shared one, then each format's, each once."""
+    """The modules the entry includes: the shared one, then each format's and each kind's, each once."""
     modules = [EDITION_STYLESHEET]
     for output in output_formats.all_formats():
         modules += [module for module in output.modules if module not in modules]
-    return modules
+    return modules + [module for module in kinds.stylesheets() if module not in modules]
 
 
 def entry_stylesheet() -> str:
     """The text of the build's entry stylesheet: it includes ``xslt/edition.xsl`` and the modules of
-    every registered format, each by its absolute URI, and maps each format's name to its function
-    (``t:outputs``, which ``t:document-files`` calls)."""
+    every registered format and kind (:mod:`toolkit.kinds`), each by its absolute URI, and maps each
+    format's name to its function (``t:outputs``, which ``t:document-files`` calls)."""
     includes = "".join(f'  <xsl:include href="{_xml_attribute(module.resolve().as_uri())}"/>\n'
                        for module in _modules())
     outputs = ", ".join(f"'{output.name}': t:{output.function}#1" for output in output_formats.all_formats())
@@ -386,7 +386,7 @@ def transform(document: Document, formats: tuple[str, ...] = (),
     # Saxon cannot take lxml's tree (libxml2's C structures; Saxon builds its own TinyTree): it parses
     # the document's text again, the text lxml parsed and checked (no DTD, no XInclude).
     envelope = _run(document.text, (document.resolved or document.path.resolve()).as_uri(), parameters,
-                    document.display, formats, profile or profiles.detect(document.root).name,
+                    document.display, formats, profile or kinds.detect(document.root).name,
                     linked_files(document, root))
     return Envelope(_assembled(envelope.files), envelope.card)
 

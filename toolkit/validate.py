@@ -28,7 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, pool, profiles, references, relaxng, schematron
+from toolkit import confine, kinds, pool, references, relaxng, schematron
 from toolkit.errors import Problem, ProblemCollection, UsageError
 from toolkit.paths import display_path
 from toolkit.xmlio import Document, DocumentError, parse_document
@@ -102,20 +102,21 @@ class _Checker:
 
     def __init__(self, engine: str):
         self.engine = engine
-        self._grammars: dict[str, relaxng.Grammar | relaxng.TeiGrammar | None] = {}
-        self._rules: dict[str, schematron.Rules | None] = {}
+        # Keyed by the kind itself: a kind loaded again (or another of the same name) is compiled afresh.
+        self._grammars: dict[kinds.Kind, relaxng.Grammar | relaxng.TeiGrammar | None] = {}
+        self._rules: dict[kinds.Kind, schematron.Rules | None] = {}
         self.known = references.LocalIndex()
 
-    def grammar(self, profile: profiles.Profile) -> relaxng.Grammar | relaxng.TeiGrammar | None:
-        if profile.name not in self._grammars:
-            self._grammars[profile.name] = None if profile.grammar is None or self.engine != "lxml" \
+    def grammar(self, profile: kinds.Kind) -> relaxng.Grammar | relaxng.TeiGrammar | None:
+        if profile not in self._grammars:
+            self._grammars[profile] = None if profile.grammar is None or self.engine != "lxml" \
                 else _grammar(profile)
-        return self._grammars[profile.name]
+        return self._grammars[profile]
 
-    def rules(self, profile: profiles.Profile) -> schematron.Rules | None:
-        if profile.name not in self._rules:
-            self._rules[profile.name] = schematron.Rules(profile.rules) if profile.rules else None
-        return self._rules[profile.name]
+    def rules(self, profile: kinds.Kind) -> schematron.Rules | None:
+        if profile not in self._rules:
+            self._rules[profile] = schematron.Rules(profile.rules) if profile.rules else None
+        return self._rules[profile]
 
     def check(self, path: Path) -> DocumentResult:
         return self.read_and_check(path)[0]
@@ -131,9 +132,9 @@ class _Checker:
                                                  rule="file-confined", step="parse")]), None
         return self.check_document(document), document
 
-    def check_document(self, document: Document, profile: profiles.Profile | None = None) -> DocumentResult:
+    def check_document(self, document: Document, profile: kinds.Kind | None = None) -> DocumentResult:
         """The per-document steps on a parsed document (the build hands in the tree it transforms next)."""
-        profile = profile or profiles.detect(document.root)
+        profile = profile or kinds.detect(document.root)
         grammar, rules = self.grammar(profile), self.rules(profile)
         problems = grammar.check(document) if grammar else []
         if rules:
@@ -144,7 +145,7 @@ class _Checker:
         return DocumentResult(document.path, problems, facts, profile.name)
 
 
-def _grammar(profile: profiles.Profile) -> relaxng.Grammar | relaxng.TeiGrammar:
+def _grammar(profile: kinds.Kind) -> relaxng.Grammar | relaxng.TeiGrammar:
     if profile.tei_all:
         return relaxng.TeiGrammar(profile.grammar, profile.extend_grammar, name=profile.name)
     return relaxng.Grammar(profile.grammar)
@@ -173,7 +174,8 @@ def check_and_keep(path: Path, engine: str = "lxml") -> tuple[DocumentResult, Do
 
 
 def _check_all(paths: list[Path], engine: str, jobs: int) -> Iterator[DocumentResult]:
-    yield from pool.imap(functools.partial(_check_one, engine), paths, jobs=jobs)
+    yield from pool.imap(functools.partial(_check_one, engine), paths, jobs=jobs,
+                         initializer=kinds.load_folders, initargs=(kinds.loaded_folders(),))
 
 
 def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: int | None = None,
@@ -235,7 +237,7 @@ def _add_jing_problems(results: list[DocumentResult]) -> None:
     grammars: dict[str, tuple[Path, str]] = {}
     by_grammar: dict[tuple[Path, str], list[DocumentResult]] = {}
     for result in results:
-        profile = profiles.PROFILES.get(result.profile or "")
+        profile = kinds.get(result.profile or "")
         if profile is None or profile.grammar is None:
             continue
         if profile.name not in grammars:
@@ -247,7 +249,7 @@ def _add_jing_problems(results: list[DocumentResult]) -> None:
             result.problems.extend(problems)
 
 
-def _jing_grammar(profile: profiles.Profile) -> tuple[Path, str]:
+def _jing_grammar(profile: kinds.Kind) -> tuple[Path, str]:
     """The grammar file Jing reads for a profile, and the hint its messages carry."""
     if not profile.tei_all:
         return profile.grammar, relaxng.GUIDE

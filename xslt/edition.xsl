@@ -12,7 +12,7 @@
   Input a TEI document: an envelope with the files of the outputs that
   t:formats names (for a FRUS volume or a teiCorpus, those of each document
   in the volume's folder, and the volume's page: collection.xsl and the
-  kind's module). Input an edition manifest (<t:edition>): the index page
+  kind's module, e.g. toolkit/kinds/frus/frus.xsl). Input an edition manifest (<t:edition>): the index page
   (html-page.xsl).
 -->
 <xsl:stylesheet version="3.0"
@@ -27,7 +27,6 @@
   <xsl:include href="common.xsl"/>
   <xsl:include href="citations.xsl"/>
   <xsl:include href="collection.xsl"/>
-  <xsl:include href="frus.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
@@ -42,7 +41,8 @@
 
   <!-- Mode t:publish: the files a source document gives. A document of the
        edition (or any single TEI text) is one publication; a FRUS volume
-       (frus.xsl) and a teiCorpus (collection.xsl) are many, in a folder. -->
+       (toolkit/kinds/frus/frus.xsl) and a teiCorpus (collection.xsl) are
+       many, in a folder. A kind's module adds its templates to this mode. -->
   <xsl:template match="document-node()" mode="t:publish" as="element()*">
     <xsl:sequence select="t:document-files(., tokenize($t:formats))"/>
   </xsl:template>

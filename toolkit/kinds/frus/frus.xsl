@@ -1,8 +1,9 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   frus.xsl: the conventions of Foreign Relations of the United States as the
-  Office of the Historian encodes a volume (a module, included by edition.xsl;
-  used when t:profile is "frus").
+  Office of the Historian encodes a volume (a module of the frus kind,
+  toolkit/kinds/frus/, included by the build's entry stylesheet; used when
+  t:profile is "frus").
 
   (Elements made here for a unit are TEI: the functions and templates that
   make them declare the TEI namespace as their default.)
