@@ -57,6 +57,47 @@
        name beside the document is opened: no folder, no scheme, no "..". -->
   <xsl:param name="t:documents" as="map(xs:string, document-node())?" select="()"/>
 
+  <!-- t:site: what the inputs built together know of each other (JSON, made
+       by toolkit/site.py): {"volumes": {"frus1961-63v06": ["d1", ...]},
+       "withheld": {"frus1961-63v05": {"d12": "why"}}}: the FRUS volumes of
+       the build with the documents that have a page, and the documents kept
+       back by their errors. Absent (a stylesheet run without the toolkit): no
+       volume is local, every pointer into a volume leads to history.state.gov. -->
+  <xsl:param name="t:site" as="xs:string" select="'{}'"/>
+  <xsl:variable name="t:site-map" as="map(*)" select="parse-json($t:site)"/>
+  <!-- volume id => its documents with a page, as a set -->
+  <xsl:variable name="t:local-volumes" as="map(xs:string, map(xs:string, xs:boolean))"
+    select="map:merge(map:for-each(($t:site-map?volumes, map {})[1],
+      function ($volume, $documents) { map { $volume: t:name-set($documents?*) } }))"/>
+
+  <!-- Where the Office of the Historian publishes each volume and document. -->
+  <xsl:variable name="t:frus-site" as="xs:string" select="'https://history.state.gov/historicaldocuments/'"/>
+
+  <!-- Why a document of a volume of the build was kept back, or nothing. -->
+  <xsl:function name="t:withheld" as="xs:string?">
+    <xsl:param name="volume" as="xs:string"/>
+    <xsl:param name="document" as="xs:string"/>
+    <xsl:sequence select="($t:site-map?withheld, map {})[1]?($volume)?($document)"/>
+  </xsl:function>
+
+  <!-- Where a pointer into a FRUS volume ("frus1961-63v05", "frus1961-63v05#d183")
+       leads from a page $up below the HTML folder ("" or "../"): a volume of
+       the build, its contents page or the document's page; any other volume,
+       or a document of it without a page (kept back, or an id inside one),
+       its address at history.state.gov. Nothing when it is no such pointer. -->
+  <xsl:function name="t:volume-href" as="xs:string?">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:param name="up" as="xs:string"/>
+    <xsl:variable name="volume" as="xs:string" select="substring-before($pointer || '#', '#')"/>
+    <xsl:variable name="fragment" as="xs:string" select="substring-after($pointer, '#')"/>
+    <xsl:variable name="local" as="map(xs:string, xs:boolean)?" select="$t:local-volumes($volume)"/>
+    <xsl:sequence select="
+      if (not(matches($pointer, '^frus\d{4}[A-Za-z0-9-]*(#[A-Za-z_][\w.-]*)?$'))) then ()
+      else if (exists($local) and $fragment = '') then $up || $volume || '/index.html'
+      else if (exists($local) and map:contains($local, $fragment)) then $up || $volume || '/' || $fragment || '.html'
+      else $t:frus-site || $volume || ('/' || $fragment)[$fragment]"/>
+  </xsl:function>
+
   <!-- The two ways of reading the text: what the source says, and the text with
        the editors' expansions and corrections applied. -->
   <xsl:variable name="t:diplomatic" as="xs:string" select="'diplomatic'"/>
