@@ -12,7 +12,8 @@ For every one:
 * a document's outputs are complete (every file a document gets) or absent.
 
 The corpus is the issue's cases (tests/fixtures/validate/invalid, valid and
-jing: each the regression fixture of a defect found by hand), what this test
+jing, tests/validation_cases.xml and the rules' cases in schemas/telegram.sch:
+each the regression case of a defect found by hand), what this test
 found (tests/fixtures/fuzz, see its README) and the edition. ``make test`` runs a few seconds of mutants
 (``TEIKIT_FUZZ_SECONDS``, default 4); ``make fuzz`` runs ten minutes. A failure
 names the seed and the mutant's file, which is kept under the test's tmp_path.
@@ -35,7 +36,8 @@ from pathlib import Path
 import pytest
 
 from toolkit import cli
-from toolkit.paths import TEI_DIR
+from toolkit.paths import SCHEMATRON_RULES, TEI_DIR
+from validation_support import assemble, cases_in, validation_cases
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AUTHORITY = TEI_DIR / "authority.xml"
@@ -47,14 +49,17 @@ _LOCATED = re.compile(r"^(?:teikit: )?(?P<path>.+?):(?P<line>\d+):(?P<column>\d+
 _UNLOCATED_OK = re.compile(r"^(?:teikit: )?(?:error: |usage: |teikit \w+: error: )")
 
 
-def _corpus() -> list[Path]:
+def _corpus() -> list[tuple[str, bytes]]:
     folders = [FIXTURES / "validate" / "invalid", FIXTURES / "validate" / "valid", FIXTURES / "validate" / "jing",
                FIXTURES / "fuzz"]
     files = [TEI_DIR / "frus1961-63v11-d256.xml", FIXTURES / "validate" / "valid-minimal.xml",
              FIXTURES / "corrections" / "add-persname" / "after.xml"]
     for folder in folders:
         files += sorted(folder.glob("*.xml")) + sorted(folder.glob(".*.xml"))
-    return files
+    # The validation and Schematron cases, each as the whole document it makes.
+    cases = [(f"{case.name}.xml", assemble(case)[0].encode("utf-8"))
+             for case in [*validation_cases(), *cases_in(SCHEMATRON_RULES)]]
+    return [(path.name, path.read_bytes()) for path in files] + cases
 
 
 def _local(data: bytes) -> bytes:
@@ -210,14 +215,17 @@ def _check_case(data: bytes, folder: Path, reference: Path, complete: set[str] |
 # --------------------------------------------------------------------------- the tests
 
 
-@pytest.mark.parametrize("path", _corpus(), ids=lambda path: path.name)
-def test_every_corpus_case_is_handled(path: Path, tmp_path: Path) -> None:
-    _check_case(_local(path.read_bytes()), tmp_path / "case", TEI_DIR / "frus1961-63v11-d256.xml", None)
+CORPUS = _corpus()
+
+
+@pytest.mark.parametrize("data", [data for _, data in CORPUS], ids=[name for name, _ in CORPUS])
+def test_every_corpus_case_is_handled(data: bytes, tmp_path: Path) -> None:
+    _check_case(_local(data), tmp_path / "case", TEI_DIR / "frus1961-63v11-d256.xml", None)
 
 
 def test_mutants_are_handled(tmp_path: Path) -> None:
     generator = random.Random(SEED)
-    seeds = [_local(path.read_bytes()) for path in _corpus()]
+    seeds = [_local(data) for _, data in CORPUS]
     reference = TEI_DIR / "frus1961-63v11-d256.xml"
     complete = _check_case(seeds[0], tmp_path / "seed", reference, None)
     assert complete, "the edition itself did not build"
