@@ -8,14 +8,15 @@ recorded beside them in expected.json.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
 import pytest
 
 from toolkit import validate
 from toolkit.paths import PROJECT_ROOT
+from cli_support import teikit
+
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 INVALID = FIXTURES / "invalid"
@@ -54,13 +55,8 @@ def test_parallel_validation_reports_the_same_as_serial() -> None:
     assert [p.format() for p in parallel.problems] == [p.format() for p in serial.problems]
 
 
-def _teikit(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True,
-                          cwd=PROJECT_ROOT, check=False)
-
-
 def test_cli_reports_gnu_lines_a_summary_and_exit_1_without_tracebacks() -> None:
-    run = _teikit("validate", str(INVALID))
+    run = teikit("validate", str(INVALID))
     assert run.returncode == 1
     assert "Traceback" not in run.stderr + run.stdout
     lines = run.stdout.splitlines()
@@ -69,7 +65,7 @@ def test_cli_reports_gnu_lines_a_summary_and_exit_1_without_tracebacks() -> None
 
 
 def test_cli_exit_0_on_the_edition() -> None:
-    run = _teikit("validate")
+    run = teikit("validate")
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout == ""
     assert "all valid" in run.stderr
@@ -78,13 +74,13 @@ def test_cli_exit_0_on_the_edition() -> None:
 @pytest.mark.parametrize("args", [("validate", "no/such/file.xml"), ("validate", "--jobs", "0"),
                                   ("validate", "--engine", "xerces"), ("frobnicate",)])
 def test_cli_usage_errors_exit_2(args: tuple[str, ...]) -> None:
-    run = _teikit(*args)
+    run = teikit(*args)
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
 
 
 def test_cli_json_format_is_machine_readable() -> None:
-    run = _teikit("validate", "--format", "json", str(INVALID / "dangling-ref.xml"))
+    run = teikit("validate", "--format", "json", str(INVALID / "dangling-ref.xml"))
     assert run.returncode == 1
     data = json.loads(run.stdout)
     assert data["valid"] is False
@@ -94,7 +90,7 @@ def test_cli_json_format_is_machine_readable() -> None:
 
 def test_hostile_input_never_leaks_outside_content() -> None:
     hostile = [INVALID / name for name in ("xxe-external-entity.xml", "xinclude.xml", "entity-bomb.xml")]
-    run = _teikit("validate", "--format", "json", *map(str, hostile))
+    run = teikit("validate", "--format", "json", *map(str, hostile))
     assert run.returncode == 1
     assert "root:" not in run.stdout and "lollol" not in run.stdout
 
@@ -109,3 +105,17 @@ def test_an_impossible_date_is_reported_once(engine: str, request: pytest.Fixtur
     on_the_date = [p for p in report.problems if p.line == 31 and p.rule in ("grammar", "date-calendar")]
     assert [p.rule for p in on_the_date] == ["date-calendar"], [p.format() for p in on_the_date]
     assert "no day 30" in on_the_date[0].message
+
+
+def test_each_run_reads_a_relative_path_in_its_own_working_folder(tmp_path: Path) -> None:
+    """Runs in one process (as these tests run the command) must not share a folder resolved earlier:
+    the same doc.xml is valid beside its authority file, and not in a folder without one."""
+    text = (FIXTURES / "valid-minimal.xml").read_text(encoding="utf-8")
+    text = text.replace("../../../tei/authority.xml", "authority.xml")
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "doc.xml").write_text(text, encoding="utf-8")
+    shutil.copy(PROJECT_ROOT / "tei" / "authority.xml", tmp_path / "one" / "authority.xml")
+    assert teikit("validate", "doc.xml", cwd=tmp_path / "one").returncode == 0
+    second = teikit("validate", "doc.xml", cwd=tmp_path / "two")
+    assert second.returncode == 1 and "[ref-file]" in second.stdout, second.output

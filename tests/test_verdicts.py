@@ -11,25 +11,20 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from toolkit import diff, validate
 from toolkit.paths import PROJECT_ROOT, TEI_DIR
+from cli_support import teikit
+
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"
 CORRECTIONS = Path(__file__).parent / "fixtures" / "corrections"
 VALID_CASES = sorted(path.name for path in VALID.glob("*.xml")) + [".hidden.xml"]
-
-
-def _teikit(*arguments: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "toolkit", *arguments], cwd=cwd, capture_output=True,
-                          text=True, check=False)
 
 
 def _beside_authority(folder: Path, text: str, name: str) -> Path:
@@ -65,7 +60,7 @@ def test_valid_input_validates(name: str) -> None:
 @pytest.mark.parametrize("name", ["deep-nesting.xml", "leading-space-date.xml", ".hidden.xml"])
 def test_valid_input_builds(name: str, tmp_path: Path) -> None:
     # Saxon's parser stopped at 100 levels of elements; libxml2, which validated the file, at 256.
-    run = _teikit("build", "--root", str(PROJECT_ROOT), "--out", str(tmp_path / "out"), str(VALID / name))
+    run = teikit("build", "--root", str(PROJECT_ROOT), "--out", str(tmp_path / "out"), str(VALID / name))
     assert run.returncode == 0, run.stdout + run.stderr
     assert list((tmp_path / "out" / "html").glob("*.html")), run.stderr
 
@@ -168,15 +163,15 @@ def test_diff_of_unreadable_input_is_a_located_usage_error(content: bytes, tmp_p
     bad.write_bytes(content)
     good = str(CORRECTIONS / "add-persname" / "before.xml")
     for arguments in ((str(bad), good), (good, str(bad))):
-        run = _teikit("diff", *arguments)
+        run = teikit("diff", *arguments)
         assert run.returncode == 2, run.stdout + run.stderr
         assert "bad.xml:" in run.stderr
         _assert_one_located_line_each(run.stderr)
 
 
 def test_lint_of_an_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
-    lint = _teikit("lint", str(tmp_path))
-    validate_run = _teikit("validate", str(tmp_path))
+    lint = teikit("lint", str(tmp_path))
+    validate_run = teikit("validate", str(tmp_path))
     assert (lint.returncode, validate_run.returncode) == (2, 2)
     assert "holds no .xml documents" in lint.stderr
 
@@ -184,6 +179,6 @@ def test_lint_of_an_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", ["validate", "lint", "build", "diff"])
 def test_an_empty_argument_names_no_folder(command: str, tmp_path: Path) -> None:
     # '' is Path('.') to Python: it used to validate the current folder.
-    run = _teikit(command, "", cwd=tmp_path)
+    run = teikit(command, "", cwd=tmp_path)
     assert run.returncode == 2, run.stdout + run.stderr
     assert "empty argument" in run.stderr

@@ -26,6 +26,7 @@ a heap of a few hundred MB); it does so afterwards, for the index page.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import os
 import time
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import confine, formats as output_formats, kinds, output, pool, transform
+from toolkit import confine, formats as output_formats, kinds, output, pool, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, Document, DocumentError, parse_document, read_bytes
@@ -63,10 +64,15 @@ class DocumentBuild:
     staged: dict[str, Path] = field(default_factory=dict)
     #: Its validation, when the worker validated it before transforming it (see :func:`check_and_build`).
     check: "validate.DocumentResult | None" = None
+    #: Published although it has errors: a volume published document by document (:func:`publication`).
+    published_in_part: bool = False
+    #: Documents of a volume kept back from publication by their errors: id -> why.
+    withheld: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
-        return any(problem.severity == "error" for problem in self.problems)
+        """It has errors and nothing of it was published (a volume published in part has not failed)."""
+        return any(problem.severity == "error" for problem in self.problems) and not self.published_in_part
 
 
 @dataclass
@@ -99,6 +105,10 @@ class BuildResult(ProblemCollection):
                  f"{len(self.written)} file{'s' * (len(self.written) != 1)} written to {display_path(self.out_dir)}"]
         if skipped:
             parts.append(f"{skipped} without text skipped")
+        withheld = sum(len(document.withheld) for document in self.documents)
+        if withheld:
+            parts.append(f"{withheld} document{'s' * (withheld != 1)} of volumes kept back by their errors "
+                         "(listed on the contents pages)")
         if failed:
             parts.append(f"{failed} failed, earlier outputs kept")
         return "; ".join(parts) + f" in {self.seconds:.2f} s"
@@ -139,17 +149,42 @@ def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
 
 
 def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
-                    parameters: transform.Parameters, root: Path | None = None) -> DocumentBuild:
+                    parameters: transform.Parameters, root: Path | None = None,
+                    strict: bool = False) -> DocumentBuild:
     """Validate one document's own steps and, when they pass, transform the same parsed tree: one read,
     one parse, one profile detection for both. The references between files are settled afterwards, by the
-    parent (:func:`toolkit.validate.finish`): a document they make invalid loses what was staged for it."""
+    parent (:func:`toolkit.validate.finish`): a document they make invalid loses what was staged for it.
+    A volume with errors is published without the documents they keep back (:func:`publication`)."""
     from toolkit import validate
 
     check, document = validate.check_and_keep(path)
     result = DocumentBuild(path, check=check)
-    if document is None or not check.valid:
+    if document is None:
         return result
-    return _transform_parsed(result, document, kinds.get(check.profile), stage_dir, formats, parameters, root)
+    profile = kinds.get(check.profile)
+    if not check.valid:
+        withheld = publication(document.root, check.problems, profile, strict)
+        if withheld is None:
+            return result
+        result.published_in_part, result.withheld = True, withheld
+        if withheld:
+            parameters = dataclasses.replace(parameters, site=site.with_withheld(parameters.site, document.root, withheld))
+    return _transform_parsed(result, document, profile, stage_dir, formats, parameters, root)
+
+
+def publication(root: etree._Element, problems: list[Problem], profile: kinds.Kind,
+                strict: bool) -> dict[str, str] | None:
+    """What of a file with errors is published: None, nothing; else the documents kept back ({id: why}).
+
+    Without ``strict``, a file of many documents (a FRUS volume: its kind's ``withhold``)
+    is published document by document: an error keeps back the document it stands in; an
+    error of a rule the kind lists as publishable keeps nothing back. See docs/validation.md.
+    """
+    if strict or profile.withhold is None:
+        return None
+    blocking = [problem for problem in problems
+                if problem.severity == "error" and problem.rule not in profile.publishable_rules]
+    return profile.withhold(root, blocking) if blocking else {}
 
 
 def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.Kind, stage_dir: Path,
@@ -187,12 +222,13 @@ _worker_state: dict = {}
 
 
 def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters, validating: bool,
-                 registered: tuple[output_formats.Format, ...] = (), kind_folders: tuple[Path, ...] = ()) -> None:
+                 registered: tuple[output_formats.Format, ...] = (), kind_folders: tuple[Path, ...] = (),
+                 strict: bool = False) -> None:
     # What the parent added at run time: a spawned worker starts from the built-in formats and kinds.
     for added in registered:
         output_formats.register(added)
     kinds.load_folders(kind_folders)
-    _worker_state.update(formats=formats, parameters=parameters, validating=validating, error=None)
+    _worker_state.update(formats=formats, parameters=parameters, validating=validating, strict=strict, error=None)
     try:
         transform.compile_all()
     except TransformError as exc:
@@ -204,9 +240,10 @@ def _build_in_worker(job: tuple[Path, Path, Path]) -> DocumentBuild:
     state = _worker_state
     if state["error"] is not None:
         raise state["error"]  # the stylesheet does not compile: the parent stops the build
-    work = check_and_build if state["validating"] else build_document
     try:
-        return work(path, stage_dir, state["formats"], state["parameters"], root)
+        if state["validating"]:
+            return check_and_build(path, stage_dir, state["formats"], state["parameters"], root, state["strict"])
+        return build_document(path, stage_dir, state["formats"], state["parameters"], root)
     except output.OutputError:
         raise  # a full disk stops the run
     except ToolkitError as exc:
@@ -218,11 +255,12 @@ def _registered_at_run_time() -> tuple[output_formats.Format, ...]:
 
 
 def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...],
-               parameters: transform.Parameters, jobs: int, validating: bool) -> list[DocumentBuild]:
+               parameters: transform.Parameters, jobs: int, validating: bool,
+               strict: bool = False) -> list[DocumentBuild]:
     """Check (when ``validating``) and build each (document, its confinement root, its staging folder)."""
     results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
                              initargs=(formats, parameters, validating, _registered_at_run_time(),
-                                       kinds.loaded_folders())))
+                                       kinds.loaded_folders(), strict)))
     if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
         raise _worker_state.pop("error")
     return results
@@ -366,24 +404,27 @@ def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
           formats: tuple[str, ...] = (), *, validate: bool = True,
           edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
-          jobs: int | None = None, root: Path | None = None) -> BuildResult:
+          jobs: int | None = None, root: Path | None = None, strict: bool = False) -> BuildResult:
     """Validate ``paths`` (default: the edition) and build ``formats`` (default: every registered
     format, :mod:`toolkit.formats`) into ``out_dir``;
     ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`). Every file is
-    staged first and put in place only when the whole run is staged (:mod:`toolkit.output`)."""
+    staged first and put in place only when the whole run is staged (:mod:`toolkit.output`).
+    A FRUS volume with errors is published document by document unless ``strict`` (:func:`publication`);
+    the inputs are told of each other first (:mod:`toolkit.site`), so links between them stay local."""
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     known = output_formats.names()
     formats = tuple(output_format for output_format in known if output_format in formats) if formats else known
     if not formats:
         raise UsageError("no output format chosen", hint=f"choose from {', '.join(known)}")
-    parameters = transform.Parameters(edition_url=edition_url, access_date=access_date)
     selection = confine.select(paths, root)
     files = selection.files
+    parameters = transform.Parameters(edition_url=edition_url, access_date=access_date,
+                                      site=site.survey(files).as_json())
     folder = output.OutputFolder(out_dir)
     try:
         to_build = [(path, selection.root_of(path), folder.slot(number)) for number, path in enumerate(files)]
-        built = {result.path: result for result in _build_all(to_build, formats, parameters, jobs, validate)}
+        built = {result.path: result for result in _build_all(to_build, formats, parameters, jobs, validate, strict)}
         if validate:
             # The references between files, now that every document's own checks are in.
             from toolkit import validate as validation
@@ -394,6 +435,7 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
             report = validation.finish([built[path].check for path in files], selection)
             problems = {document.path: list(document.problems) for document in report.documents}
             valid_set = set(report.valid_paths)
+            valid_set.update(path for path in files if built[path].published_in_part)
             for path in files:
                 if path not in valid_set:  # invalid after all (a pointer into another file): nothing of it is placed
                     built[path].staged.clear()

@@ -191,15 +191,19 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         "build", help="build the HTML edition, plain texts and citations (after validating)",
         description="Validate the documents, then run the XSLT stylesheets on every valid one and write "
                     "OUT/html (pages, index.html, edition.css, edition.js), OUT/text and OUT/cite. An invalid document "
-                    "gets no output and keeps its earlier outputs; the exit code is then 1. The outputs are put "
-                    "in place in one commit, all or nothing; one build at a time per output folder (a second "
-                    "one stops with exit 2). See docs/outputs.md.")
+                    "gets no output and keeps its earlier outputs; a FRUS volume with errors is published document by "
+                    "document, without those its errors keep back (unless --strict); the exit code is then 1. The "
+                    "outputs are put in place in one commit, all or nothing; one build at a time per output folder (a "
+                    "second one stops with exit 2). See docs/outputs.md.")
     _add_paths(command)
     command.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: build/)")
     command.add_argument("--format", dest="formats", default=",".join(names()), metavar="LIST",
                          help=f"outputs to build, comma-separated (default: {','.join(names())})")
     command.add_argument("--no-validate", dest="validate", action="store_false",
                          help="skip validation: transform any TEI P5 document")
+    command.add_argument("--strict", action="store_true",
+                         help="publish nothing of a FRUS volume with any error (default: keep back only the "
+                              "documents with errors that would make their page wrong; docs/validation.md)")
     command.add_argument("--edition-url", default=DEFAULT_EDITION_URL, metavar="URL",
                          help=f"where the edition is published, for links and citations (default: {DEFAULT_EDITION_URL})")
     command.add_argument("--access-date", type=_date, default=None, metavar="YYYY-MM-DD",
@@ -214,7 +218,7 @@ def _run_build(args: argparse.Namespace) -> int:
 
     result = build.build(args.paths, args.out or BUILD_DIR, build.parse_formats(args.formats),
                          validate=args.validate, edition_url=args.edition_url,
-                         access_date=args.access_date, jobs=args.jobs, root=args.root)
+                         access_date=args.access_date, jobs=args.jobs, root=args.root, strict=args.strict)
     for problem in result.problems:
         print(problem.format())
     for document in result.documents:

@@ -30,6 +30,8 @@ TEI_DIR = PROJECT_ROOT / "tei"
 SCHEMA_DIR = _package_folder("toolkit.schemas", "schemas")
 XSLT_DIR = _package_folder("toolkit.xslt", "xslt")
 BUILD_DIR = PROJECT_ROOT / "build"
+#: The vocabulary of the diplomatic reading, read by Python and XSLT alike (toolkit/vocabulary.py).
+READING_VOCABULARY = XSLT_DIR / "reading.json"
 
 RELAXNG_SCHEMA = SCHEMA_DIR / "telegram.rng"
 SCHEMATRON_RULES = SCHEMA_DIR / "telegram.sch"

@@ -32,6 +32,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,9 @@ from toolkit.xmlio import XML_SPACE, Document, xml_tokens
 if TYPE_CHECKING:
     from toolkit.kinds import Kind
 
+#: What may name an element of another publication: an xml:id's form (a name start character, then name
+#: characters), in ASCII as publishers write them.
+ID = re.compile(r"[A-Za-z_][\w.-]*")
 #: Longest pointer file part and file name followed (PATH_MAX and NAME_MAX of Linux).
 MAX_PATH = 4096
 MAX_NAME = 255
@@ -199,7 +203,7 @@ def _stylesheet_target(token: str, document: Document, root: Path, follow_files:
                        resolved: StylesheetTargets) -> tuple[str, str, str] | None:
     scheme, file_part, fragment = split(token)
     raw = token.split("#", 1)[0]  # the file part as written: the key of t:documents
-    if publication is not None and publication(raw) and (fragment or "#" not in token):
+    if publication is not None and publication(raw) and (ID.fullmatch(fragment) if fragment else "#" not in token):
         return ("publication", raw, fragment)  # "frus1961-63v05#d183", or the volume "frus1961-63v05"
     if not fragment or scheme:
         return None

@@ -97,6 +97,8 @@ class Parameters:
     edition_url: str = DEFAULT_EDITION_URL
     #: The date citations give as "accessed"; None means today.
     access_date: _dt.date | None = None
+    #: What the inputs built together know of each other (JSON, :class:`toolkit.site.Site`).
+    site: str = ""
 
     def __post_init__(self) -> None:
         if not self.edition_url.endswith("/"):
@@ -232,6 +234,8 @@ def _set_parameters(compiled, parameters: Parameters, formats: tuple[str, ...], 
     if profile is not None:
         compiled.set_parameter(f"{{{T_NS}}}profile", saxon.processor.make_string_value(profile))
     compiled.set_parameter(f"{{{T_NS}}}edition-url", saxon.processor.make_string_value(parameters.edition_url))
+    if parameters.site:
+        compiled.set_parameter(f"{{{T_NS}}}site", saxon.processor.make_string_value(parameters.site))
     if parameters.access_date is not None:
         compiled.set_parameter(f"{{{T_NS}}}access-date",
                                saxon.processor.make_atomic_value("date", parameters.access_date.isoformat()))

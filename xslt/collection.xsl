@@ -40,10 +40,17 @@
         select="map:merge($units ! map { t:doc-id(.): . })"/>
       <xsl:sequence select="t:file('html', $folder || '/index.html',
         t:serialize-html(t:collection-page($root, $title, $by-id)))"/>
-      <t:card page="{$folder}/index.html" title="{$title}" when=""
-        summary="{count($units)} document{if (count($units) = 1) then '' else 's'}, one page each."/>
+      <t:card page="{$folder}/index.html" title="{$title}" when="">
+        <xsl:apply-templates select="$root/*" mode="t:collection-facts"/>
+        <xsl:attribute name="summary" select="count($units) || ' document' || (if (count($units) = 1) then '' else 's')
+          || ', one page each.'"/>
+      </t:card>
     </xsl:if>
   </xsl:function>
+
+  <!-- Mode t:collection-facts: attributes of the collection's card (a FRUS
+       volume's series and number: frus.xsl); none for a teiCorpus. -->
+  <xsl:template match="*" mode="t:collection-facts" as="attribute()*"/>
 
   <!-- A unit: $tei (a TEI element, or a copy made for the purpose) as a
        document of its own in $folder, between $prev and $next. -->

@@ -63,17 +63,86 @@
        stylesheets never parse or resolve a pointer themselves. -->
   <xsl:param name="t:pointers" as="map(xs:string, array(xs:string))" select="map {}"/>
 
+  <!-- t:site: what the inputs built together know of each other (JSON, made
+       by toolkit/site.py): {"volumes": {"frus1961-63v06": ["d1", ...]},
+       "withheld": {"frus1961-63v05": {"d12": "why"}}}: the FRUS volumes of
+       the build with the documents that have a page, and the documents kept
+       back by their errors. Absent (a stylesheet run without the toolkit): no
+       volume is local, every pointer into a volume leads to history.state.gov. -->
+  <xsl:param name="t:site" as="xs:string" select="'{}'"/>
+  <xsl:variable name="t:site-map" as="map(*)" select="parse-json($t:site)"/>
+  <!-- volume id => its documents with a page, as a set -->
+  <xsl:variable name="t:local-volumes" as="map(xs:string, map(xs:string, xs:boolean))"
+    select="map:merge(map:for-each(($t:site-map?volumes, map {})[1],
+      function ($volume, $documents) { map { $volume: t:name-set($documents?*) } }))"/>
+
+  <!-- Where the Office of the Historian publishes each volume and document. -->
+  <xsl:variable name="t:frus-site" as="xs:string" select="'https://history.state.gov/historicaldocuments/'"/>
+
+  <!-- Why a document of a volume of the build was kept back, or nothing. -->
+  <xsl:function name="t:withheld" as="xs:string?">
+    <xsl:param name="volume" as="xs:string"/>
+    <xsl:param name="document" as="xs:string"/>
+    <xsl:sequence select="($t:site-map?withheld, map {})[1]?($volume)?($document)"/>
+  </xsl:function>
+
+  <!-- Where a pointer into a FRUS volume ("frus1961-63v05", "frus1961-63v05#d183")
+       leads from a page $up below the HTML folder ("" or "../"): a volume of
+       the build, its contents page or the document's page; any other volume,
+       or a document of it without a page (kept back, or an id inside one),
+       its address at history.state.gov. Nothing when it is no such pointer. -->
+  <xsl:function name="t:volume-href" as="xs:string?">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:param name="up" as="xs:string"/>
+    <xsl:sequence select="
+      if (not(matches($pointer, '^frus\d{4}[A-Za-z0-9-]*(#[A-Za-z_][\w.-]*)?$'))) then ()
+      else t:volume-link(substring-before($pointer || '#', '#'), substring-after($pointer, '#'), $up)"/>
+  </xsl:function>
+
+  <!-- The same for a volume and a document id already told apart (a pointer
+       toolkit/pointers.py resolved as ['publication', volume, id]). -->
+  <xsl:function name="t:volume-link" as="xs:string">
+    <xsl:param name="volume" as="xs:string"/>
+    <xsl:param name="fragment" as="xs:string"/>
+    <xsl:param name="up" as="xs:string"/>
+    <xsl:variable name="local" as="map(xs:string, xs:boolean)?" select="$t:local-volumes($volume)"/>
+    <xsl:sequence select="
+      if (exists($local) and $fragment = '') then $up || $volume || '/index.html'
+      else if (exists($local) and map:contains($local, $fragment)) then $up || $volume || '/' || $fragment || '.html'
+      else $t:frus-site || $volume || ('/' || $fragment)[$fragment]"/>
+  </xsl:function>
+
   <!-- The two ways of reading the text: what the source says, and the text with
        the editors' expansions and corrections applied. -->
   <xsl:variable name="t:diplomatic" as="xs:string" select="'diplomatic'"/>
   <xsl:variable name="t:reading" as="xs:string" select="'reading'"/>
 
-  <!-- The vocabulary the stylesheets read meaning into: the same sets as
-       toolkit/vocabulary.py (tests/test_vocabulary.py proves it). The
-       alternatives of a choice: the source's, and the editors' (dropped from
-       the diplomatic view); the elements that point to an authority record. -->
-  <xsl:variable name="t:source-forms" as="xs:string+" select="('sic', 'abbr', 'orig')"/>
-  <xsl:variable name="t:editorial-forms" as="xs:string+" select="('corr', 'expan', 'reg')"/>
+  <!-- The vocabulary of the reading (blocks, containers, word breaks, the
+       editors' and the source's forms, what stands apart, what is not text):
+       reading.json beside this file, the one file toolkit/vocabulary.py reads
+       too; the rules are in docs/encoding.md ("The reading"), the algorithm
+       is mode t:read below. -->
+  <xsl:variable name="t:reading-vocabulary" static="yes" as="map(*)" select="json-doc('reading.json')"/>
+  <xsl:variable name="t:source-forms" as="xs:string+" select="$t:reading-vocabulary?source?*"/>
+  <xsl:variable name="t:editorial-forms" as="xs:string+" select="$t:reading-vocabulary?editorial?*"/>
+  <xsl:variable name="t:block-names" as="map(xs:string, xs:boolean)"
+    select="t:name-set($t:reading-vocabulary?blocks?*)"/>
+  <!-- The same sets as match patterns ("p | head | ..."), made when the
+       stylesheet is compiled: a template matching names is found by name,
+       where a predicate would be asked of every element. -->
+  <xsl:variable name="t:not-text-pattern" static="yes" as="xs:string"
+    select="string-join($t:reading-vocabulary?not-text?*, ' | ')"/>
+  <xsl:variable name="t:editorial-pattern" static="yes" as="xs:string"
+    select="string-join($t:reading-vocabulary?editorial?*, ' | ')"/>
+  <xsl:variable name="t:apart-pattern" static="yes" as="xs:string"
+    select="string-join($t:reading-vocabulary?apart?*, ' | ')"/>
+  <xsl:variable name="t:structural-pattern" static="yes" as="xs:string"
+    select="string-join(($t:reading-vocabulary?blocks?*, $t:reading-vocabulary?containers?*), ' | ')"/>
+  <xsl:variable name="t:break-pattern" static="yes" as="xs:string"
+    select="string-join($t:reading-vocabulary?breaks?*, ' | ')"/>
+
+  <!-- The elements that point to an authority record: the same set as
+       toolkit/vocabulary.py (tests/test_vocabulary.py proves it). -->
   <xsl:variable name="t:name-elements" as="xs:string+" select="('persName', 'placeName', 'orgName', 'rs', 'name')"/>
 
   <!-- ================================================================== -->
@@ -598,11 +667,21 @@
   </xsl:function>
 
   <!-- ================================================================== -->
-  <!-- Plain text of inline content (mode t:plain)                         -->
+  <!-- The reading (mode t:read): the text as the source has it (view      -->
+  <!-- diplomatic) or with the editors' words (view reading)               -->
   <!-- ================================================================== -->
 
+  <!-- The rules are docs/encoding.md's ("The reading"); toolkit/diplomatic.py
+       follows the same ones in Python, and tests/test_reading.py runs one table
+       of cases against both. Mode t:flow turns nodes into a flow of items:
+       strings of text (whitespace made spaces), a CR for a word boundary, a
+       tab for a break inside a word (it takes the boundary before it and the
+       whitespace after it away), a newline at each edge of a block, and each note read, as itself
+       (its blocks are read apart: t:note-blocks). Tunnel parameters: t:view,
+       and t:at-block (false while between blocks, where only elements count). -->
+
   <!-- The plain text of an element's content in a view (default: reading),
-       whitespace normalised. -->
+       on one line: blocks inside it become spaces, notes leave their marker. -->
   <xsl:function name="t:plain" as="xs:string">
     <xsl:param name="node" as="node()"/>
     <xsl:sequence select="t:plain($node, $t:reading)"/>
@@ -611,64 +690,160 @@
   <xsl:function name="t:plain" as="xs:string">
     <xsl:param name="node" as="node()"/>
     <xsl:param name="view" as="xs:string"/>
-    <xsl:variable name="parts" as="xs:string*">
-      <xsl:apply-templates select="$node/node()" mode="t:plain">
+    <xsl:variable name="flow" as="item()*">
+      <xsl:apply-templates select="$node/node()" mode="t:read">
         <xsl:with-param name="t:view" as="xs:string" select="$view" tunnel="yes"/>
+        <xsl:with-param name="t:at-block" as="xs:boolean" select="true()" tunnel="yes"/>
       </xsl:apply-templates>
     </xsl:variable>
-    <xsl:sequence select="normalize-space(string-join($parts, ''))"/>
+    <xsl:sequence select="normalize-space(t:joined($flow))"/>
   </xsl:function>
 
-  <!-- Catch-all: an element we do not know is its text. -->
-  <xsl:template match="*" mode="t:plain" as="xs:string*">
-    <xsl:apply-templates select="node()" mode="t:plain"/>
+  <!-- The blocks of a note, read apart from the text it stands in. -->
+  <xsl:function name="t:note-blocks" as="xs:string*">
+    <xsl:param name="note" as="element()"/>
+    <xsl:param name="view" as="xs:string"/>
+    <xsl:sequence select="t:blocks-of(t:read($note/node(), $view, true()))"/>
+  </xsl:function>
+
+  <!-- The notes read in a flow, in document order: each followed by the
+       notes read inside it. -->
+  <xsl:function name="t:with-inner-notes" as="element()*">
+    <xsl:param name="notes" as="element()*"/>
+    <xsl:param name="view" as="xs:string"/>
+    <xsl:sequence select="$notes ! (., t:with-inner-notes(t:read(node(), $view, true())[. instance of element()], $view))"/>
+  </xsl:function>
+
+  <xsl:function name="t:read" as="item()*">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:param name="view" as="xs:string"/>
+    <xsl:param name="at-block" as="xs:boolean"/>
+    <xsl:apply-templates select="$nodes" mode="t:read">
+      <xsl:with-param name="t:view" as="xs:string" select="$view" tunnel="yes"/>
+      <xsl:with-param name="t:at-block" as="xs:boolean" select="$at-block" tunnel="yes"/>
+    </xsl:apply-templates>
+  </xsl:function>
+
+  <!-- The text of a flow, breaks inside words applied, word boundaries made spaces. -->
+  <xsl:function name="t:joined" as="xs:string">
+    <xsl:param name="flow" as="item()*"/>
+    <xsl:variable name="text" as="xs:string" select="string-join($flow[. instance of xs:string], '')"/>
+    <!-- (replace() only where a break joins: Saxon tries the pattern at every character) -->
+    <xsl:sequence select="translate(if (contains($text, '&#9;')) then replace($text, '[ &#13;]*&#9;[ &#9;]*', '')
+      else $text, '&#13;', ' ')"/>
+  </xsl:function>
+
+  <xsl:function name="t:blocks-of" as="xs:string*">
+    <xsl:param name="flow" as="item()*"/>
+    <xsl:sequence select="tokenize(t:joined($flow), '&#10;') ! normalize-space(.)[.]"/>
+  </xsl:function>
+
+  <xsl:template match="text()" mode="t:read" as="xs:string">
+    <xsl:sequence select="translate(., '&#9;&#10;&#13;', '   ')"/>
   </xsl:template>
 
-  <xsl:template match="text()" mode="t:plain" as="xs:string">
-    <xsl:sequence select="string(.)"/>
-  </xsl:template>
+  <xsl:template match="comment() | processing-instruction()" mode="t:read" as="empty-sequence()"/>
 
-  <xsl:template match="comment() | processing-instruction()" mode="t:plain" as="empty-sequence()"/>
+  <!-- Not text: elements of another namespace (frus:file, frus:pdf: the
+       encoders' data about scans and files), descriptions and records. -->
+  <xsl:template _match="*[namespace-uri() ne 'http://www.tei-c.org/ns/1.0'] | {$t:not-text-pattern}"
+    mode="t:read" priority="3" as="empty-sequence()"/>
 
-  <!-- Elements of another namespace (frus:file, frus:pdf: the encoders' data
-       about scans and files) are not words of the text, in any output. -->
-  <xsl:template match="*[namespace-uri() ne 'http://www.tei-c.org/ns/1.0']" mode="t:plain" as="empty-sequence()"/>
-
-  <!-- Editorial choice: the view decides which alternative is read. -->
-  <xsl:template match="choice" mode="t:plain" as="xs:string*">
+  <!-- The editors' words: not in the diplomatic view; in the reading view,
+       read as any other element. -->
+  <xsl:template _match="{$t:editorial-pattern}" mode="t:read" priority="2" as="item()*">
     <xsl:param name="t:view" as="xs:string" tunnel="yes" select="$t:reading"/>
-    <xsl:apply-templates select="t:choose(., $t:view)" mode="t:plain"/>
-  </xsl:template>
-
-  <!-- Lone sic/abbr/orig keep their text; lone corr/expan/reg are editors'
-       additions and vanish from the diplomatic view. -->
-  <xsl:template match="corr | expan | reg | supplied | ex" mode="t:plain" as="xs:string*">
-    <xsl:param name="t:view" as="xs:string" tunnel="yes" select="$t:reading"/>
-    <xsl:if test="$t:view = $t:reading or parent::choice">
-      <xsl:apply-templates select="node()" mode="t:plain"/>
+    <xsl:if test="$t:view = $t:reading">
+      <xsl:next-match/>
     </xsl:if>
   </xsl:template>
 
-  <!-- Notes are not part of the running text; a footnote leaves its marker. -->
-  <xsl:template match="note" mode="t:plain" as="xs:string?">
-    <xsl:if test="t:is-footnote(.)">
-      <xsl:sequence select="'(' || t:note-number(.) || ')'"/>
+  <!-- A note stands apart: in the text a footnote leaves its marker; the note
+       itself goes with the flow, to be read apart (t:note-blocks). -->
+  <xsl:template _match="{$t:apart-pattern}" mode="t:read" priority="2" as="item()*">
+    <xsl:param name="t:at-block" as="xs:boolean" tunnel="yes" select="true()"/>
+    <xsl:sequence select="(if ($t:at-block and t:is-footnote(.)) then '(' || t:note-number(.) || ')' else ()), ."/>
+  </xsl:template>
+
+  <!-- A block or a container: it ends the block it stands in. -->
+  <xsl:template _match="{$t:structural-pattern}" mode="t:read" priority="1" as="item()*">
+    <xsl:call-template name="t:read-block"/>
+  </xsl:template>
+
+  <!-- A word boundary, unless break="no". -->
+  <xsl:template _match="{$t:break-pattern}" mode="t:read" priority="1" as="xs:string?">
+    <xsl:param name="t:at-block" as="xs:boolean" tunnel="yes" select="true()"/>
+    <xsl:if test="$t:at-block">
+      <xsl:sequence select="if (@break = 'no') then '&#9;' else '&#13;'"/>
     </xsl:if>
   </xsl:template>
 
-  <xsl:template match="lb | cb" mode="t:plain" as="xs:string">
-    <xsl:sequence select="' '"/>
+  <!-- A choice inside a block: the one alternative the view takes. -->
+  <xsl:template match="choice" mode="t:read" as="item()*">
+    <xsl:param name="t:view" as="xs:string" tunnel="yes" select="$t:reading"/>
+    <xsl:param name="t:at-block" as="xs:boolean" tunnel="yes" select="true()"/>
+    <xsl:choose>
+      <xsl:when test="$t:at-block">
+        <xsl:apply-templates select="t:read-children(., $t:view)" mode="t:read"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:next-match/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="pb | anchor | gap[empty(node())] | figure | graphic" mode="t:plain" as="empty-sequence()"/>
+  <!-- Any other element: inside a block, its content is read in place;
+       between blocks, it is a block if it has text of its own. -->
+  <xsl:template match="*" mode="t:read" as="item()*">
+    <xsl:param name="t:view" as="xs:string" tunnel="yes" select="$t:reading"/>
+    <xsl:param name="t:at-block" as="xs:boolean" tunnel="yes" select="true()"/>
+    <xsl:choose>
+      <xsl:when test="$t:at-block">
+        <xsl:apply-templates select="node()" mode="t:read"/>
+      </xsl:when>
+      <xsl:when test="t:has-own-text(.)">
+        <xsl:call-template name="t:read-block"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:apply-templates select="*" mode="t:read"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 
-  <!-- The alternative of a choice to read in a view: diplomatic keeps the
-       source's sic/abbr/orig, reading takes the editors' corr/expan/reg. -->
+  <xsl:template name="t:read-block" as="item()*">
+    <xsl:param name="t:view" as="xs:string" tunnel="yes" select="$t:reading"/>
+    <xsl:variable name="is-block" as="xs:boolean"
+      select="map:contains($t:block-names, local-name()) or t:has-own-text(.)"/>
+    <xsl:sequence select="'&#10;'"/>
+    <xsl:apply-templates select="if ($is-block) then t:read-children(., $t:view) else *" mode="t:read">
+      <xsl:with-param name="t:at-block" as="xs:boolean" select="$is-block" tunnel="yes"/>
+    </xsl:apply-templates>
+    <xsl:sequence select="'&#10;'"/>
+  </xsl:template>
+
+  <xsl:function name="t:has-own-text" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($element/text()[normalize-space()])"/>
+  </xsl:function>
+
+  <!-- What is read of an element's content: all of it; of a choice, its
+       text and the one alternative the view takes. -->
+  <xsl:function name="t:read-children" as="node()*">
+    <xsl:param name="element" as="element()"/>
+    <xsl:param name="view" as="xs:string"/>
+    <xsl:sequence select="if ($element/self::choice)
+      then (let $chosen := t:choose($element, $view) return $element/node()[not(self::*) or . is $chosen])
+      else $element/node()"/>
+  </xsl:function>
+
+  <!-- The alternative of a choice to read in a view: diplomatic reads the
+       first that is not the editors' (the source's sic, abbr, orig), reading
+       the first of the editors' (corr, expan, reg), else the first. -->
   <xsl:function name="t:choose" as="element()?">
     <xsl:param name="choice" as="element()"/>
     <xsl:param name="view" as="xs:string"/>
     <xsl:sequence select="if ($view = $t:diplomatic)
-      then ($choice/*[local-name() = $t:source-forms], $choice/*)[1]
+      then $choice/*[not(local-name() = $t:editorial-forms)][1]
       else ($choice/*[local-name() = $t:editorial-forms], $choice/*)[1]"/>
   </xsl:function>
 

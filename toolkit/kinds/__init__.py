@@ -88,6 +88,12 @@ class Kind:
     lint_rules: frozenset[str] | None = None
     #: ``teikit diff``: a change of its text or markup needs a new ``revisionDesc/change`` entry.
     revision_entries: bool = True
+    #: A file of many documents published one by one: given the errors that keep something
+    #: back, the documents they keep back ({id: reason}), or None for the whole file. Without
+    #: it, a file with an error is not published at all (docs/validation.md).
+    withhold: Callable[[etree._Element, list[Problem]], dict[str, str] | None] | None = None
+    #: Rules whose errors are reported but keep nothing back from publication.
+    publishable_rules: frozenset[str] = frozenset()
 
 
 _kinds: list[Kind] = []

@@ -42,9 +42,6 @@
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
   exclude-result-prefixes="#all">
 
-  <!-- Where the Office of the Historian publishes each volume and document. -->
-  <xsl:variable name="t:frus-site" as="xs:string" select="'https://history.state.gov/historicaldocuments/'"/>
-
   <!-- The publisher of the units: the volume's digital edition. -->
   <xsl:variable name="t:frus-publisher" as="xs:string" select="'Office of the Historian'"/>
 
@@ -154,10 +151,13 @@
       $div/@*[local-name() = 'doc-dateTime-min'] ! string(.))[normalize-space()][1]"/>
   </xsl:function>
 
-  <!-- Every document of the volume as a unit, in order. -->
+  <!-- Every document of the volume that is published as a unit, in order
+       (a document kept back by its errors is not: t:withheld). -->
   <xsl:function name="t:frus-units" as="document-node()*">
     <xsl:param name="volume" as="document-node()"/>
-    <xsl:variable name="divs" as="element(div)*" select="t:frus-documents($volume)"/>
+    <xsl:variable name="volume-id" as="xs:string" select="t:frus-volume-id($volume)"/>
+    <xsl:variable name="divs" as="element(div)*"
+      select="t:frus-documents($volume)[empty(t:withheld($volume-id, string(@xml:id)))]"/>
     <xsl:variable name="entries" as="map(xs:string, xs:string)*"
       select="$divs ! map { 'id': string(@xml:id), 'title': t:frus-document-title(.) }"/>
     <xsl:variable name="leading-pbs" as="map(xs:string, element(pb)*)" select="t:frus-leading-pbs($volume)"/>
@@ -344,8 +344,11 @@
 
   <!-- Where a FRUS pointer leads from the page of $document: an id on this
        page stays "#id"; an id of another document is that document's page
-       ("d65.html", "d65.html#d65fn1"); another volume ("frus1961-63v05" or
-       "frus1961-63v05#d183") is its page at history.state.gov. -->
+       ("d65.html", "d65.html#d65fn1"), unless that document was kept back
+       (then, like an id that names nothing, "#id": plain text on the page,
+       never a dead link); another volume ("frus1961-63v05" or
+       "frus1961-63v05#d183") is its local page when it is built too, else its
+       page at history.state.gov (t:volume-href). -->
   <xsl:function name="t:frus-href" as="xs:string">
     <xsl:param name="pointer" as="xs:string"/>
     <xsl:param name="document" as="element(div)"/>
@@ -355,17 +358,59 @@
       select="$id ! t:frus-target(., root($document)) ! t:frus-home(.)"/>
     <xsl:sequence select="
       if (exists($id)) then
-        (if (empty($home) or $home is $document) then '#' || $id
+        (if (empty($home) or $home is $document
+             or exists(t:withheld(t:frus-volume-id(root($document)), string($home/@xml:id)))) then '#' || $id
          else if ($home/@xml:id = $id) then $home/@xml:id || '.html'
          else $home/@xml:id || '.html#' || $id)
-      else if ($target?1 = 'publication')
-        then $t:frus-site || $target?2 || (if ($target?3 = '') then '' else '/' || $target?3)
+      else if ($target?1 = 'publication') then t:volume-link($target?2, $target?3, '../')
       else $pointer"/>
   </xsl:function>
 
   <!-- ================================================================== -->
   <!-- The volume's contents page: chapters as headings                    -->
   <!-- ================================================================== -->
+
+  <!-- A document kept back by its errors: its number, title and date, why,
+       and where the Office of the Historian publishes it; no local link. -->
+  <xsl:function name="t:frus-withheld-entry" as="element()">
+    <xsl:param name="div" as="element(div)"/>
+    <xsl:variable name="volume-id" as="xs:string" select="t:frus-volume-id(root($div))"/>
+    <xsl:variable name="when" as="xs:string?" select="t:frus-document-when($div)"/>
+    <li class="withheld">
+      <xsl:if test="$div/@n castable as xs:integer">
+        <xsl:attribute name="value" select="$div/@n"/>
+      </xsl:if>
+      <span class="withheld-title"><xsl:value-of select="string-join(($div/@n ! (. || '.'), t:frus-document-title($div)), ' ')"/></span>
+      <xsl:for-each select="$when[exists(t:date-parts(.))]">
+        <xsl:text>, </xsl:text>
+        <xsl:value-of select="t:format-when(., false())"/>
+      </xsl:for-each>
+      <xsl:text>. </xsl:text>
+      <span class="withheld-reason">Not published here: <xsl:value-of select="t:withheld($volume-id, string($div/@xml:id))"/></span>
+      <xsl:text> </xsl:text>
+      <a href="{$t:frus-site || $volume-id || '/' || $div/@xml:id}">Read it at history.state.gov</a>
+    </li>
+  </xsl:function>
+
+  <!-- What the edition's index page says of the volume: its series and
+       subseries (the index groups volumes by them), number and title. -->
+  <xsl:template match="TEI[$t:profile = 'frus']" mode="t:collection-facts" as="attribute()*">
+    <xsl:variable name="volume" as="document-node()" select="root(.)"/>
+    <xsl:variable name="titles" as="map(xs:string, xs:string+)" select="map {
+      'series': 'series', 'subseries': ('subseries', 'sub-series'),
+      'volume-number': ('volumenumber', 'volume-number'), 'volume': 'volume' }"/>
+    <xsl:for-each select="('series', 'subseries', 'volume-number', 'volume')">
+      <xsl:variable name="name" as="xs:string" select="."/>
+      <xsl:for-each select="t:frus-volume-title($volume, $titles($name))">
+        <xsl:attribute name="{$name}" select="."/>
+      </xsl:for-each>
+    </xsl:for-each>
+    <xsl:variable name="withheld" as="xs:integer"
+      select="map:size(($t:site-map?withheld?(t:frus-volume-id($volume)), map {})[1])"/>
+    <xsl:if test="$withheld gt 0">
+      <xsl:attribute name="withheld" select="$withheld"/>
+    </xsl:if>
+  </xsl:template>
 
   <xsl:template match="TEI[$t:profile = 'frus']" mode="t:contents" as="element()*">
     <xsl:apply-templates select="text/body" mode="t:contents"/>
@@ -384,7 +429,10 @@
         <xsl:choose>
           <xsl:when test="current-grouping-key()">
             <ol class="documents contents">
-              <xsl:sequence select="current-group() ! t:contents-entry($t:units(string(@xml:id)))"/>
+              <xsl:for-each select="current-group()">
+                <xsl:variable name="unit" as="document-node()?" select="$t:units(string(@xml:id))"/>
+                <xsl:sequence select="if (exists($unit)) then t:contents-entry($unit) else t:frus-withheld-entry(.)"/>
+              </xsl:for-each>
             </ol>
           </xsl:when>
           <xsl:otherwise>
