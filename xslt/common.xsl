@@ -95,7 +95,7 @@
     <xsl:param name="pointer" as="xs:string"/>
     <xsl:param name="up" as="xs:string"/>
     <xsl:sequence select="
-      if (not(matches($pointer, '^frus\d{4}[A-Za-z0-9-]*(#[A-Za-z_][\w.-]*)?$'))) then ()
+      if (not(matches($pointer, '^frus\d{4}[A-Za-z0-9-]*(#[A-Za-z_][\w_.-]*)?$'))) then ()
       else t:volume-link(substring-before($pointer || '#', '#'), substring-after($pointer, '#'), $up)"/>
   </xsl:function>
 
