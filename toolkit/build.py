@@ -148,6 +148,14 @@ def _problem(path: Path, message: str, hint: str | None = None) -> Problem:
     return Problem(display_path(path), 1, 1, message, hint=hint, step="transform")
 
 
+def _has_text(root: etree._Element) -> bool:
+    """Whether a document has anything to publish: a TEI with its ``<text>``, or a teiCorpus (nested
+    in others too) with at least one such TEI."""
+    if root.tag == f"{{{NS['tei']}}}TEI":
+        return root.find("tei:text", NS) is not None
+    return root.find(".//tei:TEI/tei:text", NS) is not None
+
+
 def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
                    parameters: transform.Parameters, root: Path | None = None) -> DocumentBuild:
     """Transform one (already validated) document and stage its files in ``stage_dir``
@@ -204,7 +212,7 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
                       formats: tuple[str, ...], parameters: transform.Parameters,
                       root: Path | None) -> DocumentBuild:
     path = result.path
-    if document.root.find("tei:text", NS) is None and document.root.find("tei:TEI/tei:text", NS) is None:  # TEI, teiCorpus
+    if not _has_text(document.root):
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
     targets = pointers.for_stylesheets(document, root, profile)
