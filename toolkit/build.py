@@ -36,10 +36,10 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import cache, confine, formats as output_formats, kinds, output, pool, site, transform
+from toolkit import cache, confine, formats as output_formats, kinds, output, pointers, pool, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
-from toolkit.xmlio import NS, Document, DocumentError, parse_document, read_bytes
+from toolkit.xmlio import NS, Document, DocumentError, parse_document
 
 if TYPE_CHECKING:
     from toolkit import validate
@@ -215,11 +215,11 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
     if not _has_text(document.root):
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
-    linked = transform.linked_files(document, root)
-    result.linked = sorted({str(target) for target in linked.values()} | set(result.linked))
+    targets = pointers.for_stylesheets(document, root, profile)
+    result.linked = sorted({str(target) for target in targets.documents.values()} | set(result.linked))
     try:
         envelope = transform.transform(document, formats, parameters, root=root, profile=profile.name,
-                                       linked=linked)
+                                       targets=targets)
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result
@@ -399,7 +399,8 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
     place = folder.staging / "edition"
     for asset in PAGE_ASSETS:
         relative = f"html/{asset.name}"
-        edition[relative] = folder.stage(place, relative, read_bytes(asset))
+        # The toolkit's own file, not an input: --max-size (a limit for documents) does not apply.
+        edition[relative] = folder.stage(place, relative, asset.read_bytes())
     entries = _index_entries(results, valid, out_dir, folder, set(staged))
     for item in transform.index_page(entries, out_dir / "html", parameters):
         relative = f"html/{item.name}"
