@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import confine, formats as output_formats, kinds, output, pool, site, transform
+from toolkit import confine, formats as output_formats, kinds, library, output, pool, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, Document, DocumentError, parse_document, read_bytes
@@ -68,6 +68,8 @@ class DocumentBuild:
     published_in_part: bool = False
     #: Documents of a volume kept back from publication by their errors: id -> why.
     withheld: dict[str, str] = field(default_factory=dict)
+    #: The library records of its pages (toolkit/library.py), when its HTML was just built.
+    records: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -84,6 +86,8 @@ class BuildResult(ProblemCollection):
     documents: list[DocumentBuild]
     #: Files that belong to the edition rather than a document (index page, CSS).
     edition_files: list[Path] = field(default_factory=list)
+    #: The registers' report of merges and near misses, when the HTML was built (toolkit/library.py).
+    library_report: Path | None = None
     seconds: float = 0.0
 
     @property
@@ -200,13 +204,13 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result
     outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
-    card = envelope.card
+    card, records = envelope.card, envelope.records
     del envelope  # the outputs of a large volume: keep one copy, not two
     too_long = next(filter(None, map(output.name_problem, outputs)), None)
     if too_long:
         result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
         return result
-    result.index_card = card
+    result.index_card, result.records = card, records
     for relative in list(outputs):
         try:
             output.write_file(stage_dir / relative, outputs.pop(relative))
@@ -378,7 +382,36 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
     for item in transform.index_page(entries, out_dir / "html", parameters):
         relative = f"html/{item.name}"
         edition[relative] = folder.stage(place, relative, item.content)
+    for relative, content in _library_files(results, folder, parameters).items():
+        edition[relative] = folder.stage(place, relative, content)
     return edition
+
+
+def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
+                   parameters: transform.Parameters) -> dict[str, str]:
+    """The registers and the chronology (toolkit/library.py) from every document's records: those of
+    this build, else (a document that failed now) those of its last successful build, as the index."""
+    texts = []
+    for result in results:
+        if result.skipped:
+            continue
+        records = result.records
+        if records is None and not result.staged:
+            records = folder.manifest.get(_source_key(result.path), output.Entry()).records
+        if records:
+            texts.append(records)
+    records = library.parse_records(texts)
+    found = library.registers(records)
+    files = {f"html/{item.name}": item.content for item in transform.library_pages(library.manifest(records, found),
+                                                                                  folder.out_dir / "html", parameters)}
+    for kind, register in found.items():
+        files[f"html/{library.FOLDERS[kind]}/index.json"] = library.as_json(kind, register)
+    files[LIBRARY_REPORT] = library.report(found)
+    return files
+
+
+#: The report of the registers' merges and near misses, in the output folder (the build prints its path).
+LIBRARY_REPORT = "registers-report.txt"
 
 
 def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
@@ -395,7 +428,8 @@ def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
         kept = [relative for relative in old.files if relative.split("/", 1)[0] not in formats]
         stale.update(relative for relative in old.files if relative.split("/", 1)[0] in formats)
         card = result.index_card if "html" in formats else old.card
-        entries[key] = output.Entry(kept + sorted(result.staged), card)
+        records = result.records if "html" in formats else old.records
+        entries[key] = output.Entry(kept + sorted(result.staged), card, records)
     for key in [key for key in entries if not Path(key).exists()]:  # the document was removed
         stale.update(entries.pop(key).files)
     return entries, stale
@@ -464,5 +498,7 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
             result.files = [out_dir / relative for relative in result.staged]
     finally:
         folder.discard()
+    report = out_dir / LIBRARY_REPORT
     return BuildResult(out_dir=out_dir, formats=formats, documents=results, edition_files=edition_files,
+                       library_report=report if report in edition_files else None,
                        seconds=time.perf_counter() - started)
