@@ -12,7 +12,8 @@ For every one:
 * a document's outputs are complete (every file a document gets) or absent.
 
 The corpus is the issue's cases (tests/fixtures/validate/invalid, valid and
-jing: each the regression fixture of a defect found by hand), what this test
+jing, tests/validation_cases.xml and the rules' cases in schemas/telegram.sch:
+each the regression case of a defect found by hand), what this test
 found (tests/fixtures/fuzz, see its README) and the edition. ``make test`` runs a few seconds of mutants
 (``TEIKIT_FUZZ_SECONDS``, default 4); ``make fuzz`` runs ten minutes. A failure
 names the seed and the mutant's file, which is kept under the test's tmp_path.
@@ -20,22 +21,19 @@ names the seed and the mutant's file, which is kept under the test's tmp_path.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import os
 import random
 import re
 import shutil
-import signal
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from toolkit import cli
-from toolkit.paths import TEI_DIR
+from cli_support import Run, teikit
+from toolkit.paths import SCHEMATRON_RULES, TEI_DIR
+from validation_support import assemble, cases_in, validation_cases
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AUTHORITY = TEI_DIR / "authority.xml"
@@ -47,14 +45,17 @@ _LOCATED = re.compile(r"^(?:teikit: )?(?P<path>.+?):(?P<line>\d+):(?P<column>\d+
 _UNLOCATED_OK = re.compile(r"^(?:teikit: )?(?:error: |usage: |teikit \w+: error: )")
 
 
-def _corpus() -> list[Path]:
+def _corpus() -> list[tuple[str, bytes]]:
     folders = [FIXTURES / "validate" / "invalid", FIXTURES / "validate" / "valid", FIXTURES / "validate" / "jing",
                FIXTURES / "fuzz"]
     files = [TEI_DIR / "frus1961-63v11-d256.xml", FIXTURES / "validate" / "valid-minimal.xml",
              FIXTURES / "corrections" / "add-persname" / "after.xml"]
     for folder in folders:
         files += sorted(folder.glob("*.xml")) + sorted(folder.glob(".*.xml"))
-    return files
+    # The validation and Schematron cases, each as the whole document it makes.
+    cases = [(f"{case.name}.xml", assemble(case)[0].encode("utf-8"))
+             for case in [*validation_cases(), *cases_in(SCHEMATRON_RULES)]]
+    return [(path.name, path.read_bytes()) for path in files] + cases
 
 
 def _local(data: bytes) -> bytes:
@@ -112,42 +113,6 @@ def _mutate(data: bytes, generator: random.Random) -> bytes:
 # --------------------------------------------------------------------------- running one case
 
 
-class _Hang(Exception):
-    pass
-
-
-def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
-    raise _Hang()
-
-
-@dataclass
-class _Run:
-    command: list[str]
-    code: int
-    output: str
-
-
-def _teikit(*arguments: str, cwd: Path) -> _Run:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    previous = os.getcwd()
-    handler = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(LIMIT)
-    try:
-        os.chdir(cwd)
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            try:
-                code = cli.main(list(arguments))
-            except SystemExit as exit_:  # argparse
-                code = exit_.code if isinstance(exit_.code, int) else 2
-    except _Hang:
-        raise AssertionError(f"teikit {' '.join(arguments)} ran over {LIMIT} s") from None
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, handler)
-        os.chdir(previous)
-    return _Run(list(arguments), code, stdout.getvalue() + stderr.getvalue())
-
-
 def _snapshot(folder: Path, skip: str) -> dict[str, str]:
     state = {}
     for path in sorted(folder.rglob("*")):
@@ -158,13 +123,13 @@ def _snapshot(folder: Path, skip: str) -> dict[str, str]:
     return state
 
 
-def _check_run(run: _Run, allowed: tuple[int, ...] = (0, 1, 2)) -> None:
-    assert run.code in allowed, f"exit {run.code} from teikit {' '.join(run.command)}:\n{run.output}"
+def _check_run(run: Run, allowed: tuple[int, ...] = (0, 1, 2)) -> None:
+    assert run.returncode in allowed, f"exit {run.returncode} from teikit {' '.join(run.arguments)}:\n{run.output}"
     assert "Traceback" not in run.output, run.output
     for line in run.output.splitlines():
         if ": error:" in line or line.startswith("teikit: "):
             assert _LOCATED.match(line) or _UNLOCATED_OK.match(line) or "error:" not in line, \
-                f"unlocated error from teikit {' '.join(run.command)}: {line!r}"
+                f"unlocated error from teikit {' '.join(run.arguments)}: {line!r}"
 
 
 def _output_groups(out: Path) -> dict[str, set[str]]:
@@ -173,6 +138,8 @@ def _output_groups(out: Path) -> dict[str, set[str]]:
     for path in out.rglob("*"):
         if path.is_file() and path.parent != out:
             relative = path.relative_to(out)
+            if relative.parts[0].startswith("."):  # the build's own records (OUT/.teikit-cache), no document's
+                continue
             if relative.parts[0] == "html" and path.name in ("index.html", "edition.css", "edition.js"):
                 continue
             stem, _, suffix = path.name.partition(".")
@@ -187,17 +154,18 @@ def _check_case(data: bytes, folder: Path, reference: Path, complete: set[str] |
     document = folder / "doc.xml"
     document.write_bytes(data)
     before = _snapshot(folder, "out")
-    validate = _teikit("validate", "--jobs", "1", "doc.xml", cwd=folder)
+    validate = teikit("validate", "--jobs", "1", "doc.xml", cwd=folder, timeout=LIMIT)
     _check_run(validate)
-    build = _teikit("build", "--jobs", "1", "--access-date", "2026-12-01", "--out", "out", "doc.xml", cwd=folder)
+    build = teikit("build", "--jobs", "1", "--access-date", "2026-12-01", "--out", "out", "doc.xml", cwd=folder,
+                   timeout=LIMIT)
     _check_run(build)
-    assert (validate.code == 0) == (build.code == 0) or validate.code == 2 or build.code == 2, \
-        f"validate said {validate.code}, build {build.code}:\n{validate.output}\n{build.output}"
-    _check_run(_teikit("diff", str(reference), "doc.xml", cwd=folder))
-    _check_run(_teikit("lint", "doc.xml", cwd=folder))
+    assert (validate.returncode == 0) == (build.returncode == 0) or 2 in (validate.returncode, build.returncode), \
+        f"validate said {validate.returncode}, build {build.returncode}:\n{validate.output}\n{build.output}"
+    _check_run(teikit("diff", str(reference), "doc.xml", cwd=folder, timeout=LIMIT))
+    _check_run(teikit("lint", "doc.xml", cwd=folder, timeout=LIMIT))
     assert _snapshot(folder, "out") == before, "a file outside the output folder was touched"
     groups = _output_groups(folder / "out") if (folder / "out").exists() else {}
-    if build.code != 0:
+    if build.returncode != 0:
         assert not groups, f"an invalid document left outputs: {groups}"
         return complete
     assert len(groups) == 1, f"a built document's outputs: {groups}"
@@ -210,14 +178,17 @@ def _check_case(data: bytes, folder: Path, reference: Path, complete: set[str] |
 # --------------------------------------------------------------------------- the tests
 
 
-@pytest.mark.parametrize("path", _corpus(), ids=lambda path: path.name)
-def test_every_corpus_case_is_handled(path: Path, tmp_path: Path) -> None:
-    _check_case(_local(path.read_bytes()), tmp_path / "case", TEI_DIR / "frus1961-63v11-d256.xml", None)
+CORPUS = _corpus()
+
+
+@pytest.mark.parametrize("data", [data for _, data in CORPUS], ids=[name for name, _ in CORPUS])
+def test_every_corpus_case_is_handled(data: bytes, tmp_path: Path) -> None:
+    _check_case(_local(data), tmp_path / "case", TEI_DIR / "frus1961-63v11-d256.xml", None)
 
 
 def test_mutants_are_handled(tmp_path: Path) -> None:
     generator = random.Random(SEED)
-    seeds = [_local(path.read_bytes()) for path in _corpus()]
+    seeds = [_local(data) for _, data in CORPUS]
     reference = TEI_DIR / "frus1961-63v11-d256.xml"
     complete = _check_case(seeds[0], tmp_path / "seed", reference, None)
     assert complete, "the edition itself did not build"

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import confine, formats as output_formats, kinds, library, output, pool, site, transform
+from toolkit import cache, confine, formats as output_formats, kinds, library, output, pool, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, Document, DocumentError, parse_document, read_bytes
@@ -64,12 +64,16 @@ class DocumentBuild:
     staged: dict[str, Path] = field(default_factory=dict)
     #: Its validation, when the worker validated it before transforming it (see :func:`check_and_build`).
     check: "validate.DocumentResult | None" = None
+    #: The other files its outputs or its verdict depend on (the authority file), real paths.
+    linked: list[str] = field(default_factory=list)
+    #: What site-wide pages need of it (:data:`toolkit.cache.COLLECTORS`), kept in its cache record.
+    data: dict = field(default_factory=dict)
+    #: Its outputs from an earlier build, kept because nothing they depend on changed (:mod:`toolkit.cache`).
+    kept: list[str] = field(default_factory=list)
     #: Published although it has errors: a volume published document by document (:func:`publication`).
     published_in_part: bool = False
     #: Documents of a volume kept back from publication by their errors: id -> why.
     withheld: dict[str, str] = field(default_factory=dict)
-    #: The library records of its pages (toolkit/library.py), when its HTML was just built.
-    records: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -102,11 +106,18 @@ class BuildResult(ProblemCollection):
     def written(self) -> list[Path]:
         return [path for document in self.documents for path in document.files] + self.edition_files
 
+    @property
+    def kept(self) -> list[DocumentBuild]:
+        """Documents whose outputs were kept: nothing they depend on changed since they were built."""
+        return [document for document in self.documents if document.kept]
+
     def summary(self) -> str:
-        built, failed = len(self.built), len(self.failed)
+        built, failed, kept = len(self.built), len(self.failed), len(self.kept)
         skipped = sum(1 for document in self.documents if document.skipped)
         parts = [f"{built} document{'s' * (built != 1)} built ({', '.join(self.formats)})",
                  f"{len(self.written)} file{'s' * (len(self.written) != 1)} written to {display_path(self.out_dir)}"]
+        if kept:
+            parts.append(f"{kept} unchanged, outputs kept")
         if skipped:
             parts.append(f"{skipped} without text skipped")
         withheld = sum(len(document.withheld) for document in self.documents)
@@ -139,6 +150,14 @@ def _problem(path: Path, message: str, hint: str | None = None) -> Problem:
     return Problem(display_path(path), 1, 1, message, hint=hint, step="transform")
 
 
+def _has_text(root: etree._Element) -> bool:
+    """Whether a document has anything to publish: a TEI with its ``<text>``, or a teiCorpus (nested
+    in others too) with at least one such TEI."""
+    if root.tag == f"{{{NS['tei']}}}TEI":
+        return root.find("tei:text", NS) is not None
+    return root.find(".//tei:TEI/tei:text", NS) is not None
+
+
 def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
                    parameters: transform.Parameters, root: Path | None = None) -> DocumentBuild:
     """Transform one (already validated) document and stage its files in ``stage_dir``
@@ -162,7 +181,7 @@ def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
     from toolkit import validate
 
     check, document = validate.check_and_keep(path)
-    result = DocumentBuild(path, check=check)
+    result = DocumentBuild(path, check=check, linked=sorted(check.facts.linked) if check.facts else [])
     if document is None:
         return result
     profile = kinds.get(check.profile)
@@ -195,11 +214,14 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
                       formats: tuple[str, ...], parameters: transform.Parameters,
                       root: Path | None) -> DocumentBuild:
     path = result.path
-    if document.root.find("tei:text", NS) is None and document.root.find("tei:TEI/tei:text", NS) is None:  # TEI, teiCorpus
+    if not _has_text(document.root):
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
+    linked = transform.linked_files(document, root)
+    result.linked = sorted({str(target) for target in linked.values()} | set(result.linked))
     try:
-        envelope = transform.transform(document, formats, parameters, root=root, profile=profile.name)
+        envelope = transform.transform(document, formats, parameters, root=root, profile=profile.name,
+                                       linked=linked)
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result
@@ -210,7 +232,13 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
     if too_long:
         result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
         return result
-    result.index_card, result.records = card, records
+    result.index_card = card
+    for name, collect in cache.COLLECTORS.items():
+        result.data[name] = collect(document, card)
+    if records is not None:
+        # The pages' library records come from the transformation itself (the envelope), not from a
+        # collector of (document, card): kept in the cache record like the collectors' data.
+        result.data[LIBRARY_DATA] = records
     for relative in list(outputs):
         try:
             output.write_file(stage_dir / relative, outputs.pop(relative))
@@ -389,15 +417,18 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
 
 def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
                    parameters: transform.Parameters) -> dict[str, str]:
-    """The registers and the chronology (toolkit/library.py) from every document's records: those of
-    this build, else (a document that failed now) those of its last successful build, as the index."""
+    """The registers and the chronology (toolkit/library.py) from every document's records (``data``, kept in
+    its cache record): those of this build or of its kept build; a document that fails now is shown by
+    those of its last successful build, as the index page shows it by its last card."""
+    previous = cache.Cache(folder.out_dir)
     texts = []
     for result in results:
         if result.skipped:
             continue
-        records = result.records
+        records = result.data.get(LIBRARY_DATA)
         if records is None and not result.staged:
-            records = folder.manifest.get(_source_key(result.path), output.Entry()).records
+            record = previous.read(_source_key(result.path))
+            records = record.data.get(LIBRARY_DATA) if record is not None else None
         if records:
             texts.append(records)
     records = library.parse_records(texts)
@@ -410,6 +441,8 @@ def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
     return files
 
 
+#: The name of the library records in a document's ``data`` (and its cache record).
+LIBRARY_DATA = "library"
 #: The report of the registers' merges and near misses, in the output folder (the build prints its path).
 LIBRARY_REPORT = "registers-report.txt"
 
@@ -428,11 +461,65 @@ def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
         kept = [relative for relative in old.files if relative.split("/", 1)[0] not in formats]
         stale.update(relative for relative in old.files if relative.split("/", 1)[0] in formats)
         card = result.index_card if "html" in formats else old.card
-        records = result.records if "html" in formats else old.records
-        entries[key] = output.Entry(kept + sorted(result.staged), card, records)
+        entries[key] = output.Entry(kept + sorted(result.staged), card)
     for key in [key for key in entries if not Path(key).exists()]:  # the document was removed
         stale.update(entries.pop(key).files)
     return entries, stale
+
+
+def _kept_inputs(files: list[Path], records: cache.Cache, out_dir: Path, formats: tuple[str, ...],
+                 parameters: transform.Parameters, root: Path | None,
+                 validating: bool, strict: bool) -> tuple[dict[Path, str], dict[Path, DocumentBuild]]:
+    """Each input's cache key, and the inputs whose outputs are kept (:mod:`toolkit.cache`), as they last built."""
+    from toolkit import validate as validation
+
+    options = cache.options_fingerprint(formats, parameters.edition_url, parameters.access_date, root,
+                                        confine.max_size(), (f"strict={strict}", parameters.site or ""))
+    toolkit = cache.toolkit_fingerprint()
+    keys: dict[Path, str] = {}
+    kept: dict[Path, DocumentBuild] = {}
+    for path in files:
+        digest = records.digest(path)
+        if digest is None:
+            continue
+        keys[path] = key = cache.input_key(digest, toolkit, options)
+        record = records.read(_source_key(path))
+        if record is None or not records.still_valid(record, key, out_dir, validating):
+            continue
+        # Its own problems as they were found, named the way this run names the file.
+        problems = [dataclasses.replace(problem, path=display_path(path)) for problem in record.problems]
+        check = validation.DocumentResult(path, problems, record.facts, record.profile) if validating else None
+        kept[path] = DocumentBuild(path, skipped=record.skipped, index_card=record.card, check=check,
+                                   linked=list(record.linked), data=record.data, kept=list(record.files),
+                                   published_in_part=record.published_in_part, withheld=record.withheld)
+    return keys, kept
+
+
+def _stage_records(records: cache.Cache, folder: output.OutputFolder, results: list[DocumentBuild],
+                   keys: dict[Path, str], own_problems: dict[Path, list[Problem]],
+                   validating: bool) -> tuple[dict[str, Path], set[str]]:
+    """Stage a cache record for each input built now without an error (none for the others: they are built
+    again next time); and name the records of inputs that are gone, for the commit to remove."""
+    staged: dict[str, Path] = {}
+    current = set()
+    for result in results:
+        source = _source_key(result.path)
+        current.add(cache.record_name(source))
+        if result.kept or result.failed or result.path not in keys or not (result.staged or result.skipped):
+            continue
+        check = result.check
+        record = cache.Record(source, keys[result.path], validating, check.profile if check else None,
+                              records.linked_digests(result.linked), own_problems.get(result.path, []),
+                              check.facts if check else None, sorted(result.staged), result.index_card,
+                              result.skipped, result.data, result.published_in_part, result.withheld)
+        relative = f"{cache.CACHE_DIR}/{cache.record_name(source)}"
+        staged[relative] = folder.stage(folder.staging / "cache", relative, record.as_json())
+    gone = set()
+    for name in set(records.names()) - current:
+        record = records.read_file(name)
+        if record is None or not Path(record.source).exists():
+            gone.add(f"{cache.CACHE_DIR}/{name}")
+    return staged, gone
 
 
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
@@ -456,11 +543,16 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
     parameters = transform.Parameters(edition_url=edition_url, access_date=access_date,
                                       site=site.survey(files).as_json())
     folder = output.OutputFolder(out_dir)
+    records = cache.Cache(out_dir)
     try:
-        to_build = [(path, selection.root_of(path), folder.slot(number)) for number, path in enumerate(files)]
-        built = {result.path: result for result in _build_all(to_build, formats, parameters, jobs, validate, strict)}
+        keys, built = _kept_inputs(files, records, out_dir, formats, parameters, root, validate, strict)
+        to_build = [(path, selection.root_of(path), folder.slot(number))
+                    for number, path in enumerate(files) if path not in built]
+        built.update((result.path, result)
+                     for result in _build_all(to_build, formats, parameters, jobs, validate, strict))
+        own_problems = {path: list(built[path].check.problems) for path in files if built[path].check}
         if validate:
-            # The references between files, now that every document's own checks are in.
+            # The references between files, now that every document's own checks are in (kept ones too).
             from toolkit import validate as validation
 
             for result in built.values():
@@ -491,8 +583,9 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
         edition = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
                    if "html" in formats else {})
         entries, stale = _plan_manifest(folder, results, formats)
-        # Everything is staged, the manifest too: only now does any output change, in one commit.
-        folder.commit({**staged, **edition}, stale, (entries, list(edition)))
+        record_files, gone = _stage_records(records, folder, results, keys, own_problems, validate)
+        # Everything is staged, the manifest and cache records too: only now does any output change, in one commit.
+        folder.commit({**staged, **edition, **record_files}, stale | gone, (entries, list(edition)))
         edition_files = [out_dir / relative for relative in edition]
         for result in results:
             result.files = [out_dir / relative for relative in result.staged]

@@ -162,8 +162,6 @@ class Entry:
 
     files: list[str] = field(default_factory=list)
     card: str | None = None
-    #: The library records of its pages (xslt/library.xsl): the registers and chronology are made from them.
-    records: str | None = None
 
 
 class OutputFolder:
@@ -386,7 +384,7 @@ class OutputFolder:
         try:
             data = json.loads((self.out_dir / MANIFEST).read_text(encoding="utf-8"))
             self.edition_files = sorted(map(str, data.get("edition", [])))
-            return {source: Entry(list(map(str, entry.get("files", []))), entry.get("card"), entry.get("records"))
+            return {source: Entry(list(map(str, entry.get("files", []))), entry.get("card"))
                     for source, entry in data.get("documents", {}).items()}
         except (OSError, ValueError, AttributeError, TypeError):
             return {}
@@ -395,7 +393,7 @@ class OutputFolder:
         """Stage the manifest and the plain list of every file it names (edition files included)."""
         edition_files = sorted(set(edition_files) | set(self.edition_files))
         text = json.dumps({"version": 1, "edition": edition_files,
-                           "documents": {source: {"files": entry.files, "card": entry.card, "records": entry.records}
+                           "documents": {source: {"files": entry.files, "card": entry.card}
                                          for source, entry in sorted(entries.items())}},
                           indent=1, ensure_ascii=True)  # source paths are bytes: non-UTF-8 ones as \udcXX escapes
         listed = sorted({relative for entry in entries.values() for relative in entry.files} | set(edition_files))

@@ -308,6 +308,8 @@ class _Index:
         self.facts: dict[Path, Facts | None] = {r.facts.path: r.facts for r in results if r.facts}
         self._targets: dict[tuple[Path, str, str], Path | confine.Refused] = {}
         self._root_of = root_of or confine.root_of
+        #: The other files each document's pointers were found to lead into (checked by the parent).
+        self.reached: dict[Path, set[Path]] = {}
 
     def get(self, path: Path) -> Facts | None:
         """The facts of the file at ``path``; None when it is missing or not readable TEI."""
@@ -334,9 +336,12 @@ class _Index:
         return self._targets[key]
 
 
-def resolve(results: list[DocumentResult], root_of: Callable[[Path], Path] | None = None) -> None:
+def resolve(results: list[DocumentResult], root_of: Callable[[Path], Path] | None = None,
+            shares_ids: Callable[[DocumentResult], bool] = lambda result: True) -> None:
     """Add reference problems to each result that parsed (in place); ``root_of`` gives a document's
-    confinement root (:func:`toolkit.confine.root_of`; default: its own folder)."""
+    confinement root (:func:`toolkit.confine.root_of`; default: its own folder). ``shares_ids`` tells
+    whether a document's ids must be unique across the edition (its kind says so: the edition's
+    documents and the files they point into) or only within itself (any other TEI)."""
     index = _Index(results, root_of)
     for result in results:
         if result.facts is None:
@@ -344,7 +349,20 @@ def resolve(results: list[DocumentResult], root_of: Callable[[Path], Path] | Non
         result.problems.extend(_check_pointers(result.facts, index))
         for linked in result.facts.linked:  # validated alone, a document's ids still meet the authority file's
             index.get(Path(linked))
-    _check_unique_ids(index, results)
+    shared = [result for result in results if result.facts is not None and shares_ids(result)]
+    _check_unique_ids(index, shared, _reached_from(index, shared))
+    for result in results:
+        if result.facts is not None and not shares_ids(result):
+            _check_unique_ids(index, [result], [result.facts])
+
+
+def _reached_from(index: _Index, results: list[DocumentResult]) -> list[Facts]:
+    """The documents, and every file they link or point into: one namespace of ids."""
+    paths = {result.facts.path for result in results}
+    for result in results:
+        paths.update(Path(linked) for linked in result.facts.linked)
+        paths.update(index.reached.get(result.facts.path, ()))
+    return [facts for path, facts in index.facts.items() if facts is not None and path in paths]
 
 
 def _problem(facts: Facts, where: Pointer | tuple[int, int], message: str, hint: str | None, rule: str) -> Problem:
@@ -378,6 +396,8 @@ def _check_pointer(facts: Facts, pointer: Pointer, index: _Index) -> Problem | N
     target = index.get(target_path)
     if target is None:
         return _missing_file(facts, pointer, label, target_path, file_part)
+    if target.path != facts.path:
+        index.reached.setdefault(facts.path, set()).add(target.path)
     if _found(target, fragment, pointer.owner):
         return None
     where = "this document" if target.path == facts.path else display_path(target.path)
@@ -431,14 +451,13 @@ def _find_elsewhere(fragment: str, index: _Index, exclude: Path) -> Facts | None
     return None
 
 
-def _check_unique_ids(index: _Index, results: list[DocumentResult]) -> None:
-    """xml:ids are unique across the edition: every document checked and every file they point into."""
+def _check_unique_ids(index: _Index, results: list[DocumentResult], pool: list[Facts]) -> None:
+    """xml:ids are unique across ``pool``: the documents ``results`` and the files they point into."""
     first_seen: dict[str, tuple[Facts, Target]] = {}
     problems_of = {r.facts.path: r.problems for r in results if r.facts}
     # Files that hold records (the authority file) first: a clash with one of their
     # ids is the fault of the document that reuses it, never of the record.
-    loaded = sorted((f for f in index.facts.values() if f is not None),
-                    key=lambda facts: not any(t.kind in NAME_FOR_RECORD for t in facts.ids.values()))
+    loaded = sorted(pool, key=lambda facts: not any(t.kind in NAME_FOR_RECORD for t in facts.ids.values()))
     lines: dict[Path, Document | None] = {}  # the files a problem points into, parsed once
     for facts in loaded:
         if not facts.duplicates and first_seen.keys().isdisjoint(facts.ids):

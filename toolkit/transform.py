@@ -388,18 +388,18 @@ def _plain_name(name: str) -> bool:
 
 def transform(document: Document, formats: tuple[str, ...] = (),
               parameters: Parameters = Parameters(), root: Path | None = None,
-              profile: str | None = None) -> Envelope:
+              profile: str | None = None, linked: dict[str, Path] | None = None) -> Envelope:
     """Make the ``formats`` outputs (default: every registered one) of a parsed, checked document in one
     transformation; return their files (and the page's index card). ``root`` is the edition's root, the
     folder pointed-to files must lie in (:mod:`toolkit.confine`; default: the document's folder); ``profile``
-    the document's profile name, when the caller has detected it already."""
+    the document's profile name and ``linked`` its :func:`linked_files`, when the caller has them already."""
     formats = formats or output_formats.names()
     _check_formats(formats)
     # Saxon cannot take lxml's tree (libxml2's C structures; Saxon builds its own TinyTree): it parses
     # the document's text again, the text lxml parsed and checked (no DTD, no XInclude).
     envelope = _run(document.text, (document.resolved or document.path.resolve()).as_uri(), parameters,
                     document.display, formats, profile or kinds.detect(document.root).name,
-                    linked_files(document, root))
+                    linked_files(document, root) if linked is None else linked)
     return Envelope(_assembled(envelope.files), envelope.card, envelope.records)
 
 

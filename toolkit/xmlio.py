@@ -240,7 +240,8 @@ def resolved_path(path: Path) -> Path:
     name = path.name
     if name in ("", ".", "..") or os.path.islink(path):
         return path.resolve()
-    return _resolved_folder(str(path.parent)) / name
+    # Keyed by the absolute folder: a relative one ("." for "doc.xml") means another folder after a chdir.
+    return _resolved_folder(os.path.abspath(path.parent)) / name
 
 
 @functools.lru_cache(maxsize=256)

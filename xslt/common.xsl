@@ -139,7 +139,7 @@
   <xsl:function name="t:doc-id" as="xs:string">
     <xsl:param name="node" as="node()"/>
     <xsl:variable name="tei" as="element()?" select="root($node)/descendant-or-self::TEI[1]"/>
-    <xsl:sequence select="if ($tei/@xml:id) then string($tei/@xml:id)
+    <xsl:sequence select="if (normalize-space($tei/@xml:id)) then string($tei/@xml:id)
       else replace(tokenize(string(base-uri($node)), '/')[last()], '\.xml$', '')"/>
   </xsl:function>
 
@@ -376,12 +376,12 @@
   <!-- The volume's editors (not the general editor), as t:name elements. -->
   <xsl:function name="t:editors" as="element(t:name)*">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="t:frus($node)/monogr/editor[not(@role = 'general')] ! t:split-name(.)"/>
+    <xsl:sequence select="t:frus($node)/monogr/editor[not(@role = 'general')] ! t:split-name(.)[string(@full)]"/>
   </xsl:function>
 
   <xsl:function name="t:general-editors" as="element(t:name)*">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="t:frus($node)/monogr/editor[@role = 'general'] ! t:split-name(.)"/>
+    <xsl:sequence select="t:frus($node)/monogr/editor[@role = 'general'] ! t:split-name(.)[string(@full)]"/>
   </xsl:function>
 
   <xsl:function name="t:publisher" as="xs:string?">
@@ -397,7 +397,9 @@
   <xsl:function name="t:pub-year" as="xs:string?">
     <xsl:param name="node" as="node()"/>
     <xsl:variable name="date" as="element()?" select="(t:frus($node)/monogr/imprint/date)[1]"/>
-    <xsl:sequence select="($date/@when ! substring(., 1, 4), $date ! replace(normalize-space(.), '^.*?(\d{4}).*$', '$1'))[1]"/>
+    <!-- only a year: an empty or wordy date gives none (citations read it as a number) -->
+    <xsl:sequence select="($date/@when ! substring(., 1, 4), $date ! replace(normalize-space(.), '^.*?(\d{4}).*$', '$1'))
+      [matches(., '^\d{4}$')][1]"/>
   </xsl:function>
 
   <!-- A personal name split into given and family parts:
@@ -406,9 +408,10 @@
     <xsl:param name="name" as="element()"/>
     <xsl:variable name="pers" as="element()" select="($name/persName, $name)[1]"/>
     <xsl:variable name="full" as="xs:string" select="t:name-string($pers)"/>
+    <!-- An empty name (<editor/>) has no last word: its parts are then empty. -->
     <xsl:variable name="family" as="xs:string"
       select="if ($pers/surname) then string-join($pers/surname ! normalize-space(.), ' ')
-              else tokenize($full, '\s+')[last()]"/>
+              else string(tokenize($full, '\s+')[last()])"/>
     <xsl:variable name="given" as="xs:string"
       select="if ($pers/forename) then string-join($pers/forename ! normalize-space(.), ' ')
               else normalize-space(substring($full, 1, string-length($full) - string-length($family)))"/>

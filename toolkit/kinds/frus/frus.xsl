@@ -304,6 +304,25 @@
     <xsl:copy-of select="."/>
   </xsl:template>
 
+  <!-- A document nested in another (a FRUS encoding slip, or an enclosure
+       encoded as a document) has a page of its own: the outer page shows a
+       link to it where it stands, not its text a second time. -->
+  <xsl:template match="div[@type = 'document']" mode="t:frus-unit" as="element()" xmlns="http://www.tei-c.org/ns/1.0">
+    <xsl:param name="t:document" as="element(div)" tunnel="yes"/>
+    <xsl:choose>
+      <xsl:when test=". is $t:document">
+        <xsl:next-match/>
+      </xsl:when>
+      <xsl:otherwise>
+        <p rend="nested-document">
+          <ref target="{t:frus-href('#' || @xml:id, $t:document)}">
+            <xsl:value-of select="string-join((@n ! ('Document ' || . || ':'), t:frus-document-title(.)), ' ')"/>
+          </ref>
+        </p>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template match="persName[@corresp]" mode="t:frus-unit" as="element()">
     <xsl:variable name="record" as="element()?"
       select="t:frus-pointer(@corresp) ! t:frus-target(., root(current()))[ancestor::list[@type = 'names']]"/>
@@ -435,7 +454,8 @@
         <xsl:choose>
           <xsl:when test="current-grouping-key()">
             <ol class="documents contents">
-              <xsl:for-each select="current-group()">
+              <!-- documents nested in a document follow it: every document has its line -->
+              <xsl:for-each select="current-group()/descendant-or-self::div[@type = 'document']">
                 <xsl:variable name="unit" as="document-node()?" select="$t:units(string(@xml:id))"/>
                 <xsl:sequence select="if (exists($unit)) then t:contents-entry($unit) else t:frus-withheld-entry(.)"/>
               </xsl:for-each>
