@@ -283,3 +283,18 @@ def test_near_misses_are_reported_not_merged() -> None:
     pairs = {(first.key, second.key) for first, second, _ in library.near_misses(entries)}
     assert pairs == {("khrushchev-n", "khrushchev-ns"), ("khrushchev-ns", "khrushchov-ns"),
                      ("khrushchev-n", "khrushchov-ns")}
+
+
+def test_registers_and_chronology_are_remade_from_kept_inputs(tmp_path: Path) -> None:
+    # A second build keeps every input (toolkit/cache.py): the site-wide pages come from their kept records.
+    from outputs_support import EDITION
+
+    out = tmp_path / "out"
+    build_edition(out, [EDITION, FRUS_VOLUME], validate=False)
+    first = {path.relative_to(out): path.read_bytes() for folder in ("persons", "chronology")
+             for path in (out / "html" / folder).glob("*")}
+    again = build_edition(out, [EDITION, FRUS_VOLUME], validate=False)
+    assert all(document.kept for document in again.documents if not document.skipped)
+    second = {path.relative_to(out): path.read_bytes() for folder in ("persons", "chronology")
+              for path in (out / "html" / folder).glob("*")}
+    assert second == first and len(first) > 10
