@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import cache, confine, formats as output_formats, kinds, library, output, pool, site, transform
+from toolkit import cache, confine, formats as output_formats, kinds, library, output, pointers, pool, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, Document, DocumentError, parse_document, read_bytes
@@ -217,11 +217,11 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
     if not _has_text(document.root):
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
-    linked = transform.linked_files(document, root)
-    result.linked = sorted({str(target) for target in linked.values()} | set(result.linked))
+    targets = pointers.for_stylesheets(document, root, profile)
+    result.linked = sorted({str(target) for target in targets.documents.values()} | set(result.linked))
     try:
         envelope = transform.transform(document, formats, parameters, root=root, profile=profile.name,
-                                       linked=linked)
+                                       targets=targets)
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result

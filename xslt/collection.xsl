@@ -174,10 +174,10 @@
        with @corresp (and no @ref): a person, place or org of its lists. -->
   <xsl:function name="t:corpus-record" as="element()?">
     <xsl:param name="name" as="element()"/>
-    <xsl:variable name="first" as="xs:string" select="string(tokenize(string($name/@corresp))[1])"/>
+    <xsl:variable name="id" as="xs:string?" select="t:local-id(string($name/@corresp))"/>
     <xsl:sequence select="if ($name/(self::persName | self::placeName | self::orgName | self::name | self::rs)
-        and empty($name/@ref) and starts-with($first, '#'))
-      then key('t:xml-id', substring($first, 2), root($name))[1]
+        and empty($name/@ref) and exists($id))
+      then key('t:xml-id', $id, root($name))[1]
         [self::person or self::place or self::org][ancestor::teiHeader/parent::teiCorpus]
       else ()"/>
   </xsl:function>
