@@ -41,7 +41,7 @@ from toolkit import kinds
 from toolkit.diplomatic import Block, SourceText, blocks, normalise
 from toolkit.errors import EXIT_INVALID, EXIT_OK, UsageError
 from toolkit.paths import display_path
-from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, parse_document, read_bytes
+from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, attributes, parse_bytes, parse_document, read_bytes
 
 _TOKEN = re.compile(r"\n|\s+|\w+|[^\w\s]")
 _CONTEXT_WORDS = 5
@@ -344,7 +344,7 @@ def _name(node: etree._Element) -> str:
 
 def _attributes(node: etree._Element) -> dict[str, str]:
     result = {}
-    for name, value in node.attrib.items():
+    for name, value in attributes(node):
         qname = etree.QName(name)
         if qname.namespace == XML_NS:
             result[f"xml:{qname.localname}"] = value
