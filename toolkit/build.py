@@ -26,14 +26,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, output, transform
+from toolkit import confine, output, search, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes
 
 FORMATS = transform.FORMATS
 #: Copied beside the pages: their style and their small script (views, cards).
-PAGE_ASSETS = (XSLT_DIR / "edition.css", XSLT_DIR / "edition.js")
+PAGE_ASSETS = (XSLT_DIR / "edition.css", XSLT_DIR / "edition.js", XSLT_DIR / "search.js")
 # Below this many documents, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 8
 
@@ -67,6 +67,9 @@ class BuildResult(ProblemCollection):
     #: Files that belong to the edition rather than a document (index page, CSS).
     edition_files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    #: What the search index holds (None: not built in this run).
+    search_result: search.IndexResult | None = None
+    search_seconds: float = 0.0
 
     @property
     def built(self) -> list[DocumentBuild]:
@@ -89,6 +92,9 @@ class BuildResult(ProblemCollection):
             parts.append(f"{skipped} without text skipped")
         if failed:
             parts.append(f"{failed} failed, earlier outputs kept")
+        if self.search_result is not None:
+            parts.append(f"search index of {self.search_result.pages} page{'s' * (self.search_result.pages != 1)} "
+                         f"in {self.search_seconds:.2f} s")
         return "; ".join(parts) + f" in {self.seconds:.2f} s"
 
 
@@ -236,7 +242,7 @@ def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder,
     for result in results:
         for relative in result.staged:
             other = makers.setdefault(relative, result)
-            if relative in edition_names:
+            if relative in edition_names or (edition_names and relative.startswith(EDITION_FOLDERS)):
                 clashes.setdefault(id(result), []).append(f"{relative} is the edition's own file")
             elif other is not result:
                 clashes.setdefault(id(result), []).append(f"{relative} is also made by {display_path(other.path)}")
@@ -290,7 +296,9 @@ def _document_id(root: etree._Element, path: Path) -> str:
     return root.get("{http://www.w3.org/XML/1998/namespace}id") or path.stem
 
 
-EDITION_NAMES = {f"html/{asset.name}" for asset in PAGE_ASSETS} | {"html/index.html"}
+EDITION_NAMES = {f"html/{asset.name}" for asset in PAGE_ASSETS} | {"html/index.html", "html/search/index.html"}
+#: Folders of the output that are the edition's own, whole (a document writing into one fails).
+EDITION_FOLDERS = (search.INDEX_FOLDER + "/",)
 
 
 def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir: Path,
@@ -309,9 +317,9 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
     return edition
 
 
-def _update_manifest(folder: output.OutputFolder, results: list[DocumentBuild], formats: tuple[str, ...],
-                     placed: set[str], edition: list[str]) -> None:
-    """Record what each document built now owns; remove what the build owned and no longer makes."""
+def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
+                   formats: tuple[str, ...]) -> tuple[dict[str, output.Entry], set[str]]:
+    """What each document owns after this build, and the files the build owned and no longer makes."""
     entries = dict(folder.manifest)
     stale: set[str] = set()
     for result in results:
@@ -325,17 +333,39 @@ def _update_manifest(folder: output.OutputFolder, results: list[DocumentBuild], 
         entries[key] = output.Entry(kept + sorted(result.staged), card)
     for key in [key for key in entries if not Path(key).exists()]:  # the document was removed
         stale.update(entries.pop(key).files)
+    return entries, stale
+
+
+def _update_manifest(folder: output.OutputFolder, plan: tuple[dict[str, output.Entry], set[str]],
+                     placed: set[str], edition: list[str]) -> None:
+    """Record what each document built now owns; remove what the build owned and no longer makes."""
+    entries, stale = plan
     folder.remove_owned(stale - placed)
     folder.write_manifest(entries, edition)
+
+
+def _search_pages(out_dir: Path, entries: dict[str, output.Entry], staged: dict[str, Path]) -> dict[str, Path]:
+    """Every document page the output holds after this build (address under html/ -> its file now):
+    staged now, or kept from an earlier build."""
+    pages = {}
+    for entry in entries.values():
+        for relative in entry.files:
+            if relative.startswith("html/") and relative.endswith(".html"):
+                path = staged.get(relative) or out_dir / relative
+                if path.is_file():
+                    pages[relative.removeprefix("html/")] = path
+    return pages
 
 
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
           formats: tuple[str, ...] = FORMATS, *, validate: bool = True,
           edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
-          jobs: int | None = None, root: Path | None = None) -> BuildResult:
+          jobs: int | None = None, root: Path | None = None, search_index: bool = True) -> BuildResult:
     """Validate ``paths`` (default: the edition) and build ``formats`` into ``out_dir``;
     ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`). Every file is
-    staged first and put in place only when the whole run is staged (:mod:`toolkit.output`)."""
+    staged first and put in place only when the whole run is staged (:mod:`toolkit.output`); with
+    the HTML, the search index of every document page is staged too (:mod:`toolkit.search`), unless
+    ``search_index`` is false."""
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     formats = tuple(output_format for output_format in FORMATS if output_format in formats)
@@ -367,13 +397,25 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
         staged = {relative: path for result in results for relative, path in result.staged.items()}
         edition = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
                    if "html" in formats else {})
+        plan = _plan_manifest(folder, results, formats)
+        index, index_result, index_seconds = None, None, 0.0
+        if "html" in formats and search_index:
+            index_started = time.perf_counter()
+            index = folder.staging / "search" / "pagefind"
+            index_result = search.write_index(_search_pages(out_dir, plan[0], staged), index)
+            index_seconds = time.perf_counter() - index_started
         # Everything is staged: only now does any output change.
         folder.commit(staged)
         edition_files = folder.commit(edition)
+        recorded = list(edition)
+        if index is not None:
+            folder.commit_folder(search.INDEX_FOLDER, index)
+            recorded += [name for name in search.RECORDED_FILES if (out_dir / name).is_file()]
+            edition_files += [out_dir / name for name in recorded[len(edition):]]
         for result in results:
             result.files = [out_dir / relative for relative in result.staged]
-        _update_manifest(folder, results, formats, set(staged) | set(edition), list(edition))
+        _update_manifest(folder, plan, set(staged) | set(recorded), recorded)
     finally:
         folder.discard()
     return BuildResult(out_dir=out_dir, formats=formats, documents=results, edition_files=edition_files,
-                       seconds=time.perf_counter() - started)
+                       seconds=time.perf_counter() - started, search_result=index_result, search_seconds=index_seconds)

@@ -165,6 +165,21 @@ class OutputFolder:
             raise _usage(self.out_dir, "the outputs could not be put in place", exc) from None
         return placed
 
+    def commit_folder(self, relative: str, staged: Path) -> None:
+        """Put a staged folder in place of ``relative`` whole (the search index, whose files are
+        named by their content): the old folder is moved into the staging area (removed with it),
+        then the new one renamed in, two renames on the same file system."""
+        target = self.out_dir / relative
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_symlink() or target.is_file():
+                target.unlink()
+            elif target.exists():
+                os.replace(target, Path(tempfile.mkdtemp(prefix="replaced-", dir=self.staging)) / target.name)
+            os.replace(staged, target)
+        except OSError as exc:
+            raise _usage(self.out_dir, "the outputs could not be put in place", exc) from None
+
     def remove_owned(self, relatives: set[str]) -> None:
         """Remove files of the output folder the manifest says the build wrote and no longer makes."""
         root = self.out_dir.resolve()

@@ -23,6 +23,7 @@
   <xsl:include href="citations.xsl"/>
   <xsl:include href="html-text.xsl"/>
   <xsl:include href="html-page.xsl"/>
+  <xsl:include href="search.xsl"/>
   <xsl:include href="text-files.xsl"/>
   <xsl:include href="cite-files.xsl"/>
   <xsl:include href="collection.xsl"/>

@@ -18,6 +18,7 @@
   <xsl:include href="citations.xsl"/>
   <xsl:include href="html-text.xsl"/>
   <xsl:include href="html-page.xsl"/>
+  <xsl:include href="search.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
