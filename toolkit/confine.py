@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from toolkit.errors import UsageError
+from toolkit.errors import Problem, UsageError
 
 #: Files larger than this are refused (64 MiB: the largest FRUS volumes are 10 to 20 MB).
 DEFAULT_MAX_SIZE = 64 * 1024 * 1024
@@ -133,6 +133,12 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
         os.close(handle)
 
 
+def printable(name: str) -> str:
+    from toolkit.paths import printable as shown
+
+    return shown(name)
+
+
 def _shown(path: Path) -> str:
     from toolkit.paths import display_path
 
@@ -190,7 +196,7 @@ def root_of(document: Path, folders: Sequence[Path] = (), root: Path | None = No
 def split_pointer(value: str) -> tuple[str, str, str]:
     """A pointer's scheme (``"//"`` for a host without one), file part and fragment (the last two unquoted)."""
     try:
-        parts = urlsplit(value.strip())
+        parts = urlsplit(value.strip(" \t\r\n"))  # XML's whitespace only: a no-break space is part of the pointer
     except ValueError:  # e.g. "//[": no URL at all, refused as a host URL
         return "//", value, ""
     scheme = parts.scheme or ("//" if parts.netloc else "")
@@ -278,12 +284,47 @@ class Selection:
     folders: list[Path] = field(default_factory=list)
     root: Path | None = None
     refused: list[tuple[Path, str]] = field(default_factory=list)
+    #: (name left out, the name the file is read under): one file named twice, through a
+    #: symbolic link, a hard link or two spellings of its path, is read once (see :func:`once`).
+    repeated: list[tuple[Path, Path]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.files, repeated = once(self.files)
+        self.repeated += repeated
+
+    def repeated_problems(self) -> dict[Path, list[Problem]]:
+        """A warning on each document that was also named under another name: it was read once."""
+        found: dict[Path, list[Problem]] = {}
+        for other, kept in self.repeated:
+            found.setdefault(kept, []).append(Problem(
+                _shown(kept), 1, 1, f"the same file is also named as {printable(str(other))}: read once, under this name",
+                severity="warning", hint="name each document once (a symbolic link or a second path to it "
+                                         "names it again)", rule="file-named-twice", step="parse"))
+        return found
 
     def root_of(self, document: Path) -> Path:
         return root_of(document, self.folders, self.root)
 
-    def refusal(self, path: Path) -> str | None:
-        return next((why for refused, why in self.refused if refused == path), None)
+
+def once(files: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    """Each file once, by identity (device and inode), in the order named; and each other name
+    of a file already kept, with the name kept. A file that cannot be looked at is kept (its
+    reader says why)."""
+    seen: dict[tuple[int, int], Path] = {}
+    kept: list[Path] = []
+    repeated: list[tuple[Path, Path]] = []
+    for path in files:
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            kept.append(path)
+            continue
+        first = seen.setdefault((info.st_dev, info.st_ino), path)
+        if first is path:
+            kept.append(path)
+        elif path != first:
+            repeated.append((path, first))
+    return kept, repeated
 
 
 def select(paths: Iterable[Path] = (), root: Path | None = None, default: Path | None = None) -> Selection:

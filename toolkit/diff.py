@@ -37,6 +37,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from toolkit import kinds
 from toolkit.diplomatic import Block, SourceText, blocks, normalise
 from toolkit.errors import EXIT_INVALID, EXIT_OK, UsageError
 from toolkit.paths import display_path
@@ -138,6 +139,8 @@ class DiffResult:
     standoff_changes: list[FieldChange] = field(default_factory=list)
     header_changes: list[FieldChange] = field(default_factory=list)
     new_revision_entries: list[str] = field(default_factory=list)
+    #: The document's kind asks for a revisionDesc entry with every change (toolkit.kinds.Kind.revision_entries).
+    revision_required: bool = True
     note: str | None = None
 
     @property
@@ -151,7 +154,7 @@ class DiffResult:
 
     @property
     def missing_revision_entry(self) -> bool:
-        return self.content_changed and not self.new_revision_entries
+        return self.revision_required and self.content_changed and not self.new_revision_entries
 
     @property
     def errors(self) -> list[str]:
@@ -767,6 +770,7 @@ def diff_documents(old: Document, new: Document, *, old_label: str | None = None
         header_changes=_field_changes(_header_without_revisions(old.root), _header_without_revisions(new.root),
                                       "teiHeader"),
         new_revision_entries=_new_entries(old.root, new.root),
+        revision_required=kinds.detect(new.root).revision_entries,
     )
 
 

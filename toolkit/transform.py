@@ -3,22 +3,27 @@
 Python only drives the transforms; every rule about what TEI means and how an
 output looks lives in ``xslt/``. The protocol between the two is small:
 
-* the build runs one stylesheet, ``xslt/edition.xsl``, once per document: it
-  takes the TEI document and returns one *envelope* with the files of every
-  output asked for (stylesheet parameter ``t:formats``)::
+* the build runs one stylesheet once per document, composed by
+  :func:`entry_stylesheet` from ``xslt/edition.xsl`` (the shared modules and
+  the dispatch), the modules of every output format (:mod:`toolkit.formats`)
+  and of every kind of document: it takes the TEI document and returns one
+  *envelope* with the files of every output asked for (stylesheet parameter
+  ``t:formats``)::
 
       <t:files xmlns:t="urn:telegram2477:xslt">
         <t:file format="cite" name="frus1961-63v11-d256.bib">...finished text...</t:file>
       </t:files>
 
   where every ``t:file`` holds the finished, serialised text of one output
-  file (HTML is serialised inside the stylesheet with ``serialize()``) and
-  names the output (the folder) it belongs to; with the HTML comes the page's
-  ``<t:card>``, what the index page shows of it (:class:`Envelope`). One
-  transformation for all outputs means one parse, one read of the authority
-  file and one header map per document; ``html.xsl``, ``text.xsl`` and
-  ``cite.xsl`` make the same files one output at a time, for use without this
-  toolkit;
+  file (HTML is serialised inside the stylesheet with ``serialize()``; bytes
+  as base64, ``encoding="base64"``) and names the output (the folder) it
+  belongs to; with the HTML comes the page's ``<t:card>``, what the index page
+  shows of it (:class:`Envelope`). One transformation for all outputs means
+  one parse, one read of the authority file and one header map per document.
+  The entry is composed at run time, not kept as a file, so that the modules
+  are found wherever the toolkit is installed (each is included by its
+  absolute URI) and a format or kind added outside the repository is built
+  like the toolkit's own;
 * Python splits the envelope and writes each file atomically
   (:func:`toolkit.xmlio.write_atomic`), so a failed transform never leaves a
   half-written output behind;
@@ -39,6 +44,8 @@ documents) is told to refuse DOCTYPEs too.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import datetime as _dt
 import functools
@@ -52,22 +59,17 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import profiles
+from toolkit import formats as output_formats
+from toolkit import kinds
 from toolkit.errors import ToolkitError, TransformError
+from toolkit.formats import OutputFile
 from toolkit.paths import XSLT_DIR, display_path
-from toolkit.xmlio import Document
+from toolkit.xmlio import Document, xml_tokens
 
 #: The namespace of every function, mode, parameter and envelope element of ours.
 T_NS = "urn:telegram2477:xslt"
-#: The stylesheet the build runs: every output of a document in one transformation.
+#: The module every build includes: the shared modules, and the dispatch from a document to its files.
 EDITION_STYLESHEET = XSLT_DIR / "edition.xsl"
-#: Output formats and the entry stylesheets that make one of them alone, in build order.
-STYLESHEETS: dict[str, Path] = {
-    "html": XSLT_DIR / "html.xsl",
-    "text": XSLT_DIR / "text.xsl",
-    "cite": XSLT_DIR / "cite.xsl",
-}
-FORMATS: tuple[str, ...] = tuple(STYLESHEETS)
 #: Where the edition will be published; the HTML pages and citations point here.
 DEFAULT_EDITION_URL = "https://telegram2477.github.io/edition/"
 
@@ -100,15 +102,6 @@ class Parameters:
 
 
 @dataclass(frozen=True)
-class OutputFile:
-    """One finished output file: its format (folder), its name in that folder, and its text."""
-
-    format: str
-    name: str
-    content: str
-
-
-@dataclass(frozen=True)
 class Envelope:
     """What one transformation returned: the output files, and the page's index card (XML) if HTML was made."""
 
@@ -121,7 +114,7 @@ class _Saxon:
     processor: object
     compiler: object
     builder: object
-    executables: dict[Path, object] = field(default_factory=dict)
+    executables: dict[str, object] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -171,21 +164,51 @@ def _stderr_captured():
             captured["text"] = sink.read().decode("utf-8", "replace")
 
 
-def executable(stylesheet: Path = EDITION_STYLESHEET):
-    """The compiled ``stylesheet`` (compiled on first use, then cached)."""
+def _modules() -> list[Path]:
+    """The modules the entry includes: the shared one, then each format's and each kind's, each once."""
+    modules = [EDITION_STYLESHEET]
+    for output in output_formats.all_formats():
+        modules += [module for module in output.modules if module not in modules]
+    return modules + [module for module in kinds.stylesheets() if module not in modules]
+
+
+def entry_stylesheet() -> str:
+    """The text of the build's entry stylesheet: it includes ``xslt/edition.xsl`` and the modules of
+    every registered format and kind (:mod:`toolkit.kinds`), each by its absolute URI, and maps each
+    format's name to its function (``t:outputs``, which ``t:document-files`` calls)."""
+    includes = "".join(f'  <xsl:include href="{_xml_attribute(module.resolve().as_uri())}"/>\n'
+                       for module in _modules())
+    outputs = ", ".join(f"'{output.name}': t:{output.function}#1" for output in output_formats.all_formats())
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<!-- The entry stylesheet of this build, composed by toolkit/transform.py (entry_stylesheet). -->
+<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="{T_NS}" exclude-result-prefixes="#all">
+{includes}  <xsl:variable name="t:outputs" as="map(xs:string, function(document-node()) as element()*)"
+    select="map {{ {outputs} }}"/>
+</xsl:stylesheet>
+"""
+
+
+def _xml_attribute(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def executable():
+    """The compiled entry stylesheet (compiled on first use, then cached while the registry stays as it is)."""
     saxon = _saxon()
+    text = entry_stylesheet()
     with _lock:
-        if stylesheet not in saxon.executables:
+        if text not in saxon.executables:
             with _stderr_captured() as stderr:
                 try:
-                    compiled = saxon.compiler.compile_stylesheet(stylesheet_file=str(stylesheet))
+                    compiled = saxon.compiler.compile_stylesheet(stylesheet_text=text, encoding="UTF-8")
                 except Exception as exc:  # PySaxonApiError carries the first static error
                     compiled, error = None, exc
             if compiled is None:
                 raise TransformError(f"the stylesheet does not compile: {_message(error, stderr['text'])}",
-                                     path=display_path(stylesheet))
-            saxon.executables[stylesheet] = compiled
-        return saxon.executables[stylesheet]
+                                     path=display_path(EDITION_STYLESHEET))
+            saxon.executables[text] = compiled
+        return saxon.executables[text]
 
 
 def compile_all() -> None:
@@ -194,9 +217,10 @@ def compile_all() -> None:
 
 
 def _check_formats(formats: tuple[str, ...]) -> None:
-    unknown = [output for output in formats if output not in FORMATS]
+    known = output_formats.names()
+    unknown = [output for output in formats if output not in known]
     if unknown or not formats:
-        raise TransformError(f'unknown output format "{",".join(unknown)}"', hint=f"choose from {', '.join(FORMATS)}")
+        raise TransformError(f'unknown output format "{",".join(unknown)}"', hint=f"choose from {', '.join(known)}")
 
 
 def _set_parameters(compiled, parameters: Parameters, formats: tuple[str, ...], profile: str | None) -> None:
@@ -219,7 +243,7 @@ def linked_files(document: Document, root: Path | None = None) -> dict[str, Path
     root = root or confine.root_of(document.path)
     allowed: dict[str, Path] = {}
     for value in _REF_FILE_PARTS(document.root):
-        tokens = str(value).split()
+        tokens = xml_tokens(str(value))
         raw = tokens[0].split("#", 1)[0] if tokens and "#" in tokens[0] else ""
         if not raw or raw in allowed or ":" in raw or raw.startswith("/"):
             continue
@@ -267,11 +291,12 @@ def _documents_map(saxon: _Saxon, linked: dict[str, Path]):
 
 
 def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
-         formats: tuple[str, ...] = FORMATS, stylesheet_path: Path = EDITION_STYLESHEET,
-         profile: str | None = None, linked: dict[str, Path] | None = None) -> Envelope:
-    compiled = executable(stylesheet_path)
+         formats: tuple[str, ...] = (), profile: str | None = None,
+         linked: dict[str, Path] | None = None) -> Envelope:
+    compiled = executable()
     saxon = _saxon()
-    stylesheet = display_path(stylesheet_path)
+    stylesheet = display_path(EDITION_STYLESHEET)
+    formats = formats or output_formats.names()
     error = None
     with _lock, _stderr_captured() as stderr:
         try:
@@ -291,7 +316,8 @@ def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
 
 
 def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str | None = None) -> Envelope:
-    """The files (and card) of a ``<t:files>`` envelope, checked: known formats; names plain, relative and unique."""
+    """The files (and card) of a ``<t:files>`` envelope, checked: known formats; names plain, relative and unique;
+    a file ``encoding="base64"`` as its bytes."""
     try:
         root = etree.fromstring(result.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
                                                                          huge_tree=True))
@@ -303,15 +329,42 @@ def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str 
     seen: set[str] = set()
     for element in root.iterchildren(f"{{{T_NS}}}file"):
         output, name = element.get("format", ""), element.get("name", "")
-        if output not in FORMATS:
+        if output_formats.get(output) is None:
             raise TransformError(f'{stylesheet} made a file for the unknown output "{output}"', path=subject)
         if not _plain_name(name) or (output, name) in seen:
             raise TransformError(f'{stylesheet} named an output file "{name}", which is not a plain, new file name',
                                  path=subject)
         seen.add((output, name))
-        files.append(OutputFile(output, name, element.text or ""))
+        files.append(OutputFile(output, name, _content(element, stylesheet, subject)))
     card = root.find(f"{{{T_NS}}}card")
     return Envelope(files, etree.tostring(card, encoding="unicode", with_tail=False) if card is not None else None)
+
+
+def _content(element: etree._Element, stylesheet: str, subject: str | None) -> str | bytes:
+    text = element.text or ""
+    encoding = element.get("encoding")
+    if encoding is None:
+        return text
+    if encoding != "base64":
+        raise TransformError(f'{stylesheet} made a file in the unknown encoding "{encoding}"', path=subject)
+    try:
+        return base64.b64decode(text, validate=False)
+    except (binascii.Error, ValueError):
+        raise TransformError(f'{stylesheet} made the file "{element.get("name")}" in base64 that does not decode',
+                             path=subject) from None
+
+
+def _assembled(files: list[OutputFile]) -> list[OutputFile]:
+    """Each format's files as its ``assemble`` step finishes them (most formats have none)."""
+    finished: list[OutputFile] = []
+    for output in output_formats.all_formats():
+        made = [item for item in files if item.format == output.name]
+        if made and output.assemble is not None:
+            made = list(output.assemble(made))
+            if any(item.format != output.name or not _plain_name(item.name) for item in made):
+                raise TransformError(f'the format "{output.name}" assembled a file of another format or a bad name')
+        finished += made
+    return finished
 
 
 def _plain_name(name: str) -> bool:
@@ -321,17 +374,21 @@ def _plain_name(name: str) -> bool:
     return 1 <= len(parts) <= 2 and "\\" not in name and all(part and not part.startswith(".") for part in parts)
 
 
-def transform(document: Document, formats: tuple[str, ...] = FORMATS,
-              parameters: Parameters = Parameters(), stylesheet: Path = EDITION_STYLESHEET,
-              root: Path | None = None) -> Envelope:
-    """Make the ``formats`` outputs of a parsed, checked document in one
-    transformation; return their files (and the page's index card). ``stylesheet`` may name another entry
-    stylesheet (an output's own, e.g. ``STYLESHEETS["text"]``); ``root`` is the edition's root, the
-    folder pointed-to files must lie in (:mod:`toolkit.confine`; default: the document's folder)."""
+def transform(document: Document, formats: tuple[str, ...] = (),
+              parameters: Parameters = Parameters(), root: Path | None = None,
+              profile: str | None = None) -> Envelope:
+    """Make the ``formats`` outputs (default: every registered one) of a parsed, checked document in one
+    transformation; return their files (and the page's index card). ``root`` is the edition's root, the
+    folder pointed-to files must lie in (:mod:`toolkit.confine`; default: the document's folder); ``profile``
+    the document's profile name, when the caller has detected it already."""
+    formats = formats or output_formats.names()
     _check_formats(formats)
-    text = etree.tostring(document.tree, encoding="unicode")
-    return _run(text, (document.resolved or document.path.resolve()).as_uri(), parameters, document.display,
-                formats, stylesheet, profiles.detect(document.root).name, linked_files(document, root))
+    # Saxon cannot take lxml's tree (libxml2's C structures; Saxon builds its own TinyTree): it parses
+    # the document's text again, the text lxml parsed and checked (no DTD, no XInclude).
+    envelope = _run(document.text, (document.resolved or document.path.resolve()).as_uri(), parameters,
+                    document.display, formats, profile or kinds.detect(document.root).name,
+                    linked_files(document, root))
+    return Envelope(_assembled(envelope.files), envelope.card)
 
 
 #: One document of the index page: its path, its page's file name, and its card if it was just built.

@@ -9,6 +9,12 @@ files; each worker settles the pointers that resolve within its document or
 into a file it has read (the authority file), so only ids and the doubtful
 pointers travel (:class:`~toolkit.references.LocalIndex`). ``--engine jing`` swaps the RELAX NG step for Jing, run once for all
 documents in one JVM.
+
+The workers are those of :mod:`toolkit.pool`, the one pool of every command.
+A build does not call :func:`validate_paths`: its workers run the per-document
+steps (:func:`check_and_keep`) and transform the tree they just checked, and
+the parent runs the steps over all documents (:func:`finish`) on what they send
+back.
 """
 
 from __future__ import annotations
@@ -22,13 +28,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, profiles, references, relaxng, schematron
+from toolkit import confine, kinds, pool, references, relaxng, schematron
 from toolkit.errors import Problem, ProblemCollection, UsageError
 from toolkit.paths import display_path
-from toolkit.xmlio import DocumentError, parse_document
+from toolkit.xmlio import Document, DocumentError, parse_document
 
-# Below this many documents, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 8
+PARALLEL_THRESHOLD = pool.PARALLEL_THRESHOLD
 
 
 @dataclass
@@ -79,15 +84,11 @@ class Report(ProblemCollection):
             "valid": not self.errors,
             "summary": self.summary(),
             "documents": [
-                {"path": display_path(d.path), "valid": d.valid, "problems": [p.as_dict() for p in d.problems]}
+                {"path": display_path(d.path), "profile": d.profile, "valid": d.valid,
+                 "problems": [p.as_dict() for p in d.problems]}
                 for d in self.documents
             ],
         }
-
-
-def expand_paths(paths: Iterable[Path], root: Path | None = None) -> list[Path]:
-    """Turn the user's files and folders into document paths (default: the edition); see :func:`confine.select`."""
-    return confine.select(paths, root).files
 
 
 def _refused(path: Path, why: str) -> DocumentResult:
@@ -101,30 +102,39 @@ class _Checker:
 
     def __init__(self, engine: str):
         self.engine = engine
-        self._grammars: dict[str, relaxng.Grammar | relaxng.TeiGrammar | None] = {}
-        self._rules: dict[str, schematron.Rules | None] = {}
+        # Keyed by the kind itself: a kind loaded again (or another of the same name) is compiled afresh.
+        self._grammars: dict[kinds.Kind, relaxng.Grammar | relaxng.TeiGrammar | None] = {}
+        self._rules: dict[kinds.Kind, schematron.Rules | None] = {}
         self.known = references.LocalIndex()
 
-    def grammar(self, profile: profiles.Profile) -> relaxng.Grammar | relaxng.TeiGrammar | None:
-        if profile.name not in self._grammars:
-            self._grammars[profile.name] = None if profile.grammar is None or self.engine != "lxml" \
+    def grammar(self, profile: kinds.Kind) -> relaxng.Grammar | relaxng.TeiGrammar | None:
+        if profile not in self._grammars:
+            self._grammars[profile] = None if profile.grammar is None or self.engine != "lxml" \
                 else _grammar(profile)
-        return self._grammars[profile.name]
+        return self._grammars[profile]
 
-    def rules(self, profile: profiles.Profile) -> schematron.Rules | None:
-        if profile.name not in self._rules:
-            self._rules[profile.name] = schematron.Rules(profile.rules) if profile.rules else None
-        return self._rules[profile.name]
+    def rules(self, profile: kinds.Kind) -> schematron.Rules | None:
+        if profile not in self._rules:
+            self._rules[profile] = schematron.Rules(profile.rules) if profile.rules else None
+        return self._rules[profile]
 
     def check(self, path: Path) -> DocumentResult:
+        return self.read_and_check(path)[0]
+
+    def read_and_check(self, path: Path) -> tuple[DocumentResult, Document | None]:
+        """Parse and check one file; the parsed document comes back too (None when it could not be read)."""
         try:
             document = parse_document(path)
         except DocumentError as exc:
-            return DocumentResult(path, [exc.problem])
+            return DocumentResult(path, [exc.problem]), None
         except confine.NotReadable as exc:  # e.g. replaced by a pipe since it was listed
             return DocumentResult(path, [Problem(display_path(path), 1, 1, exc.message, hint=exc.hint,
-                                                 rule="file-confined", step="parse")])
-        profile = profiles.detect(document.root)
+                                                 rule="file-confined", step="parse")]), None
+        return self.check_document(document), document
+
+    def check_document(self, document: Document, profile: kinds.Kind | None = None) -> DocumentResult:
+        """The per-document steps on a parsed document (the build hands in the tree it transforms next)."""
+        profile = profile or kinds.detect(document.root)
         grammar, rules = self.grammar(profile), self.rules(profile)
         problems = grammar.check(document) if grammar else []
         if rules:
@@ -132,10 +142,10 @@ class _Checker:
         if profile.file_checks:
             problems += profile.file_checks(document)
         facts = references.collect(document, self.known) if profile.cross_file_references else None
-        return DocumentResult(path, problems, facts, profile.name)
+        return DocumentResult(document.path, problems, facts, profile.name)
 
 
-def _grammar(profile: profiles.Profile) -> relaxng.Grammar | relaxng.TeiGrammar:
+def _grammar(profile: kinds.Kind) -> relaxng.Grammar | relaxng.TeiGrammar:
     if profile.tei_all:
         return relaxng.TeiGrammar(profile.grammar, profile.extend_grammar, name=profile.name)
     return relaxng.Grammar(profile.grammar)
@@ -147,28 +157,25 @@ def _checker(engine: str) -> _Checker:
 
 
 def _check_one(engine: str, path: Path) -> DocumentResult:
+    return check_and_keep(path, engine)[0]
+
+
+def check_and_keep(path: Path, engine: str = "lxml") -> tuple[DocumentResult, Document | None]:
+    """The per-document steps on one file, and its parsed tree for whoever works on it next
+    (the build's transformation: one parse, one profile detection for both)."""
     try:
-        return _checker(engine).check(path)
+        return _checker(engine).read_and_check(path)
     except etree.LxmlError as exc:
         # A checker bug must cost one document its verdict, never the whole run
         # (lxml's exceptions carry an error log that cannot travel back from a worker).
         return DocumentResult(path, [Problem(
             display_path(path), 1, 1, f"the checks could not finish on this document: {type(exc).__name__}: {exc}",
-            hint="this is a teikit bug: please report it with the document", rule="internal", step="parse")])
+            hint="this is a teikit bug: please report it with the document", rule="internal", step="parse")]), None
 
 
 def _check_all(paths: list[Path], engine: str, jobs: int) -> Iterator[DocumentResult]:
-    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        yield from (_check_one(engine, path) for path in paths)
-        return
-    workers = min(jobs, len(paths))
-    # Small chunks: a worker finishing its last chunk while the other idles costs
-    # at most one chunk (16 documents, ~0.06 s); sending a chunk costs far less.
-    chunksize = max(1, min(16, len(paths) // (workers * 4)))
-    from concurrent.futures import ProcessPoolExecutor  # here: validating a few documents needs no pool
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(functools.partial(_check_one, engine), paths, chunksize=chunksize)
+    yield from pool.imap(functools.partial(_check_one, engine), paths, jobs=jobs,
+                         initializer=kinds.load_folders, initargs=(kinds.loaded_folders(),))
 
 
 def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: int | None = None,
@@ -183,10 +190,19 @@ def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: in
     selection = selection or confine.select(paths, root)
     files = selection.files
     results = list(_check_all(files, engine, jobs or os.cpu_count() or 1))
+    return finish(results, selection, engine)
+
+
+def finish(results: list[DocumentResult], selection: confine.Selection, engine: str = "lxml") -> Report:
+    """The steps over all documents, once each document's own are done (here or in a build's workers):
+    Jing when asked, the references between files, the refused entries; problems in reading order."""
     if engine == "jing":
         _add_jing_problems(results)
     references.resolve(results, selection.root_of)
-    results += [_refused(path, why) for path, why in selection.refused]
+    results = results + [_refused(path, why) for path, why in selection.refused]
+    repeated = selection.repeated_problems()
+    for result in results:
+        result.problems += repeated.get(result.path, [])
     for result in results:
         result.problems = _one_report_per_date(result.problems)
         result.problems.sort(key=_step_order)
@@ -221,19 +237,19 @@ def _add_jing_problems(results: list[DocumentResult]) -> None:
     grammars: dict[str, tuple[Path, str]] = {}
     by_grammar: dict[tuple[Path, str], list[DocumentResult]] = {}
     for result in results:
-        profile = profiles.PROFILES.get(result.profile or "")
+        profile = kinds.get(result.profile or "")
         if profile is None or profile.grammar is None:
             continue
         if profile.name not in grammars:
             grammars[profile.name] = _jing_grammar(profile)
         by_grammar.setdefault(grammars[profile.name], []).append(result)
     for (schema, guide), parsed in by_grammar.items():
-        by_path = relaxng.run_jing(schema, [result.path for result in parsed], guide)
-        for result in parsed:
-            result.problems.extend(by_path.get(result.path.resolve(), []))
+        # The problems come back in the order of the documents: by identity, never by name.
+        for result, problems in zip(parsed, relaxng.run_jing(schema, [result.path for result in parsed], guide)):
+            result.problems.extend(problems)
 
 
-def _jing_grammar(profile: profiles.Profile) -> tuple[Path, str]:
+def _jing_grammar(profile: kinds.Kind) -> tuple[Path, str]:
     """The grammar file Jing reads for a profile, and the hint its messages carry."""
     if not profile.tei_all:
         return profile.grammar, relaxng.GUIDE

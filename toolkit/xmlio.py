@@ -9,10 +9,12 @@ column, never as a libxml2 traceback.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import re
 import tempfile
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +40,11 @@ _WIDE_ENCODINGS = [
     (b"\x00\x00\x00<", "UTF-32"), (b"<\x00\x00\x00", "UTF-32"),
     (b"\x00<", "UTF-16"), (b"<\x00", "UTF-16"),
 ]
+#: XML's whitespace (XML 1.0, 2.3 S). Nothing else separates the tokens of a pointer list or pads
+#: a value: a no-break space (U+00A0), which Python's str.split() and str.strip() take for a space,
+#: is part of the pointer, which then points to nothing.
+XML_SPACE = " \t\r\n"
+_XML_SPACE_RUN = re.compile(r"[ \t\r\n]+")
 _LIBXML_POSITION = re.compile(r",? line \d+, column \d+$")
 
 
@@ -64,12 +71,13 @@ class Document:
     resolved: Path | None = field(default=None, repr=False, compare=False)  # path.resolve(), when known
     _lines: list[str] | None = field(default=None, init=False, repr=False, compare=False)
     _prefixes: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _map: SourceMap | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def lines(self) -> list[str]:
-        """The source text's lines (made on first use: most documents never need them)."""
+        """The source text's lines, split where XML ends a line (made on first use: most documents never need them)."""
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            self._lines = xml_lines(self.text)
         return self._lines
 
     @property
@@ -116,16 +124,92 @@ class Document:
         return self._prefixes
 
     def position(self, node: etree._Element | None) -> tuple[int, int]:
-        """Line and column of an element's start tag (1-based; column 1 when unknown)."""
-        line = getattr(node, "sourceline", None) or 1
-        column = 1
+        """Line and column of an element's start tag, its ``<`` (1-based; see :class:`SourceMap`)."""
         if isinstance(node, etree._Element) and isinstance(node.tag, str):
-            column = start_tag_column(self.lines, line, etree.QName(node).localname)
-        return line, column
+            if self._map is None:
+                self._map = SourceMap(self.text, self.root)
+            found = self._map.position(node)
+            if found is not None:
+                return found
+        return getattr(node, "sourceline", None) or 1, 1
 
     def problem(self, node: etree._Element | None, message: str, **extra) -> Problem:
         line, column = self.position(node)
         return Problem(self.display, line, column, message, **extra)
+
+
+# Where XML ends a line (XML 1.0, 2.11): CR LF, CR and LF, nothing else. Python's splitlines() also
+# breaks at U+0085, U+2028, form feeds ...: text to XML, and a column count gone wrong after them.
+_XML_LINE_END = re.compile(r"\r\n?|\n")
+# What may hold a "<" that starts no element (a comment, CDATA, a processing instruction), or a start tag.
+_MARKUP = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<([^\s/!?>][^\s/>]*)", re.S)
+
+
+def xml_tokens(value: str) -> list[str]:
+    """The tokens of an attribute value of list type (``ref="#a #b"``), split at XML's whitespace only."""
+    if value.isascii():  # the ASCII spaces str.split() adds (VT, FF, FS ...) are not XML characters at all
+        return value.split()
+    return [token for token in _XML_SPACE_RUN.split(value) if token]
+
+
+def xml_lines(text: str) -> list[str]:
+    """``text`` split into lines where XML ends a line."""
+    return _XML_LINE_END.split(text)
+
+
+def line_starts(text: str) -> array:
+    """The offset at which each line of ``text`` starts, lines ending where XML ends them."""
+    starts = array("q", [0])
+    starts.extend(match.end() for match in _XML_LINE_END.finditer(text))
+    return starts
+
+
+def offset_position(starts: array, offset: int) -> tuple[int, int]:
+    """Line and column (1-based, in characters) of ``offset``, given :func:`line_starts`."""
+    index = bisect.bisect_right(starts, offset) - 1
+    return index + 1, offset - starts[index] + 1
+
+
+def text_position(text: str, offset: int) -> tuple[int, int]:
+    """Line and column (1-based, in characters) of ``offset`` in ``text``, lines ending where XML ends them."""
+    return offset_position(line_starts(text[:offset]), offset)
+
+
+class SourceMap:
+    """Where each element's start tag stands in the source: line and column right for every line ending.
+
+    libxml2 gives an element only a line, the one its start tag *ends* on,
+    counting LF alone (a file with CR line endings is one line to it). The
+    source is scanned once instead (on the first position asked for): the
+    n-th start tag outside comments, CDATA and processing instructions is the
+    n-th element in document order ("<" cannot stand anywhere else in
+    well-formed XML), so two elements of one name on a line each get their
+    own column. Linear in the document, once.
+    """
+
+    def __init__(self, text: str, root: etree._Element):
+        self.starts = line_starts(text)
+        self.offsets: dict[etree._Element, int] = {}
+        tags = (match for match in _MARKUP.finditer(text) if match.group(1))
+        for element, tag in zip(root.iter(etree.Element), tags):
+            if tag.group(1).rpartition(":")[2] != etree.QName(element).localname:
+                break  # out of step (cannot happen for a document libxml2 parsed): stop, fall back to lines
+            self.offsets[element] = tag.start()
+
+    def position(self, element: etree._Element) -> tuple[int, int] | None:
+        offset = self.offsets.get(element)
+        return None if offset is None else offset_position(self.starts, offset)
+
+
+def libxml2_offset(text: str, line: int, column: int) -> int:
+    """The offset in ``text`` of a position libxml2 reports: lines counted at LF only, columns in characters."""
+    start = 0
+    for _ in range(line - 1):
+        found = text.find("\n", start)
+        if found < 0:
+            break
+        start = found + 1
+    return min(start + max(column, 1) - 1, len(text))
 
 
 def start_tag_column(lines: list[str], line: int, local: str) -> int:
@@ -140,7 +224,7 @@ def start_tag_column(lines: list[str], line: int, local: str) -> int:
 def source_lines(path: Path) -> list[str]:
     """The lines of a document's text as :attr:`Document.lines` has them (empty when unreadable)."""
     try:
-        return read_bytes(path).decode("utf-8-sig").splitlines()
+        return xml_lines(read_bytes(path).decode("utf-8-sig"))
     except (ToolkitError, UnicodeDecodeError):
         return []
 
@@ -178,10 +262,9 @@ def _parser() -> etree.XMLParser:
 
 
 def _offset_position(data: bytes, offset: int) -> tuple[int, int]:
-    before = data[:offset]
-    line = before.count(b"\n") + 1
-    column = offset - (before.rfind(b"\n") + 1) + 1
-    return line, column
+    """Line and column (in characters, lines ending where XML ends them) of byte ``offset``."""
+    before = data[:offset].decode("utf-8", "replace")
+    return text_position(before, len(before))
 
 
 def _refuse(path: Path, data: bytes, offset: int, message: str, hint: str) -> DocumentError:
@@ -242,6 +325,8 @@ _SYNTAX_HINTS = [
     ("redefined", "an element has each attribute once"),
     ("is not defined", "declare the prefix with xmlns:prefix=\"...\" or drop it"),
 ]
+_MISMATCH_LINE = re.compile(r"(mismatch: \S+) line \d+ ")
+_LONE_CR = re.compile(r"\r(?!\n)")
 # libxml2's words for people: its internal names and options mean nothing to an editor.
 _SYNTAX_WORDS = [
     (re.compile(r"Excessive depth in document: (\d+), use XML_PARSE_HUGE option"),
@@ -251,12 +336,16 @@ _SYNTAX_WORDS = [
 ]
 
 
-def _syntax_problem(path: Path, exc: etree.XMLSyntaxError) -> DocumentError:
+def _syntax_problem(path: Path, exc: etree.XMLSyntaxError, text: str) -> DocumentError:
     line, column = exc.position if exc.position else (exc.lineno or 1, 1)
+    # libxml2 counts lines at LF only: where XML ends lines (CR alone too), the line and column differ.
+    line, column = text_position(text, libxml2_offset(text, line or 1, column))
     # libxml2 may add the source text around the error on further lines: one line only.
     message = _LIBXML_POSITION.sub("", (exc.msg or "").strip().split("\n")[0]).strip() or "not well-formed"
     for pattern, words in _SYNTAX_WORDS:
         message = pattern.sub(words, message)
+    if _LONE_CR.search(text):  # "mismatch: div line 1 and dvi": libxml2's line, counted at LF only, is wrong
+        message = _MISMATCH_LINE.sub(r"\1 ", message)
     hint = next((hint for fragment, hint in _SYNTAX_HINTS if fragment in message), "fix the markup at this place")
     return DocumentError(Problem(display_path(path), line or 1, max(column, 1), f"not well-formed XML: {message}",
                                  hint=hint, step="parse"))
@@ -269,7 +358,7 @@ def parse_bytes(path: Path, data: bytes, *, require_tei: bool = True) -> Documen
         resolved = resolved_path(path)
         tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=resolved.as_uri()))
     except etree.XMLSyntaxError as exc:
-        raise _syntax_problem(path, exc) from None
+        raise _syntax_problem(path, exc, text) from None
     document = Document(path=path, tree=tree, text=text, resolved=resolved)
     if b"XInclude" in data or b"&#" in data:
         # Without that name (spelt out, or with character references) no

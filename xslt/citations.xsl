@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  citations.xsl: how to cite a document of the edition, shared by cite.xsl
-  (the citation files) and html.xsl (the "Cite this document" section).
+  citations.xsl: how to cite a document of the edition, shared by
+  cite-files.xsl (the citation files) and html-page.xsl (the "Cite this
+  document" section); included by edition.xsl.
 
   The styles are composed from the teiHeader (through the accessors of
   common.xsl): Chicago notes-bibliography (note and bibliography forms, 17th

@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   cite-files.xsl: how to cite a TEI document of the edition (a module, included
-  by cite.xsl and edition.xsl); t:cite-files gives these files (written to
+  by the build's entry: toolkit/formats.py); t:cite-files gives these files (written to
   build/cite/ by toolkit/build.py):
 
     <id>.txt            Chicago note and bibliography, MLA, APA as plain text
@@ -20,6 +20,7 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:fn="http://www.w3.org/2005/xpath-functions"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:t="urn:telegram2477:xslt"
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
@@ -125,10 +126,45 @@
   <!-- BibTeX                                                              -->
   <!-- ================================================================== -->
 
-  <!-- A BibTeX field value: special characters escaped, en dashes as "\-\-". -->
+  <!-- A BibTeX field value that any text leaves readable and inert: each
+       character TeX treats specially becomes the toolkit's own escape for it
+       (a backslash from the text, as in "\input secrets.tex", becomes
+       \textbackslash{}, so no command of the text reaches TeX; a lone brace
+       becomes \textbraceleft{} or \textbraceright{}, so braces stay balanced
+       for BibTeX, biber and pybtex), dashes as TeX writes them. One pass
+       (analyze-string), linear in the text. -->
+  <xsl:variable name="t:bib-escapes" as="map(xs:string, xs:string)" select="map {
+    '\': '\textbackslash{}', '{': '\textbraceleft{}', '}': '\textbraceright{}',
+    '~': '\textasciitilde{}', '^': '\textasciicircum{}', '&amp;': '\&amp;', '%': '\%',
+    '$': '\$', '#': '\#', '_': '\_', '–': '--', '—': '---'
+  }"/>
   <xsl:function name="t:bib-escape" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
-    <xsl:sequence select="replace(replace(replace(normalize-space($text), '([&amp;%$#_{}])', '\\$1'), '–', '--'), '—', '---')"/>
+    <xsl:sequence select="string-join(analyze-string(normalize-space($text), '[\\{}~^&amp;%$#_–—]')/*
+      ! (if (self::fn:match) then $t:bib-escapes(string(.)) else string(.)))"/>
+  </xsl:function>
+
+  <!-- A BibTeX entry key: only letters, digits and . : _ - (a FRUS idno is data;
+       a comma, brace or newline in it would end the key and start fields). -->
+  <xsl:function name="t:bib-key" as="xs:string">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:variable name="key" as="xs:string" select="replace($id, '[^A-Za-z0-9.:_\-]', '')"/>
+    <xsl:sequence select="if ($key) then $key else 'document'"/>
+  </xsl:function>
+
+  <!-- A URL in a BibTeX field: braces, backslashes and spaces percent-encoded
+       (RFC 3986 allows none of them raw), so the field's braces stay balanced. -->
+  <xsl:function name="t:bib-url" as="xs:string">
+    <xsl:param name="url" as="xs:string"/>
+    <xsl:sequence select="string-join(analyze-string($url, '[{}\\\s]')/*
+      ! (if (self::fn:match) then '%' || upper-case(t:hex(string-to-codepoints(string(.)))) else string(.)))"/>
+  </xsl:function>
+
+  <!-- Two hexadecimal digits of a code point below 256 (enough for t:bib-url's characters). -->
+  <xsl:function name="t:hex" as="xs:string">
+    <xsl:param name="codepoint" as="xs:integer"/>
+    <xsl:variable name="digits" as="xs:string" select="'0123456789abcdef'"/>
+    <xsl:sequence select="substring($digits, $codepoint idiv 16 + 1, 1) || substring($digits, $codepoint mod 16 + 1, 1)"/>
   </xsl:function>
 
   <xsl:function name="t:bib-name" as="xs:string">
@@ -167,17 +203,17 @@
         (if (exists($m?editors)) then 'editor = {' || string-join($m?editors ! t:bib-name(.), ' and ') || '}' else ()),
         $m?publisher ! ('publisher = {' || t:bib-escape(.) || '}'),
         $m?pub-place ! ('address = {' || t:bib-escape(.) || '}'),
-        $m?pub-year ! ('year = {' || . || '}'),
-        $m?original-date ! ('origdate = {' || . || '}'))
+        $m?pub-year ! ('year = {' || t:bib-escape(.) || '}'),
+        $m?original-date ! ('origdate = {' || t:bib-escape(.) || '}'))
       else (
         $m?edition ! ('publisher = {' || t:bib-escape(.) || '}'),
         $m?date-parts[1] ! ('year = {' || . || '}'),
-        $m?original-date ! ('date = {' || . || '}'))),
+        $m?original-date ! ('date = {' || t:bib-escape(.) || '}'))),
       (if (exists($note)) then 'note = {' || t:bib-escape(t:sentences($note)) || '}' else ()),
-      'url = {' || replace($m?url, '([{}])', '\\$1') || '}',
+      'url = {' || t:bib-url($m?url) || '}',
       'urldate = {' || t:plain-date($m?accessed) || '}',
       $m?language ! ('langid = {' || t:bib-escape(.) || '}'))"/>
-    <xsl:sequence select="(if ($printed) then '@incollection{' else '@misc{') || $m?id || ',&#10;  '
+    <xsl:sequence select="(if ($printed) then '@incollection{' else '@misc{') || t:bib-key($m?id) || ',&#10;  '
       || string-join($fields, ',&#10;  ') || '&#10;}&#10;'"/>
   </xsl:function>
 
@@ -255,46 +291,56 @@
     <xsl:sequence select="map { 'date-parts': [ array { $parts } ] }"/>
   </xsl:function>
 
-  <!-- CSL-JSON (CSL data schema 1.0.2), shaped as the Office of the
-       Historian describes its own documents and as Zotero imports it: a
-       chapter whose container is the volume (container-title: the volume
-       title), in a collection (collection-title: the series, collection-number:
-       the subseries), volume 11, page "Document 256", issued in the volume's
-       year, with the document's date as original-date (and, for Zotero, which
-       keeps no original-date of its own, as an "Original Date:" line of the
-       note, its Extra field). The sender is a literal name (Zotero: one field).
-       No recipient (Zotero would make it a second author; the title names the
-       addressee), no genre or number (styles print "Telegram 2477 no. 256"). -->
+  <!-- CSL-JSON (CSL data schema 1.0.2), shaped so that citeproc-js (the
+       engine of Zotero and Mendeley) with the official Chicago, MLA and APA
+       styles prints what the Office of the Historian recommends ("Foreign
+       Relations of the United States, 1961–1963, Volume XI, Cuban Missile
+       Crisis and Aftermath, eds. … (Washington: …, 1996), Document 256"): a
+       chapter of a multivolume work whose container is the series with its
+       subseries (container-title), the volume as printed ("Volume XI"), the
+       volume's own title (volume-title), its editors (editor; the general
+       editor left out, as the Office of the Historian does), the document
+       number once, as a number ("Document 256"; as a page MLA and APA printed
+       "p. Document 256"), issued in the volume's year, with the document's
+       date as original-date. No archive: the archival file is the volume's
+       source note, not where the reader found the document (the styles printed
+       it after the imprint). Zotero keeps volume-title, number and
+       original-date only in Extra: the note repeats them as "Key: value" lines,
+       which Zotero hands back to citeproc-js as the same variables. The sender
+       is a literal name (Zotero: one field). No recipient (Zotero would make it
+       a second author; the title names the addressee), no genre. Where a style
+       still differs from the recommendation, docs/outputs.md says why. -->
   <xsl:function name="t:csl-json" as="xs:string">
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
     <xsl:variable name="printed" as="xs:boolean" select="exists($m?series)"/>
     <xsl:variable name="accessed" as="xs:date" select="$m?accessed"/>
+    <xsl:variable name="volume" as="xs:string?" select="($m?volume-label, $m?volume)[1] ! ('Volume ' || .)"/>
+    <xsl:variable name="extra" as="xs:string*" select="
+      $m?original-date ! ('Original Date: ' || .),
+      $m?volume-title ! ('Volume Title: ' || .),
+      $m?location ! ('Number: ' || .)"/>
     <xsl:variable name="entries" as="map(xs:string, item())*" select="(
       map { 'id': $m?id },
       map { 'type': if ($printed) then 'chapter' else 'document' },
       map { 'title': $m?title },
       $m?sender ! map { 'author': [ map { 'literal': t:strip-the(.) } ] },
       (if ($printed) then (
-        map { 'container-title': ($m?volume-title, $m?series)[1] },
-        (if (exists($m?volume-title)) then map { 'collection-title': $m?series-title } else ()),
-        (if (exists($m?volume-title)) then $m?subseries ! map { 'collection-number': . } else ()),
-        $m?volume ! map { 'volume': . },
-        $m?location ! map { 'page': . },
+        map { 'container-title': $m?series },
+        $volume ! map { 'volume': . },
+        $m?volume-title ! map { 'volume-title': . },
+        $m?location ! map { 'number': . },
         (if (exists($m?editors)) then map { 'editor': array { $m?editors ! t:csl-name(.) } } else ()),
-        (if (exists($m?general-editors)) then map { 'collection-editor': array { $m?general-editors ! t:csl-name(.) } } else ()),
         $m?publisher ! map { 'publisher': . },
         $m?pub-place ! map { 'publisher-place': . },
         $m?pub-year ! map { 'issued': t:csl-date(xs:integer(.)) },
         (if (exists($m?date-parts)) then map { 'original-date': t:csl-date($m?date-parts) } else ()),
-        $m?original-date ! map { 'note': 'Original Date: ' || . })
+        (if (exists($extra)) then map { 'note': string-join($extra, '&#10;') } else ()))
       else (
         $m?edition ! map { 'publisher': . },
         (if (exists($m?date-parts)) then map { 'issued': t:csl-date($m?date-parts) } else ()))),
       map { 'accessed': t:csl-date((year-from-date($accessed), month-from-date($accessed), day-from-date($accessed))) },
       map { 'URL': $m?url },
-      $m?archive ! map { 'archive': . },
-      $m?archival ! map { 'archive_location': . },
       $m?language ! map { 'language': . }
     )"/>
     <xsl:sequence select="serialize(array { map:merge($entries) }, map {

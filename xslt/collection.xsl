@@ -3,7 +3,7 @@
   collection.xsl: a source file that holds many publications, published as a
   folder of each output (a module, included by edition.xsl).
 
-  A FRUS volume (frus.xsl) and a teiCorpus hold many documents. Each document
+  A FRUS volume (toolkit/kinds/frus/frus.xsl) and a teiCorpus hold many documents. Each document
   is cut out as a *unit*: a document node with one TEI element that the
   shared stylesheets publish exactly as they publish a document of the
   edition. On the unit's TEI element, attributes of ours say where it stands:
@@ -13,7 +13,7 @@
                   it, for the page's previous / next links.
   The folder also gets a contents page, html/FOLDER/index.html, listing every
   unit in order (mode t:contents: a teiCorpus here, a FRUS volume's chapters in
-  frus.xsl), and the edition's index page lists the folder by its card.
+  the frus kind's frus.xsl), and the edition's index page lists the folder by its card.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"

@@ -6,9 +6,10 @@
   their authority records, dates, editorial choices, and the plain-text reading
   of inline content (mode t:plain). The output modules (html-page.xsl with
   html-text.xsl, text-files.xsl, cite-files.xsl with citations.xsl) only decide
-  how things look. Each entry stylesheet includes this module and the modules
-  of its output: html.xsl, text.xsl and cite.xsl make one output each,
-  edition.xsl (what `teikit build` runs) makes them all in one transformation.
+  how things look. The build's entry stylesheet, composed by
+  toolkit/transform.py, includes edition.xsl (which includes this module) and
+  the module of every output format (toolkit/formats.py), and makes them all
+  in one transformation.
 
   Conventions: every function, mode, parameter and variable of ours is in the
   namespace urn:telegram2477:xslt (prefix t:); every template, function,
@@ -36,8 +37,9 @@
        option of `teikit build`. -->
   <xsl:param name="t:edition-url" as="xs:string" select="'https://telegram2477.github.io/edition/'"/>
 
-  <!-- t:profile: the kind of document (toolkit/profiles.py): "edition", "frus"
-       (a FRUS volume: one page per document, see frus.xsl) or "tei"; set by
+  <!-- t:profile: the kind of document (toolkit/kinds/): "edition", "frus"
+       (a FRUS volume: one page per document, see toolkit/kinds/frus/frus.xsl),
+       "tei" or a kind a project adds; set by
        `teikit build` from the document's content. -->
   <xsl:param name="t:profile" as="xs:string" select="'edition'"/>
 
@@ -60,12 +62,32 @@
   <xsl:variable name="t:diplomatic" as="xs:string" select="'diplomatic'"/>
   <xsl:variable name="t:reading" as="xs:string" select="'reading'"/>
 
-  <!-- The vocabulary the stylesheets read meaning into: the same sets as
-       toolkit/vocabulary.py (tests/test_vocabulary.py proves it). The
-       alternatives of a choice: the source's, and the editors' (dropped from
-       the diplomatic view); the elements that point to an authority record. -->
-  <xsl:variable name="t:source-forms" as="xs:string+" select="('sic', 'abbr', 'orig')"/>
-  <xsl:variable name="t:editorial-forms" as="xs:string+" select="('corr', 'expan', 'reg')"/>
+  <!-- The vocabulary of the reading (blocks, containers, word breaks, the
+       editors' and the source's forms, what stands apart, what is not text):
+       reading.json beside this file, the one file toolkit/vocabulary.py reads
+       too; the rules are in docs/encoding.md ("The reading"), the algorithm
+       is mode t:read below. -->
+  <xsl:variable name="t:reading-vocabulary" static="yes" as="map(*)" select="json-doc('reading.json')"/>
+  <xsl:variable name="t:source-forms" as="xs:string+" select="$t:reading-vocabulary?source?*"/>
+  <xsl:variable name="t:editorial-forms" as="xs:string+" select="$t:reading-vocabulary?editorial?*"/>
+  <xsl:variable name="t:block-names" as="map(xs:string, xs:boolean)"
+    select="t:name-set($t:reading-vocabulary?blocks?*)"/>
+  <!-- The same sets as match patterns ("p | head | ..."), made when the
+       stylesheet is compiled: a template matching names is found by name,
+       where a predicate would be asked of every element. -->
+  <xsl:variable name="t:not-text-pattern" static="yes" as="xs:string"
+    select="string-join($t:reading-vocabulary?not-text?*, ' | ')"/>
+  <xsl:variable name="t:editorial-pattern" static="yes" as="xs:string"
+    select="string-join($t:reading-vocabulary?editorial?*, ' | ')"/>
+  <xsl:variable name="t:apart-pattern" static="yes" as="xs:string"
+    select="string-join($t:reading-vocabulary?apart?*, ' | ')"/>
+  <xsl:variable name="t:structural-pattern" static="yes" as="xs:string"
+    select="string-join(($t:reading-vocabulary?blocks?*, $t:reading-vocabulary?containers?*), ' | ')"/>
+  <xsl:variable name="t:break-pattern" static="yes" as="xs:string"
+    select="string-join($t:reading-vocabulary?breaks?*, ' | ')"/>
+
+  <!-- The elements that point to an authority record: the same set as
+       toolkit/vocabulary.py (tests/test_vocabulary.py proves it). -->
   <xsl:variable name="t:name-elements" as="xs:string+" select="('persName', 'placeName', 'orgName', 'rs', 'name')"/>
 
   <!-- ================================================================== -->
@@ -213,12 +235,6 @@
     <xsl:param name="node" as="node()"/>
     <xsl:variable name="id" as="element()?" select="t:msdesc($node)/msIdentifier"/>
     <xsl:sequence select="($id/institution, $id/repository)[1] ! t:plain(.)"/>
-  </xsl:function>
-
-  <xsl:function name="t:archival-file" as="xs:string?">
-    <xsl:param name="node" as="node()"/>
-    <xsl:variable name="id" as="element()?" select="t:msdesc($node)/msIdentifier"/>
-    <xsl:sequence select="string-join(($id/collection, ($id/idno[@type = 'file'], $id/idno)[1]) ! t:plain(.), ', ')[.]"/>
   </xsl:function>
 
   <xsl:function name="t:edition-publisher" as="xs:string?">
@@ -603,14 +619,6 @@
       else string(count(t:footnotes($note)[. &lt;&lt; $note]) + 1)"/>
   </xsl:function>
 
-  <!-- A stable id for an element that may have no @xml:id. -->
-  <xsl:function name="t:id" as="xs:string">
-    <xsl:param name="element" as="element()"/>
-    <xsl:param name="prefix" as="xs:string"/>
-    <xsl:sequence select="if ($element/@xml:id) then string($element/@xml:id)
-      else $prefix || (count(root($element)//*[local-name() = local-name($element)][. &lt;&lt; $element]) + 1)"/>
-  </xsl:function>
-
   <!-- The paragraphs that get numbers and anchors: the running text's own p. -->
   <xsl:function name="t:is-numbered" as="xs:boolean">
     <xsl:param name="p" as="element()"/>
@@ -631,11 +639,21 @@
   </xsl:function>
 
   <!-- ================================================================== -->
-  <!-- Plain text of inline content (mode t:plain)                         -->
+  <!-- The reading (mode t:read): the text as the source has it (view      -->
+  <!-- diplomatic) or with the editors' words (view reading)               -->
   <!-- ================================================================== -->
 
+  <!-- The rules are docs/encoding.md's ("The reading"); toolkit/diplomatic.py
+       follows the same ones in Python, and tests/test_reading.py runs one table
+       of cases against both. Mode t:flow turns nodes into a flow of items:
+       strings of text (whitespace made spaces), a CR for a word boundary, a
+       tab for a break inside a word (it takes the boundary before it and the
+       whitespace after it away), a newline at each edge of a block, and each note read, as itself
+       (its blocks are read apart: t:note-blocks). Tunnel parameters: t:view,
+       and t:at-block (false while between blocks, where only elements count). -->
+
   <!-- The plain text of an element's content in a view (default: reading),
-       whitespace normalised. -->
+       on one line: blocks inside it become spaces, notes leave their marker. -->
   <xsl:function name="t:plain" as="xs:string">
     <xsl:param name="node" as="node()"/>
     <xsl:sequence select="t:plain($node, $t:reading)"/>
@@ -644,64 +662,160 @@
   <xsl:function name="t:plain" as="xs:string">
     <xsl:param name="node" as="node()"/>
     <xsl:param name="view" as="xs:string"/>
-    <xsl:variable name="parts" as="xs:string*">
-      <xsl:apply-templates select="$node/node()" mode="t:plain">
+    <xsl:variable name="flow" as="item()*">
+      <xsl:apply-templates select="$node/node()" mode="t:read">
         <xsl:with-param name="t:view" as="xs:string" select="$view" tunnel="yes"/>
+        <xsl:with-param name="t:at-block" as="xs:boolean" select="true()" tunnel="yes"/>
       </xsl:apply-templates>
     </xsl:variable>
-    <xsl:sequence select="normalize-space(string-join($parts, ''))"/>
+    <xsl:sequence select="normalize-space(t:joined($flow))"/>
   </xsl:function>
 
-  <!-- Catch-all: an element we do not know is its text. -->
-  <xsl:template match="*" mode="t:plain" as="xs:string*">
-    <xsl:apply-templates select="node()" mode="t:plain"/>
+  <!-- The blocks of a note, read apart from the text it stands in. -->
+  <xsl:function name="t:note-blocks" as="xs:string*">
+    <xsl:param name="note" as="element()"/>
+    <xsl:param name="view" as="xs:string"/>
+    <xsl:sequence select="t:blocks-of(t:read($note/node(), $view, true()))"/>
+  </xsl:function>
+
+  <!-- The notes read in a flow, in document order: each followed by the
+       notes read inside it. -->
+  <xsl:function name="t:with-inner-notes" as="element()*">
+    <xsl:param name="notes" as="element()*"/>
+    <xsl:param name="view" as="xs:string"/>
+    <xsl:sequence select="$notes ! (., t:with-inner-notes(t:read(node(), $view, true())[. instance of element()], $view))"/>
+  </xsl:function>
+
+  <xsl:function name="t:read" as="item()*">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:param name="view" as="xs:string"/>
+    <xsl:param name="at-block" as="xs:boolean"/>
+    <xsl:apply-templates select="$nodes" mode="t:read">
+      <xsl:with-param name="t:view" as="xs:string" select="$view" tunnel="yes"/>
+      <xsl:with-param name="t:at-block" as="xs:boolean" select="$at-block" tunnel="yes"/>
+    </xsl:apply-templates>
+  </xsl:function>
+
+  <!-- The text of a flow, breaks inside words applied, word boundaries made spaces. -->
+  <xsl:function name="t:joined" as="xs:string">
+    <xsl:param name="flow" as="item()*"/>
+    <xsl:variable name="text" as="xs:string" select="string-join($flow[. instance of xs:string], '')"/>
+    <!-- (replace() only where a break joins: Saxon tries the pattern at every character) -->
+    <xsl:sequence select="translate(if (contains($text, '&#9;')) then replace($text, '[ &#13;]*&#9;[ &#9;]*', '')
+      else $text, '&#13;', ' ')"/>
+  </xsl:function>
+
+  <xsl:function name="t:blocks-of" as="xs:string*">
+    <xsl:param name="flow" as="item()*"/>
+    <xsl:sequence select="tokenize(t:joined($flow), '&#10;') ! normalize-space(.)[.]"/>
+  </xsl:function>
+
+  <xsl:template match="text()" mode="t:read" as="xs:string">
+    <xsl:sequence select="translate(., '&#9;&#10;&#13;', '   ')"/>
   </xsl:template>
 
-  <xsl:template match="text()" mode="t:plain" as="xs:string">
-    <xsl:sequence select="string(.)"/>
-  </xsl:template>
+  <xsl:template match="comment() | processing-instruction()" mode="t:read" as="empty-sequence()"/>
 
-  <xsl:template match="comment() | processing-instruction()" mode="t:plain" as="empty-sequence()"/>
+  <!-- Not text: elements of another namespace (frus:file, frus:pdf: the
+       encoders' data about scans and files), descriptions and records. -->
+  <xsl:template _match="*[namespace-uri() ne 'http://www.tei-c.org/ns/1.0'] | {$t:not-text-pattern}"
+    mode="t:read" priority="3" as="empty-sequence()"/>
 
-  <!-- Elements of another namespace (frus:file, frus:pdf: the encoders' data
-       about scans and files) are not words of the text, in any output. -->
-  <xsl:template match="*[namespace-uri() ne 'http://www.tei-c.org/ns/1.0']" mode="t:plain" as="empty-sequence()"/>
-
-  <!-- Editorial choice: the view decides which alternative is read. -->
-  <xsl:template match="choice" mode="t:plain" as="xs:string*">
+  <!-- The editors' words: not in the diplomatic view; in the reading view,
+       read as any other element. -->
+  <xsl:template _match="{$t:editorial-pattern}" mode="t:read" priority="2" as="item()*">
     <xsl:param name="t:view" as="xs:string" tunnel="yes" select="$t:reading"/>
-    <xsl:apply-templates select="t:choose(., $t:view)" mode="t:plain"/>
-  </xsl:template>
-
-  <!-- Lone sic/abbr/orig keep their text; lone corr/expan/reg are editors'
-       additions and vanish from the diplomatic view. -->
-  <xsl:template match="corr | expan | reg | supplied | ex" mode="t:plain" as="xs:string*">
-    <xsl:param name="t:view" as="xs:string" tunnel="yes" select="$t:reading"/>
-    <xsl:if test="$t:view = $t:reading or parent::choice">
-      <xsl:apply-templates select="node()" mode="t:plain"/>
+    <xsl:if test="$t:view = $t:reading">
+      <xsl:next-match/>
     </xsl:if>
   </xsl:template>
 
-  <!-- Notes are not part of the running text; a footnote leaves its marker. -->
-  <xsl:template match="note" mode="t:plain" as="xs:string?">
-    <xsl:if test="t:is-footnote(.)">
-      <xsl:sequence select="'(' || t:note-number(.) || ')'"/>
+  <!-- A note stands apart: in the text a footnote leaves its marker; the note
+       itself goes with the flow, to be read apart (t:note-blocks). -->
+  <xsl:template _match="{$t:apart-pattern}" mode="t:read" priority="2" as="item()*">
+    <xsl:param name="t:at-block" as="xs:boolean" tunnel="yes" select="true()"/>
+    <xsl:sequence select="(if ($t:at-block and t:is-footnote(.)) then '(' || t:note-number(.) || ')' else ()), ."/>
+  </xsl:template>
+
+  <!-- A block or a container: it ends the block it stands in. -->
+  <xsl:template _match="{$t:structural-pattern}" mode="t:read" priority="1" as="item()*">
+    <xsl:call-template name="t:read-block"/>
+  </xsl:template>
+
+  <!-- A word boundary, unless break="no". -->
+  <xsl:template _match="{$t:break-pattern}" mode="t:read" priority="1" as="xs:string?">
+    <xsl:param name="t:at-block" as="xs:boolean" tunnel="yes" select="true()"/>
+    <xsl:if test="$t:at-block">
+      <xsl:sequence select="if (@break = 'no') then '&#9;' else '&#13;'"/>
     </xsl:if>
   </xsl:template>
 
-  <xsl:template match="lb | cb" mode="t:plain" as="xs:string">
-    <xsl:sequence select="' '"/>
+  <!-- A choice inside a block: the one alternative the view takes. -->
+  <xsl:template match="choice" mode="t:read" as="item()*">
+    <xsl:param name="t:view" as="xs:string" tunnel="yes" select="$t:reading"/>
+    <xsl:param name="t:at-block" as="xs:boolean" tunnel="yes" select="true()"/>
+    <xsl:choose>
+      <xsl:when test="$t:at-block">
+        <xsl:apply-templates select="t:read-children(., $t:view)" mode="t:read"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:next-match/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="pb | anchor | gap[empty(node())] | figure | graphic" mode="t:plain" as="empty-sequence()"/>
+  <!-- Any other element: inside a block, its content is read in place;
+       between blocks, it is a block if it has text of its own. -->
+  <xsl:template match="*" mode="t:read" as="item()*">
+    <xsl:param name="t:view" as="xs:string" tunnel="yes" select="$t:reading"/>
+    <xsl:param name="t:at-block" as="xs:boolean" tunnel="yes" select="true()"/>
+    <xsl:choose>
+      <xsl:when test="$t:at-block">
+        <xsl:apply-templates select="node()" mode="t:read"/>
+      </xsl:when>
+      <xsl:when test="t:has-own-text(.)">
+        <xsl:call-template name="t:read-block"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:apply-templates select="*" mode="t:read"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 
-  <!-- The alternative of a choice to read in a view: diplomatic keeps the
-       source's sic/abbr/orig, reading takes the editors' corr/expan/reg. -->
+  <xsl:template name="t:read-block" as="item()*">
+    <xsl:param name="t:view" as="xs:string" tunnel="yes" select="$t:reading"/>
+    <xsl:variable name="is-block" as="xs:boolean"
+      select="map:contains($t:block-names, local-name()) or t:has-own-text(.)"/>
+    <xsl:sequence select="'&#10;'"/>
+    <xsl:apply-templates select="if ($is-block) then t:read-children(., $t:view) else *" mode="t:read">
+      <xsl:with-param name="t:at-block" as="xs:boolean" select="$is-block" tunnel="yes"/>
+    </xsl:apply-templates>
+    <xsl:sequence select="'&#10;'"/>
+  </xsl:template>
+
+  <xsl:function name="t:has-own-text" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($element/text()[normalize-space()])"/>
+  </xsl:function>
+
+  <!-- What is read of an element's content: all of it; of a choice, its
+       text and the one alternative the view takes. -->
+  <xsl:function name="t:read-children" as="node()*">
+    <xsl:param name="element" as="element()"/>
+    <xsl:param name="view" as="xs:string"/>
+    <xsl:sequence select="if ($element/self::choice)
+      then (let $chosen := t:choose($element, $view) return $element/node()[not(self::*) or . is $chosen])
+      else $element/node()"/>
+  </xsl:function>
+
+  <!-- The alternative of a choice to read in a view: diplomatic reads the
+       first that is not the editors' (the source's sic, abbr, orig), reading
+       the first of the editors' (corr, expan, reg), else the first. -->
   <xsl:function name="t:choose" as="element()?">
     <xsl:param name="choice" as="element()"/>
     <xsl:param name="view" as="xs:string"/>
     <xsl:sequence select="if ($view = $t:diplomatic)
-      then ($choice/*[local-name() = $t:source-forms], $choice/*)[1]
+      then $choice/*[not(local-name() = $t:editorial-forms)][1]
       else ($choice/*[local-name() = $t:editorial-forms], $choice/*)[1]"/>
   </xsl:function>
 
@@ -732,26 +846,51 @@
       else string-join(t:wrap-lines($words, $width), '&#10;')"/>
   </xsl:function>
 
-  <!-- The lines of normalised text: the first ends at the last space within
-       $width + 1 characters (or at the first space, after a longer word).
-       Found by code points, line by line: a regular expression doing the same
-       (backtracking over each line's characters) cost about three times as
-       much in Saxon, and xsl:iterate over the words more still. -->
+  <!-- The lines of normalised text: each ends at the last space within
+       $width + 1 characters of its start (or at the first space, after a
+       longer word). Linear in the text: one iteration per line, each reading
+       only its own characters, found by code points (a regular expression
+       doing the same cost about twice as much in Saxon). The line's start is
+       carried as an offset: cutting the first line off and recursing on the
+       rest copied the rest for every line (a 2 MB paragraph took minutes and
+       gigabytes), and recursion is as deep as the text is long. -->
   <xsl:function name="t:wrap-lines" as="xs:string*">
     <xsl:param name="words" as="xs:string"/>
     <xsl:param name="width" as="xs:integer"/>
-    <xsl:choose>
-      <xsl:when test="string-length($words) le $width">
-        <xsl:sequence select="$words[.]"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:variable name="cut" as="xs:integer" select="(
-          index-of(string-to-codepoints(substring($words, 1, $width + 1)), 32)[last()],
-          index-of(string-to-codepoints($words), 32)[1],
-          string-length($words) + 1)[1]"/>
-        <xsl:sequence select="substring($words, 1, $cut - 1), t:wrap-lines(substring($words, $cut + 1), $width)"/>
-      </xsl:otherwise>
-    </xsl:choose>
+    <xsl:variable name="length" as="xs:integer" select="string-length($words)"/>
+    <xsl:iterate select="1 to $length">
+      <xsl:param name="start" as="xs:integer" select="1"/>
+      <xsl:choose>
+        <xsl:when test="$length - $start lt $width">
+          <xsl:sequence select="substring($words, $start)[.]"/>
+          <xsl:break/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:variable name="space" as="xs:integer" select="(
+            index-of(string-to-codepoints(substring($words, $start, $width + 1)), 32)[last()] + $start - 1,
+            t:first-space($words, $start + $width + 1, $width + 1))[1]"/>
+          <xsl:sequence select="substring($words, $start, $space - $start)"/>
+          <xsl:next-iteration>
+            <xsl:with-param name="start" as="xs:integer" select="$space + 1"/>
+          </xsl:next-iteration>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:iterate>
+  </xsl:function>
+
+  <!-- The position of the first space in $words from $from on (its length + 1
+       if none), read in windows that double in size: time linear in the
+       distance to it, however long the word. -->
+  <xsl:function name="t:first-space" as="xs:integer">
+    <xsl:param name="words" as="xs:string"/>
+    <xsl:param name="from" as="xs:integer"/>
+    <xsl:param name="size" as="xs:integer"/>
+    <xsl:variable name="found" as="xs:integer?"
+      select="index-of(string-to-codepoints(substring($words, $from, $size)), 32)[1]"/>
+    <xsl:sequence select="
+      if (exists($found)) then $from + $found - 1
+      else if ($from + $size gt string-length($words)) then string-length($words) + 1
+      else t:first-space($words, $from + $size, $size * 2)"/>
   </xsl:function>
 
   <!-- One output file of the envelope: its output (the folder it goes to), its
@@ -761,6 +900,18 @@
     <xsl:param name="name" as="xs:string"/>
     <xsl:param name="content" as="xs:string"/>
     <t:file format="{$format}" name="{$name}">
+      <xsl:value-of select="$content"/>
+    </t:file>
+  </xsl:function>
+
+  <!-- The same for a file of bytes (an output whose toolkit/formats.py entry
+       is binary): $content is the bytes in base64, $encoding 'base64'. -->
+  <xsl:function name="t:file" as="element(t:file)">
+    <xsl:param name="format" as="xs:string"/>
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:param name="content" as="xs:string"/>
+    <xsl:param name="encoding" as="xs:string"/>
+    <t:file format="{$format}" name="{$name}" encoding="{$encoding}">
       <xsl:value-of select="$content"/>
     </t:file>
   </xsl:function>

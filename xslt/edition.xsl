@@ -1,14 +1,19 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  edition.xsl: entry stylesheet for every output at once; `teikit build` runs
-  this one. A TEI document is parsed once, its authority file read once, and
-  what the outputs share (the header map, the citations) is computed once, so
-  building all outputs costs much less than running html.xsl, text.xsl and
-  cite.xsl in turn (which make the same files, one output each).
+  edition.xsl: what every build shares, whatever it makes: the shared modules
+  and the dispatch from a document to its files. It is not run alone: the
+  build composes its entry stylesheet (toolkit/transform.py,
+  entry_stylesheet) from this module, the modules of every output format
+  (toolkit/formats.py) and of every kind of document (toolkit/kinds/), and
+  the map t:outputs from each format's name to its function. A TEI document
+  is parsed once, its authority file read once, and what the outputs share
+  (the header map, the citations) is computed once per document.
 
   Input a TEI document: an envelope with the files of the outputs that
   t:formats names (for a FRUS volume or a teiCorpus, those of each document
-  in the volume's folder, and the volume's page: collection.xsl, frus.xsl). Input an edition manifest (<t:edition>): the index page.
+  in the volume's folder, and the volume's page: collection.xsl and the
+  kind's module, e.g. toolkit/kinds/frus/frus.xsl). Input an edition manifest (<t:edition>): the index page
+  (html-page.xsl).
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -21,20 +26,14 @@
 
   <xsl:include href="common.xsl"/>
   <xsl:include href="citations.xsl"/>
-  <xsl:include href="html-text.xsl"/>
-  <xsl:include href="html-page.xsl"/>
-  <xsl:include href="search.xsl"/>
-  <xsl:include href="text-files.xsl"/>
-  <xsl:include href="cite-files.xsl"/>
   <xsl:include href="collection.xsl"/>
-  <xsl:include href="frus.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
-  <!-- t:formats: the outputs to make, separated by spaces, from "html text
-       cite" (the default: all three). Set by the format option of `teikit
-       build`. -->
-  <xsl:param name="t:formats" as="xs:string" select="'html text cite'"/>
+  <!-- t:formats: the outputs to make, separated by spaces, in build order
+       (default: every registered format). Set by the format option of
+       `teikit build`. -->
+  <xsl:param name="t:formats" as="xs:string" select="string-join(map:keys($t:outputs), ' ')"/>
 
   <xsl:template match="/" as="element(t:files)">
     <t:files><xsl:apply-templates select="." mode="t:publish"/></t:files>
@@ -42,7 +41,8 @@
 
   <!-- Mode t:publish: the files a source document gives. A document of the
        edition (or any single TEI text) is one publication; a FRUS volume
-       (frus.xsl) and a teiCorpus (collection.xsl) are many, in a folder. -->
+       (toolkit/kinds/frus/frus.xsl) and a teiCorpus (collection.xsl) are
+       many, in a folder. A kind's module adds its templates to this mode. -->
   <xsl:template match="document-node()" mode="t:publish" as="element()*">
     <xsl:sequence select="t:document-files(., tokenize($t:formats))"/>
   </xsl:template>
@@ -52,23 +52,14 @@
     <xsl:apply-templates select="root(.)" mode="t:publish"/>
   </xsl:template>
 
-  <!-- Every output asked for of one publication (with the HTML, its index card). -->
+  <!-- Every output asked for of one publication (with the HTML, its index
+       card): each format's function, from the map t:outputs of the entry. -->
   <xsl:function name="t:document-files" as="element()*">
     <xsl:param name="root" as="document-node()"/>
     <xsl:param name="formats" as="xs:string*"/>
-    <xsl:if test="$formats = 'html'">
-      <xsl:sequence select="t:html-files($root)"/>
-    </xsl:if>
-    <xsl:if test="$formats = 'text'">
-      <xsl:sequence select="t:text-files($root)"/>
-    </xsl:if>
-    <xsl:if test="$formats = 'cite'">
-      <xsl:sequence select="t:cite-files($root)"/>
-    </xsl:if>
+    <xsl:for-each select="$formats">
+      <xsl:sequence select="$t:outputs(.)($root)"/>
+    </xsl:for-each>
   </xsl:function>
-
-  <xsl:template match="document-node(element(t:edition))" priority="2" as="element(t:files)">
-    <t:files><xsl:sequence select="t:index-files(t:edition)"/></t:files>
-  </xsl:template>
 
 </xsl:stylesheet>

@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   html-page.xsl: the reading edition as standalone HTML pages (a module,
-  included by html.xsl and edition.xsl).
+  included by the build's entry: toolkit/formats.py).
 
   t:html-files(TEI document) gives one file, <id>.html, a page that works
   offline from file:// (local edition.css, a few lines of inline script,
@@ -45,6 +45,11 @@
     <xsl:sequence select="t:file('html', 'index.html', t:serialize-html(t:index-page($edition))),
       t:search-files(string((t:index-cards($edition)/@publisher, 'TEI edition')[1]))"/>
   </xsl:function>
+
+  <!-- The build asks for the index page with an edition manifest. -->
+  <xsl:template match="document-node(element(t:edition))" priority="2" as="element(t:files)">
+    <t:files><xsl:sequence select="t:index-files(t:edition)"/></t:files>
+  </xsl:template>
 
   <!-- ================================================================== -->
   <!-- The document page                                                   -->

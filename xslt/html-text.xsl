@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  html-text.xsl: the TEI text as HTML, included by html.xsl.
+  html-text.xsl: the TEI text as HTML, included with html-page.xsl (toolkit/formats.py).
 
   Two modes, so that the HTML is always validly nested:
     t:flow    block context (inside <section>, <div>, <blockquote>, <li>):

@@ -1,8 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   search.xsl: what the pages give the search index, the search box of every
-  page's header and the search page (a module, included by html.xsl and
-  edition.xsl; docs/outputs.md, "Search").
+  page's header and the search page (a module of the html format,
+  toolkit/formats.py; docs/outputs.md, "Search").
 
   `teikit build` indexes the document pages with Pagefind (toolkit/search.py)
   into html/pagefind/. Pagefind reads the pages' markup:

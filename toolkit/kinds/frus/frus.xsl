@@ -1,8 +1,9 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   frus.xsl: the conventions of Foreign Relations of the United States as the
-  Office of the Historian encodes a volume (a module, included by edition.xsl;
-  used when t:profile is "frus").
+  Office of the Historian encodes a volume (a module of the frus kind,
+  toolkit/kinds/frus/, included by the build's entry stylesheet; used when
+  t:profile is "frus").
 
   (Elements made here for a unit are TEI: the functions and templates that
   make them declare the TEI namespace as their default.)
@@ -111,9 +112,20 @@
       </imprint>
       <xsl:for-each select="t:frus-volume-title($volume, ('volumenumber', 'volume-number'))">
         <xsl:variable name="number" as="xs:string" select="replace(., '^Volumes?\s+', '')"/>
-        <biblScope unit="volume" n="{$number}"><xsl:value-of select="$number"/></biblScope>
+        <!-- @n the number (BibLaTeX's volume is an integer), the text as printed. -->
+        <biblScope unit="volume" n="{(t:roman-number($number), $number)[1]}"><xsl:value-of select="$number"/></biblScope>
       </xsl:for-each>
     </monogr>
+  </xsl:function>
+
+  <!-- A volume number in Roman numerals as an integer ("VI": 6); empty for anything
+       else ("XIX, Part 1" stays as printed). -->
+  <xsl:function name="t:roman-number" as="xs:integer?">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:variable name="values" as="xs:integer*" select="string-to-codepoints($text[matches(., '^[IVXLCDM]+$')])
+      ! map { 73: 1, 86: 5, 88: 10, 76: 50, 67: 100, 68: 500, 77: 1000 }(.)"/>
+    <xsl:sequence select="if (exists($values)) then sum(for $i in 1 to count($values) return
+      if ($i lt count($values) and $values[$i] lt $values[$i + 1]) then -$values[$i] else $values[$i]) else ()"/>
   </xsl:function>
 
   <!-- ================================================================== -->

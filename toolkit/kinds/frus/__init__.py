@@ -1,35 +1,40 @@
-"""The conventions of *Foreign Relations of the United States* volumes, in one place.
+"""The frus kind: a volume of *Foreign Relations of the United States*, and its conventions, in one place.
 
 The Office of the Historian encodes one volume per TEI file (see
 tests/fixtures/frus/README.md for what such a file holds). What the toolkit
-knows of that encoding lives here, and the FRUS profile
-(:data:`toolkit.profiles.FRUS`) is made of it:
+knows of that encoding lives in this folder, and :data:`KIND` is made of it:
 
-* how a volume is recognised (:data:`FRUS_TITLE_TYPES`, ``idno type="frus"``);
+* how a volume is recognised (:func:`recognise`: ``idno type="frus"`` or
+  :data:`FRUS_TITLE_TYPES`);
 * the FRUS namespace, in its 2015 and today's spelling, whose elements
   (``frus:file``, ``frus:pdf``, ``frus:attachment``) and attributes
-  (``frus:doc-dateTime-min``) the grammar accepts (:func:`extend_grammar`);
-* the checks a grammar cannot state and XPath 1.0 cannot do in linear time
-  (:func:`check_volume`): ``xml:id`` unique within the volume, documents
-  numbered in sequence, and the FRUS reference model: every ``@corresp`` and
-  ``@target`` names an element of the volume (``#d67``; a person's name its
-  entry in the list of names, an abbreviation its term), another volume
-  (``frus1961-63v05``, ``frus1961-63v05#d183``) or a web address. Pointers
-  are never read as file names: a volume has no neighbouring files.
-
-The rules of schemas/frus.sch (dates, source notes) read the same header.
+  (``frus:doc-dateTime-min``) the grammar, TEI's ``tei_all``, accepts
+  (:func:`extend_grammar`);
+* the rules a grammar cannot state, in ``frus.sch`` (dates, source notes),
+  and the checks XPath 1.0 cannot do in linear time (:func:`check_volume`):
+  ``xml:id`` unique within the volume, documents numbered in sequence, and
+  the FRUS reference model: every pointer attribute names an element of the
+  volume (``#d67``; a person's name its entry in the list of names, an
+  abbreviation its term), another volume (``frus1961-63v05``,
+  ``frus1961-63v05#d183``) or a web address. Pointers are never read as file
+  names: a volume has no neighbouring files;
+* how a volume is published, ``frus.xsl``: one page per document, in a
+  folder named by the volume's id.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from lxml import etree
 
 from toolkit.errors import Problem
+from toolkit.kinds import Kind
+from toolkit.paths import TEI_ALL
 from toolkit.vocabulary import POINTER_ATTRIBUTES
-from toolkit.xmlio import TEI_NS, XML_NS, Document
+from toolkit.xmlio import TEI_NS, XML_NS, Document, xml_tokens
 
 #: The FRUS namespace: the 2015 files' spelling and today's.
 FRUS_NAMESPACES = ("http://history.state.gov/ns/1.0", "http://history.state.gov/frus/ns/1.0")
@@ -37,9 +42,7 @@ FRUS_NAMESPACES = ("http://history.state.gov/ns/1.0", "http://history.state.gov/
 FRUS_TITLE_TYPES = frozenset({"volumenumber", "volume-number", "subseries", "sub-series"})
 #: A FRUS volume id, as in ``idno type="frus"`` and in links between volumes:
 #: frus1961-63v06, frus1961-63v10-12mSupp, frus1952-54v02p1, frus1945Berlinv01, frus1861.
-VOLUME_ID = re.compile(r"frus\d{4}[A-Za-z0-9-]*")
-#: Where the Office of the Historian publishes a volume's documents.
-DOCUMENT_URL = "https://history.state.gov/historicaldocuments/{volume}/{id}"
+VOLUME_ID = re.compile(r"frus[0-9]{4}[A-Za-z0-9-]*")
 
 #: What a pointer of a FRUS volume must name, by (element, attribute): a person's name points
 #: to the entry of the list of names (a persName with the xml:id), an abbreviation to the
@@ -49,9 +52,16 @@ EXPECTED_TARGETS = {("persName", "corresp"): ("persName", "the list of names"),
 
 _XML_ID = f"{{{XML_NS}}}id"
 _DOCUMENT = f"{{{TEI_NS}}}div"
-_DOCUMENT_NUMBER = re.compile(r"(?P<number>[1-9]\d*)(?P<suffix>[A-Z]?)")
+# ASCII digits only: Python's \d (and int()) also take "٥" (Arabic-Indic five), making n="5٥" document 55.
+_DOCUMENT_NUMBER = re.compile(r"(?P<number>[1-9][0-9]*)(?P<suffix>[A-Z]?)")
 _URL_SCHEMES = ("http", "https", "mailto", "ftp")
 _RNG = "http://relaxng.org/ns/structure/1.0"
+
+
+def recognise(root: etree._Element) -> bool:
+    """Whether a parsed document is a FRUS volume: a ``TEI`` whose header has ``idno type="frus"`` or FRUS
+    title types."""
+    return root.tag == f"{{{TEI_NS}}}TEI" and is_volume(root)
 
 
 def is_volume(root: etree._Element) -> bool:
@@ -190,7 +200,7 @@ def _pointers(document: Document, ids: dict[str, etree._Element]) -> list[Proble
             if value is None:
                 continue
             local = etree.QName(element).localname
-            for token in value.split():
+            for token in xml_tokens(value):
                 message = _pointer_problem(token, ids)
                 rule = "frus-ref"
                 if message is None:
@@ -236,11 +246,7 @@ def _pointer_problem(token: str, ids: dict[str, etree._Element]) -> tuple[str, s
             "write #ID for this volume or a FRUS volume id such as frus1961-63v05")
 
 
-def date_range(root: etree._Element) -> tuple[int, int] | None:
-    """The years a volume covers, from its subseries title ("1961–1963"); None when it has none."""
-    for title in root.iterfind(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc/{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title"):
-        if title.get("type") in ("subseries", "sub-series"):
-            years = re.findall(r"\d{4}", "".join(title.itertext()))
-            if years:
-                return int(years[0]), int(years[-1])
-    return None
+_HERE = Path(__file__).parent
+KIND = Kind("frus", "a FRUS volume (Office of the Historian encoding)", recognise,
+            grammar=TEI_ALL, rules=_HERE / "frus.sch", tei_all=True, extend_grammar=extend_grammar,
+            file_checks=check_volume, cross_file_references=False, stylesheets=(_HERE / "frus.xsl",))

@@ -1,0 +1,48 @@
+"""toolkit/pool.py: the one worker pool of validate and build keeps order, runs its initializer, and fails whole."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from toolkit import pool
+
+_state: dict = {}
+
+
+def _remember(value: int) -> None:
+    _state["offset"] = value
+
+
+def _add_offset(item: int) -> tuple[int, int]:
+    return item + _state["offset"], os.getpid()
+
+
+def _fail_on_five(item: int) -> int:
+    if item == 5:
+        raise ValueError("five")
+    return item
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_results_come_in_order_with_the_initializer_run_in_each_process(jobs: int) -> None:
+    items = list(range(pool.PARALLEL_THRESHOLD * 3))
+    results = list(pool.imap(_add_offset, items, jobs=jobs, initializer=_remember, initargs=(100,)))
+    assert [value for value, _ in results] == [item + 100 for item in items]
+    pids = {pid for _, pid in results}
+    assert (os.getpid() in pids) == (jobs == 1)  # jobs 2: worked in other processes only
+
+
+def test_few_items_stay_in_this_process() -> None:
+    results = list(pool.imap(_add_offset, range(pool.PARALLEL_THRESHOLD - 1), jobs=4,
+                             initializer=_remember, initargs=(1,)))
+    assert {pid for _, pid in results} == {os.getpid()}
+    assert pool.workers_for(pool.PARALLEL_THRESHOLD - 1, 4) == 0
+    assert pool.workers_for(100, 4) == 4
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_worker_exception_reaches_the_caller(jobs: int) -> None:
+    with pytest.raises(ValueError, match="five"):
+        list(pool.imap(_fail_on_five, range(pool.PARALLEL_THRESHOLD * 2), jobs=jobs))
