@@ -173,3 +173,21 @@ def test_without_pagefind_the_build_fails_cleanly_and_changes_nothing(tmp_path: 
     assert "the search index cannot be built" in result.stderr and "--no-search" in result.stderr
     assert not (tmp_path / "html").exists()
     assert not list(tmp_path.glob(".teikit-staging-*"))
+
+
+def test_documents_in_several_languages_make_one_index(tmp_path: Path) -> None:
+    """Pagefind makes an index per language, and a search page reads only one: the build makes one,
+    in the language of most pages, so that every document can be found from the search page."""
+    text = (PROJECT_ROOT / "tests" / "fixtures" / "outputs" / "minimal.xml").read_text(encoding="utf-8")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name, language, words in (("one", "en", "Hello, world."), ("two", "en", "Good morning."),
+                                  ("trois", "fr", "Bonjour, Kouznetsov.")):
+        (sources / f"{name}.xml").write_text(text.replace("<TEI ", f'<TEI xml:lang="{language}" ')
+                                             .replace("Hello, world.", words), encoding="utf-8")
+    result = _build(tmp_path / "out", sources, extra=("--no-validate",))
+    assert result.returncode == 0, result.stderr
+    entry = json.loads((tmp_path / "out" / "html" / "pagefind" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["en"]
+    assert entry["languages"]["en"]["page_count"] == 3
+    assert "Bonjour, Kouznetsov." in fragments(tmp_path / "out")["/trois.html"]["content"]

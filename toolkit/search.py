@@ -17,7 +17,9 @@ from where ``pagefind.js`` is served, wherever the site is hosted.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,7 @@ INDEX_FOLDER = "html/pagefind"
 RECORDED_FILES = ("html/pagefind/pagefind.js", "html/pagefind/pagefind-entry.json")
 #: What marks a page's searchable text (xslt/search.xsl): a page without it is no result.
 BODY_MARK = "data-pagefind-body"
+_LANG = re.compile(r'<html[^>]*\slang="([A-Za-z]{2,3})')
 # Pages sent to the Pagefind service at once: enough to keep it busy, few enough to bound memory.
 _BATCH = 32
 
@@ -60,20 +63,34 @@ def _binary_missing() -> str | None:
     return None
 
 
+def _language(page: str) -> str:
+    match = _LANG.search(page, 0, 2000)
+    return match.group(1).lower() if match else "en"
+
+
 async def _index(pages: list[tuple[str, Path]], target: Path) -> IndexResult:
     from pagefind.index import IndexConfig, PagefindIndex
 
     result = IndexResult()
-    config = IndexConfig(output_path=str(target))
+    # A first reading picks the pages to index (the documents) and their languages; the pages
+    # are read again, a batch at a time, to be sent: the memory a build needs does not grow
+    # with the library.
+    documents, languages = [], Counter()
+    for url, path in pages:
+        content = path.read_text(encoding="utf-8", errors="replace")
+        if BODY_MARK in content:
+            documents.append((url, path))
+            languages[_language(content)] += 1
+        else:
+            result.left_out += 1
+    # One index for the whole site, in the language most pages are in: Pagefind would otherwise
+    # make one per language, and a search page finds only its own language's documents.
+    language = min(languages, key=lambda name: (-languages[name], name)) if languages else "en"
+    config = IndexConfig(output_path=str(target), force_language=language)
     async with PagefindIndex(config=config) as index:
-        for start in range(0, len(pages), _BATCH):
-            batch = []
-            for url, path in pages[start:start + _BATCH]:
-                content = path.read_text(encoding="utf-8", errors="replace")
-                if BODY_MARK in content:
-                    batch.append((url, content))
-                else:
-                    result.left_out += 1
+        for start in range(0, len(documents), _BATCH):
+            batch = [(url, path.read_text(encoding="utf-8", errors="replace"))
+                     for url, path in documents[start:start + _BATCH]]
             answers = await asyncio.gather(*(index.add_html_file(content=content, url="/" + url)
                                              for url, content in batch))
             for answer in answers:

@@ -11,7 +11,9 @@
      page's index), an abbreviation or a correction (span.choice with
      data-kind, data-source, data-edited) opens a small dialog beside it on
      click, tap or Enter; Escape, the close button or a click elsewhere
-     closes it and focus returns to what opened it.
+     closes it and focus returns to what opened it;
+   - the words a search found (?find=..., the search page's links), marked
+     in the text by Pagefind's highlight script (over HTTP only).
 
    It works from the markup the stylesheets make for any document: no id or
    word of a particular text appears here. */
