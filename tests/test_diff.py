@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,8 @@ import pytest
 from toolkit import diff
 from toolkit.paths import PROJECT_ROOT
 from toolkit.xmlio import parse_bytes
+from cli_support import teikit
+
 
 CORRECTIONS = Path(__file__).parent / "fixtures" / "corrections"
 CASES = sorted(path.name for path in CORRECTIONS.iterdir() if (path / "expected.json").is_file())
@@ -26,11 +27,6 @@ CASES = sorted(path.name for path in CORRECTIONS.iterdir() if (path / "expected.
 
 def _expected(case: str) -> dict:
     return json.loads((CORRECTIONS / case / "expected.json").read_text(encoding="utf-8"))
-
-
-def _teikit(*arguments: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "toolkit", *arguments], cwd=cwd, capture_output=True,
-                          text=True, check=False)
 
 
 def test_the_cases_are_there() -> None:
@@ -145,13 +141,13 @@ def test_json_output_has_every_part() -> None:
 
 @pytest.mark.parametrize(("case", "code"), [("add-persname", 0), ("word-changed", 1), ("missing-change-entry", 1)])
 def test_cli_exit_codes(case: str, code: int) -> None:
-    result = _teikit("diff", str(CORRECTIONS / case / "before.xml"), str(CORRECTIONS / case / "after.xml"))
+    result = teikit("diff", str(CORRECTIONS / case / "before.xml"), str(CORRECTIONS / case / "after.xml"))
     assert result.returncode == code, result.stdout + result.stderr
 
 
 def test_cli_json() -> None:
     case = CORRECTIONS / "word-changed"
-    result = _teikit("diff", "--format", "json", str(case / "before.xml"), str(case / "after.xml"))
+    result = teikit("diff", "--format", "json", str(case / "before.xml"), str(case / "after.xml"))
     data = json.loads(result.stdout)
     assert result.returncode == 1 and data["exit_code"] == 1
     assert data["documents"][0]["text_changes"][0]["old"] == "Kuzentsov"
@@ -165,7 +161,7 @@ def test_cli_json() -> None:
     ["diff", "--format", "yaml", "a.xml", "b.xml"],
 ])
 def test_cli_usage_errors_exit_2(arguments: list[str], tmp_path: Path) -> None:
-    result = _teikit(*arguments, cwd=tmp_path)
+    result = teikit(*arguments, cwd=tmp_path)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
 
@@ -193,14 +189,14 @@ def repository(tmp_path: Path) -> Path:
 
 
 def test_rev_unchanged_document(repository: Path) -> None:
-    result = _teikit("diff", "--rev", "HEAD", "tei/doc.xml", cwd=repository)
+    result = teikit("diff", "--rev", "HEAD", "tei/doc.xml", cwd=repository)
     assert result.returncode == 0, result.stderr
     assert "ok: no changes" in result.stdout
 
 
 def test_rev_good_correction(repository: Path) -> None:
     shutil.copy(CORRECTIONS / "add-persname" / "after.xml", repository / "tei" / "doc.xml")
-    result = _teikit("diff", "--rev", "HEAD", "tei/doc.xml", cwd=repository)
+    result = teikit("diff", "--rev", "HEAD", "tei/doc.xml", cwd=repository)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "--- tei/doc.xml (HEAD)" in result.stdout
     assert '+ persName ref="../authority.xml#zorin" around "Zorin" in ¶16' in result.stdout
@@ -209,7 +205,7 @@ def test_rev_good_correction(repository: Path) -> None:
 def test_rev_changed_word(repository: Path) -> None:
     document = repository / "tei" / "doc.xml"
     document.write_text(document.read_text().replace("No progress whatsoever", "No progress at all"))
-    result = _teikit("diff", "--rev", "HEAD", str(document), cwd=repository / "tei")
+    result = teikit("diff", "--rev", "HEAD", str(document), cwd=repository / "tei")
     assert result.returncode == 1
     assert "[-whatsoever-]{+at all+}" in result.stdout
 
@@ -218,14 +214,14 @@ def test_rev_markup_change_without_entry(repository: Path) -> None:
     document = repository / "tei" / "doc.xml"
     document.write_text(document.read_text().replace(
         "At conclusion of meeting Zorin", 'At conclusion of meeting <persName ref="../authority.xml#zorin">Zorin</persName>'))
-    result = _teikit("diff", "--rev", "HEAD", "doc.xml", cwd=repository / "tei")
+    result = teikit("diff", "--rev", "HEAD", "doc.xml", cwd=repository / "tei")
     assert result.returncode == 1
     assert "no new <change> entry" in result.stdout
 
 
 def test_rev_new_document_is_not_an_error(repository: Path) -> None:
     shutil.copy(repository / "tei" / "doc.xml", repository / "tei" / "other.xml")
-    result = _teikit("diff", "--rev", "HEAD", "tei/other.xml", cwd=repository)
+    result = teikit("diff", "--rev", "HEAD", "tei/other.xml", cwd=repository)
     assert result.returncode == 0
     assert "new document" in result.stdout
 
@@ -233,8 +229,8 @@ def test_rev_new_document_is_not_an_error(repository: Path) -> None:
 def test_rev_earlier_commit(repository: Path) -> None:
     shutil.copy(CORRECTIONS / "add-persname" / "after.xml", repository / "tei" / "doc.xml")
     _git(repository, "commit", "--quiet", "-am", "tag Zorin")
-    assert _teikit("diff", "--rev", "HEAD", "tei/doc.xml", cwd=repository).returncode == 0
-    result = _teikit("diff", "--rev", "HEAD~1", "tei/doc.xml", cwd=repository)
+    assert teikit("diff", "--rev", "HEAD", "tei/doc.xml", cwd=repository).returncode == 0
+    result = teikit("diff", "--rev", "HEAD~1", "tei/doc.xml", cwd=repository)
     assert result.returncode == 0 and "+ persName" in result.stdout
 
 
@@ -245,7 +241,7 @@ def test_rev_earlier_commit(repository: Path) -> None:
     (["--rev", "--", "tei/doc.xml"], "error"),
 ])
 def test_rev_usage_errors(repository: Path, arguments: list[str], message: str) -> None:
-    result = _teikit("diff", *arguments, cwd=repository)
+    result = teikit("diff", *arguments, cwd=repository)
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -253,7 +249,7 @@ def test_rev_usage_errors(repository: Path, arguments: list[str], message: str) 
 
 def test_rev_outside_a_repository(tmp_path: Path) -> None:
     shutil.copy(CORRECTIONS / "add-persname" / "before.xml", tmp_path / "doc.xml")
-    result = _teikit("diff", "--rev", "HEAD", "doc.xml", cwd=tmp_path)
+    result = teikit("diff", "--rev", "HEAD", "doc.xml", cwd=tmp_path)
     assert result.returncode == 2
     assert "not inside a git repository" in result.stderr
 
@@ -264,7 +260,7 @@ def test_rev_old_version_not_well_formed(repository: Path) -> None:
     document.write_text(good.replace("</TEI>", ""))
     _git(repository, "commit", "--quiet", "-am", "broken")
     document.write_text(good)
-    result = _teikit("diff", "--rev", "HEAD", "tei/doc.xml", cwd=repository)
+    result = teikit("diff", "--rev", "HEAD", "tei/doc.xml", cwd=repository)
     # No comparison was made: a usage error (2), not "the text changed" (1), located in the old version.
     assert result.returncode == 2
     assert "tei/doc.xml (HEAD):" in result.stderr and "not well-formed" in result.stderr

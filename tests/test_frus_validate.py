@@ -9,14 +9,13 @@ and to stay silent on the real text.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from toolkit import validate
 from toolkit.paths import PROJECT_ROOT
+from cli_support import teikit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "frus"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
@@ -184,8 +183,7 @@ def test_an_element_tei_does_not_define_is_named(tmp_path: Path) -> None:
 
 def test_cli_validates_a_volume_with_gnu_lines_and_exit_codes(tmp_path: Path) -> None:
     path, line = _variant(tmp_path, 'target="#d59"', 'target="#d999"')
-    run = subprocess.run([sys.executable, "-m", "toolkit", "validate", str(path), str(SUPPLEMENT)],
-                         capture_output=True, text=True, cwd=PROJECT_ROOT, check=False)
+    run = teikit("validate", str(path), str(SUPPLEMENT))
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert f"{path}:{line}:" in run.stdout and "[frus-ref]" in run.stdout
     assert "2 documents checked: 1 invalid" in run.stderr

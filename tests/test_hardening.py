@@ -3,8 +3,9 @@
 The cases are data (tests/fixtures/hardening/): each pointer of pointers.json
 is put into document.xml inside a folder ``edition/``, beside a folder
 ``outside/`` whose people.xml holds a record the edition must never show.
-Every command runs as a user runs it (``python -m toolkit``), with a timeout,
-so a hang fails the test instead of stalling the suite.
+Every command runs as a user runs it (``teikit``, in process: tests/cli_support.py),
+with a timeout, so a hang fails the test instead of stalling the suite; the
+tests that signal the command or set its process's umask start a process.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import cli_support
 from outputs_support import output_text
 from toolkit.paths import PROJECT_ROOT, TEI_DIR
 
@@ -29,9 +31,8 @@ SECRET = "Outsider Secret"
 TIMEOUT = 120
 
 
-def teikit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    run = subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, cwd=cwd,
-                         timeout=TIMEOUT, check=False, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+def teikit(*args: str, cwd: Path) -> cli_support.Run:
+    run = cli_support.teikit(*args, cwd=cwd, timeout=TIMEOUT)
     assert "Traceback" not in run.stderr, run.stderr
     assert run.returncode in (0, 1, 2), run.stderr
     return run

@@ -10,23 +10,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from toolkit import lint
 from toolkit.paths import PROJECT_ROOT, edition_documents
+from cli_support import teikit
+
 
 CORRECTIONS = Path(__file__).parent / "fixtures" / "corrections"
 CASES = sorted(path.name for path in CORRECTIONS.iterdir() if (path / "expected.json").is_file())
 AUTHORITY = CORRECTIONS / "authority.xml"
-
-
-def _teikit(*arguments: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "toolkit", *arguments], cwd=cwd, capture_output=True,
-                          text=True, check=False)
 
 
 @pytest.mark.parametrize("version", ["before", "after"])
@@ -148,23 +143,23 @@ December 23, 1962, 27 October.</p>""")
 
 def test_cli_exit_codes_and_format(tmp_path: Path) -> None:
     before = str(CORRECTIONS / "add-persname" / "before.xml")
-    result = _teikit("lint", before)
+    result = teikit("lint", before)
     assert result.returncode == 0
     assert result.stdout.startswith("tests/fixtures/corrections/add-persname/before.xml:61:36: warning: ")
     assert result.stdout.rstrip().endswith("[untagged-name]")
     assert "lint: 1 warning" in result.stderr
-    assert _teikit("lint", "--strict", before).returncode == 1
-    assert _teikit("lint", "--strict", str(CORRECTIONS / "add-persname" / "after.xml")).returncode == 0
-    data = json.loads(_teikit("lint", "--format", "json", before).stdout)
+    assert teikit("lint", "--strict", before).returncode == 1
+    assert teikit("lint", "--strict", str(CORRECTIONS / "add-persname" / "after.xml")).returncode == 0
+    data = json.loads(teikit("lint", "--format", "json", before).stdout)
     assert [(p["rule"], p["line"], p["column"], p["severity"]) for p in data["problems"]] == [
         ("untagged-name", 61, 36, "warning")]
 
 
 def test_cli_errors(tmp_path: Path) -> None:
-    assert _teikit("lint", str(tmp_path / "missing.xml")).returncode == 2
+    assert teikit("lint", str(tmp_path / "missing.xml")).returncode == 2
     broken = tmp_path / "broken.xml"
     broken.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text>')
-    result = _teikit("lint", str(broken))
+    result = teikit("lint", str(broken))
     assert result.returncode == 1
     assert "error: not well-formed" in result.stdout
 

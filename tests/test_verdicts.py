@@ -1,35 +1,30 @@
 """Issue 12's wrong verdicts, refused valid input and broken messages, one test each.
 
-The invalid cases are fixtures under tests/fixtures/validate/invalid/ with their
-expected line, message and rule in expected.json (test_validate.py checks them):
-date-order-precision, date-hour-24, ref-file-only, ref-empty-fragment,
-ref-hash-only, id-clash-authority, utf16. What needs more than one file, an
-engine or another command is here.
+The invalid cases are data that test_validate.py and test_rule_cases.py run:
+date-order (its case in schemas/telegram.sch), date-hour-24, ref-file-only,
+ref-empty-fragment, ref-hash-only, id-clash-authority (tests/validation_cases.xml),
+utf16 (a file under tests/fixtures/validate/invalid/). What needs more than one
+file, an engine or another command is here.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from toolkit import diff, validate
 from toolkit.paths import PROJECT_ROOT, TEI_DIR
+from cli_support import teikit
+from validation_support import assemble, validation_cases
+
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 VALID = FIXTURES / "valid"
-INVALID = FIXTURES / "invalid"
 CORRECTIONS = Path(__file__).parent / "fixtures" / "corrections"
 VALID_CASES = sorted(path.name for path in VALID.glob("*.xml")) + [".hidden.xml"]
-
-
-def _teikit(*arguments: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "toolkit", *arguments], cwd=cwd, capture_output=True,
-                          text=True, check=False)
 
 
 def _beside_authority(folder: Path, text: str, name: str) -> Path:
@@ -65,7 +60,7 @@ def test_valid_input_validates(name: str) -> None:
 @pytest.mark.parametrize("name", ["deep-nesting.xml", "leading-space-date.xml", ".hidden.xml"])
 def test_valid_input_builds(name: str, tmp_path: Path) -> None:
     # Saxon's parser stopped at 100 levels of elements; libxml2, which validated the file, at 256.
-    run = _teikit("build", "--root", str(PROJECT_ROOT), "--out", str(tmp_path / "out"), str(VALID / name))
+    run = teikit("build", "--root", str(PROJECT_ROOT), "--out", str(tmp_path / "out"), str(VALID / name))
     assert run.returncode == 0, run.stdout + run.stderr
     assert list((tmp_path / "out" / "html").glob("*.html")), run.stderr
 
@@ -93,8 +88,8 @@ def test_a_real_doctype_after_a_comment_is_still_refused(tmp_path: Path) -> None
 def test_an_id_clashing_with_the_authority_file_is_the_documents_fault(tmp_path: Path) -> None:
     # Validated together, the document is blamed even when its name sorts before authority.xml.
     shutil.copy(TEI_DIR / "authority.xml", tmp_path / "authority.xml")
-    text = (INVALID / "id-clash-authority.xml").read_text(encoding="utf-8")
-    (tmp_path / "a.xml").write_text(text.replace("../../../../tei/", ""), encoding="utf-8")
+    case = next(case for case in validation_cases() if case.name == "id-clash-authority")
+    (tmp_path / "a.xml").write_text(assemble(case)[0], encoding="utf-8")
     report = validate.validate_paths([tmp_path], jobs=1)
     assert [(Path(p.path).name, p.rule) for p in report.errors] == [("a.xml", "id-unique")]
     assert 'xml:id "zorin" is already used at' in report.errors[0].message
@@ -168,15 +163,15 @@ def test_diff_of_unreadable_input_is_a_located_usage_error(content: bytes, tmp_p
     bad.write_bytes(content)
     good = str(CORRECTIONS / "add-persname" / "before.xml")
     for arguments in ((str(bad), good), (good, str(bad))):
-        run = _teikit("diff", *arguments)
+        run = teikit("diff", *arguments)
         assert run.returncode == 2, run.stdout + run.stderr
         assert "bad.xml:" in run.stderr
         _assert_one_located_line_each(run.stderr)
 
 
 def test_lint_of_an_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
-    lint = _teikit("lint", str(tmp_path))
-    validate_run = _teikit("validate", str(tmp_path))
+    lint = teikit("lint", str(tmp_path))
+    validate_run = teikit("validate", str(tmp_path))
     assert (lint.returncode, validate_run.returncode) == (2, 2)
     assert "holds no .xml documents" in lint.stderr
 
@@ -184,6 +179,6 @@ def test_lint_of_an_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", ["validate", "lint", "build", "diff"])
 def test_an_empty_argument_names_no_folder(command: str, tmp_path: Path) -> None:
     # '' is Path('.') to Python: it used to validate the current folder.
-    run = _teikit(command, "", cwd=tmp_path)
+    run = teikit(command, "", cwd=tmp_path)
     assert run.returncode == 2, run.stdout + run.stderr
     assert "empty argument" in run.stderr

@@ -26,6 +26,7 @@ a heap of a few hundred MB); it does so afterwards, for the index page.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import os
 import time
@@ -35,10 +36,10 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import confine, formats as output_formats, kinds, output, pool, search, transform
+from toolkit import cache, confine, formats as output_formats, kinds, output, pointers, pool, search, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
-from toolkit.xmlio import NS, Document, DocumentError, parse_document, read_bytes
+from toolkit.xmlio import NS, Document, DocumentError, parse_document
 
 if TYPE_CHECKING:
     from toolkit import validate
@@ -63,10 +64,21 @@ class DocumentBuild:
     staged: dict[str, Path] = field(default_factory=dict)
     #: Its validation, when the worker validated it before transforming it (see :func:`check_and_build`).
     check: "validate.DocumentResult | None" = None
+    #: The other files its outputs or its verdict depend on (the authority file), real paths.
+    linked: list[str] = field(default_factory=list)
+    #: What site-wide pages need of it (:data:`toolkit.cache.COLLECTORS`), kept in its cache record.
+    data: dict = field(default_factory=dict)
+    #: Its outputs from an earlier build, kept because nothing they depend on changed (:mod:`toolkit.cache`).
+    kept: list[str] = field(default_factory=list)
+    #: Published although it has errors: a volume published document by document (:func:`publication`).
+    published_in_part: bool = False
+    #: Documents of a volume kept back from publication by their errors: id -> why.
+    withheld: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
-        return any(problem.severity == "error" for problem in self.problems)
+        """It has errors and nothing of it was published (a volume published in part has not failed)."""
+        return any(problem.severity == "error" for problem in self.problems) and not self.published_in_part
 
 
 @dataclass
@@ -95,13 +107,24 @@ class BuildResult(ProblemCollection):
     def written(self) -> list[Path]:
         return [path for document in self.documents for path in document.files] + self.edition_files
 
+    @property
+    def kept(self) -> list[DocumentBuild]:
+        """Documents whose outputs were kept: nothing they depend on changed since they were built."""
+        return [document for document in self.documents if document.kept]
+
     def summary(self) -> str:
-        built, failed = len(self.built), len(self.failed)
+        built, failed, kept = len(self.built), len(self.failed), len(self.kept)
         skipped = sum(1 for document in self.documents if document.skipped)
         parts = [f"{built} document{'s' * (built != 1)} built ({', '.join(self.formats)})",
                  f"{len(self.written)} file{'s' * (len(self.written) != 1)} written to {display_path(self.out_dir)}"]
+        if kept:
+            parts.append(f"{kept} unchanged, outputs kept")
         if skipped:
             parts.append(f"{skipped} without text skipped")
+        withheld = sum(len(document.withheld) for document in self.documents)
+        if withheld:
+            parts.append(f"{withheld} document{'s' * (withheld != 1)} of volumes kept back by their errors "
+                         "(listed on the contents pages)")
         if failed:
             parts.append(f"{failed} failed, earlier outputs kept")
         if self.search_result is not None:
@@ -131,6 +154,14 @@ def _problem(path: Path, message: str, hint: str | None = None) -> Problem:
     return Problem(display_path(path), 1, 1, message, hint=hint, step="transform")
 
 
+def _has_text(root: etree._Element) -> bool:
+    """Whether a document has anything to publish: a TEI with its ``<text>``, or a teiCorpus (nested
+    in others too) with at least one such TEI."""
+    if root.tag == f"{{{NS['tei']}}}TEI":
+        return root.find("tei:text", NS) is not None
+    return root.find(".//tei:TEI/tei:text", NS) is not None
+
+
 def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
                    parameters: transform.Parameters, root: Path | None = None) -> DocumentBuild:
     """Transform one (already validated) document and stage its files in ``stage_dir``
@@ -145,28 +176,56 @@ def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
 
 
 def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
-                    parameters: transform.Parameters, root: Path | None = None) -> DocumentBuild:
+                    parameters: transform.Parameters, root: Path | None = None,
+                    strict: bool = False) -> DocumentBuild:
     """Validate one document's own steps and, when they pass, transform the same parsed tree: one read,
     one parse, one profile detection for both. The references between files are settled afterwards, by the
-    parent (:func:`toolkit.validate.finish`): a document they make invalid loses what was staged for it."""
+    parent (:func:`toolkit.validate.finish`): a document they make invalid loses what was staged for it.
+    A volume with errors is published without the documents they keep back (:func:`publication`)."""
     from toolkit import validate
 
     check, document = validate.check_and_keep(path)
-    result = DocumentBuild(path, check=check)
-    if document is None or not check.valid:
+    result = DocumentBuild(path, check=check, linked=sorted(check.facts.linked) if check.facts else [])
+    if document is None:
         return result
-    return _transform_parsed(result, document, kinds.get(check.profile), stage_dir, formats, parameters, root)
+    profile = kinds.get(check.profile)
+    if not check.valid:
+        withheld = publication(document.root, check.problems, profile, strict)
+        if withheld is None:
+            return result
+        result.published_in_part, result.withheld = True, withheld
+        if withheld:
+            parameters = dataclasses.replace(parameters, site=site.with_withheld(parameters.site, document.root, withheld))
+    return _transform_parsed(result, document, profile, stage_dir, formats, parameters, root)
+
+
+def publication(root: etree._Element, problems: list[Problem], profile: kinds.Kind,
+                strict: bool) -> dict[str, str] | None:
+    """What of a file with errors is published: None, nothing; else the documents kept back ({id: why}).
+
+    Without ``strict``, a file of many documents (a FRUS volume: its kind's ``withhold``)
+    is published document by document: an error keeps back the document it stands in; an
+    error of a rule the kind lists as publishable keeps nothing back. See docs/validation.md.
+    """
+    if strict or profile.withhold is None:
+        return None
+    blocking = [problem for problem in problems
+                if problem.severity == "error" and problem.rule not in profile.publishable_rules]
+    return profile.withhold(root, blocking) if blocking else {}
 
 
 def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.Kind, stage_dir: Path,
                       formats: tuple[str, ...], parameters: transform.Parameters,
                       root: Path | None) -> DocumentBuild:
     path = result.path
-    if document.root.find("tei:text", NS) is None and document.root.find("tei:TEI/tei:text", NS) is None:  # TEI, teiCorpus
+    if not _has_text(document.root):
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
+    targets = pointers.for_stylesheets(document, root, profile)
+    result.linked = sorted({str(target) for target in targets.documents.values()} | set(result.linked))
     try:
-        envelope = transform.transform(document, formats, parameters, root=root, profile=profile.name)
+        envelope = transform.transform(document, formats, parameters, root=root, profile=profile.name,
+                                       targets=targets)
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result
@@ -178,6 +237,8 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
         result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
         return result
     result.index_card = card
+    for name, collect in cache.COLLECTORS.items():
+        result.data[name] = collect(document, card)
     for relative in list(outputs):
         try:
             output.write_file(stage_dir / relative, outputs.pop(relative))
@@ -193,12 +254,13 @@ _worker_state: dict = {}
 
 
 def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters, validating: bool,
-                 registered: tuple[output_formats.Format, ...] = (), kind_folders: tuple[Path, ...] = ()) -> None:
+                 registered: tuple[output_formats.Format, ...] = (), kind_folders: tuple[Path, ...] = (),
+                 strict: bool = False) -> None:
     # What the parent added at run time: a spawned worker starts from the built-in formats and kinds.
     for added in registered:
         output_formats.register(added)
     kinds.load_folders(kind_folders)
-    _worker_state.update(formats=formats, parameters=parameters, validating=validating, error=None)
+    _worker_state.update(formats=formats, parameters=parameters, validating=validating, strict=strict, error=None)
     try:
         transform.compile_all()
     except TransformError as exc:
@@ -210,9 +272,10 @@ def _build_in_worker(job: tuple[Path, Path, Path]) -> DocumentBuild:
     state = _worker_state
     if state["error"] is not None:
         raise state["error"]  # the stylesheet does not compile: the parent stops the build
-    work = check_and_build if state["validating"] else build_document
     try:
-        return work(path, stage_dir, state["formats"], state["parameters"], root)
+        if state["validating"]:
+            return check_and_build(path, stage_dir, state["formats"], state["parameters"], root, state["strict"])
+        return build_document(path, stage_dir, state["formats"], state["parameters"], root)
     except output.OutputError:
         raise  # a full disk stops the run
     except ToolkitError as exc:
@@ -224,11 +287,12 @@ def _registered_at_run_time() -> tuple[output_formats.Format, ...]:
 
 
 def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...],
-               parameters: transform.Parameters, jobs: int, validating: bool) -> list[DocumentBuild]:
+               parameters: transform.Parameters, jobs: int, validating: bool,
+               strict: bool = False) -> list[DocumentBuild]:
     """Check (when ``validating``) and build each (document, its confinement root, its staging folder)."""
     results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
                              initargs=(formats, parameters, validating, _registered_at_run_time(),
-                                       kinds.loaded_folders())))
+                                       kinds.loaded_folders(), strict)))
     if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
         raise _worker_state.pop("error")
     return results
@@ -343,7 +407,8 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
     place = folder.staging / "edition"
     for asset in PAGE_ASSETS:
         relative = f"html/{asset.name}"
-        edition[relative] = folder.stage(place, relative, read_bytes(asset))
+        # The toolkit's own file, not an input: --max-size (a limit for documents) does not apply.
+        edition[relative] = folder.stage(place, relative, asset.read_bytes())
     entries = _index_entries(results, valid, out_dir, folder, set(staged))
     for item in transform.index_page(entries, out_dir / "html", parameters):
         relative = f"html/{item.name}"
@@ -371,6 +436,61 @@ def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
     return entries, stale
 
 
+def _kept_inputs(files: list[Path], records: cache.Cache, out_dir: Path, formats: tuple[str, ...],
+                 parameters: transform.Parameters, root: Path | None,
+                 validating: bool, strict: bool) -> tuple[dict[Path, str], dict[Path, DocumentBuild]]:
+    """Each input's cache key, and the inputs whose outputs are kept (:mod:`toolkit.cache`), as they last built."""
+    from toolkit import validate as validation
+
+    options = cache.options_fingerprint(formats, parameters.edition_url, parameters.access_date, root,
+                                        confine.max_size(), (f"strict={strict}", parameters.site or ""))
+    toolkit = cache.toolkit_fingerprint()
+    keys: dict[Path, str] = {}
+    kept: dict[Path, DocumentBuild] = {}
+    for path in files:
+        digest = records.digest(path)
+        if digest is None:
+            continue
+        keys[path] = key = cache.input_key(digest, toolkit, options)
+        record = records.read(_source_key(path))
+        if record is None or not records.still_valid(record, key, out_dir, validating):
+            continue
+        # Its own problems as they were found, named the way this run names the file.
+        problems = [dataclasses.replace(problem, path=display_path(path)) for problem in record.problems]
+        check = validation.DocumentResult(path, problems, record.facts, record.profile) if validating else None
+        kept[path] = DocumentBuild(path, skipped=record.skipped, index_card=record.card, check=check,
+                                   linked=list(record.linked), data=record.data, kept=list(record.files),
+                                   published_in_part=record.published_in_part, withheld=record.withheld)
+    return keys, kept
+
+
+def _stage_records(records: cache.Cache, folder: output.OutputFolder, results: list[DocumentBuild],
+                   keys: dict[Path, str], own_problems: dict[Path, list[Problem]],
+                   validating: bool) -> tuple[dict[str, Path], set[str]]:
+    """Stage a cache record for each input built now without an error (none for the others: they are built
+    again next time); and name the records of inputs that are gone, for the commit to remove."""
+    staged: dict[str, Path] = {}
+    current = set()
+    for result in results:
+        source = _source_key(result.path)
+        current.add(cache.record_name(source))
+        if result.kept or result.failed or result.path not in keys or not (result.staged or result.skipped):
+            continue
+        check = result.check
+        record = cache.Record(source, keys[result.path], validating, check.profile if check else None,
+                              records.linked_digests(result.linked), own_problems.get(result.path, []),
+                              check.facts if check else None, sorted(result.staged), result.index_card,
+                              result.skipped, result.data, result.published_in_part, result.withheld)
+        relative = f"{cache.CACHE_DIR}/{cache.record_name(source)}"
+        staged[relative] = folder.stage(folder.staging / "cache", relative, record.as_json())
+    gone = set()
+    for name in set(records.names()) - current:
+        record = records.read_file(name)
+        if record is None or not Path(record.source).exists():
+            gone.add(f"{cache.CACHE_DIR}/{name}")
+    return staged, gone
+
+
 def _search_pages(out_dir: Path, entries: dict[str, output.Entry], staged: dict[str, Path]) -> dict[str, Path]:
     """Every document page the output holds after this build (address under html/ -> its file now):
     staged now, or kept from an earlier build."""
@@ -382,6 +502,15 @@ def _search_pages(out_dir: Path, entries: dict[str, output.Entry], staged: dict[
                 if path.is_file():
                     pages[relative.removeprefix("html/")] = path
     return pages
+
+
+def _pages_changed(out_dir: Path, staged: dict[str, Path], stale: set[str]) -> bool:
+    """Whether the search index must be made again: a page was built or removed, or there is none."""
+    def page(relative: str) -> bool:
+        return relative.startswith("html/") and relative.endswith(".html")
+
+    return (not (out_dir / search.RECORDED_FILES[-1]).is_file()
+            or any(map(page, staged)) or any(map(page, stale)))
 
 
 def _stage_search_index(out_dir: Path, folder: output.OutputFolder, entries: dict[str, output.Entry],
@@ -401,28 +530,37 @@ def _stage_search_index(out_dir: Path, folder: output.OutputFolder, entries: dic
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
           formats: tuple[str, ...] = (), *, validate: bool = True,
           edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
-          jobs: int | None = None, root: Path | None = None, search_index: bool = True) -> BuildResult:
+          jobs: int | None = None, root: Path | None = None, strict: bool = False,
+          search_index: bool = True) -> BuildResult:
     """Validate ``paths`` (default: the edition) and build ``formats`` (default: every registered
     format, :mod:`toolkit.formats`) into ``out_dir``;
     ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`). Every file is
-    staged first and put in place only when the whole run is staged (:mod:`toolkit.output`); with
-    the HTML, the search index of every document page is staged too (:mod:`toolkit.search`), unless
-    ``search_index`` is false."""
+    staged first and put in place only when the whole run is staged (:mod:`toolkit.output`).
+    A FRUS volume with errors is published document by document unless ``strict`` (:func:`publication`);
+    the inputs are told of each other first (:mod:`toolkit.site`), so links between them stay local.
+    With the HTML, the search index of every document page is staged too (:mod:`toolkit.search`),
+    unless ``search_index`` is false or no page changed."""
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     known = output_formats.names()
     formats = tuple(output_format for output_format in known if output_format in formats) if formats else known
     if not formats:
         raise UsageError("no output format chosen", hint=f"choose from {', '.join(known)}")
-    parameters = transform.Parameters(edition_url=edition_url, access_date=access_date)
     selection = confine.select(paths, root)
     files = selection.files
+    parameters = transform.Parameters(edition_url=edition_url, access_date=access_date,
+                                      site=site.survey(files).as_json())
     folder = output.OutputFolder(out_dir)
+    records = cache.Cache(out_dir)
     try:
-        to_build = [(path, selection.root_of(path), folder.slot(number)) for number, path in enumerate(files)]
-        built = {result.path: result for result in _build_all(to_build, formats, parameters, jobs, validate)}
+        keys, built = _kept_inputs(files, records, out_dir, formats, parameters, root, validate, strict)
+        to_build = [(path, selection.root_of(path), folder.slot(number))
+                    for number, path in enumerate(files) if path not in built]
+        built.update((result.path, result)
+                     for result in _build_all(to_build, formats, parameters, jobs, validate, strict))
+        own_problems = {path: list(built[path].check.problems) for path in files if built[path].check}
         if validate:
-            # The references between files, now that every document's own checks are in.
+            # The references between files, now that every document's own checks are in (kept ones too).
             from toolkit import validate as validation
 
             for result in built.values():
@@ -431,6 +569,7 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
             report = validation.finish([built[path].check for path in files], selection)
             problems = {document.path: list(document.problems) for document in report.documents}
             valid_set = set(report.valid_paths)
+            valid_set.update(path for path in files if built[path].published_in_part)
             for path in files:
                 if path not in valid_set:  # invalid after all (a pointer into another file): nothing of it is placed
                     built[path].staged.clear()
@@ -452,15 +591,17 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
         edition = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
                    if "html" in formats else {})
         entries, stale = _plan_manifest(folder, results, formats)
+        record_files, gone = _stage_records(records, folder, results, keys, own_problems, validate)
         index, index_remove, index_result, index_seconds = {}, set(), None, 0.0
-        if "html" in formats and search_index:
+        if "html" in formats and search_index and _pages_changed(out_dir, staged, stale):
             index_started = time.perf_counter()
             index_result, index, index_remove = _stage_search_index(out_dir, folder, entries, staged)
             index_seconds = time.perf_counter() - index_started
         recorded = list(edition) + [name for name in search.RECORDED_FILES if name in index]
-        # Everything is staged, the manifest and the search index too: only now does any output
-        # change, in one commit.
-        folder.commit({**staged, **edition, **index}, stale | index_remove, (entries, recorded))
+        # Everything is staged, the manifest, cache records and search index too: only now does any
+        # output change, in one commit.
+        folder.commit({**staged, **edition, **record_files, **index}, stale | gone | index_remove,
+                      (entries, recorded))
         edition_files = [out_dir / relative for relative in [*edition, *index]]
         for result in results:
             result.files = [out_dir / relative for relative in result.staged]

@@ -51,11 +51,66 @@
   <!-- t:documents: the files the document's pointers may open, keyed by the
        file part of the pointer as written ("authority.xml"), each parsed by
        the toolkit, which lets through only what its confinement rule allows
-       (regular files inside the edition's folder: docs/validation.md). Given
-       (the build always gives it), no stylesheet opens a pointed-to file
-       itself. Absent (a stylesheet run without the toolkit), only a plain file
-       name beside the document is opened: no folder, no scheme, no "..". -->
-  <xsl:param name="t:documents" as="map(xs:string, document-node())?" select="()"/>
+       (regular files inside the edition's folder: docs/validation.md). No
+       stylesheet opens a pointed-to file itself. -->
+  <xsl:param name="t:documents" as="map(xs:string, document-node())" select="map {}"/>
+
+  <!-- t:pointers: where each pointer attribute's value of the document leads
+       (its first token), as toolkit/pointers.py resolved it: the value as
+       written => ['here', '', id] (the document the pointer stands in, also
+       under '#' || id), ['file', key of t:documents, id], or ['publication',
+       name, id] (another publication of the kind: a FRUS volume). The
+       stylesheets never parse or resolve a pointer themselves. -->
+  <xsl:param name="t:pointers" as="map(xs:string, array(xs:string))" select="map {}"/>
+
+  <!-- t:site: what the inputs built together know of each other (JSON, made
+       by toolkit/site.py): {"volumes": {"frus1961-63v06": ["d1", ...]},
+       "withheld": {"frus1961-63v05": {"d12": "why"}}}: the FRUS volumes of
+       the build with the documents that have a page, and the documents kept
+       back by their errors. Absent (a stylesheet run without the toolkit): no
+       volume is local, every pointer into a volume leads to history.state.gov. -->
+  <xsl:param name="t:site" as="xs:string" select="'{}'"/>
+  <xsl:variable name="t:site-map" as="map(*)" select="parse-json($t:site)"/>
+  <!-- volume id => its documents with a page, as a set -->
+  <xsl:variable name="t:local-volumes" as="map(xs:string, map(xs:string, xs:boolean))"
+    select="map:merge(map:for-each(($t:site-map?volumes, map {})[1],
+      function ($volume, $documents) { map { $volume: t:name-set($documents?*) } }))"/>
+
+  <!-- Where the Office of the Historian publishes each volume and document. -->
+  <xsl:variable name="t:frus-site" as="xs:string" select="'https://history.state.gov/historicaldocuments/'"/>
+
+  <!-- Why a document of a volume of the build was kept back, or nothing. -->
+  <xsl:function name="t:withheld" as="xs:string?">
+    <xsl:param name="volume" as="xs:string"/>
+    <xsl:param name="document" as="xs:string"/>
+    <xsl:sequence select="($t:site-map?withheld, map {})[1]?($volume)?($document)"/>
+  </xsl:function>
+
+  <!-- Where a pointer into a FRUS volume ("frus1961-63v05", "frus1961-63v05#d183")
+       leads from a page $up below the HTML folder ("" or "../"): a volume of
+       the build, its contents page or the document's page; any other volume,
+       or a document of it without a page (kept back, or an id inside one),
+       its address at history.state.gov. Nothing when it is no such pointer. -->
+  <xsl:function name="t:volume-href" as="xs:string?">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:param name="up" as="xs:string"/>
+    <xsl:sequence select="
+      if (not(matches($pointer, '^frus\d{4}[A-Za-z0-9-]*(#[A-Za-z_][\w_.-]*)?$'))) then ()
+      else t:volume-link(substring-before($pointer || '#', '#'), substring-after($pointer, '#'), $up)"/>
+  </xsl:function>
+
+  <!-- The same for a volume and a document id already told apart (a pointer
+       toolkit/pointers.py resolved as ['publication', volume, id]). -->
+  <xsl:function name="t:volume-link" as="xs:string">
+    <xsl:param name="volume" as="xs:string"/>
+    <xsl:param name="fragment" as="xs:string"/>
+    <xsl:param name="up" as="xs:string"/>
+    <xsl:variable name="local" as="map(xs:string, xs:boolean)?" select="$t:local-volumes($volume)"/>
+    <xsl:sequence select="
+      if (exists($local) and $fragment = '') then $up || $volume || '/index.html'
+      else if (exists($local) and map:contains($local, $fragment)) then $up || $volume || '/' || $fragment || '.html'
+      else $t:frus-site || $volume || ('/' || $fragment)[$fragment]"/>
+  </xsl:function>
 
   <!-- The two ways of reading the text: what the source says, and the text with
        the editors' expansions and corrections applied. -->
@@ -98,7 +153,7 @@
   <xsl:function name="t:doc-id" as="xs:string">
     <xsl:param name="node" as="node()"/>
     <xsl:variable name="tei" as="element()?" select="root($node)/descendant-or-self::TEI[1]"/>
-    <xsl:sequence select="if ($tei/@xml:id) then string($tei/@xml:id)
+    <xsl:sequence select="if (normalize-space($tei/@xml:id)) then string($tei/@xml:id)
       else replace(tokenize(string(base-uri($node)), '/')[last()], '\.xml$', '')"/>
   </xsl:function>
 
@@ -335,12 +390,12 @@
   <!-- The volume's editors (not the general editor), as t:name elements. -->
   <xsl:function name="t:editors" as="element(t:name)*">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="t:frus($node)/monogr/editor[not(@role = 'general')] ! t:split-name(.)"/>
+    <xsl:sequence select="t:frus($node)/monogr/editor[not(@role = 'general')] ! t:split-name(.)[string(@full)]"/>
   </xsl:function>
 
   <xsl:function name="t:general-editors" as="element(t:name)*">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="t:frus($node)/monogr/editor[@role = 'general'] ! t:split-name(.)"/>
+    <xsl:sequence select="t:frus($node)/monogr/editor[@role = 'general'] ! t:split-name(.)[string(@full)]"/>
   </xsl:function>
 
   <xsl:function name="t:publisher" as="xs:string?">
@@ -356,7 +411,9 @@
   <xsl:function name="t:pub-year" as="xs:string?">
     <xsl:param name="node" as="node()"/>
     <xsl:variable name="date" as="element()?" select="(t:frus($node)/monogr/imprint/date)[1]"/>
-    <xsl:sequence select="($date/@when ! substring(., 1, 4), $date ! replace(normalize-space(.), '^.*?(\d{4}).*$', '$1'))[1]"/>
+    <!-- only a year: an empty or wordy date gives none (citations read it as a number) -->
+    <xsl:sequence select="($date/@when ! substring(., 1, 4), $date ! replace(normalize-space(.), '^.*?(\d{4}).*$', '$1'))
+      [matches(., '^\d{4}$')][1]"/>
   </xsl:function>
 
   <!-- A personal name split into given and family parts:
@@ -365,9 +422,10 @@
     <xsl:param name="name" as="element()"/>
     <xsl:variable name="pers" as="element()" select="($name/persName, $name)[1]"/>
     <xsl:variable name="full" as="xs:string" select="t:name-string($pers)"/>
+    <!-- An empty name (<editor/>) has no last word: its parts are then empty. -->
     <xsl:variable name="family" as="xs:string"
       select="if ($pers/surname) then string-join($pers/surname ! normalize-space(.), ' ')
-              else tokenize($full, '\s+')[last()]"/>
+              else string(tokenize($full, '\s+')[last()])"/>
     <xsl:variable name="given" as="xs:string"
       select="if ($pers/forename) then string-join($pers/forename ! normalize-space(.), ' ')
               else normalize-space(substring($full, 1, string-length($full) - string-length($family)))"/>
@@ -389,64 +447,37 @@
 
   <xsl:key name="t:xml-id" match="*[@xml:id]" use="string(@xml:id)"/>
 
-  <!-- The authority record an element's @ref points to, or nothing. Only
-       relative references ("authority.xml#zorin") and same-document ones
-       ("#zorin") are followed: nothing is ever fetched from the network, and a
-       missing authority file degrades to plain text.
+  <!-- The authority record an element's @ref points to, or nothing: where
+       toolkit/pointers.py resolved it (t:pointers). Only relative references
+       ("authority.xml#zorin") and same-document ones ("#zorin") lead
+       anywhere: nothing is ever fetched from the network, and a missing
+       authority file degrades to plain text.
        cache="yes": a name is looked up by its template, by t:in-link for the
        names inside it, and twice by the index of names. -->
   <xsl:function name="t:record" as="element()?" cache="yes">
     <xsl:param name="name" as="element()"/>
-    <xsl:sequence select="t:ref-target(normalize-space(tokenize(string($name/@ref))[1]), base-uri($name), root($name))"/>
+    <xsl:sequence select="t:pointer-target(string($name/@ref), $name)"/>
   </xsl:function>
 
-  <!-- The record a reference names, from a document with base URI $base.
-       cache="yes": a document's hundred names point to a few dozen records,
-       and resolving one (resolve-uri, doc-available, doc, key) costs far more
-       than the lookup in the cache. The absolute-reference test is written
-       without a regular expression: Saxon's regex with character ranges costs
-       some 30 us per call. -->
-  <xsl:function name="t:ref-target" as="element()?" cache="yes">
-    <xsl:param name="ref" as="xs:string"/>
-    <xsl:param name="base" as="xs:anyURI?"/>
-    <xsl:param name="root" as="node()"/>
-    <xsl:variable name="id" as="xs:string" select="substring-after($ref, '#')"/>
-    <xsl:variable name="file" as="xs:string" select="substring-before($ref, '#')"/>
-    <xsl:choose>
-      <xsl:when test="$id = '' or contains($file, ':') or starts-with($file, '/')"/>
-      <xsl:when test="$file = ''">
-        <xsl:sequence select="key('t:xml-id', $id, $root)[1]"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:sequence select="t:linked-document($file, $base) ! key('t:xml-id', $id, .)[1]"/>
-      </xsl:otherwise>
-    </xsl:choose>
+  <!-- The element a pointer attribute's value ($pointer, as written on
+       $context) leads to: in the document $context belongs to, or in a file
+       of t:documents. -->
+  <xsl:function name="t:pointer-target" as="element()?">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:param name="context" as="node()"/>
+    <xsl:variable name="target" as="array(xs:string)?" select="$t:pointers($pointer)"/>
+    <xsl:sequence select="
+      if (empty($target)) then ()
+      else if ($target?1 = 'here') then key('t:xml-id', $target?3, root($context))[1]
+      else if ($target?1 = 'file') then $t:documents($target?2) ! key('t:xml-id', $target?3, .)[1]
+      else ()"/>
   </xsl:function>
 
-  <!-- The document a relative reference's file part names, if it may be read:
-       from $t:documents when given, else a plain sibling file name only.
-       cache="yes": resolving and checking a URI costs far more than a key
-       lookup, and every record of a document is in the same file. -->
-  <xsl:function name="t:linked-document" as="document-node()?" cache="yes">
-    <xsl:param name="file" as="xs:string"/>
-    <xsl:param name="base" as="xs:anyURI?"/>
-    <xsl:choose>
-      <xsl:when test="exists($t:documents)">
-        <xsl:sequence select="$t:documents($file)"/>
-      </xsl:when>
-      <xsl:when test="matches($file, '^[A-Za-z0-9_][A-Za-z0-9._-]*$')">
-        <xsl:variable name="uri" as="xs:string?" select="t:resolve($file, $base)"/>
-        <xsl:sequence select="if (exists($uri) and doc-available($uri)) then doc($uri) else ()"/>
-      </xsl:when>
-    </xsl:choose>
-  </xsl:function>
-
-  <xsl:function name="t:resolve" as="xs:string?">
-    <xsl:param name="relative" as="xs:string"/>
-    <xsl:param name="base" as="xs:anyURI?"/>
-    <xsl:try select="if (exists($base)) then string(resolve-uri($relative, $base)) else ()">
-      <xsl:catch select="()"/>
-    </xsl:try>
+  <!-- The id a pointer attribute's value names in the document it stands in
+       ("#p_KNS2" => "p_KNS2"), or nothing. -->
+  <xsl:function name="t:local-id" as="xs:string?">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:sequence select="$t:pointers($pointer)[?1 = 'here']?3"/>
   </xsl:function>
 
   <!-- person, place or org: the kind of a name or record. -->

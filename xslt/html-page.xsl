@@ -714,6 +714,83 @@
     </xsl:for-each>
   </xsl:function>
 
+
+  <!-- One entry of the index page: a document (title, facts, formats) or a
+       volume (its number and title, how many documents). -->
+  <xsl:function name="t:index-entry" as="element()">
+    <xsl:param name="card" as="element(t:card)"/>
+    <xsl:for-each select="$card">
+                  <article>
+                    <xsl:element name="{if (@id) then 'h3' else 'p'}">
+                      <xsl:if test="empty(@id)">
+                        <xsl:attribute name="class" select="'volume-title'"/>
+                      </xsl:if>
+                      <a href="{@page}"><xsl:value-of select="
+                        if (@volume-number) then string-join((@volume-number, @volume), ', ') else @title"/></a>
+                    </xsl:element>
+                    <xsl:if test="@id">
+                      <xsl:variable name="date" as="xs:string?" select="@when[exists(t:date-parts(.))] ! t:format-when(., true())"/>
+                      <xsl:variable name="facts" as="xs:string*" select="(@printed, string-join((@place, $date), ', ')[.])"/>
+                      <xsl:choose>
+                        <xsl:when test="exists($facts)">
+                          <p class="document-facts">
+                            <xsl:for-each select="$facts">
+                              <xsl:if test="position() gt 1"> · </xsl:if>
+                              <xsl:value-of select="."/>
+                            </xsl:for-each>
+                          </p>
+                        </xsl:when>
+                        <xsl:otherwise>
+                          <xsl:for-each select="@subtitle">
+                            <p class="document-facts"><xsl:value-of select="."/></p>
+                          </xsl:for-each>
+                        </xsl:otherwise>
+                      </xsl:choose>
+                      <xsl:for-each select="@summary">
+                        <p class="summary"><xsl:value-of select="."/></p>
+                      </xsl:for-each>
+                      <p class="formats">
+                        <xsl:text>Also as </xsl:text>
+                        <a href="../text/{@id}.reading.txt" type="text/plain">reading text</a>
+                        <xsl:text>, </xsl:text>
+                        <a href="../text/{@id}.diplomatic.txt" type="text/plain">diplomatic text</a>
+                        <xsl:text>, </xsl:text>
+                        <a href="../cite/{@id}.html">citations</a>
+                        <xsl:text>.</xsl:text>
+                      </p>
+                    </xsl:if>
+                    <xsl:if test="empty(@id)">
+                      <xsl:for-each select="@summary">
+                        <p class="summary"><xsl:value-of select="."/>
+                          <xsl:for-each select="../@withheld">
+                            <xsl:value-of select="' ' || . || ' kept back by errors in their encoding (the contents page says which and why).'"/>
+                          </xsl:for-each>
+                        </p>
+                      </xsl:for-each>
+                    </xsl:if>
+                  </article>
+    </xsl:for-each>
+  </xsl:function>
+
+  <!-- "Volume VI" => "000006": volumes in the order of their numbers (Roman or Arabic). -->
+  <xsl:function name="t:volume-sort-key" as="xs:string">
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:variable name="number" as="xs:string" select="replace($label, '^\D*?([IVXLCDM]+|\d+).*$', '$1', 'i')"/>
+    <xsl:variable name="value" as="xs:integer?" select="
+      if ($number castable as xs:integer) then xs:integer($number)
+      else if (matches($number, '^[IVXLCDM]+$', 'i')) then t:roman(upper-case($number))
+      else ()"/>
+    <xsl:sequence select="if (exists($value)) then format-number($value, '000000') || $label else $label"/>
+  </xsl:function>
+
+  <xsl:function name="t:roman" as="xs:integer">
+    <xsl:param name="numeral" as="xs:string"/>
+    <xsl:variable name="values" as="xs:integer*"
+      select="string-to-codepoints($numeral) ! map { 73: 1, 86: 5, 88: 10, 76: 50, 67: 100, 68: 500, 77: 1000 }(.)"/>
+    <xsl:sequence select="sum(for $i in 1 to count($values)
+      return if ($i lt count($values) and $values[$i] lt $values[$i + 1]) then -$values[$i] else $values[$i])"/>
+  </xsl:function>
+
   <!-- The edition's front page: what the edition is, its documents (with
        their FRUS numbers and dates), the formats, how to cite, the licence. -->
   <xsl:function name="t:index-page" as="element()">
@@ -752,47 +829,38 @@
           <section aria-labelledby="documents-heading">
             <h2 id="documents-heading">Documents</h2>
             <ol class="documents">
-              <xsl:for-each select="$cards">
+              <xsl:for-each select="$cards[@id]">
                 <xsl:sort select="string(@when)"/>
-                <li>
-                  <article>
-                    <h3><a href="{@page}"><xsl:value-of select="@title"/></a></h3>
-                    <xsl:if test="@id">
-                      <xsl:variable name="date" as="xs:string?" select="@when[exists(t:date-parts(.))] ! t:format-when(., true())"/>
-                      <xsl:variable name="facts" as="xs:string*" select="(@printed, string-join((@place, $date), ', ')[.])"/>
-                      <xsl:choose>
-                        <xsl:when test="exists($facts)">
-                          <p class="document-facts">
-                            <xsl:for-each select="$facts">
-                              <xsl:if test="position() gt 1"> · </xsl:if>
-                              <xsl:value-of select="."/>
-                            </xsl:for-each>
-                          </p>
-                        </xsl:when>
-                        <xsl:otherwise>
-                          <xsl:for-each select="@subtitle">
-                            <p class="document-facts"><xsl:value-of select="."/></p>
-                          </xsl:for-each>
-                        </xsl:otherwise>
-                      </xsl:choose>
-                      <xsl:for-each select="@summary">
-                        <p class="summary"><xsl:value-of select="."/></p>
-                      </xsl:for-each>
-                      <p class="formats">
-                        <xsl:text>Also as </xsl:text>
-                        <a href="../text/{@id}.reading.txt" type="text/plain">reading text</a>
-                        <xsl:text>, </xsl:text>
-                        <a href="../text/{@id}.diplomatic.txt" type="text/plain">diplomatic text</a>
-                        <xsl:text>, </xsl:text>
-                        <a href="../cite/{@id}.html">citations</a>
-                        <xsl:text>.</xsl:text>
-                      </p>
-                    </xsl:if>
-                  </article>
-                </li>
+                <li><xsl:sequence select="t:index-entry(.)"/></li>
               </xsl:for-each>
             </ol>
           </section>
+          <xsl:if test="exists($cards[empty(@id)])">
+            <section aria-labelledby="volumes-heading">
+              <h2 id="volumes-heading">Volumes</h2>
+              <!-- by series, then subseries (FRUS: "1961–1963"), then volume number -->
+              <xsl:for-each-group select="$cards[empty(@id)]" group-by="string((@series, 'Other collections')[1])">
+                <xsl:sort select="empty(current-group()/@series)"/>
+                <xsl:sort select="current-grouping-key()"/>
+                <section class="series" aria-labelledby="series-{position()}">
+                  <h3 id="series-{position()}"><xsl:value-of select="current-grouping-key()"/></h3>
+                  <xsl:for-each-group select="current-group()" group-by="string(@subseries)">
+                    <xsl:sort select="current-grouping-key()"/>
+                    <xsl:if test="current-grouping-key()">
+                      <h4><xsl:value-of select="current-grouping-key()"/></h4>
+                    </xsl:if>
+                    <ul class="volumes">
+                      <xsl:for-each select="current-group()">
+                        <xsl:sort select="t:volume-sort-key(string(@volume-number))"/>
+                        <xsl:sort select="string(@title)"/>
+                        <li><xsl:sequence select="t:index-entry(.)"/></li>
+                      </xsl:for-each>
+                    </ul>
+                  </xsl:for-each-group>
+                </section>
+              </xsl:for-each-group>
+            </section>
+          </xsl:if>
           <section aria-labelledby="formats-heading">
             <h2 id="formats-heading">Formats</h2>
             <p>Each document is a web page that works offline, with a reading view (telegraphic

@@ -478,15 +478,19 @@
       else 'note-' || (count(t:footnotes($note)[. &lt;&lt; $note]) + 1)"/>
   </xsl:function>
 
-  <!-- Links: only to this page's ids, to the web (http, https) or mail. -->
+  <!-- Links: only to this page's ids, to the web (http, https) or mail, to
+       a page of the site ("d65.html", "../frus1961-63v05/d183.html", as
+       frus.xsl writes them) or into a FRUS volume ("frus1961-63v06#d66":
+       its local page when the volume is built too, else history.state.gov;
+       t:volume-href). -->
   <xsl:function name="t:href" as="xs:string?">
     <xsl:param name="ref" as="element()"/>
     <xsl:variable name="target" as="xs:string" select="normalize-space(tokenize(string($ref/@target), '\s+')[1])"/>
     <xsl:sequence select="
       if (starts-with($target, '#')) then $target[t:renders-id($ref, substring(., 2))]
       else if (matches($target, '^(https?|mailto):', 'i')) then $target
-      else if (matches($target, '^[A-Za-z0-9_-]+\.html(#[A-Za-z0-9_.-]+)?$')) then $target
-      else ()"/>
+      else if (matches($target, '^(\.\./)?([A-Za-z0-9_-]+/)?[A-Za-z0-9_.-]+\.html(#[A-Za-z0-9_.-]+)?$')) then $target
+      else t:volume-href($target, t:up($ref))"/>
   </xsl:function>
 
   <!-- Does the page have an element with this id (from the text's xml:ids)?

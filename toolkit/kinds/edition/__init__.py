@@ -42,4 +42,4 @@ def _declares_grammar(root: etree._Element) -> bool:
 
 
 KIND = Kind("edition", "a document of the Telegram 2477 edition", recognise,
-            grammar=RELAXNG_SCHEMA, rules=SCHEMATRON_RULES)
+            grammar=RELAXNG_SCHEMA, rules=SCHEMATRON_RULES, shared_ids=True)

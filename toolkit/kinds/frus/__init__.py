@@ -24,12 +24,13 @@ knows of that encoding lives in this folder, and :data:`KIND` is made of it:
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from lxml import etree
 
+from toolkit import pointers
 from toolkit.errors import Problem
 from toolkit.kinds import Kind
 from toolkit.paths import TEI_ALL
@@ -72,6 +73,11 @@ def is_volume(root: etree._Element) -> bool:
     if any(idno.get("type") == "frus" for idno in header.iterfind(f"{{{TEI_NS}}}publicationStmt/{{{TEI_NS}}}idno")):
         return True
     return any(title.get("type") in FRUS_TITLE_TYPES for title in header.iterfind(f"{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title"))
+
+
+def is_volume_id(name: str) -> bool:
+    """Whether a pointer's file part is a FRUS volume id (``frus1961-63v05``): another volume, never a file."""
+    return VOLUME_ID.fullmatch(name) is not None
 
 
 def extend_grammar(grammar: etree._Element) -> None:
@@ -217,7 +223,7 @@ def _kind_problem(local: str, attribute: str, token: str, ids: dict[str, etree._
     expected = EXPECTED_TARGETS.get((local, attribute))
     if expected is None or not token.startswith("#"):
         return None
-    found = etree.QName(ids[token[1:]]).localname
+    found = etree.QName(ids[pointers.local_fragment(token)]).localname
     if found == expected[0]:
         return None
     return (f"points to <{found}>, but a <{local}> points to its <{expected[0]}> in {expected[1]}",
@@ -226,18 +232,20 @@ def _kind_problem(local: str, attribute: str, token: str, ids: dict[str, etree._
 
 def _pointer_problem(token: str, ids: dict[str, etree._Element]) -> tuple[str, str] | None:
     """What is wrong with one pointer of a volume (None: it resolves or names another volume)."""
-    if token.startswith("#"):
-        if token[1:] in ids:
+    fragment = pointers.local_fragment(token)
+    if fragment is not None:  # "#d67": an element of this volume
+        if fragment in ids:
             return None
         return ("names no element of this volume",
-                f'add xml:id="{token[1:]}" to the element meant, or point to an existing id')
-    volume, _, fragment = token.partition("#")
-    if VOLUME_ID.fullmatch(volume):
-        if fragment and not re.fullmatch(r"[A-Za-z_][\w.-]*", fragment):
+                f'add xml:id="{fragment}" to the element meant, or point to an existing id')
+    scheme, _, fragment = pointers.split(token)
+    volume = token.partition("#")[0]  # as written: what the stylesheets are told names a volume
+    if is_volume_id(volume):
+        if fragment and not pointers.ID.fullmatch(fragment):
             return (f'names volume {volume}, but "{fragment}" is no id',
                     f"write {volume}#d183 for a document of that volume, or {volume} for the volume")
         return None
-    if urlsplit(token).scheme in _URL_SCHEMES:
+    if scheme in _URL_SCHEMES:
         return None
     if token in ids:
         return ("is neither an id of this volume (#d67), another volume (frus1961-63v05#d183) nor a web address",
@@ -246,7 +254,81 @@ def _pointer_problem(token: str, ids: dict[str, etree._Element]) -> tuple[str, s
             "write #ID for this volume or a FRUS volume id such as frus1961-63v05")
 
 
+# ---------------------------------------------------------------------------
+# Publication document by document (docs/validation.md, "What a finding keeps back")
+# ---------------------------------------------------------------------------
+
+#: Rules whose errors are reported but keep no document from being published: the page is
+#: right without what they ask for. A missing source note is house style (the Office of the
+#: Historian's own schema/frus.sch has no such rule); a pointer that leads nowhere, or to the
+#: wrong kind of entry, is rendered as plain text (never as a dead link) or as a plain name.
+PUBLISHABLE_RULES = frozenset({"frus-source-note", "frus-ref", "frus-ref-kind"})
+
+
+def volume_id(root: etree._Element) -> str | None:
+    """The volume's id, from ``publicationStmt/idno type="frus"`` (None when the header has none)."""
+    for idno in root.iterfind(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc/{{{TEI_NS}}}publicationStmt/{{{TEI_NS}}}idno"):
+        if idno.get("type") == "frus" and (idno.text or "").strip():
+            return idno.text.strip()
+    return None
+
+
+def document_ids(root: etree._Element) -> list[str]:
+    """The ``xml:id`` of every ``div type="document"`` of the volume's body, in order."""
+    body = root.find(f"{{{TEI_NS}}}text/{{{TEI_NS}}}body")
+    if body is None:
+        return []
+    return [division.get(_XML_ID) for division in body.iter(_DOCUMENT)
+            if division.get("type") == "document" and division.get(_XML_ID)]
+
+
+def withhold(root: etree._Element, problems: list[Problem]) -> dict[str, str] | None:
+    """Which documents of a volume the errors ``problems`` keep back, each with the reason.
+
+    An error is located by its line: inside a ``div type="document"``, it keeps
+    that document back alone; in the ``teiHeader`` (from which every page's
+    title and citation are made) or at no line of the file, the whole volume
+    (None). An error elsewhere (front matter, back-of-book index: parts that are
+    not published as pages) keeps nothing back; it is still reported.
+    """
+    lines: list[int] = []
+    homes: list[str | None] = []
+    _containers(root, None, lines, homes)
+    withheld: dict[str, str] = {}
+    for problem in problems:
+        index = bisect.bisect_right(lines, problem.line) - 1
+        if index < 0:
+            return None
+        home = homes[index]
+        if home == _HEADER:
+            return None
+        if home is not None and home not in withheld:
+            withheld[home] = f"{problem.message} (line {problem.line}) [{problem.rule}]"
+    return withheld
+
+
+_HEADER = "\0header"
+
+
+def _containers(element: etree._Element, home: str | None, lines: list[int], homes: list[str | None]) -> None:
+    """Each element's line, and the document (or header) it belongs to, in document order."""
+    stack = [(element, home)]
+    while stack:
+        current, home = stack.pop()
+        if not isinstance(current.tag, str):
+            continue
+        if current.tag == _DOCUMENT and current.get("type") == "document" and current.get(_XML_ID):
+            home = current.get(_XML_ID)
+        elif current.tag == f"{{{TEI_NS}}}teiHeader":
+            home = _HEADER
+        if current.sourceline is not None:
+            lines.append(current.sourceline)
+            homes.append(home)
+        stack.extend((child, home) for child in reversed(current))
+
+
 _HERE = Path(__file__).parent
 KIND = Kind("frus", "a FRUS volume (Office of the Historian encoding)", recognise,
             grammar=TEI_ALL, rules=_HERE / "frus.sch", tei_all=True, extend_grammar=extend_grammar,
-            file_checks=check_volume, cross_file_references=False, stylesheets=(_HERE / "frus.xsl",))
+            file_checks=check_volume, cross_file_references=False, publication_name=is_volume_id,
+            stylesheets=(_HERE / "frus.xsl",), withhold=withhold, publishable_rules=PUBLISHABLE_RULES)

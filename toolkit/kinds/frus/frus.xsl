@@ -42,9 +42,6 @@
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
   exclude-result-prefixes="#all">
 
-  <!-- Where the Office of the Historian publishes each volume and document. -->
-  <xsl:variable name="t:frus-site" as="xs:string" select="'https://history.state.gov/historicaldocuments/'"/>
-
   <!-- The publisher of the units: the volume's digital edition. -->
   <xsl:variable name="t:frus-publisher" as="xs:string" select="'Office of the Historian'"/>
 
@@ -154,10 +151,13 @@
       $div/@*[local-name() = 'doc-dateTime-min'] ! string(.))[normalize-space()][1]"/>
   </xsl:function>
 
-  <!-- Every document of the volume as a unit, in order. -->
+  <!-- Every document of the volume that is published as a unit, in order
+       (a document kept back by its errors is not: t:withheld). -->
   <xsl:function name="t:frus-units" as="document-node()*">
     <xsl:param name="volume" as="document-node()"/>
-    <xsl:variable name="divs" as="element(div)*" select="t:frus-documents($volume)"/>
+    <xsl:variable name="volume-id" as="xs:string" select="t:frus-volume-id($volume)"/>
+    <xsl:variable name="divs" as="element(div)*"
+      select="t:frus-documents($volume)[empty(t:withheld($volume-id, string(@xml:id)))]"/>
     <xsl:variable name="entries" as="map(xs:string, xs:string)*"
       select="$divs ! map { 'id': string(@xml:id), 'title': t:frus-document-title(.) }"/>
     <xsl:variable name="leading-pbs" as="map(xs:string, element(pb)*)" select="t:frus-leading-pbs($volume)"/>
@@ -200,7 +200,7 @@
     <xsl:variable name="when" as="xs:string?" select="t:frus-document-when($div)"/>
     <xsl:variable name="monogr" as="element(monogr)" select="t:frus-monogr($volume)"/>
     <xsl:variable name="persons" as="element()*"
-      select="distinct-values($div//persName/@corresp ! t:frus-pointer(.)) ! t:frus-target(., $volume)[ancestor::list[@type = 'names']]"/>
+      select="distinct-values($div//persName/@corresp ! t:local-id(.)) ! t:frus-target(., $volume)[ancestor::list[@type = 'names']]"/>
     <TEI>
       <xsl:attribute name="xml:id" select="$id"/>
       <xsl:attribute name="xml:lang" select="($volume/TEI/@xml:lang, 'en')[1]"/>
@@ -257,13 +257,6 @@
     </TEI>
   </xsl:function>
 
-  <!-- The id a same-volume pointer names ("#p_KNS2" => "p_KNS2"), or nothing. -->
-  <xsl:function name="t:frus-pointer" as="xs:string?">
-    <xsl:param name="pointer" as="xs:string"/>
-    <xsl:variable name="first" as="xs:string" select="string(tokenize($pointer)[1])"/>
-    <xsl:sequence select="substring($first, 2)[starts-with($first, '#')][.]"/>
-  </xsl:function>
-
   <xsl:function name="t:frus-target" as="element()?">
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="volume" as="document-node()"/>
@@ -304,9 +297,28 @@
     <xsl:copy-of select="."/>
   </xsl:template>
 
+  <!-- A document nested in another (a FRUS encoding slip, or an enclosure
+       encoded as a document) has a page of its own: the outer page shows a
+       link to it where it stands, not its text a second time. -->
+  <xsl:template match="div[@type = 'document']" mode="t:frus-unit" as="element()" xmlns="http://www.tei-c.org/ns/1.0">
+    <xsl:param name="t:document" as="element(div)" tunnel="yes"/>
+    <xsl:choose>
+      <xsl:when test=". is $t:document">
+        <xsl:next-match/>
+      </xsl:when>
+      <xsl:otherwise>
+        <p rend="nested-document">
+          <ref target="{t:frus-href('#' || @xml:id, $t:document)}">
+            <xsl:value-of select="string-join((@n ! ('Document ' || . || ':'), t:frus-document-title(.)), ' ')"/>
+          </ref>
+        </p>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template match="persName[@corresp]" mode="t:frus-unit" as="element()">
     <xsl:variable name="record" as="element()?"
-      select="t:frus-pointer(@corresp) ! t:frus-target(., root(current()))[ancestor::list[@type = 'names']]"/>
+      select="t:local-id(@corresp) ! t:frus-target(., root(current()))[ancestor::list[@type = 'names']]"/>
     <xsl:copy>
       <xsl:apply-templates select="@*" mode="t:frus-unit"/>
       <xsl:if test="exists($record) and empty(@ref)">
@@ -318,7 +330,7 @@
 
   <xsl:template match="gloss[@target]" mode="t:frus-unit" as="element()" xmlns="http://www.tei-c.org/ns/1.0">
     <xsl:variable name="term" as="element()?"
-      select="t:frus-pointer(@target) ! t:frus-target(., root(current()))[ancestor::list[@type = 'terms']]"/>
+      select="t:local-id(@target) ! t:frus-target(., root(current()))[ancestor::list[@type = 'terms']]"/>
     <xsl:variable name="expansion" as="xs:string?" select="$term ! t:frus-entry-gloss(.)[.]"/>
     <xsl:choose>
       <xsl:when test="exists($expansion)">
@@ -351,28 +363,73 @@
 
   <!-- Where a FRUS pointer leads from the page of $document: an id on this
        page stays "#id"; an id of another document is that document's page
-       ("d65.html", "d65.html#d65fn1"); another volume ("frus1961-63v05" or
-       "frus1961-63v05#d183") is its page at history.state.gov. -->
+       ("d65.html", "d65.html#d65fn1"), unless that document was kept back
+       (then, like an id that names nothing, "#id": plain text on the page,
+       never a dead link); another volume ("frus1961-63v05" or
+       "frus1961-63v05#d183") is its local page when it is built too, else its
+       page at history.state.gov (t:volume-href). -->
   <xsl:function name="t:frus-href" as="xs:string">
     <xsl:param name="pointer" as="xs:string"/>
     <xsl:param name="document" as="element(div)"/>
-    <xsl:variable name="first" as="xs:string" select="string(tokenize($pointer)[1])"/>
-    <xsl:variable name="id" as="xs:string?" select="t:frus-pointer($first)"/>
+    <xsl:variable name="target" as="array(xs:string)?" select="$t:pointers($pointer)"/>
+    <xsl:variable name="id" as="xs:string?" select="$target[?1 = 'here']?3"/>
     <xsl:variable name="home" as="element(div)?"
       select="$id ! t:frus-target(., root($document)) ! t:frus-home(.)"/>
     <xsl:sequence select="
       if (exists($id)) then
-        (if (empty($home) or $home is $document) then $first
+        (if (empty($home) or $home is $document
+             or exists(t:withheld(t:frus-volume-id(root($document)), string($home/@xml:id)))) then '#' || $id
          else if ($home/@xml:id = $id) then $home/@xml:id || '.html'
          else $home/@xml:id || '.html#' || $id)
-      else if (matches($first, '^frus[A-Za-z0-9-]+(#[A-Za-z0-9_.-]+)?$'))
-        then $t:frus-site || replace($first, '#', '/')
+      else if ($target?1 = 'publication') then t:volume-link($target?2, $target?3, '../')
       else $pointer"/>
   </xsl:function>
 
   <!-- ================================================================== -->
   <!-- The volume's contents page: chapters as headings                    -->
   <!-- ================================================================== -->
+
+  <!-- A document kept back by its errors: its number, title and date, why,
+       and where the Office of the Historian publishes it; no local link. -->
+  <xsl:function name="t:frus-withheld-entry" as="element()">
+    <xsl:param name="div" as="element(div)"/>
+    <xsl:variable name="volume-id" as="xs:string" select="t:frus-volume-id(root($div))"/>
+    <xsl:variable name="when" as="xs:string?" select="t:frus-document-when($div)"/>
+    <li class="withheld">
+      <xsl:if test="$div/@n castable as xs:integer">
+        <xsl:attribute name="value" select="$div/@n"/>
+      </xsl:if>
+      <span class="withheld-title"><xsl:value-of select="string-join(($div/@n ! (. || '.'), t:frus-document-title($div)), ' ')"/></span>
+      <xsl:for-each select="$when[exists(t:date-parts(.))]">
+        <xsl:text>, </xsl:text>
+        <xsl:value-of select="t:format-when(., false())"/>
+      </xsl:for-each>
+      <xsl:text>. </xsl:text>
+      <span class="withheld-reason">Not published here: <xsl:value-of select="t:withheld($volume-id, string($div/@xml:id))"/></span>
+      <xsl:text> </xsl:text>
+      <a href="{$t:frus-site || $volume-id || '/' || $div/@xml:id}">Read it at history.state.gov</a>
+    </li>
+  </xsl:function>
+
+  <!-- What the edition's index page says of the volume: its series and
+       subseries (the index groups volumes by them), number and title. -->
+  <xsl:template match="TEI[$t:profile = 'frus']" mode="t:collection-facts" as="attribute()*">
+    <xsl:variable name="volume" as="document-node()" select="root(.)"/>
+    <xsl:variable name="titles" as="map(xs:string, xs:string+)" select="map {
+      'series': 'series', 'subseries': ('subseries', 'sub-series'),
+      'volume-number': ('volumenumber', 'volume-number'), 'volume': 'volume' }"/>
+    <xsl:for-each select="('series', 'subseries', 'volume-number', 'volume')">
+      <xsl:variable name="name" as="xs:string" select="."/>
+      <xsl:for-each select="t:frus-volume-title($volume, $titles($name))">
+        <xsl:attribute name="{$name}" select="."/>
+      </xsl:for-each>
+    </xsl:for-each>
+    <xsl:variable name="withheld" as="xs:integer"
+      select="map:size(($t:site-map?withheld?(t:frus-volume-id($volume)), map {})[1])"/>
+    <xsl:if test="$withheld gt 0">
+      <xsl:attribute name="withheld" select="$withheld"/>
+    </xsl:if>
+  </xsl:template>
 
   <xsl:template match="TEI[$t:profile = 'frus']" mode="t:contents" as="element()*">
     <xsl:apply-templates select="text/body" mode="t:contents"/>
@@ -391,7 +448,11 @@
         <xsl:choose>
           <xsl:when test="current-grouping-key()">
             <ol class="documents contents">
-              <xsl:sequence select="current-group() ! t:contents-entry($t:units(string(@xml:id)))"/>
+              <!-- documents nested in a document follow it: every document has its line -->
+              <xsl:for-each select="current-group()/descendant-or-self::div[@type = 'document']">
+                <xsl:variable name="unit" as="document-node()?" select="$t:units(string(@xml:id))"/>
+                <xsl:sequence select="if (exists($unit)) then t:contents-entry($unit) else t:frus-withheld-entry(.)"/>
+              </xsl:for-each>
             </ol>
           </xsl:when>
           <xsl:otherwise>
