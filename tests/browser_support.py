@@ -78,6 +78,23 @@ def build_site(out_dir: Path) -> Path:
     return out_dir
 
 
+#: The library site: the live edition (tei/) with the excerpts of volumes V and VI, for the registers, the
+#: chronology and the links between the telegram and the letters it discusses (tests/test_browser_library.py).
+FRUS_VOLUME_V = PROJECT_ROOT / "tests" / "fixtures" / "frus" / "frus1961-63v05-excerpt.xml"
+LIVE_EDITION_DIR = PROJECT_ROOT / "tei"
+
+
+def build_library(out_dir: Path) -> Path:
+    """Build the live edition and the volume V and VI excerpts into ``out_dir``, as one site."""
+    command = [sys.executable, "-m", "toolkit", "build", "--no-validate", "--out", str(out_dir),
+               str(LIVE_EDITION_DIR), str(FRUS_VOLUME_V), str(FRUS_VOLUME)]
+    completed = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    if completed.returncode != 0 or not (out_dir / "html" / "persons" / "index.html").is_file():
+        raise RuntimeError(f"`{' '.join(command[1:])}` failed (exit {completed.returncode}):\n"
+                           f"{completed.stdout}{completed.stderr}")
+    return out_dir
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
         pass

@@ -37,6 +37,7 @@ SOURCE = TEI_DIR / "sources" / "msc_cuba256.txt"
 #: Excerpts of real FRUS volumes and a teiCorpus (tests/fixtures/frus/README.md).
 FRUS_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "frus"
 FRUS_VOLUME = FRUS_FIXTURES / "frus1961-63v06-excerpt.xml"
+FRUS_VOLUME_V = FRUS_FIXTURES / "frus1961-63v05-excerpt.xml"
 FRUS_SUPPLEMENT = FRUS_FIXTURES / "frus1961-63v10-12mSupp-excerpt.xml"
 FRUS_CORPUS = FRUS_FIXTURES / "corpus.xml"
 GOLDEN = PROJECT_ROOT / "tests" / "golden"

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import cache, confine, formats as output_formats, kinds, output, pointers, pool, search, site, transform
+from toolkit import cache, confine, formats as output_formats, kinds, library, output, pointers, pool, search, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, Document, DocumentError, parse_document
@@ -90,6 +90,8 @@ class BuildResult(ProblemCollection):
     documents: list[DocumentBuild]
     #: Files that belong to the edition rather than a document (index page, CSS).
     edition_files: list[Path] = field(default_factory=list)
+    #: The registers' report of merges and near misses, when the HTML was built (toolkit/library.py).
+    library_report: Path | None = None
     seconds: float = 0.0
     #: What the search index holds (None: not built in this run).
     search_result: search.IndexResult | None = None
@@ -230,7 +232,7 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result
     outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
-    card = envelope.card
+    card, records = envelope.card, envelope.records
     del envelope  # the outputs of a large volume: keep one copy, not two
     too_long = next(filter(None, map(output.name_problem, outputs)), None)
     if too_long:
@@ -239,6 +241,10 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
     result.index_card = card
     for name, collect in cache.COLLECTORS.items():
         result.data[name] = collect(document, card)
+    if records is not None:
+        # The pages' library records come from the transformation itself (the envelope), not from a
+        # collector of (document, card): kept in the cache record like the collectors' data.
+        result.data[LIBRARY_DATA] = records
     for relative in list(outputs):
         try:
             output.write_file(stage_dir / relative, outputs.pop(relative))
@@ -413,7 +419,41 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
     for item in transform.index_page(entries, out_dir / "html", parameters):
         relative = f"html/{item.name}"
         edition[relative] = folder.stage(place, relative, item.content)
+    for relative, content in _library_files(results, folder, parameters).items():
+        edition[relative] = folder.stage(place, relative, content)
     return edition
+
+
+def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
+                   parameters: transform.Parameters) -> dict[str, str]:
+    """The registers and the chronology (toolkit/library.py) from every document's records (``data``, kept in
+    its cache record): those of this build or of its kept build; a document that fails now is shown by
+    those of its last successful build, as the index page shows it by its last card."""
+    previous = cache.Cache(folder.out_dir)
+    texts = []
+    for result in results:
+        if result.skipped:
+            continue
+        records = result.data.get(LIBRARY_DATA)
+        if records is None and not result.staged:
+            record = previous.read(_source_key(result.path))
+            records = record.data.get(LIBRARY_DATA) if record is not None else None
+        if records:
+            texts.append(records)
+    records = library.parse_records(texts)
+    found = library.registers(records)
+    files = {f"html/{item.name}": item.content for item in transform.library_pages(library.manifest(records, found),
+                                                                                  folder.out_dir / "html", parameters)}
+    for kind, register in found.items():
+        files[f"html/{library.FOLDERS[kind]}/index.json"] = library.as_json(kind, register)
+    files[LIBRARY_REPORT] = library.report(found)
+    return files
+
+
+#: The name of the library records in a document's ``data`` (and its cache record).
+LIBRARY_DATA = "library"
+#: The report of the registers' merges and near misses, in the output folder (the build prints its path).
+LIBRARY_REPORT = "registers-report.txt"
 
 
 def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
@@ -607,5 +647,7 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
             result.files = [out_dir / relative for relative in result.staged]
     finally:
         folder.discard()
+    report = out_dir / LIBRARY_REPORT
     return BuildResult(out_dir=out_dir, formats=formats, documents=results, edition_files=edition_files,
+                       library_report=report if report in edition_files else None,
                        seconds=time.perf_counter() - started, search_result=index_result, search_seconds=index_seconds)

@@ -235,6 +235,9 @@ def _build_once(args: argparse.Namespace) -> int:
     for document in result.documents:
         if document.skipped:
             print(f"{display_path(document.path)}: skipped: {document.skipped}", file=sys.stderr)
+    if result.library_report is not None:
+        print(f"registers of persons, places and organisations: merges and near misses in "
+              f"{display_path(result.library_report)}", file=sys.stderr)
     print(result.summary(), file=sys.stderr, flush=True)
     return EXIT_INVALID if result.errors else EXIT_OK
 

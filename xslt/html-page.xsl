@@ -35,8 +35,9 @@
        page's card for the index (t:index-card). -->
   <xsl:function name="t:html-files" as="element()+">
     <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="card" as="element(t:card)" select="t:index-card($root, t:page-name($root))"/>
     <xsl:sequence select="t:file('html', t:page-name($root), t:serialize-html(t:page($root))),
-      t:index-card($root, t:page-name($root))"/>
+      $card, t:library-record($root, $card)"/>
   </xsl:function>
 
   <!-- The edition's index page, for a manifest of its documents. -->
@@ -516,6 +517,10 @@
                     <xsl:otherwise>Named in the document's metadata.</xsl:otherwise>
                   </xsl:choose>
                 </span>
+                <xsl:for-each select="t:register-href(., t:up($root))">
+                  <xsl:text> </xsl:text>
+                  <a class="register-link" href="{.}">Every document naming them</a>
+                </xsl:for-each>
               </dd>
             </xsl:for-each>
           </dl>
