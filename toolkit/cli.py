@@ -65,7 +65,8 @@ def _add_format(command: argparse.ArgumentParser) -> None:
 
 def _add_jobs(command: argparse.ArgumentParser, what: str) -> None:
     command.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
-                         help=f"documents {what} in parallel (default: number of CPUs)")
+                         help=f"documents {what} in parallel (default: number of CPUs; never more worker "
+                              "processes than CPUs, nor than the available memory holds at 400 MB each)")
 
 
 def _add_validate(commands: argparse._SubParsersAction) -> None:

@@ -108,7 +108,7 @@
 
   <xsl:template match="*[map:contains($t:html-hidden, local-name())]" mode="t:flow t:inline" as="empty-sequence()"/>
 
-  <!-- Elements of another namespace are data, not text (see mode t:plain). -->
+  <!-- Elements of another namespace are data, not text (as in mode t:read, common.xsl). -->
   <xsl:template match="*[namespace-uri() ne 'http://www.tei-c.org/ns/1.0']" mode="t:flow t:inline" as="empty-sequence()"/>
 
   <xsl:template match="text | front | body | back | group" mode="t:flow" as="element()">
