@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from browser_support import DESKTOP, FRUS_VOLUME, FRUS_VOLUME_V, MOBILE, build_library, launch, serve
+from browser_support import DESKTOP, FRUS_VOLUME, FRUS_VOLUME_V, MOBILE, build_library, serve
 
 TEI = "http://www.tei-c.org/ns/1.0"
 NS = {"tei": TEI}
@@ -40,14 +40,7 @@ def origin(site: Path):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser(chromium: str):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright, chromium)
-        yield browser
-        browser.close()
+# browser: the session's one (conftest.py): two Playwright sessions cannot run in one process.
 
 
 @pytest.fixture
