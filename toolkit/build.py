@@ -39,7 +39,7 @@ from lxml import etree
 from toolkit import cache, confine, formats as output_formats, kinds, output, pointers, pool, project, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
-from toolkit.xmlio import NS, Document, DocumentError, parse_document, read_bytes
+from toolkit.xmlio import NS, Document, DocumentError, parse_document
 
 if TYPE_CHECKING:
     from toolkit import validate
@@ -400,7 +400,8 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
     place = folder.staging / "edition"
     for asset in PAGE_ASSETS:
         relative = f"html/{asset.name}"
-        edition[relative] = folder.stage(place, relative, read_bytes(asset))
+        # The toolkit's own file, not an input: --max-size (a limit for documents) does not apply.
+        edition[relative] = folder.stage(place, relative, asset.read_bytes())
     entries = _index_entries(results, valid, out_dir, folder, set(staged))
     for item in transform.index_page(entries, out_dir / "html", parameters):
         relative = f"html/{item.name}"

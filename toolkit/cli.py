@@ -8,6 +8,8 @@ invalid or a check failed, 2 the command was used wrongly or a path is unreadabl
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import json
 import os
 import sys
@@ -38,7 +40,7 @@ def _add_paths(command: argparse.ArgumentParser) -> None:
     command.add_argument("paths", nargs="*", type=_path, metavar="PATH",
                          help="documents or folders (default: the documents of the project file: "
                               "[tool.teikit] in pyproject.toml, or teikit.toml, here or in a folder above)")
-    command.add_argument("--root", type=Path, default=None, metavar="DIR",
+    command.add_argument("--root", type=_path, default=None, metavar="DIR",
                          help="the edition's root: pointers open files only inside it (default: the folder "
                               "named, else each document's own folder; see docs/validation.md)")
     _add_max_size(command)
@@ -207,7 +209,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
                     "outputs are put in place in one commit, all or nothing; one build at a time per output folder (a "
                     "second one stops with exit 2). See docs/outputs.md.")
     _add_paths(command)
-    command.add_argument("--out", type=Path, default=None, metavar="DIR",
+    command.add_argument("--out", type=_path, default=None, metavar="DIR",
                          help="output folder (default: the project file's output, else build/)")
     command.add_argument("--format", dest="formats", default=",".join(names()), metavar="LIST",
                          help=f"outputs to build, comma-separated (default: {','.join(names())})")
@@ -266,7 +268,61 @@ def _terminated(signum, frame) -> None:
     raise SystemExit(128 + signum)  # unwinds like Ctrl-C: temporary files and staged outputs are removed
 
 
+#: Why a write to standard output or error fails: a closed pipe (`| head`), a descriptor not open
+#: for writing (`1<&-`, `1</dev/null`), a full disk or quota, an I/O error.
+_LOST_OUTPUT = {errno.EPIPE, errno.EBADF, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EINVAL}
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code (0 ok, 1 invalid or failed, 2 usage, or the report not written)."""
+    if sys.stdout is None:  # started with standard output closed (`>&-`): no report can be written
+        return _output_lost("standard output is closed")
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a name that slips through unescaped cannot stop the report
+        sys.stdout.reconfigure(errors="backslashreplace")
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a write that fails, fails here, not after the exit code is chosen
+        return code
+    except OSError as exc:
+        # Reading a file or writing an output is reported where it happens, naming the file
+        # (a ToolkitError); an OSError without a file name this far up is the report's stream.
+        if exc.errno not in _LOST_OUTPUT or exc.filename is not None:
+            raise
+        return _output_lost(exc.strerror or str(exc))
+
+
+def _output_lost(why: str) -> int:
+    """The report could not be written: say so on standard error if it can be, and exit 2
+    (never 1, which would read as "invalid", nor 0, which would read as "valid")."""
+    _to_devnull(sys.stdout)  # what is still buffered (and Python's flush at exit) goes nowhere, quietly
+    try:
+        sys.stderr.write(f"teikit: error: the report could not be written to standard output: {why} "
+                         "(hint: send it to a file, to a pipe that reads it all, or to /dev/null)\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        _to_devnull(sys.stderr)
+    return EXIT_USAGE
+
+
+def _to_devnull(stream) -> None:
+    try:
+        if stream is not None:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
+def _set_max_size(size: int | None) -> None:
+    """--max-size, else TEIKIT_MAX_SIZE from the environment (checked now: a bad one is a usage error)."""
+    from toolkit import confine
+
+    if size:
+        confine.set_max_size(size)
+    else:
+        confine.max_size()
+
+
+def _main(argv: list[str] | None) -> int:
     import signal
 
     args = build_parser().parse_args(argv)
@@ -274,11 +330,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _terminated)
     except ValueError:  # not the main thread (main() called by a program): leave its handler alone
         pass
-    if getattr(args, "max_size", None):
-        from toolkit.confine import set_max_size
-
-        set_max_size(args.max_size)
     try:
+        _set_max_size(getattr(args, "max_size", None))
         from toolkit import project
 
         project.current()  # a broken project file is said once, up front, before any work
@@ -288,5 +341,3 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return EXIT_USAGE

@@ -35,7 +35,8 @@ from toolkit.errors import Problem, UsageError
 
 #: Files larger than this are refused (64 MiB: the largest FRUS volumes are 10 to 20 MB).
 DEFAULT_MAX_SIZE = 64 * 1024 * 1024
-_max_size = [int(os.environ.get("TEIKIT_MAX_SIZE", DEFAULT_MAX_SIZE) or DEFAULT_MAX_SIZE)]
+#: The limit in force (None: not read yet from TEIKIT_MAX_SIZE, see :func:`max_size`).
+_max_size: list[int | None] = [None]
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
@@ -46,6 +47,15 @@ class NotReadable(UsageError):
 
 
 def max_size() -> int:
+    """The size limit: --max-size (:func:`set_max_size`), else ``TEIKIT_MAX_SIZE`` from the
+    environment (how worker processes inherit it; a user may set it too), else 64M."""
+    if _max_size[0] is None:
+        text = os.environ.get("TEIKIT_MAX_SIZE", "").strip()
+        try:
+            _max_size[0] = parse_size(text) if text else DEFAULT_MAX_SIZE
+        except ValueError:
+            raise UsageError(f'TEIKIT_MAX_SIZE="{text}" in the environment is not a size such as 64M, 500K or 1G',
+                             hint="correct or unset it; --max-size SIZE sets the limit for one command") from None
     return _max_size[0]
 
 
@@ -63,6 +73,8 @@ def parse_size(text: str) -> int:
         if value.endswith(suffix):
             value, factor = value[:-1], multiple
             break
+    if not (value.isascii() and value.isdigit()):  # int() also takes "٥", "1_000", " 5", "+5"
+        raise ValueError(text)
     size = int(value) * factor
     if size < 1:
         raise ValueError(text)
