@@ -17,6 +17,15 @@ each the regression case of a defect found by hand), what this test
 found (tests/fixtures/fuzz, see its README) and the edition. ``make test`` runs a few seconds of mutants
 (``TEIKIT_FUZZ_SECONDS``, default 4); ``make fuzz`` runs ten minutes. A failure
 names the seed and the mutant's file, which is kept under the test's tmp_path.
+
+Hostile file names (issue 22): seeded folders of one to four documents, valid
+or not, some named twice through a symbolic or a hard link, some in a
+subfolder, under names made of newlines, bytes that are not UTF-8, text that
+reads like a diagnostic (``a:1:2: error: b.xml``), quotes, globs and look-alike
+spaces; named as a folder or one by one; every fourth with ``--engine jing``.
+The same layout under plain names is the oracle: validate, build and lint must
+give the same exit codes, the same number of problems and the same summaries,
+and build the same files; every output is valid UTF-8 with one problem a line.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ import random
 import re
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -140,7 +150,9 @@ def _output_groups(out: Path) -> dict[str, set[str]]:
             relative = path.relative_to(out)
             if relative.parts[0].startswith("."):  # the build's own records (OUT/.teikit-cache), no document's
                 continue
-            if relative.parts[0] == "html" and path.name in ("index.html", "edition.css", "edition.js"):
+            # the edition's own files: its index and assets, the search page and the search index
+            if relative.parts[0] == "html" and (path.name in ("index.html", "edition.css", "edition.js", "search.js")
+                                                or relative.parts[1] in ("pagefind", "search")):
                 continue
             stem, _, suffix = path.name.partition(".")
             groups.setdefault(stem, set()).add(f"{relative.parts[0]}/{suffix}")
@@ -204,3 +216,124 @@ def test_mutants_are_handled(tmp_path: Path) -> None:
         shutil.rmtree(folder)
         count += 1
     print(f"{count} mutants in {SECONDS:g} s, seed {SEED}")
+
+
+# --------------------------------------------------------------------------- hostile file names
+
+#: Pieces of hostile names: line breaks, bytes that are not UTF-8, what looks like a diagnostic, shell and
+#: glob characters, look-alike spaces. A name is a few of them, then ".xml".
+_NAME_PIECES = [b"\n", b"\r", b"\t", b"\xc2\x85", "\u2028".encode(), b"\xff", b"\xe9", b"\xc3", b"\x80\xbf",
+                b":1:2: error: ", b":31:49: warning: ", b" [grammar]", b"ok.xml:3:4: error: x\n", b" ", b"'", b'"',
+                b"\\", b"*", b"?", b"$(x)", b"..", b"-", "é".encode(), "日本".encode(), "\u00a0".encode(), b"a", b"d"]
+_VALID = (FIXTURES / "hardening" / "names" / "valid.xml").read_bytes()
+_INVALID = (FIXTURES / "hardening" / "names" / "invalid.xml").read_bytes()
+
+
+def _hostile_name(generator: random.Random) -> bytes:
+    name = b"".join(generator.choice(_NAME_PIECES) for _ in range(generator.randint(1, 4)))
+    return name[:200] + b".xml"
+
+
+@dataclass
+class _Entry:
+    """One entry of a generated folder: a document (its bytes), or a link to an earlier entry."""
+
+    kind: str  # "file", "symlink", "hardlink"
+    content: bytes = b""
+    target: int = 0
+    in_subfolder: bool = False
+
+
+def _layout(generator: random.Random) -> list[_Entry]:
+    """One to four entries: documents (valid or not, distinct ids) and links to them (a file named twice)."""
+    entries = []
+    for number in range(generator.randint(1, 4)):
+        files = [index for index, entry in enumerate(entries) if entry.kind == "file"]
+        kind = generator.choice(["file", "file", "symlink", "hardlink"]) if files else "file"
+        if kind == "file":
+            content = generator.choice([_VALID, _INVALID]).replace(b"names-valid-", f"n{number}-".encode())
+            content = content.replace(b"fixture-", f"f{number}-".encode())
+            entries.append(_Entry("file", content, in_subfolder=generator.random() < 0.3))
+        else:
+            entries.append(_Entry(kind, target=generator.choice(files), in_subfolder=generator.random() < 0.3))
+    return entries
+
+
+def _make(folder: Path, entries: list[_Entry], names: list[bytes], subfolder: bytes) -> list[Path]:
+    """The entries under ``names`` (bytes, as the file system has them), some in ``subfolder``."""
+    folder.mkdir(parents=True)
+    paths = []
+    for entry, name in zip(entries, names):
+        place = folder / os.fsdecode(subfolder) if entry.in_subfolder else folder
+        place.mkdir(exist_ok=True)
+        path = place / os.fsdecode(name)
+        if entry.kind == "file":
+            path.write_bytes(entry.content)
+        elif entry.kind == "symlink":
+            path.symlink_to(paths[entry.target].resolve())
+        else:
+            os.link(paths[entry.target], path)
+        paths.append(path)
+    return paths
+
+
+def _strict_utf_8(run: Run) -> None:
+    run.output.encode("utf-8")  # a name that is not UTF-8 must reach no output unescaped
+    for line in run.stdout.splitlines():
+        assert "\r" not in line and "\x85" not in line and "\u2028" not in line, f"a name broke a line: {line!r}"
+
+
+def _verdicts(folder: Path, paths: list[Path], explicit: bool, engine: str) -> tuple[tuple, Run, Run]:
+    """validate, build and lint of the folder (or of the files named one by one): what must not
+    depend on the names (exit codes, how many errors and warnings, the files built)."""
+    named = [os.path.relpath(path, folder) for path in paths] if explicit else ["."]
+    named = [f"./{name}" if name.startswith("-") else name for name in named]
+    validate = teikit("validate", "--jobs", "1", "--engine", engine, *named, cwd=folder, timeout=LIMIT)
+    build = teikit("build", "--jobs", "1", "--access-date", "2026-12-01", "--out", f"../{folder.name}-out",
+                   *named, cwd=folder, timeout=LIMIT)
+    lint = teikit("lint", *named, cwd=folder, timeout=LIMIT)
+    for run in (validate, build, lint):
+        _check_run(run)
+        _strict_utf_8(run)
+    out = folder.parent / f"{folder.name}-out"
+    built = sorted(str(path.relative_to(out)) for path in out.rglob("*") if path.is_file()
+                   and not path.relative_to(out).parts[0].startswith(".")) if out.exists() else []
+    # A name may read like a problem: count problems as lines (one each), and take the summary (which
+    # names no document) for how many are errors and warnings.
+    counts = tuple((run.returncode, len(run.stdout.splitlines()),
+                    re.sub(r" in [0-9.]+ s$", "", (run.stderr.splitlines() or [""])[-1]))
+                   for run in (validate, build, lint))
+    return (counts, built), validate, build
+
+
+def test_hostile_names_get_the_verdicts_of_plain_names(tmp_path: Path) -> None:
+    """The same documents and links, once under hostile names and once under plain ones, get the same
+    verdicts, problems and outputs, with either engine; no traceback, every output valid UTF-8."""
+    generator = random.Random(SEED)
+    deadline = time.monotonic() + SECONDS
+    count = 0
+    while time.monotonic() < deadline or count < 2:
+        entries = _layout(generator)
+        names = []
+        while len(names) < len(entries):
+            name = _hostile_name(generator)
+            if name.lower() not in {other.lower() for other in names}:
+                names.append(name)
+        subfolder = _hostile_name(generator)[:-4] or b"sub"
+        explicit = generator.random() < 0.5
+        engine = "jing" if count % 4 == 3 else "lxml"
+        hostile = _make(tmp_path / f"h{count}" / "case", entries, names, subfolder)
+        plain = _make(tmp_path / f"p{count}" / "case", entries, [f"n{i}.xml".encode() for i in range(len(entries))],
+                      b"sub")
+        try:
+            expected, _, _ = _verdicts(tmp_path / f"p{count}" / "case", plain, explicit, engine)
+            found, validate, build = _verdicts(tmp_path / f"h{count}" / "case", hostile, explicit, engine)
+            assert found == expected, f"{found} under hostile names, {expected} under plain ones:\n" \
+                                      f"{validate.output}\n{build.output}"
+        except AssertionError as failure:
+            raise AssertionError(f"names case {count} (seed {SEED}, engine {engine}, explicit {explicit}): "
+                                 f"{[os.fsencode(path) for path in hostile]}: {failure}") from None
+        shutil.rmtree(tmp_path / f"h{count}")
+        shutil.rmtree(tmp_path / f"p{count}")
+        count += 1
+    print(f"{count} layouts of hostile names in {SECONDS:g} s, seed {SEED}")
