@@ -45,7 +45,6 @@ MUTATIONS = [
     ("three-in-choice", lambda t: t.replace("</choice>", "<orig>o</orig></choice>", 1)),
     ("empty-name", lambda t: re.sub(r'(<persName ref="[^"]*">)[^<]*(</persName>)', r"\1 \2", t, count=2)),
     ("no-ref", lambda t: re.sub(r'<orgName ref="[^"]*">', "<orgName>", t, count=3)),
-    ("p-number", lambda t: re.sub(r'(<p xml:id="[^"]*") n="2"', r'\1 n="7"', t, count=1)),
     ("p-no-id", lambda t: re.sub(r'<p xml:id="[^"]*" n="3"', '<p n="3"', t, count=1)),
     ("p-no-n", lambda t: re.sub(r'<p xml:id="([^"]*)" n="4"', r'<p xml:id="\1"', t, count=1)),
     ("change-no-when", lambda t: re.sub(r"<change when=\"[^\"]*\"", "<change", t, count=1)),

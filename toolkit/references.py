@@ -29,7 +29,7 @@ from toolkit import confine, pointers
 from toolkit.errors import Problem, ToolkitError
 from toolkit.paths import display_path, printable
 from toolkit.vocabulary import NAME_FOR_RECORD, POINTER_ATTRIBUTES, RECORD_KINDS, RECORD_POINTERS
-from toolkit.xmlio import TEI_NS, XML_NS, XML_SPACE, Document, parse_document, xml_tokens
+from toolkit.xmlio import TEI_NS, XML_NS, XML_SPACE, Document, attributes, parse_document, xml_tokens
 
 if TYPE_CHECKING:
     from toolkit.validate import DocumentResult
@@ -108,7 +108,7 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
     for element in _CANDIDATES(document.root):
         identifier = None
         found = None
-        for name, value in element.items():
+        for name, value in attributes(element):
             if name == xml_id:
                 identifier = value
             elif name in pointer_order:

@@ -22,7 +22,7 @@ from lxml import etree
 from toolkit.attribute_values import AttributeValues
 from toolkit.errors import Problem, ToolkitError, UsageError
 from toolkit.paths import display_path
-from toolkit.xmlio import TEI_NS, Document, write_atomic
+from toolkit.xmlio import TEI_NS, Document, attributes, write_atomic
 
 GUIDE = _GUIDE = "see docs/encoding.md for what the edition allows where"
 # The same advice for documents held to TEI's own grammar.
@@ -227,7 +227,7 @@ class Grammar:
         if not match or node is None or match["attribute"] not in self.allowed.get(match["element"], ()):
             return None
         name = match["attribute"]
-        value = next((v for k, v in node.attrib.items() if etree.QName(k).localname == name), "")
+        value = next((v for k, v in attributes(node) if etree.QName(k).localname == name), "")
         shown = "xml:id" if name == "id" else name
         return (f'<{match["element"]}> has an invalid value for @{shown}: "{value}"',
                 _VALUE_HINTS.get(name, "see docs/encoding.md for the values this attribute takes"))

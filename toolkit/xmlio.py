@@ -145,6 +145,22 @@ _XML_LINE_END = re.compile(r"\r\n?|\n")
 _MARKUP = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<([^\s/!?>][^\s/>]*)", re.S)
 
 
+# Above this many attributes on one element, attributes() reads them through XPath.
+_FEW_ATTRIBUTES = 16
+_ALL_ATTRIBUTES = etree.XPath("@*")
+
+
+def attributes(element: etree._Element) -> list[tuple[str, str]]:
+    """The element's attributes as (Clark name, value), in document order, in time linear in their number.
+
+    lxml's ``element.items()``, ``.values()`` and ``.attrib.items()`` look each value up again by its
+    name, which is quadratic in the attributes of one element (100,000 attributes: minutes); an
+    XPath ``@*`` reads them in one pass. Most elements have a handful: those take the direct way."""
+    if len(element.attrib) <= _FEW_ATTRIBUTES:
+        return element.items()
+    return [(value.attrname, str(value)) for value in _ALL_ATTRIBUTES(element)]
+
+
 def xml_tokens(value: str) -> list[str]:
     """The tokens of an attribute value of list type (``ref="#a #b"``), split at XML's whitespace only."""
     if value.isascii():  # the ASCII spaces str.split() adds (VT, FF, FS ...) are not XML characters at all
