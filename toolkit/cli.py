@@ -60,8 +60,13 @@ def _add_max_size(command: argparse.ArgumentParser) -> None:
                          help="refuse files larger than this (default: 64M; suffixes K, M, G)")
 
 
-def _add_format(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+def _add_format(command: argparse.ArgumentParser, github: bool = True) -> None:
+    if github:
+        command.add_argument("--format", choices=("text", "json", "github"), default="text",
+                             help="output format (default: text; github: each problem as a GitHub Actions "
+                                  "annotation, ::error file=...,line=...,col=...::message)")
+    else:
+        command.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
 def _add_jobs(command: argparse.ArgumentParser, what: str) -> None:
@@ -107,7 +112,7 @@ def _print_report(problems: list[Problem], summary: str, output_format: str, dat
         sys.stdout.write("\n")
         return
     for problem in problems:
-        print(problem.format())
+        print(problem.github() if output_format == "github" else problem.format())
     print(summary, file=sys.stderr)
 
 
@@ -123,7 +128,7 @@ def _add_diff(commands: argparse._SubParsersAction) -> None:
                          help="OLD NEW; with --rev: the documents to compare (default: the project's documents)")
     _add_max_size(command)
     command.add_argument("--rev", metavar="REV", help="compare with the version at this git revision (HEAD, main, ...)")
-    _add_format(command)
+    _add_format(command, github=False)
     command.set_defaults(run=_run_diff)
 
 
@@ -314,6 +319,31 @@ def _run_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_new(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "new", help="start a new edition in a folder: project file, template document, grammar, rules, CI",
+        description="Write a new edition into DIR (new, or empty) that validates and builds as it is: teikit.toml "
+                    "(the project file), tei/document.xml (a template document) and tei/authority.xml, "
+                    "schemas/edition.rng and schemas/edition.sch (a starter grammar and rules to tighten), "
+                    ".gitignore and .github/workflows/teikit.yml. See docs/project.md.",
+        epilog="example: teikit new my-edition && cd my-edition && teikit build")
+    command.add_argument("folder", type=_path, metavar="DIR", help="the new edition's folder")
+    command.add_argument("--title", default=None, metavar="TITLE",
+                         help="the edition's name (default: from the folder's name, my-edition -> My edition)")
+    command.set_defaults(run=_run_new)
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    from toolkit import new
+    from toolkit.paths import display_path
+
+    written = new.create(args.folder, args.title)
+    shown = display_path(args.folder)
+    print(f"teikit: a new edition in {shown}: {', '.join(str(path) for path in written)}", file=sys.stderr)
+    print(f"next: cd {shown} && teikit build   (the site in {shown}/build/html/)", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="teikit", description="Validate and publish TEI digital editions.")
     parser.add_argument("--version", action="version", version=f"teikit {__version__}")
@@ -322,6 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_diff(commands)
     _add_lint(commands)
     _add_build(commands)
+    _add_new(commands)
     _add_serve(commands)
     return parser
 
@@ -400,7 +431,8 @@ def _main(argv: list[str] | None) -> int:
         _set_max_size(getattr(args, "max_size", None))
         from toolkit import project
 
-        project.current()  # a broken project file is said once, up front, before any work
+        if args.command != "new":  # a new edition may start anywhere, even inside a broken project
+            project.current()  # a broken project file is said once, up front, before any work
         return args.run(args)
     except ToolkitError as exc:
         print(f"teikit: {exc}", file=sys.stderr)
