@@ -48,6 +48,17 @@ ACCESS_DATE = datetime.date(2025, 1, 15)
 EDITION_URL = "https://telegram2477.github.io/edition/"
 
 
+def output_text(path: Path) -> str:
+    """An output file's text, as a reader of it gets it: the search index's compressed files
+    (html/pagefind/: gzip) decompressed, so that a check of every output sees their words too."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        import gzip
+
+        data = gzip.decompress(data)
+    return data.decode("utf-8", errors="replace")
+
+
 def build_edition(out_dir: Path, paths: list[Path] | None = None, **options) -> build.BuildResult:
     """Build (default: the edition document with validation) into ``out_dir``."""
     options.setdefault("access_date", ACCESS_DATE)

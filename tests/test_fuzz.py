@@ -150,7 +150,9 @@ def _output_groups(out: Path) -> dict[str, set[str]]:
             relative = path.relative_to(out)
             if relative.parts[0].startswith("."):  # the build's own records (OUT/.teikit-cache), no document's
                 continue
-            if relative.parts[0] == "html" and path.name in ("index.html", "edition.css", "edition.js"):
+            # the edition's own files: its index and assets, the search page and the search index
+            if relative.parts[0] == "html" and (path.name in ("index.html", "edition.css", "edition.js", "search.js")
+                                                or relative.parts[1] in ("pagefind", "search")):
                 continue
             stem, _, suffix = path.name.partition(".")
             groups.setdefault(stem, set()).add(f"{relative.parts[0]}/{suffix}")

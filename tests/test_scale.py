@@ -114,3 +114,41 @@ def test_references_and_diff_are_linear_in_the_attributes_of_one_element(tmp_pat
         assert diff.diff_paths(path, path).exit_code == 0
 
     _linear(run, 3_000, 12_000)
+
+
+# --------------------------------------------------------------------------- bounds
+
+def test_jobs_never_exceed_the_cores_nor_the_memory(monkeypatch) -> None:
+    from toolkit import pool
+
+    assert pool.workers_for(10_000, 10**9) <= pool.cores()
+    monkeypatch.setattr(pool, "available_memory", lambda: 3 * pool.WORKER_MEMORY + 1)
+    monkeypatch.setattr(pool, "cores", lambda: 64)
+    assert pool.job_limit() == 3 and pool.workers_for(10_000, 10**9) == 3
+    monkeypatch.setattr(pool, "available_memory", lambda: pool.WORKER_MEMORY // 2)
+    assert pool.job_limit() == 1 and pool.workers_for(10_000, 8) == 0  # one job: in this process
+    monkeypatch.setattr(pool, "available_memory", lambda: None)  # not Linux: the cores decide
+    assert pool.job_limit() == 64
+
+
+def test_diff_rev_holds_the_old_version_to_max_size(tmp_path: Path) -> None:
+    """The old version came from git with no limit (17 MB with --max-size 1M: 49 s and 2.9 GB): its size
+    is asked of git first (git cat-file -s), and a version over the limit is refused, exit 2."""
+    import shutil
+    import subprocess
+
+    from cli_support import teikit
+
+    if shutil.which("git") is None:
+        raise AssertionError("git is needed (it is installed wherever teikit diff --rev is used)")
+    small = (FIXTURES / "corrections" / "add-persname" / "before.xml").read_text(encoding="utf-8")
+    (tmp_path / "tei").mkdir()
+    (tmp_path / "tei" / "doc.xml").write_text(small.replace("</TEI>", "<!-- " + "x" * 300_000 + " --></TEI>"))
+    for command in (["init", "--quiet"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t", "commit",
+                                                         "--quiet", "-m", "big"]):
+        subprocess.run(["git", *command], cwd=tmp_path, check=True, capture_output=True)
+    (tmp_path / "tei" / "doc.xml").write_text(small)
+    run = teikit("diff", "--max-size", "100K", "--rev", "HEAD", "tei/doc.xml", cwd=tmp_path)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "tei/doc.xml (HEAD): error: is larger than the limit of 102400 bytes (307454 bytes)" in run.stderr, run.stderr
+    assert teikit("diff", "--max-size", "1M", "--rev", "HEAD", "tei/doc.xml", cwd=tmp_path).returncode in (0, 1)

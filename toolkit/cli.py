@@ -65,7 +65,8 @@ def _add_format(command: argparse.ArgumentParser) -> None:
 
 def _add_jobs(command: argparse.ArgumentParser, what: str) -> None:
     command.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
-                         help=f"documents {what} in parallel (default: number of CPUs)")
+                         help=f"documents {what} in parallel (default: number of CPUs; never more worker "
+                              "processes than CPUs, nor than the available memory holds at 400 MB each)")
 
 
 def _add_validate(commands: argparse._SubParsersAction) -> None:
@@ -185,18 +186,11 @@ def _date(value: str):
         raise argparse.ArgumentTypeError(f'"{value}" is not a date of the form YYYY-MM-DD') from None
 
 
-def _add_build(commands: argparse._SubParsersAction) -> None:
+def _add_build_options(command: argparse.ArgumentParser) -> None:
+    """The options of a build, shared by `build` and `serve` (which builds again with them)."""
     from toolkit.formats import names
     from toolkit.transform import DEFAULT_EDITION_URL
 
-    command = commands.add_parser(
-        "build", help="build the HTML edition, plain texts and citations (after validating)",
-        description="Validate the documents, then run the XSLT stylesheets on every valid one and write "
-                    "OUT/html (pages, index.html, edition.css, edition.js), OUT/text and OUT/cite. An invalid document "
-                    "gets no output and keeps its earlier outputs; a FRUS volume with errors is published document by "
-                    "document, without those its errors keep back (unless --strict); the exit code is then 1. The "
-                    "outputs are put in place in one commit, all or nothing; one build at a time per output folder (a "
-                    "second one stops with exit 2). See docs/outputs.md.")
     _add_paths(command)
     command.add_argument("--out", type=_path, default=None, metavar="DIR", help="output folder (default: build/)")
     command.add_argument("--format", dest="formats", default=",".join(names()), metavar="LIST",
@@ -210,27 +204,92 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
                          help=f"where the edition is published, for links and citations (default: {DEFAULT_EDITION_URL})")
     command.add_argument("--access-date", type=_date, default=None, metavar="YYYY-MM-DD",
                          help="the access date citations give (default: today)")
+    command.add_argument("--no-search", dest="search", action="store_false",
+                         help="do not build the search index (OUT/html/pagefind/); the one already there is kept")
     _add_jobs(command, "built")
+
+
+def _add_build(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "build", help="build the HTML edition, plain texts and citations (after validating)",
+        description="Validate the documents, then run the XSLT stylesheets on every valid one and write "
+                    "OUT/html (pages, index.html, edition.css, edition.js, the search page and its index), "
+                    "OUT/text and OUT/cite. An invalid document gets no output and keeps its earlier outputs; a FRUS "
+                    "volume with errors is published document by document, without those its errors keep back "
+                    "(unless --strict); the exit code is then 1. The outputs are put in place in one commit, all or "
+                    "nothing; one build at a time per output folder (a second one stops with exit 2). "
+                    "See docs/outputs.md.")
+    _add_build_options(command)
     command.set_defaults(run=_run_build)
 
 
-def _run_build(args: argparse.Namespace) -> int:
+def _build_once(args: argparse.Namespace) -> int:
     from toolkit import build
     from toolkit.paths import BUILD_DIR, display_path
 
     result = build.build(args.paths, args.out or BUILD_DIR, build.parse_formats(args.formats),
                          validate=args.validate, edition_url=args.edition_url,
-                         access_date=args.access_date, jobs=args.jobs, root=args.root, strict=args.strict)
+                         access_date=args.access_date, jobs=args.jobs, root=args.root, strict=args.strict,
+                         search_index=args.search)
     for problem in result.problems:
-        print(problem.format())
+        print(problem.format(), flush=True)
     for document in result.documents:
         if document.skipped:
             print(f"{display_path(document.path)}: skipped: {document.skipped}", file=sys.stderr)
     if result.library_report is not None:
         print(f"registers of persons, places and organisations: merges and near misses in "
               f"{display_path(result.library_report)}", file=sys.stderr)
-    print(result.summary(), file=sys.stderr)
+    print(result.summary(), file=sys.stderr, flush=True)
     return EXIT_INVALID if result.errors else EXIT_OK
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    return _build_once(args)
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{value}" is not a port number') from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError("a port is a number from 0 to 65535")
+    return port
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    from toolkit.serve import DEFAULT_PORT, HOST
+
+    command = commands.add_parser(
+        "serve", help="serve a build on 127.0.0.1 (search needs HTTP) and build again when a document changes",
+        description=f"Serve the output folder over HTTP on {HOST} (search needs HTTP: a browser does not let a page "
+                    "opened from a file read the index), building it first when a document is newer than it. "
+                    "Watches the documents named (default: those the output folder was built from, else tei/) "
+                    "and builds again, with these options, when one changes. Ctrl-C stops.",
+        epilog="examples: teikit serve | teikit serve --out site --port 8080 tei/ frus1961-63v06.xml")
+    _add_build_options(command)
+    command.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="N",
+                         help=f"the port on {HOST} (default: {DEFAULT_PORT}; 0: any free port)")
+    command.set_defaults(run=_run_serve)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from toolkit import serve
+    from toolkit.errors import ToolkitError as Failure
+    from toolkit.paths import BUILD_DIR
+
+    args.out = args.out or BUILD_DIR
+    args.paths = list(args.paths) or serve.default_paths(args.out)
+
+    def rebuild() -> None:
+        try:
+            _build_once(args)
+        except Failure as exc:  # a failed build leaves the site as it was: keep serving it
+            print(f"teikit: {exc}", file=sys.stderr, flush=True)
+
+    serve.serve(args.out, serve.Watcher(args.paths, args.root), rebuild, port=args.port,
+                say=lambda line: print(line, flush=True))
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -241,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_diff(commands)
     _add_lint(commands)
     _add_build(commands)
+    _add_serve(commands)
     return parser
 
 

@@ -116,7 +116,7 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise _not_regular(path, info.st_mode)
         if info.st_size > limit:
-            raise _too_large(path, info.st_size, limit)
+            raise too_large(path, info.st_size, limit)
         chunks, total = [], 0
         while True:
             chunk = os.read(handle, min(1 << 20, limit + 1 - total))
@@ -125,7 +125,7 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:  # the file grew while it was read
-                raise _too_large(path, total, limit)
+                raise too_large(path, total, limit)
         return b"".join(chunks)
     except OSError as exc:
         raise _os_error(path, exc) from None
@@ -153,7 +153,8 @@ def _not_regular(path: Path, mode: int) -> NotReadable:
                        hint="name a regular .xml file")
 
 
-def _too_large(path: Path, size: int, limit: int) -> NotReadable:
+def too_large(path: Path, size: int, limit: int) -> NotReadable:
+    """The refusal of a file of ``size`` bytes over ``limit``."""
     return NotReadable(f"is larger than the limit of {_size_words(limit)} ({_size_words(size)}): refused",
                        path=_shown(path), hint=f"raise the limit with --max-size, e.g. --max-size {size // 2**20 + 1}M")
 

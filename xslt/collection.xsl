@@ -101,6 +101,7 @@
               <li><a href="../index.html">All documents</a></li>
               <li><a href="index.html" aria-current="page">Contents</a></li>
             </ul>
+            <xsl:sequence select="t:search-form('../')"/>
           </nav>
         </header>
         <main id="main">

@@ -3,10 +3,11 @@
   common.xsl: what every output of the Telegram 2477 edition shares.
 
   All TEI meaning lives here: the header metadata (as t: functions), names and
-  their authority records, dates, editorial choices, and the plain-text reading
-  of inline content (mode t:plain). The output modules (html-page.xsl with
-  html-text.xsl, text-files.xsl, cite-files.xsl with citations.xsl) only decide
-  how things look. The build's entry stylesheet, composed by
+  their authority records, dates, editorial choices, and the reading of the
+  text (mode t:read, docs/encoding.md "The reading"; t:plain for inline
+  content). The output modules (html-page.xsl with html-text.xsl,
+  text-files.xsl, cite-files.xsl with citations.xsl) only decide how things
+  look. The build's entry stylesheet, composed by
   toolkit/transform.py, includes edition.xsl (which includes this module) and
   the module of every output format (toolkit/formats.py), and makes them all
   in one transformation.

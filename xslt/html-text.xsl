@@ -108,7 +108,7 @@
 
   <xsl:template match="*[map:contains($t:html-hidden, local-name())]" mode="t:flow t:inline" as="empty-sequence()"/>
 
-  <!-- Elements of another namespace are data, not text (see mode t:plain). -->
+  <!-- Elements of another namespace are data, not text (as in mode t:read, common.xsl). -->
   <xsl:template match="*[namespace-uri() ne 'http://www.tei-c.org/ns/1.0']" mode="t:flow t:inline" as="empty-sequence()"/>
 
   <xsl:template match="text | front | body | back | group" mode="t:flow" as="element()">
@@ -167,7 +167,7 @@
       </xsl:if>
       <xsl:call-template name="t:lang"/>
       <xsl:if test="$numbered">
-        <span class="pnum" aria-hidden="true"><xsl:value-of select="t:paragraph-number(.)"/></span>
+        <span class="pnum" aria-hidden="true" data-pagefind-ignore=""><xsl:value-of select="t:paragraph-number(.)"/></span>
         <xsl:text> </xsl:text>
       </xsl:if>
       <xsl:choose>
@@ -180,7 +180,7 @@
       </xsl:choose>
       <xsl:if test="$numbered">
         <xsl:text> </xsl:text>
-        <a class="pilcrow" href="#{t:paragraph-id(.)}" aria-label="Link to paragraph {t:paragraph-number(.)}"
+        <a class="pilcrow" data-pagefind-ignore="" href="#{t:paragraph-id(.)}" aria-label="Link to paragraph {t:paragraph-number(.)}"
           title="Cite this paragraph: {t:rich-text(t:citation(root(.), 'chicago-note', .))}">¶</a>
       </xsl:if>
     </xsl:element>
@@ -427,19 +427,19 @@
       </xsl:if>
       <xsl:choose>
         <xsl:when test="$kind = 'acronym'">
-          <abbr class="dipl" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
+          <abbr class="dipl" data-pagefind-ignore="" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
           <abbr class="read acronym" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
         </xsl:when>
         <xsl:when test="$kind = 'expansion'">
-          <abbr class="dipl" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
+          <abbr class="dipl" data-pagefind-ignore="" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
           <span class="read expan" title="abbreviated in the source: {$source-text}"><xsl:apply-templates select="$edited/node()" mode="t:inline"/></span>
         </xsl:when>
         <xsl:when test="$kind = 'correction'">
-          <span class="dipl sic" title="corrected reading: {$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></span>
+          <span class="dipl sic" data-pagefind-ignore="" title="corrected reading: {$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></span>
           <span class="read corr" title="source reads: {$source-text}"><xsl:apply-templates select="$edited/node()" mode="t:inline"/></span>
         </xsl:when>
         <xsl:when test="$kind = 'regularisation'">
-          <span class="dipl orig" title="regularised: {$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></span>
+          <span class="dipl orig" data-pagefind-ignore="" title="regularised: {$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></span>
           <span class="read reg" title="source reads: {$source-text}"><xsl:apply-templates select="$edited/node()" mode="t:inline"/></span>
         </xsl:when>
         <xsl:otherwise>
@@ -466,7 +466,7 @@
   <xsl:template match="note" mode="t:inline" as="element()?">
     <xsl:if test="t:is-footnote(.)">
       <xsl:variable name="id" as="xs:string" select="t:note-id(.)"/>
-      <sup class="noteref">
+      <sup class="noteref" data-pagefind-ignore="">
         <a href="#{$id}" id="{$id}-ref" role="doc-noteref" aria-label="Note {t:note-number(.)}"><xsl:value-of select="t:note-number(.)"/></a>
       </sup>
     </xsl:if>
@@ -480,18 +480,57 @@
 
   <!-- Links: only to this page's ids, to the web (http, https) or mail, to
        a page of the site ("d65.html", "../frus1961-63v05/d183.html", as
-       frus.xsl writes them) or into a FRUS volume ("frus1961-63v06#d66":
-       its local page when the volume is built too, else history.state.gov;
-       t:volume-href). -->
+       frus.xsl writes them) or into a FRUS volume: its local page when the
+       volume is built too, else history.state.gov (t:volume-link), whether
+       the pointer is FRUS's own ("frus1961-63v06#d66") or the document's
+       address ("https://history.state.gov/historicaldocuments/frus1961-63v06/d66",
+       which toolkit/pointers.py resolves as a publication). A pointer of
+       several tokens links its first (t:href); a ref naming several
+       documents links each (the template for ref with several targets). -->
   <xsl:function name="t:href" as="xs:string?">
     <xsl:param name="ref" as="element()"/>
-    <xsl:variable name="target" as="xs:string" select="normalize-space(tokenize(string($ref/@target), '\s+')[1])"/>
+    <xsl:sequence select="t:token-href(normalize-space(tokenize(string($ref/@target), '\s+')[1]), $ref)"/>
+  </xsl:function>
+
+  <xsl:function name="t:token-href" as="xs:string?">
+    <xsl:param name="target" as="xs:string"/>
+    <xsl:param name="ref" as="element()"/>
+    <xsl:variable name="publication" as="array(xs:string)?" select="$t:pointers($target)[?1 = 'publication']"/>
     <xsl:sequence select="
-      if (starts-with($target, '#')) then $target[t:renders-id($ref, substring(., 2))]
+      if (exists($publication) and starts-with($target, $t:frus-site)) then t:volume-link($publication?2, $publication?3, t:up($ref))
+      else if (starts-with($target, '#')) then $target[t:renders-id($ref, substring(., 2))]
       else if (matches($target, '^(https?|mailto):', 'i')) then $target
       else if (matches($target, '^(\.\./)?([A-Za-z0-9_-]+/)?[A-Za-z0-9_.-]+\.html(#[A-Za-z0-9_.-]+)?$')) then $target
       else t:volume-href($target, t:up($ref))"/>
   </xsl:function>
+
+  <!-- A reference to several documents ("four letters of October 27 and
+       28"): its words, then a link to each document, numbered as FRUS
+       numbers it ("66") or by its place in @target. -->
+  <xsl:template match="ref[count(tokenize(normalize-space(@target))) gt 1]" mode="t:inline" as="element()" priority="1">
+    <xsl:variable name="ref" as="element()" select="."/>
+    <span class="tei-ref several">
+      <xsl:call-template name="t:id"/>
+      <xsl:apply-templates mode="t:inline"/>
+      <sup class="ref-targets">
+        <xsl:text>[</xsl:text>
+        <xsl:for-each select="tokenize(normalize-space(@target))">
+          <xsl:variable name="publication" as="array(xs:string)?" select="$t:pointers(.)[?1 = 'publication']"/>
+          <xsl:variable name="label" as="xs:string"
+            select="($publication?3[matches(., '^d[0-9]+[A-Z]?$')] ! substring(., 2), string(position()))[1]"/>
+          <xsl:variable name="href" as="xs:string?" select="t:token-href(., $ref)"/>
+          <xsl:if test="position() gt 1">, </xsl:if>
+          <xsl:choose>
+            <xsl:when test="exists($href) and not(t:in-link($ref))">
+              <a href="{$href}" aria-label="{if (exists($publication)) then 'Document ' || $label || ', ' || $publication?2 else 'Reference ' || $label}"><xsl:value-of select="$label"/></a>
+            </xsl:when>
+            <xsl:otherwise><xsl:value-of select="$label"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:for-each>
+        <xsl:text>]</xsl:text>
+      </sup>
+    </span>
+  </xsl:template>
 
   <!-- Does the page have an element with this id (from the text's xml:ids)?
        The candidates come from the t:xml-id key (common.xsl), not from a scan
@@ -567,7 +606,7 @@
 
   <!-- A page break of the printed source: its page number, set in the margin. -->
   <xsl:template match="pb[normalize-space(@n)]" mode="t:inline" as="element()">
-    <span class="page-break">
+    <span class="page-break" data-pagefind-ignore="">
       <xsl:call-template name="t:id"/>
       <xsl:value-of select="'[Page ' || normalize-space(@n) || ']'"/>
     </span>

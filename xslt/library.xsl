@@ -203,6 +203,7 @@
                 </li>
               </xsl:for-each>
             </ul>
+            <xsl:sequence select="t:search-form('../')"/>
           </nav>
         </header>
         <main id="main">
