@@ -441,11 +441,11 @@ def test_concurrent_builds_into_one_folder_are_one_at_a_time(tmp_path: Path) -> 
                 path.write_text(path.read_text(encoding="utf-8").replace('xml:id="doc', f'xml:id="e{number}-doc'))
             runs.append((number, _build_process(case, f"e{number}")))
             time.sleep(generator.uniform(0, 0.3))
-        manifest_sources = None
-        for number, run in runs:
-            code = run.wait(timeout=LIMIT)
-            stderr = run.stderr.read()
+        finished = [(number, run.wait(timeout=LIMIT), run.stderr.read()) for number, run in runs]
+        for _, run in runs:
             run.stderr.close()
+        manifest_sources = None
+        for number, code, stderr in finished:
             where = f"concurrent case {count} (seed {SEED}), build {number}: exit {code}"
             assert code in (0, 2) and "Traceback" not in stderr, f"{where}:\n{stderr}"
             if code == 2:
