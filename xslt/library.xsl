@@ -125,7 +125,8 @@
       <xsl:for-each-group select="$header-names, $named" group-by="string((t:record(.) ! t:register-key(.), '')[1])">
         <xsl:variable name="record" as="element()?" select="t:record(current-group()[1])"/>
         <xsl:if test="current-grouping-key() and exists($record)">
-          <t:name kind="{t:kind($record)}" key="{current-grouping-key()}" name="{t:record-name($record)}"
+          <t:name kind="{t:kind($record)}" key="{current-grouping-key()}"
+            name="{if (t:kind($record) = 'person') then t:filing-name($record) else t:record-name($record)}"
             sort="{t:record-sort-key($record)}"
             source="{string-join(((t:collection($root), 'edition')[1], $record/@xml:id), '#')}">
             <xsl:for-each select="t:record-dates($record)">
@@ -310,7 +311,7 @@
           </xsl:for-each>
         </p>
       </xsl:if>
-      <xsl:if test="count($entry/t:variant) gt 1">
+      <xsl:if test="count($entry/t:variant) gt 1 or contains($entry/t:variant[1]/@sources, ',')">
         <p class="register-variants">
           <xsl:text>In the sources: </xsl:text>
           <xsl:for-each select="$entry/t:variant">
