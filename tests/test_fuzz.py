@@ -9,7 +9,8 @@ For every one:
 * the exit code is 0, 1 or 2, as documented;
 * every error line is located: ``FILE:LINE:COL: error: ...``;
 * nothing outside the output folder is created, changed or removed;
-* a document's outputs are complete (every file a document gets) or absent.
+* a document's outputs are complete (every file a document gets) or absent, as the build's manifest
+  lists them, and no file is in the output folder that the manifest does not list.
 
 The corpus is the issue's cases (tests/fixtures/validate/invalid, valid and
 jing, tests/validation_cases.xml and the rules' cases in schemas/telegram.sch:
@@ -154,19 +155,21 @@ def _check_run(run: Run, allowed: tuple[int, ...] = (0, 1, 2)) -> None:
 
 
 def _output_groups(out: Path) -> dict[str, set[str]]:
-    """Each document's output files (by the name before its first dot), as format/suffix."""
+    """Each document's output files, as format/suffix, by the build's manifest (the toolkit's own record of
+    what it wrote for whom); every file it lists is there, and no file is there that it does not list (the
+    search index aside: pagefind names its files by content)."""
+    manifest = out / ".teikit-manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+    listed = set(data.get("edition", []))
     groups: dict[str, set[str]] = {}
-    for path in out.rglob("*"):
-        if path.is_file() and path.parent != out:
-            relative = path.relative_to(out)
-            if relative.parts[0].startswith("."):  # the build's own records (OUT/.teikit-cache), no document's
-                continue
-            # the edition's own files: its index and assets, the search page and the search index
-            if relative.parts[0] == "html" and (path.name in ("index.html", "edition.css", "edition.js", "search.js")
-                                                or relative.parts[1] in ("pagefind", "search")):
-                continue
-            stem, _, suffix = path.name.partition(".")
-            groups.setdefault(stem, set()).add(f"{relative.parts[0]}/{suffix}")
+    for source, entry in data.get("documents", {}).items():
+        for relative in entry["files"]:
+            assert (out / relative).is_file(), f"{relative} is in the manifest, not in the output folder"
+            listed.add(relative)
+            groups.setdefault(source, set()).add(f"{relative.split('/')[0]}/{relative.rsplit('/', 1)[-1].partition('.')[2]}")
+    stray = [relative for relative in (path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file())
+             if relative not in listed and not relative.startswith((".", "html/pagefind/"))]
+    assert not stray, f"files the manifest does not list: {stray[:5]}"
     return groups
 
 
