@@ -12,7 +12,7 @@ DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
-	bench bench-quick bench-large bench-frus bench-search
+	bench bench-quick bench-large bench-frus bench-search bench-library
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -65,8 +65,11 @@ $(READY): pyproject.toml
 
 setup: $(READY)
 
+# text, or github (each problem a GitHub Actions annotation on its line: the CI's check.yml)
+REPORT_FORMAT ?= text
+
 validate: $(READY)
-	$(TEIKIT) validate
+	$(TEIKIT) validate --format $(REPORT_FORMAT)
 
 # `make test` sets up what its tests drive (tools, tei-all, axe, citeproc-js), then runs them all.
 # PYTEST_ARGS picks other tests, e.g. make test PYTEST_ARGS='-n 2 tests/test_lint.py'.
@@ -89,7 +92,7 @@ tools:
 CHECK_BASE ?= $(shell git rev-parse --verify --quiet origin/main >/dev/null 2>&1 && echo origin/main || echo HEAD)
 
 lint: $(READY)
-	$(TEIKIT) lint
+	$(TEIKIT) lint --format $(REPORT_FORMAT)
 
 diff: $(READY)
 	$(TEIKIT) diff --rev $(CHECK_BASE) $(DOCUMENTS)
@@ -139,7 +142,7 @@ screenshots: $(BUILD_STAMP)
 # and cold/no-op make; table on stdout and in bench/results/ (see bench/run.py).
 # e.g. make bench BENCH_FLAGS='--repeat 3 --build-max 10000'
 BENCH_FLAGS ?=
-bench: $(READY) bench-large bench-frus bench-search
+bench: $(READY) bench-large bench-frus bench-search bench-library
 	$(BIN)/python bench/run.py --sizes 100,1000,10000 $(BENCH_FLAGS)
 
 # Whole FRUS volumes (../shared/frus when present, and a generated 4 MB volume):
@@ -151,6 +154,11 @@ bench-frus: $(READY) tei-all
 # against the text it indexes, query times in Chromium over loopback (bench/search.py).
 bench-search: $(READY)
 	$(BIN)/python bench/search.py --repeat 2
+
+# Registers and chronology over the edition and ../shared/frus (when present): what they add
+# to a full build (bench/library.py).
+bench-library: $(READY)
+	$(BIN)/python bench/library.py --repeat 2
 
 # One large document (5 MB and 50 MB): the per-file steps grow linearly (bench/large.py).
 LARGE_SIZES ?= 5,50

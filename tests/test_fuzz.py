@@ -296,12 +296,14 @@ def _verdicts(folder: Path, paths: list[Path], explicit: bool, engine: str) -> t
         _check_run(run)
         _strict_utf_8(run)
     out = folder.parent / f"{folder.name}-out"
+    # The build's own records (OUT/.teikit-*) and the search index (its file names are hashes) aside.
     built = sorted(str(path.relative_to(out)) for path in out.rglob("*") if path.is_file()
-                   and not path.relative_to(out).parts[0].startswith(".")) if out.exists() else []
+                   and not path.relative_to(out).parts[0].startswith(".")
+                   and path.relative_to(out).parts[:2] != ("html", "pagefind")) if out.exists() else []
     # A name may read like a problem: count problems as lines (one each), and take the summary (which
     # names no document) for how many are errors and warnings.
     counts = tuple((run.returncode, len(run.stdout.splitlines()),
-                    re.sub(r" in [0-9.]+ s$", "", (run.stderr.splitlines() or [""])[-1]))
+                    re.sub(r"[0-9]+\.[0-9]+ s\b", "T s", (run.stderr.splitlines() or [""])[-1]))  # timings differ
                    for run in (validate, build, lint))
     return (counts, built), validate, build
 
