@@ -164,8 +164,8 @@ bench-search: $(READY)
 bench-library: $(READY)
 	$(BIN)/python bench/library.py --repeat 2
 
-# One large document (5 MB and 50 MB): the per-file steps grow linearly (bench/large.py).
-LARGE_SIZES ?= 5,50
+# One large document (1, 5 and 50 MB): time and peak memory of validate, build, lint and diff grow linearly (bench/large.py).
+LARGE_SIZES ?= 1,5,50
 bench-large: $(READY)
 	$(BIN)/python bench/large.py --sizes $(LARGE_SIZES)
 
