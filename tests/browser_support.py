@@ -29,6 +29,10 @@ INDEX_PAGE = "html/index.html"
 FRUS_DOCUMENT_PAGE = "html/frus1961-63v06/d67.html"
 FRUS_VOLUME_PAGE = "html/frus1961-63v06/index.html"
 FRUS_VOLUME = PROJECT_ROOT / "tests" / "fixtures" / "frus" / "frus1961-63v06-excerpt.xml"
+#: The microfiche supplement's excerpt, built with them: the search runs across the three.
+FRUS_SUPPLEMENT = PROJECT_ROOT / "tests" / "fixtures" / "frus" / "frus1961-63v10-12mSupp-excerpt.xml"
+#: The search page, and its index (tests/test_search_browser.py).
+SEARCH_PAGE = "html/search/index.html"
 #: `make axe` fetches axe-core here from the npm registry (never committed).
 AXE_JS = PROJECT_ROOT / ".cache" / "axe-core" / "axe.min.js"
 #: The pages are built from the frozen copy of the edition, as the other output tests are.
@@ -62,12 +66,30 @@ def find_chromium() -> str | None:
 
 
 def build_site(out_dir: Path) -> Path:
-    """Build the frozen edition and the FRUS volume excerpt into ``out_dir``: the HTML pages and the
-    citation and text files they link to."""
+    """Build the frozen edition and the FRUS volume and supplement excerpts into ``out_dir``: the HTML
+    pages, the search index and the citation and text files they link to."""
     command = [sys.executable, "-m", "toolkit", "build", "--out", str(out_dir), str(FROZEN_EDITION_DIR),
-               str(FRUS_VOLUME)]
+               str(FRUS_VOLUME), str(FRUS_SUPPLEMENT)]
     completed = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
-    if completed.returncode != 0 or not all((out_dir / page).is_file() for page in (DOCUMENT_PAGE, FRUS_DOCUMENT_PAGE)):
+    pages = (DOCUMENT_PAGE, FRUS_DOCUMENT_PAGE, SEARCH_PAGE, "html/pagefind/pagefind.js")
+    if completed.returncode != 0 or not all((out_dir / page).is_file() for page in pages):
+        raise RuntimeError(f"`{' '.join(command[1:])}` failed (exit {completed.returncode}):\n"
+                           f"{completed.stdout}{completed.stderr}")
+    return out_dir
+
+
+#: The library site: the live edition (tei/) with the excerpts of volumes V and VI, for the registers, the
+#: chronology and the links between the telegram and the letters it discusses (tests/test_browser_library.py).
+FRUS_VOLUME_V = PROJECT_ROOT / "tests" / "fixtures" / "frus" / "frus1961-63v05-excerpt.xml"
+LIVE_EDITION_DIR = PROJECT_ROOT / "tei"
+
+
+def build_library(out_dir: Path) -> Path:
+    """Build the live edition and the volume V and VI excerpts into ``out_dir``, as one site."""
+    command = [sys.executable, "-m", "toolkit", "build", "--no-validate", "--out", str(out_dir),
+               str(LIVE_EDITION_DIR), str(FRUS_VOLUME_V), str(FRUS_VOLUME)]
+    completed = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    if completed.returncode != 0 or not (out_dir / "html" / "persons" / "index.html").is_file():
         raise RuntimeError(f"`{' '.join(command[1:])}` failed (exit {completed.returncode}):\n"
                            f"{completed.stdout}{completed.stderr}")
     return out_dir

@@ -119,3 +119,33 @@ def axe_js() -> Path:
 
     require(AXE_JS.is_file(), f"{AXE_JS} is missing: run `make axe` to fetch axe-core from the npm registry")
     return AXE_JS
+
+
+# One build of the site, one server and one browser per test session (per xdist worker), for
+# every browser test (tests/test_browser.py, tests/test_search_browser.py): two Playwright
+# sessions cannot run in one process.
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from browser_support import build_site
+
+    return build_site(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
+def origin(site: Path):
+    from browser_support import serve
+
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str):
+    from playwright.sync_api import sync_playwright
+
+    from browser_support import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        yield browser
+        browser.close()

@@ -37,6 +37,7 @@ SOURCE = TEI_DIR / "sources" / "msc_cuba256.txt"
 #: Excerpts of real FRUS volumes and a teiCorpus (tests/fixtures/frus/README.md).
 FRUS_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "frus"
 FRUS_VOLUME = FRUS_FIXTURES / "frus1961-63v06-excerpt.xml"
+FRUS_VOLUME_V = FRUS_FIXTURES / "frus1961-63v05-excerpt.xml"
 FRUS_SUPPLEMENT = FRUS_FIXTURES / "frus1961-63v10-12mSupp-excerpt.xml"
 FRUS_CORPUS = FRUS_FIXTURES / "corpus.xml"
 GOLDEN = PROJECT_ROOT / "tests" / "golden"
@@ -45,6 +46,17 @@ ACTUAL = PROJECT_ROOT / "tests" / "actual"
 #: The fixed parameters every test build uses (golden files depend on them).
 ACCESS_DATE = datetime.date(2025, 1, 15)
 EDITION_URL = "https://telegram2477.github.io/edition/"
+
+
+def output_text(path: Path) -> str:
+    """An output file's text, as a reader of it gets it: the search index's compressed files
+    (html/pagefind/: gzip) decompressed, so that a check of every output sees their words too."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        import gzip
+
+        data = gzip.decompress(data)
+    return data.decode("utf-8", errors="replace")
 
 
 def build_edition(out_dir: Path, paths: list[Path] | None = None, **options) -> build.BuildResult:

@@ -37,34 +37,17 @@ from pathlib import Path
 import pytest
 
 from browser_support import (DESKTOP, DOCUMENT_PAGE, FRUS_DOCUMENT_PAGE, FRUS_VOLUME_PAGE, INDEX_PAGE, MOBILE,
-                             build_site, launch, serve)
+                             SEARCH_PAGE)
 
-PAGES = [DOCUMENT_PAGE, INDEX_PAGE, FRUS_DOCUMENT_PAGE, FRUS_VOLUME_PAGE]
+PAGES = [DOCUMENT_PAGE, INDEX_PAGE, FRUS_DOCUMENT_PAGE, FRUS_VOLUME_PAGE, SEARCH_PAGE]
 
 
 # ---------------------------------------------------------------------------
 # Fixtures: the built site, its server, the browser, a recorded page
 # ---------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("site"))
-
-
-@pytest.fixture(scope="session")
-def origin(site: Path):
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def browser(chromium: str):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright, chromium)
-        yield browser
-        browser.close()
+# The built site, its server and the browser are session fixtures of conftest.py (one per
+# xdist worker), shared with tests/test_search_browser.py.
 
 
 class Log:
@@ -515,6 +498,8 @@ def tab_through(page, presses: int) -> list[dict]:
 @pytest.mark.parametrize("path", PAGES)
 def test_everything_is_reachable_by_keyboard_with_a_visible_focus(open_page, path: str) -> None:
     page, _ = open_page(path)
+    if path == SEARCH_PAGE:  # its script has loaded the index and put up the filters
+        page.wait_for_selector("body.search-ready")
     expected = page.evaluate(FOCUSABLE)
     assert any(e["main"] for e in expected)
     reached = tab_through(page, presses=len(expected) + 2)
@@ -688,8 +673,12 @@ AXE_RUN = """async () => {
     (FRUS_DOCUMENT_PAGE, "reading", DESKTOP),
     (FRUS_DOCUMENT_PAGE, "diplomatic", MOBILE),
     (FRUS_VOLUME_PAGE, None, DESKTOP),
+    (SEARCH_PAGE + "?q=Kuznetsov", "search", DESKTOP),
+    (SEARCH_PAGE + "?q=Kuznetsov&year=1962", "search", MOBILE),
+    (FRUS_DOCUMENT_PAGE + "?find=khrushchev", "found", DESKTOP),
 ], ids=["document-reading", "document-diplomatic", "document-highlight", "document-card", "document-mobile", "index",
-        "frus-document-reading", "frus-document-mobile", "frus-volume"])
+        "frus-document-reading", "frus-document-mobile", "frus-volume", "search-results", "search-mobile",
+        "search-words-marked"])
 def test_axe_finds_no_serious_or_critical_violations(open_page, axe_js: Path, path: str, view: str | None,
                                                      viewport: dict, scheme: str) -> None:
     page, _ = open_page(path, viewport, color_scheme=scheme)
@@ -704,6 +693,11 @@ def test_axe_finds_no_serious_or_critical_violations(open_page, axe_js: Path, pa
     elif view == "card":
         page.locator('#text a.name.person').first.click()
         assert page.evaluate(CARD_STATE)["open"]
+    elif view == "search":  # the results listed and every filter open
+        page.wait_for_selector("#search-results li")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    elif view == "found":
+        page.wait_for_selector("mark.search-hit")
     page.add_script_tag(path=str(axe_js))
     violations = page.evaluate(AXE_RUN)
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]

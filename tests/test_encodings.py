@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+import cli_support
 from toolkit.paths import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hardening" / "encodings"
@@ -25,9 +24,8 @@ FRUS_EXCERPT = Path(__file__).parent / "fixtures" / "frus" / "frus1961-63v06-exc
 _LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): error: (?P<message>.*?)(?: \[(?P<rule>[\w-]+)\])?$")
 
 
-def teikit(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
-    run = subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, cwd=cwd,
-                         timeout=120, check=False, encoding="utf-8")
+def teikit(*args: str, cwd: Path = PROJECT_ROOT) -> cli_support.Run:
+    run = cli_support.teikit(*args, cwd=cwd, timeout=120)
     assert "Traceback" not in run.stderr, run.stderr
     return run
 

@@ -12,30 +12,38 @@ For every one:
 * a document's outputs are complete (every file a document gets) or absent.
 
 The corpus is the issue's cases (tests/fixtures/validate/invalid, valid and
-jing: each the regression fixture of a defect found by hand), what this test
+jing, tests/validation_cases.xml and the rules' cases in schemas/telegram.sch:
+each the regression case of a defect found by hand), what this test
 found (tests/fixtures/fuzz, see its README) and the edition. ``make test`` runs a few seconds of mutants
 (``TEIKIT_FUZZ_SECONDS``, default 4); ``make fuzz`` runs ten minutes. A failure
 names the seed and the mutant's file, which is kept under the test's tmp_path.
+
+Hostile file names (issue 22): seeded folders of one to four documents, valid
+or not, some named twice through a symbolic or a hard link, some in a
+subfolder, under names made of newlines, bytes that are not UTF-8, text that
+reads like a diagnostic (``a:1:2: error: b.xml``), quotes, globs and look-alike
+spaces; named as a folder or one by one; every fourth with ``--engine jing``.
+The same layout under plain names is the oracle: validate, build and lint must
+give the same exit codes, the same number of problems and the same summaries,
+and build the same files; every output is valid UTF-8 with one problem a line.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import os
 import random
 import re
 import shutil
-import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from toolkit import cli
-from toolkit.paths import TEI_DIR
+from cli_support import Run, teikit
+from toolkit.paths import SCHEMATRON_RULES, TEI_DIR
+from validation_support import assemble, cases_in, validation_cases
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AUTHORITY = TEI_DIR / "authority.xml"
@@ -47,14 +55,17 @@ _LOCATED = re.compile(r"^(?:teikit: )?(?P<path>.+?):(?P<line>\d+):(?P<column>\d+
 _UNLOCATED_OK = re.compile(r"^(?:teikit: )?(?:error: |usage: |teikit \w+: error: )")
 
 
-def _corpus() -> list[Path]:
+def _corpus() -> list[tuple[str, bytes]]:
     folders = [FIXTURES / "validate" / "invalid", FIXTURES / "validate" / "valid", FIXTURES / "validate" / "jing",
                FIXTURES / "fuzz"]
     files = [TEI_DIR / "frus1961-63v11-d256.xml", FIXTURES / "validate" / "valid-minimal.xml",
              FIXTURES / "corrections" / "add-persname" / "after.xml"]
     for folder in folders:
         files += sorted(folder.glob("*.xml")) + sorted(folder.glob(".*.xml"))
-    return files
+    # The validation and Schematron cases, each as the whole document it makes.
+    cases = [(f"{case.name}.xml", assemble(case)[0].encode("utf-8"))
+             for case in [*validation_cases(), *cases_in(SCHEMATRON_RULES)]]
+    return [(path.name, path.read_bytes()) for path in files] + cases
 
 
 def _local(data: bytes) -> bytes:
@@ -112,42 +123,6 @@ def _mutate(data: bytes, generator: random.Random) -> bytes:
 # --------------------------------------------------------------------------- running one case
 
 
-class _Hang(Exception):
-    pass
-
-
-def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
-    raise _Hang()
-
-
-@dataclass
-class _Run:
-    command: list[str]
-    code: int
-    output: str
-
-
-def _teikit(*arguments: str, cwd: Path) -> _Run:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    previous = os.getcwd()
-    handler = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(LIMIT)
-    try:
-        os.chdir(cwd)
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            try:
-                code = cli.main(list(arguments))
-            except SystemExit as exit_:  # argparse
-                code = exit_.code if isinstance(exit_.code, int) else 2
-    except _Hang:
-        raise AssertionError(f"teikit {' '.join(arguments)} ran over {LIMIT} s") from None
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, handler)
-        os.chdir(previous)
-    return _Run(list(arguments), code, stdout.getvalue() + stderr.getvalue())
-
-
 def _snapshot(folder: Path, skip: str) -> dict[str, str]:
     state = {}
     for path in sorted(folder.rglob("*")):
@@ -158,13 +133,13 @@ def _snapshot(folder: Path, skip: str) -> dict[str, str]:
     return state
 
 
-def _check_run(run: _Run, allowed: tuple[int, ...] = (0, 1, 2)) -> None:
-    assert run.code in allowed, f"exit {run.code} from teikit {' '.join(run.command)}:\n{run.output}"
+def _check_run(run: Run, allowed: tuple[int, ...] = (0, 1, 2)) -> None:
+    assert run.returncode in allowed, f"exit {run.returncode} from teikit {' '.join(run.arguments)}:\n{run.output}"
     assert "Traceback" not in run.output, run.output
     for line in run.output.splitlines():
         if ": error:" in line or line.startswith("teikit: "):
             assert _LOCATED.match(line) or _UNLOCATED_OK.match(line) or "error:" not in line, \
-                f"unlocated error from teikit {' '.join(run.command)}: {line!r}"
+                f"unlocated error from teikit {' '.join(run.arguments)}: {line!r}"
 
 
 def _output_groups(out: Path) -> dict[str, set[str]]:
@@ -173,7 +148,11 @@ def _output_groups(out: Path) -> dict[str, set[str]]:
     for path in out.rglob("*"):
         if path.is_file() and path.parent != out:
             relative = path.relative_to(out)
-            if relative.parts[0] == "html" and path.name in ("index.html", "edition.css", "edition.js"):
+            if relative.parts[0].startswith("."):  # the build's own records (OUT/.teikit-cache), no document's
+                continue
+            # the edition's own files: its index and assets, the search page and the search index
+            if relative.parts[0] == "html" and (path.name in ("index.html", "edition.css", "edition.js", "search.js")
+                                                or relative.parts[1] in ("pagefind", "search")):
                 continue
             stem, _, suffix = path.name.partition(".")
             groups.setdefault(stem, set()).add(f"{relative.parts[0]}/{suffix}")
@@ -187,17 +166,18 @@ def _check_case(data: bytes, folder: Path, reference: Path, complete: set[str] |
     document = folder / "doc.xml"
     document.write_bytes(data)
     before = _snapshot(folder, "out")
-    validate = _teikit("validate", "--jobs", "1", "doc.xml", cwd=folder)
+    validate = teikit("validate", "--jobs", "1", "doc.xml", cwd=folder, timeout=LIMIT)
     _check_run(validate)
-    build = _teikit("build", "--jobs", "1", "--access-date", "2026-12-01", "--out", "out", "doc.xml", cwd=folder)
+    build = teikit("build", "--jobs", "1", "--access-date", "2026-12-01", "--out", "out", "doc.xml", cwd=folder,
+                   timeout=LIMIT)
     _check_run(build)
-    assert (validate.code == 0) == (build.code == 0) or validate.code == 2 or build.code == 2, \
-        f"validate said {validate.code}, build {build.code}:\n{validate.output}\n{build.output}"
-    _check_run(_teikit("diff", str(reference), "doc.xml", cwd=folder))
-    _check_run(_teikit("lint", "doc.xml", cwd=folder))
+    assert (validate.returncode == 0) == (build.returncode == 0) or 2 in (validate.returncode, build.returncode), \
+        f"validate said {validate.returncode}, build {build.returncode}:\n{validate.output}\n{build.output}"
+    _check_run(teikit("diff", str(reference), "doc.xml", cwd=folder, timeout=LIMIT))
+    _check_run(teikit("lint", "doc.xml", cwd=folder, timeout=LIMIT))
     assert _snapshot(folder, "out") == before, "a file outside the output folder was touched"
     groups = _output_groups(folder / "out") if (folder / "out").exists() else {}
-    if build.code != 0:
+    if build.returncode != 0:
         assert not groups, f"an invalid document left outputs: {groups}"
         return complete
     assert len(groups) == 1, f"a built document's outputs: {groups}"
@@ -210,14 +190,17 @@ def _check_case(data: bytes, folder: Path, reference: Path, complete: set[str] |
 # --------------------------------------------------------------------------- the tests
 
 
-@pytest.mark.parametrize("path", _corpus(), ids=lambda path: path.name)
-def test_every_corpus_case_is_handled(path: Path, tmp_path: Path) -> None:
-    _check_case(_local(path.read_bytes()), tmp_path / "case", TEI_DIR / "frus1961-63v11-d256.xml", None)
+CORPUS = _corpus()
+
+
+@pytest.mark.parametrize("data", [data for _, data in CORPUS], ids=[name for name, _ in CORPUS])
+def test_every_corpus_case_is_handled(data: bytes, tmp_path: Path) -> None:
+    _check_case(_local(data), tmp_path / "case", TEI_DIR / "frus1961-63v11-d256.xml", None)
 
 
 def test_mutants_are_handled(tmp_path: Path) -> None:
     generator = random.Random(SEED)
-    seeds = [_local(path.read_bytes()) for path in _corpus()]
+    seeds = [_local(data) for _, data in CORPUS]
     reference = TEI_DIR / "frus1961-63v11-d256.xml"
     complete = _check_case(seeds[0], tmp_path / "seed", reference, None)
     assert complete, "the edition itself did not build"
@@ -233,3 +216,124 @@ def test_mutants_are_handled(tmp_path: Path) -> None:
         shutil.rmtree(folder)
         count += 1
     print(f"{count} mutants in {SECONDS:g} s, seed {SEED}")
+
+
+# --------------------------------------------------------------------------- hostile file names
+
+#: Pieces of hostile names: line breaks, bytes that are not UTF-8, what looks like a diagnostic, shell and
+#: glob characters, look-alike spaces. A name is a few of them, then ".xml".
+_NAME_PIECES = [b"\n", b"\r", b"\t", b"\xc2\x85", "\u2028".encode(), b"\xff", b"\xe9", b"\xc3", b"\x80\xbf",
+                b":1:2: error: ", b":31:49: warning: ", b" [grammar]", b"ok.xml:3:4: error: x\n", b" ", b"'", b'"',
+                b"\\", b"*", b"?", b"$(x)", b"..", b"-", "é".encode(), "日本".encode(), "\u00a0".encode(), b"a", b"d"]
+_VALID = (FIXTURES / "hardening" / "names" / "valid.xml").read_bytes()
+_INVALID = (FIXTURES / "hardening" / "names" / "invalid.xml").read_bytes()
+
+
+def _hostile_name(generator: random.Random) -> bytes:
+    name = b"".join(generator.choice(_NAME_PIECES) for _ in range(generator.randint(1, 4)))
+    return name[:200] + b".xml"
+
+
+@dataclass
+class _Entry:
+    """One entry of a generated folder: a document (its bytes), or a link to an earlier entry."""
+
+    kind: str  # "file", "symlink", "hardlink"
+    content: bytes = b""
+    target: int = 0
+    in_subfolder: bool = False
+
+
+def _layout(generator: random.Random) -> list[_Entry]:
+    """One to four entries: documents (valid or not, distinct ids) and links to them (a file named twice)."""
+    entries = []
+    for number in range(generator.randint(1, 4)):
+        files = [index for index, entry in enumerate(entries) if entry.kind == "file"]
+        kind = generator.choice(["file", "file", "symlink", "hardlink"]) if files else "file"
+        if kind == "file":
+            content = generator.choice([_VALID, _INVALID]).replace(b"names-valid-", f"n{number}-".encode())
+            content = content.replace(b"fixture-", f"f{number}-".encode())
+            entries.append(_Entry("file", content, in_subfolder=generator.random() < 0.3))
+        else:
+            entries.append(_Entry(kind, target=generator.choice(files), in_subfolder=generator.random() < 0.3))
+    return entries
+
+
+def _make(folder: Path, entries: list[_Entry], names: list[bytes], subfolder: bytes) -> list[Path]:
+    """The entries under ``names`` (bytes, as the file system has them), some in ``subfolder``."""
+    folder.mkdir(parents=True)
+    paths = []
+    for entry, name in zip(entries, names):
+        place = folder / os.fsdecode(subfolder) if entry.in_subfolder else folder
+        place.mkdir(exist_ok=True)
+        path = place / os.fsdecode(name)
+        if entry.kind == "file":
+            path.write_bytes(entry.content)
+        elif entry.kind == "symlink":
+            path.symlink_to(paths[entry.target].resolve())
+        else:
+            os.link(paths[entry.target], path)
+        paths.append(path)
+    return paths
+
+
+def _strict_utf_8(run: Run) -> None:
+    run.output.encode("utf-8")  # a name that is not UTF-8 must reach no output unescaped
+    for line in run.stdout.splitlines():
+        assert "\r" not in line and "\x85" not in line and "\u2028" not in line, f"a name broke a line: {line!r}"
+
+
+def _verdicts(folder: Path, paths: list[Path], explicit: bool, engine: str) -> tuple[tuple, Run, Run]:
+    """validate, build and lint of the folder (or of the files named one by one): what must not
+    depend on the names (exit codes, how many errors and warnings, the files built)."""
+    named = [os.path.relpath(path, folder) for path in paths] if explicit else ["."]
+    named = [f"./{name}" if name.startswith("-") else name for name in named]
+    validate = teikit("validate", "--jobs", "1", "--engine", engine, *named, cwd=folder, timeout=LIMIT)
+    build = teikit("build", "--jobs", "1", "--access-date", "2026-12-01", "--out", f"../{folder.name}-out",
+                   *named, cwd=folder, timeout=LIMIT)
+    lint = teikit("lint", *named, cwd=folder, timeout=LIMIT)
+    for run in (validate, build, lint):
+        _check_run(run)
+        _strict_utf_8(run)
+    out = folder.parent / f"{folder.name}-out"
+    built = sorted(str(path.relative_to(out)) for path in out.rglob("*") if path.is_file()
+                   and not path.relative_to(out).parts[0].startswith(".")) if out.exists() else []
+    # A name may read like a problem: count problems as lines (one each), and take the summary (which
+    # names no document) for how many are errors and warnings.
+    counts = tuple((run.returncode, len(run.stdout.splitlines()),
+                    re.sub(r" in [0-9.]+ s$", "", (run.stderr.splitlines() or [""])[-1]))
+                   for run in (validate, build, lint))
+    return (counts, built), validate, build
+
+
+def test_hostile_names_get_the_verdicts_of_plain_names(tmp_path: Path) -> None:
+    """The same documents and links, once under hostile names and once under plain ones, get the same
+    verdicts, problems and outputs, with either engine; no traceback, every output valid UTF-8."""
+    generator = random.Random(SEED)
+    deadline = time.monotonic() + SECONDS
+    count = 0
+    while time.monotonic() < deadline or count < 2:
+        entries = _layout(generator)
+        names = []
+        while len(names) < len(entries):
+            name = _hostile_name(generator)
+            if name.lower() not in {other.lower() for other in names}:
+                names.append(name)
+        subfolder = _hostile_name(generator)[:-4] or b"sub"
+        explicit = generator.random() < 0.5
+        engine = "jing" if count % 4 == 3 else "lxml"
+        hostile = _make(tmp_path / f"h{count}" / "case", entries, names, subfolder)
+        plain = _make(tmp_path / f"p{count}" / "case", entries, [f"n{i}.xml".encode() for i in range(len(entries))],
+                      b"sub")
+        try:
+            expected, _, _ = _verdicts(tmp_path / f"p{count}" / "case", plain, explicit, engine)
+            found, validate, build = _verdicts(tmp_path / f"h{count}" / "case", hostile, explicit, engine)
+            assert found == expected, f"{found} under hostile names, {expected} under plain ones:\n" \
+                                      f"{validate.output}\n{build.output}"
+        except AssertionError as failure:
+            raise AssertionError(f"names case {count} (seed {SEED}, engine {engine}, explicit {explicit}): "
+                                 f"{[os.fsencode(path) for path in hostile]}: {failure}") from None
+        shutil.rmtree(tmp_path / f"h{count}")
+        shutil.rmtree(tmp_path / f"p{count}")
+        count += 1
+    print(f"{count} layouts of hostile names in {SECONDS:g} s, seed {SEED}")

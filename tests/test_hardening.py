@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import cli_support
+from outputs_support import output_text
 from toolkit.paths import PROJECT_ROOT, TEI_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hardening"
@@ -98,7 +99,7 @@ def test_the_stylesheets_open_nothing_the_validator_refused(tmp_path: Path, name
     run = teikit("build", "--no-validate", "--jobs", "1", "--out", str(out), str(edition / "document.xml"),
                  cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
-    outputs = [path.read_text(encoding="utf-8") for path in out.rglob("*") if path.is_file()]
+    outputs = [output_text(path) for path in out.rglob("*") if path.is_file()]
     assert len(outputs) > 3
     assert not any(SECRET in text for text in outputs)
     page = (out / "html" / "hardening-doc.html").read_text(encoding="utf-8")

@@ -167,3 +167,18 @@ def test_the_built_in_kinds_are_folders_of_the_one_list() -> None:
         assert all(path.is_file() for path in kind.stylesheets)
     # What belongs to one kind alone lives in its folder.
     assert kinds.get("frus").rules.parent == package / "frus"
+
+
+def test_every_kind_folder_reaches_the_wheel() -> None:
+    """A built-in kind's folder is a package of pyproject.toml, its own data files package data of it."""
+    import tomllib
+
+    from toolkit.paths import PROJECT_ROOT
+
+    setuptools = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    package = Path(kinds.__file__).parent
+    for name in kinds.BUILT_IN:
+        assert f"toolkit.kinds.{name}" in setuptools["packages"]
+        patterns = setuptools.get("package-data", {}).get(f"toolkit.kinds.{name}", [])
+        data = [path for path in (package / name).iterdir() if path.is_file() and path.suffix != ".py"]
+        assert all(any(path.match(pattern) for pattern in patterns) for path in data), (name, data, patterns)

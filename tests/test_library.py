@@ -153,3 +153,148 @@ def test_a_link_into_a_volume_of_the_build_is_local_and_else_history_state_gov(t
     hrefs = html(tmp_path / "alone" / "html" / SUPPLEMENT_ID / "d581.html").xpath("//a/@href")
     assert "https://history.state.gov/historicaldocuments/frus1961-63v06/d66" in hrefs
     assert "https://history.state.gov/historicaldocuments/frus1961-63v06" in hrefs
+
+
+# ---------------------------------------------------------------------------
+# Registers and chronology (issue 18, items 4-5)
+# ---------------------------------------------------------------------------
+
+XML = "http://www.w3.org/XML/1998/namespace"
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from outputs_support import EDITION, FRUS_VOLUME_V
+
+    out = tmp_path_factory.mktemp("library")
+    result = build_edition(out, [EDITION, FRUS_VOLUME_V, FRUS_VOLUME], validate=False)
+    assert not result.errors, [problem.format() for problem in result.errors]
+    assert result.library_report == out / "registers-report.txt"
+    return out
+
+
+def naming_pages(source: Path, entry_id: str) -> set[str]:
+    """The pages of a volume's documents whose text names the list entry ``entry_id`` (read with lxml)."""
+    root = etree.parse(str(source)).getroot()
+    volume = root.findtext(".//tei:publicationStmt/tei:idno[@type='frus']", namespaces=NS).strip()
+    return {f"{volume}/{div.get(XML_ID)}.html" for div in root.iterfind(".//tei:body//tei:div[@type='document']", NS)
+            if div.xpath(".//tei:persName[@corresp = $c]", namespaces=NS, c=f"#{entry_id}")}
+
+
+def list_entry(source: Path, entry_id: str) -> str:
+    root = etree.parse(str(source)).getroot()
+    (name,) = root.xpath("//tei:list[@type='names']//tei:persName[@xml:id = $i]", namespaces={**NS, "xml": XML}, i=entry_id)
+    return " ".join("".join(name.itertext()).split())
+
+
+def mention_pages(page: lxml.html.HtmlElement) -> list[str]:
+    """The document pages a register page lists, in its order (the first link of each item)."""
+    return [item.xpath(".//a/@href")[0].removeprefix("../").split("#")[0]
+            for item in page.xpath("//ol[@class='register-mentions']/li")]
+
+
+@pytest.mark.parametrize(("key", "entries"), [
+    ("khrushchev-ns", {"v05": "p_KNS1", "v06": "p_KNS2", "edition": "khrushchev"}),
+    ("kuznetsov-vv", {"v05": "p_KVV1", "v06": "p_KVV2", "edition": "kuznetsov"}),
+])
+def test_one_person_in_two_volumes_and_the_edition_is_one_entry(library: Path, key: str, entries: dict) -> None:
+    from outputs_support import EDITION, FRUS_VOLUME_V
+
+    sources = {"v05": FRUS_VOLUME_V, "v06": FRUS_VOLUME}
+    expected = set().union(*(naming_pages(sources[volume], entries[volume]) for volume in ("v05", "v06")))
+    edition = etree.parse(str(EDITION)).getroot()
+    if edition.xpath("//tei:text//*[@ref = $r]", namespaces=NS, r=f"authority.xml#{entries['edition']}"):
+        expected.add(f"{edition.get(f'{{{XML}}}id')}.html")
+    page = html(library / "html" / "persons" / f"{key}.html")
+    listed = mention_pages(page)
+    assert sorted(listed) == sorted(expected)
+    assert any(path.startswith("frus1961-63v05/") for path in listed) and any(
+        path.startswith("frus1961-63v06/") for path in listed)
+    # in date order
+    dates = [item.xpath("string(.//time/@datetime)") for item in page.xpath("//ol[@class='register-mentions']/li")]
+    assert [date for date in dates if date] == sorted(date for date in dates if date)
+    # both volumes' spellings are named, and the report says what was merged
+    variants = page.xpath("string(//p[@class='register-variants'])")
+    for volume in ("v05", "v06"):
+        assert list_entry(sources[volume], entries[volume]) in variants
+    report = (library / "registers-report.txt").read_text(encoding="utf-8")
+    (line,) = [line for line in report.splitlines() if line.strip().startswith(f"merged {key}:")]
+    assert f"#{entries['v05']}" in line and f"#{entries['v06']}" in line and f"edition#{entries['edition']}" in line
+
+
+def test_every_paragraph_link_of_a_register_lands_on_an_element_of_its_page(library: Path) -> None:
+    checked = 0
+    for register in ("persons", "places", "organisations"):
+        for path in (library / "html" / register).glob("*.html"):
+            for href in html(path).xpath("//ol[@class='register-mentions']//a[contains(@href, '#')]/@href"):
+                target, _, anchor = href.removeprefix("../").partition("#")
+                assert html(library / "html" / target).xpath("//*[@id = $a]", a=anchor), href
+                checked += 1
+    assert checked > 50
+
+
+def test_the_json_register_agrees_with_the_pages(library: Path) -> None:
+    import json
+
+    data = json.loads((library / "html" / "persons" / "index.json").read_text(encoding="utf-8"))
+    assert data["kind"] == "person"
+    index = html(library / "html" / "persons" / "index.html")
+    assert sorted(entry["page"].removeprefix("persons/") for entry in data["entries"]) == sorted(
+        index.xpath("//ul[@class='register-entries']//a/@href"))
+    for entry in data["entries"]:
+        page = html(library / "html" / entry["page"])
+        assert [mention["page"] for mention in entry["mentions"]] == mention_pages(page)
+
+
+def test_a_names_card_links_its_register_page(library: Path) -> None:
+    for page in ("frus1961-63v11-d256.html", "frus1961-63v06/d66.html", "frus1961-63v05/d48.html"):
+        links = html(library / "html" / page).xpath("//section[@id='names']//a[@class='register-link']/@href")
+        assert links
+        for link in links:
+            assert (library / "html" / page).parent.joinpath(link).resolve().is_file(), (page, link)
+
+
+def test_the_chronology_lists_every_dated_document_under_its_month(library: Path) -> None:
+    import json
+
+    index = html(library / "html" / "chronology" / "index.html")
+    undated = [href.removeprefix("../") for href in index.xpath("//section[@aria-labelledby='undated']//a/@href")]
+    assert "frus1961-63v05/d276.html" in undated  # an editorial note without a date
+    telegram = html(library / "html" / "chronology" / "1962.html")
+    (december,) = telegram.xpath("//section[h2[normalize-space() = 'December 1962']]")
+    assert "../frus1961-63v11-d256.html" in december.xpath(".//a/@href")
+    data = json.loads((library / "html" / "persons" / "index.json").read_text(encoding="utf-8"))
+    dated = {mention["page"]: mention["when"] for entry in data["entries"] for mention in entry["mentions"]
+             if mention.get("when")}
+    for page, when in dated.items():
+        year, month = when[:4], when[5:7]
+        heading = html(library / "html" / "chronology" / f"{year}.html").xpath(
+            "//section[.//a/@href = $p]/h2/@id", p=f"../{page}")
+        assert heading == [f"m{year}-{month}"], (page, when)
+
+
+def test_near_misses_are_reported_not_merged() -> None:
+    from toolkit import library
+
+    entries = {key: library.Entry("person", key, {name: [f"test#{key}"]})
+               for key, name in (("khrushchev-ns", "Khrushchev, Nikita S."), ("khrushchev-n", "Khrushchev, Nikita"),
+                                 ("khrushchov-ns", "Khrushchov, N. S."), ("kennedy-jf", "Kennedy, John F."),
+                                 ("kennedy-rf", "Kennedy, Robert F."))}
+    pairs = {(first.key, second.key) for first, second, _ in library.near_misses(entries)}
+    assert pairs == {("khrushchev-n", "khrushchev-ns"), ("khrushchev-ns", "khrushchov-ns"),
+                     ("khrushchev-n", "khrushchov-ns")}
+
+
+def test_registers_and_chronology_are_remade_from_kept_inputs(tmp_path: Path) -> None:
+    # A second build keeps every input (toolkit/cache.py): the site-wide pages come from their kept records.
+    from outputs_support import EDITION
+
+    out = tmp_path / "out"
+    build_edition(out, [EDITION, FRUS_VOLUME], validate=False)
+    first = {path.relative_to(out): path.read_bytes() for folder in ("persons", "chronology")
+             for path in (out / "html" / folder).glob("*")}
+    again = build_edition(out, [EDITION, FRUS_VOLUME], validate=False)
+    assert all(document.kept for document in again.documents if not document.skipped)
+    second = {path.relative_to(out): path.read_bytes() for folder in ("persons", "chronology")
+              for path in (out / "html" / folder).glob("*")}
+    assert second == first and len(first) > 10

@@ -85,18 +85,23 @@ def test_every_link_resolves(out: Path) -> None:
 
 
 def test_nothing_is_loaded_from_the_network(out: Path) -> None:
-    for path in html_pages(out) + [out / "html" / "edition.css", out / "html" / "edition.js"]:
+    scripts = [out / "html" / "edition.js", out / "html" / "search.js"]
+    for path in html_pages(out) + [out / "html" / "search" / "index.html", out / "html" / "edition.css"] + scripts:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".css":
             assert "url(" not in text and "@import" not in text
             continue
         if path.suffix == ".js":
-            assert not re.search(r"\b(fetch|XMLHttpRequest|import\s*\(|WebSocket|EventSource|sendBeacon)\b", text)
+            assert not re.search(r"\b(fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon)\b", text)
+            # the only module a script loads is one of the search index's, at an address beside the pages
+            for imported in re.findall(r"\bimport\s*\(([^)]*)", text):
+                assert re.fullmatch(r"new URL\('(\.\./)?pagefind/[\w.-]+\.js', [\w.]+", imported.strip()), imported
             continue
         root = lxml.html.document_fromstring(text)
         # the only thing a page loads is its own script, from beside it
-        assert [e.get("src") for e in root.xpath("//*[@src]")] in ([], ["edition.js"]), path.name
-        assert (path.parent / "edition.js").is_file() or not root.xpath("//script[@src]"), path.name
+        sources = [e.get("src") for e in root.xpath("//*[@src]")]
+        assert sources in ([], ["edition.js"], ["../search.js"]), path.name
+        assert all((path.parent / source).is_file() for source in sources), path.name
         for element in root.xpath("//link[@rel='stylesheet'] | //link[@rel='preload']"):
             assert not urlsplit(element.get("href")).scheme, path.name
         # an empty icon, so that browsers do not ask a server for /favicon.ico

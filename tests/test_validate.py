@@ -1,8 +1,12 @@
-"""The validator: each broken fixture fails where and how its manifest says; good documents pass.
+"""The validator: each broken input fails where and how its case says; good documents pass.
 
-Fixtures live in tests/fixtures/validate/invalid/, one defect each; what a user
-must see for each (exit code, line, a fragment of the message, the rule id) is
-recorded beside them in expected.json.
+What is about the file itself (empty, binary, encodings, well-formedness,
+DOCTYPE, XInclude, the root) is a real file in tests/fixtures/validate/invalid/,
+with what a user must see for each (exit code, line, a fragment of the
+message, the rule id) recorded beside them in expected.json. What the grammar
+and the reference checks refuse is a small TEI fragment put into a template
+(tests/validation_cases.xml, tests/validation_support.py); the Schematron
+rules' cases are in their .sch files (tests/test_rule_cases.py).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import pytest
 from toolkit import validate
 from toolkit.paths import PROJECT_ROOT
 from cli_support import teikit
+from validation_support import validation_cases, write
 
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
@@ -28,7 +33,7 @@ ROOT = PROJECT_ROOT
 def test_every_invalid_fixture_has_an_expectation() -> None:
     on_disk = {path.name for path in INVALID.glob("*.xml")}
     assert on_disk == set(EXPECTED), "fixtures and expected.json disagree"
-    assert len(on_disk) >= 25
+    assert len(on_disk) >= 15
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -41,6 +46,18 @@ def test_invalid_fixture_is_reported_where_and_as_recorded(name: str) -> None:
                 and expected.get("rule", p.rule) == p.rule]
     assert matching, f"{name}: no error at line {expected['line']} saying {expected['message']!r}; got:\n" + \
         "\n".join(p.format() for p in report.errors)
+
+
+CASES = validation_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_validation_case_is_reported_where_and_as_its_case_says(case, tmp_path: Path) -> None:
+    path, where = write(case, tmp_path)
+    errors = validate.validate_paths([path], jobs=1).errors
+    matching = [p for p in errors if p.line in where and case.message in p.message and case.rule in (None, p.rule)]
+    assert matching, f"{case.name}: no error on lines {sorted(where)} saying {case.message!r}; got:\n" + \
+        "\n".join(p.format() for p in errors)
 
 
 def test_the_minimal_fixture_is_valid() -> None:
@@ -79,8 +96,9 @@ def test_cli_usage_errors_exit_2(args: tuple[str, ...]) -> None:
     assert "Traceback" not in run.stderr
 
 
-def test_cli_json_format_is_machine_readable() -> None:
-    run = teikit("validate", "--format", "json", str(INVALID / "dangling-ref.xml"))
+def test_cli_json_format_is_machine_readable(tmp_path: Path) -> None:
+    path, _ = write(next(case for case in CASES if case.name == "dangling-ref"), tmp_path)
+    run = teikit("validate", "--format", "json", str(path))
     assert run.returncode == 1
     data = json.loads(run.stdout)
     assert data["valid"] is False
@@ -96,13 +114,14 @@ def test_hostile_input_never_leaks_outside_content() -> None:
 
 
 @pytest.mark.parametrize("engine", ["lxml", "jing"])
-def test_an_impossible_date_is_reported_once(engine: str, request: pytest.FixtureRequest) -> None:
+def test_an_impossible_date_is_reported_once(engine: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     """1962-02-30 breaks the grammar's date type and the date-calendar rule: one
     message, the rule's, which says what is wrong."""
     if engine == "jing":
         request.getfixturevalue("java")
-    report = validate.validate_paths([INVALID / "impossible-date.xml"], engine=engine, jobs=1, root=ROOT)
-    on_the_date = [p for p in report.problems if p.line == 31 and p.rule in ("grammar", "date-calendar")]
+    path, where = write(next(case for case in CASES if case.name == "impossible-date"), tmp_path)
+    report = validate.validate_paths([path], engine=engine, jobs=1)
+    on_the_date = [p for p in report.problems if p.line in where and p.rule in ("grammar", "date-calendar")]
     assert [p.rule for p in on_the_date] == ["date-calendar"], [p.format() for p in on_the_date]
     assert "no day 30" in on_the_date[0].message
 

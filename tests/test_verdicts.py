@@ -1,10 +1,10 @@
 """Issue 12's wrong verdicts, refused valid input and broken messages, one test each.
 
-The invalid cases are fixtures under tests/fixtures/validate/invalid/ with their
-expected line, message and rule in expected.json (test_validate.py checks them):
-date-order-precision, date-hour-24, ref-file-only, ref-empty-fragment,
-ref-hash-only, id-clash-authority, utf16. What needs more than one file, an
-engine or another command is here.
+The invalid cases are data that test_validate.py and test_rule_cases.py run:
+date-order (its case in schemas/telegram.sch), date-hour-24, ref-file-only,
+ref-empty-fragment, ref-hash-only, id-clash-authority (tests/validation_cases.xml),
+utf16 (a file under tests/fixtures/validate/invalid/). What needs more than one
+file, an engine or another command is here.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import pytest
 from toolkit import diff, validate
 from toolkit.paths import PROJECT_ROOT, TEI_DIR
 from cli_support import teikit
+from validation_support import assemble, validation_cases
 
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 VALID = FIXTURES / "valid"
-INVALID = FIXTURES / "invalid"
 CORRECTIONS = Path(__file__).parent / "fixtures" / "corrections"
 VALID_CASES = sorted(path.name for path in VALID.glob("*.xml")) + [".hidden.xml"]
 
@@ -88,8 +88,8 @@ def test_a_real_doctype_after_a_comment_is_still_refused(tmp_path: Path) -> None
 def test_an_id_clashing_with_the_authority_file_is_the_documents_fault(tmp_path: Path) -> None:
     # Validated together, the document is blamed even when its name sorts before authority.xml.
     shutil.copy(TEI_DIR / "authority.xml", tmp_path / "authority.xml")
-    text = (INVALID / "id-clash-authority.xml").read_text(encoding="utf-8")
-    (tmp_path / "a.xml").write_text(text.replace("../../../../tei/", ""), encoding="utf-8")
+    case = next(case for case in validation_cases() if case.name == "id-clash-authority")
+    (tmp_path / "a.xml").write_text(assemble(case)[0], encoding="utf-8")
     report = validate.validate_paths([tmp_path], jobs=1)
     assert [(Path(p.path).name, p.rule) for p in report.errors] == [("a.xml", "id-unique")]
     assert 'xml:id "zorin" is already used at' in report.errors[0].message

@@ -36,16 +36,16 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import cache, confine, formats as output_formats, kinds, output, pool, site, transform
+from toolkit import cache, confine, formats as output_formats, kinds, library, output, pointers, pool, search, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
-from toolkit.xmlio import NS, Document, DocumentError, parse_document, read_bytes
+from toolkit.xmlio import NS, Document, DocumentError, parse_document
 
 if TYPE_CHECKING:
     from toolkit import validate
 
 #: Copied beside the pages: their style and their small script (views, cards).
-PAGE_ASSETS = (XSLT_DIR / "edition.css", XSLT_DIR / "edition.js")
+PAGE_ASSETS = (XSLT_DIR / "edition.css", XSLT_DIR / "edition.js", XSLT_DIR / "search.js")
 PARALLEL_THRESHOLD = pool.PARALLEL_THRESHOLD
 
 
@@ -90,7 +90,12 @@ class BuildResult(ProblemCollection):
     documents: list[DocumentBuild]
     #: Files that belong to the edition rather than a document (index page, CSS).
     edition_files: list[Path] = field(default_factory=list)
+    #: The registers' report of merges and near misses, when the HTML was built (toolkit/library.py).
+    library_report: Path | None = None
     seconds: float = 0.0
+    #: What the search index holds (None: not built in this run).
+    search_result: search.IndexResult | None = None
+    search_seconds: float = 0.0
 
     @property
     def built(self) -> list[DocumentBuild]:
@@ -124,6 +129,9 @@ class BuildResult(ProblemCollection):
                          "(listed on the contents pages)")
         if failed:
             parts.append(f"{failed} failed, earlier outputs kept")
+        if self.search_result is not None:
+            parts.append(f"search index of {self.search_result.pages} page{'s' * (self.search_result.pages != 1)} "
+                         f"in {self.search_seconds:.2f} s")
         return "; ".join(parts) + f" in {self.seconds:.2f} s"
 
 
@@ -146,6 +154,14 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
 
 def _problem(path: Path, message: str, hint: str | None = None) -> Problem:
     return Problem(display_path(path), 1, 1, message, hint=hint, step="transform")
+
+
+def _has_text(root: etree._Element) -> bool:
+    """Whether a document has anything to publish: a TEI with its ``<text>``, or a teiCorpus (nested
+    in others too) with at least one such TEI."""
+    if root.tag == f"{{{NS['tei']}}}TEI":
+        return root.find("tei:text", NS) is not None
+    return root.find(".//tei:TEI/tei:text", NS) is not None
 
 
 def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
@@ -204,19 +220,19 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
                       formats: tuple[str, ...], parameters: transform.Parameters,
                       root: Path | None) -> DocumentBuild:
     path = result.path
-    if document.root.find("tei:text", NS) is None and document.root.find("tei:TEI/tei:text", NS) is None:  # TEI, teiCorpus
+    if not _has_text(document.root):
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
-    linked = transform.linked_files(document, root)
-    result.linked = sorted({str(target) for target in linked.values()} | set(result.linked))
+    targets = pointers.for_stylesheets(document, root, profile)
+    result.linked = sorted({str(target) for target in targets.documents.values()} | set(result.linked))
     try:
         envelope = transform.transform(document, formats, parameters, root=root, profile=profile.name,
-                                       linked=linked)
+                                       targets=targets)
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
         return result
     outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
-    card = envelope.card
+    card, records = envelope.card, envelope.records
     del envelope  # the outputs of a large volume: keep one copy, not two
     too_long = next(filter(None, map(output.name_problem, outputs)), None)
     if too_long:
@@ -225,6 +241,10 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
     result.index_card = card
     for name, collect in cache.COLLECTORS.items():
         result.data[name] = collect(document, card)
+    if records is not None:
+        # The pages' library records come from the transformation itself (the envelope), not from a
+        # collector of (document, card): kept in the cache record like the collectors' data.
+        result.data[LIBRARY_DATA] = records
     for relative in list(outputs):
         try:
             output.write_file(stage_dir / relative, outputs.pop(relative))
@@ -331,7 +351,7 @@ def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder,
     for result in results:
         for relative in result.staged:
             other = makers.setdefault(relative, result)
-            if relative in edition_names:
+            if relative in edition_names or (edition_names and relative.startswith(EDITION_FOLDERS)):
                 clashes.setdefault(id(result), []).append(f"{relative} is the edition's own file")
             elif other is not result:
                 clashes.setdefault(id(result), []).append(f"{relative} is also made by {display_path(other.path)}")
@@ -399,7 +419,9 @@ def _document_id(root: etree._Element, path: Path) -> str:
     return root.get("{http://www.w3.org/XML/1998/namespace}id") or path.stem
 
 
-EDITION_NAMES = {f"html/{asset.name}" for asset in PAGE_ASSETS} | {"html/index.html"}
+EDITION_NAMES = {f"html/{asset.name}" for asset in PAGE_ASSETS} | {"html/index.html", "html/search/index.html"}
+#: Folders of the output that are the edition's own, whole (a document writing into one fails).
+EDITION_FOLDERS = (search.INDEX_FOLDER + "/",)
 
 
 def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir: Path,
@@ -410,12 +432,47 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
     place = folder.staging / "edition"
     for asset in PAGE_ASSETS:
         relative = f"html/{asset.name}"
-        edition[relative] = folder.stage(place, relative, read_bytes(asset))
+        # The toolkit's own file, not an input: --max-size (a limit for documents) does not apply.
+        edition[relative] = folder.stage(place, relative, asset.read_bytes())
     entries = _index_entries(results, valid, out_dir, folder, set(staged))
     for item in transform.index_page(entries, out_dir / "html", parameters):
         relative = f"html/{item.name}"
         edition[relative] = folder.stage(place, relative, item.content)
+    for relative, content in _library_files(results, folder, parameters).items():
+        edition[relative] = folder.stage(place, relative, content)
     return edition
+
+
+def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
+                   parameters: transform.Parameters) -> dict[str, str]:
+    """The registers and the chronology (toolkit/library.py) from every document's records (``data``, kept in
+    its cache record): those of this build or of its kept build; a document that fails now is shown by
+    those of its last successful build, as the index page shows it by its last card."""
+    previous = cache.Cache(folder.out_dir)
+    texts = []
+    for result in results:
+        if result.skipped:
+            continue
+        records = result.data.get(LIBRARY_DATA)
+        if records is None and not result.staged:
+            record = previous.read(_source_key(result.path))
+            records = record.data.get(LIBRARY_DATA) if record is not None else None
+        if records:
+            texts.append(records)
+    records = library.parse_records(texts)
+    found = library.registers(records)
+    files = {f"html/{item.name}": item.content for item in transform.library_pages(library.manifest(records, found),
+                                                                                  folder.out_dir / "html", parameters)}
+    for kind, register in found.items():
+        files[f"html/{library.FOLDERS[kind]}/index.json"] = library.as_json(kind, register)
+    files[LIBRARY_REPORT] = library.report(found)
+    return files
+
+
+#: The name of the library records in a document's ``data`` (and its cache record).
+LIBRARY_DATA = "library"
+#: The report of the registers' merges and near misses, in the output folder (the build prints its path).
+LIBRARY_REPORT = "registers-report.txt"
 
 
 def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
@@ -493,16 +550,55 @@ def _stage_records(records: cache.Cache, folder: output.OutputFolder, results: l
     return staged, gone
 
 
+def _search_pages(out_dir: Path, entries: dict[str, output.Entry], staged: dict[str, Path]) -> dict[str, Path]:
+    """Every document page the output holds after this build (address under html/ -> its file now):
+    staged now, or kept from an earlier build."""
+    pages = {}
+    for entry in entries.values():
+        for relative in entry.files:
+            if relative.startswith("html/") and relative.endswith(".html"):
+                path = staged.get(relative) or out_dir / relative
+                if path.is_file():
+                    pages[relative.removeprefix("html/")] = path
+    return pages
+
+
+def _pages_changed(out_dir: Path, staged: dict[str, Path], stale: set[str]) -> bool:
+    """Whether the search index must be made again: a page was built or removed, or there is none."""
+    def page(relative: str) -> bool:
+        return relative.startswith("html/") and relative.endswith(".html")
+
+    return (not (out_dir / search.RECORDED_FILES[-1]).is_file()
+            or any(map(page, staged)) or any(map(page, stale)))
+
+
+def _stage_search_index(out_dir: Path, folder: output.OutputFolder, entries: dict[str, output.Entry],
+                        staged: dict[str, Path]) -> tuple[search.IndexResult, dict[str, Path], set[str]]:
+    """Index every document page the output will hold into the staging folder: what it holds, its
+    files (relative name -> staged path) and the files of the earlier index it does not remake."""
+    target = folder.staging / "search" / "pagefind"
+    result = search.write_index(_search_pages(out_dir, entries, staged), target)
+    made = {f"{search.INDEX_FOLDER}/{path.relative_to(target).as_posix()}": path
+            for path in sorted(target.rglob("*")) if path.is_file()}
+    earlier = out_dir / search.INDEX_FOLDER
+    old = ({f"{search.INDEX_FOLDER}/{path.relative_to(earlier).as_posix()}" for path in earlier.rglob("*")
+            if path.is_file() and not path.is_symlink()} if earlier.is_dir() and not earlier.is_symlink() else set())
+    return result, made, old - set(made)
+
+
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
           formats: tuple[str, ...] = (), *, validate: bool = True,
           edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
-          jobs: int | None = None, root: Path | None = None, strict: bool = False) -> BuildResult:
+          jobs: int | None = None, root: Path | None = None, strict: bool = False,
+          search_index: bool = True) -> BuildResult:
     """Validate ``paths`` (default: the edition) and build ``formats`` (default: every registered
     format, :mod:`toolkit.formats`) into ``out_dir``;
     ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`). Every file is
     staged first and put in place only when the whole run is staged (:mod:`toolkit.output`).
     A FRUS volume with errors is published document by document unless ``strict`` (:func:`publication`);
-    the inputs are told of each other first (:mod:`toolkit.site`), so links between them stay local."""
+    the inputs are told of each other first (:mod:`toolkit.site`), so links between them stay local.
+    With the HTML, the search index of every document page is staged too (:mod:`toolkit.search`),
+    unless ``search_index`` is false or no page changed."""
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     known = output_formats.names()
@@ -555,12 +651,22 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
                    if "html" in formats else {})
         entries, stale = _plan_manifest(folder, results, formats)
         record_files, gone = _stage_records(records, folder, results, keys, own_problems, validate)
-        # Everything is staged, the manifest and cache records too: only now does any output change, in one commit.
-        folder.commit({**staged, **edition, **record_files}, stale | gone, (entries, list(edition)))
-        edition_files = [out_dir / relative for relative in edition]
+        index, index_remove, index_result, index_seconds = {}, set(), None, 0.0
+        if "html" in formats and search_index and _pages_changed(out_dir, staged, stale):
+            index_started = time.perf_counter()
+            index_result, index, index_remove = _stage_search_index(out_dir, folder, entries, staged)
+            index_seconds = time.perf_counter() - index_started
+        recorded = list(edition) + [name for name in search.RECORDED_FILES if name in index]
+        # Everything is staged, the manifest, cache records and search index too: only now does any
+        # output change, in one commit.
+        folder.commit({**staged, **edition, **record_files, **index}, stale | gone | index_remove,
+                      (entries, recorded))
+        edition_files = [out_dir / relative for relative in [*edition, *index]]
         for result in results:
             result.files = [out_dir / relative for relative in result.staged]
     finally:
         folder.discard()
+    report = out_dir / LIBRARY_REPORT
     return BuildResult(out_dir=out_dir, formats=formats, documents=results, edition_files=edition_files,
-                       seconds=time.perf_counter() - started)
+                       library_report=report if report in edition_files else None,
+                       seconds=time.perf_counter() - started, search_result=index_result, search_seconds=index_seconds)

@@ -153,12 +153,13 @@ class Record:
     withheld: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> str:
+        # ensure_ascii: a source path that is not UTF-8 (a lone surrogate) is escaped, never a UnicodeEncodeError.
         return json.dumps({"version": RECORD_VERSION, "source": self.source, "key": self.key,
                            "validated": self.validated, "profile": self.profile, "linked": self.linked,
                            "problems": [problem.as_dict() for problem in self.problems],
                            "facts": _facts_to_json(self.facts), "files": self.files, "card": self.card,
                            "skipped": self.skipped, "data": self.data, "published_in_part": self.published_in_part,
-                           "withheld": self.withheld}, ensure_ascii=False, separators=(",", ":"))
+                           "withheld": self.withheld}, ensure_ascii=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> Record | None:

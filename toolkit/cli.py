@@ -8,6 +8,8 @@ invalid or a check failed, 2 the command was used wrongly or a path is unreadabl
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import json
 import os
 import sys
@@ -37,7 +39,7 @@ def _path(value: str) -> Path:
 def _add_paths(command: argparse.ArgumentParser) -> None:
     command.add_argument("paths", nargs="*", type=_path, metavar="PATH",
                          help="documents or folders (default: every document under tei/)")
-    command.add_argument("--root", type=Path, default=None, metavar="DIR",
+    command.add_argument("--root", type=_path, default=None, metavar="DIR",
                          help="the edition's root: pointers open files only inside it (default: the folder "
                               "named, else each document's own folder; see docs/validation.md)")
     _add_max_size(command)
@@ -63,7 +65,8 @@ def _add_format(command: argparse.ArgumentParser) -> None:
 
 def _add_jobs(command: argparse.ArgumentParser, what: str) -> None:
     command.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
-                         help=f"documents {what} in parallel (default: number of CPUs)")
+                         help=f"documents {what} in parallel (default: number of CPUs; never more worker "
+                              "processes than CPUs, nor than the available memory holds at 400 MB each)")
 
 
 def _add_validate(commands: argparse._SubParsersAction) -> None:
@@ -183,20 +186,13 @@ def _date(value: str):
         raise argparse.ArgumentTypeError(f'"{value}" is not a date of the form YYYY-MM-DD') from None
 
 
-def _add_build(commands: argparse._SubParsersAction) -> None:
+def _add_build_options(command: argparse.ArgumentParser) -> None:
+    """The options of a build, shared by `build` and `serve` (which builds again with them)."""
     from toolkit.formats import names
     from toolkit.transform import DEFAULT_EDITION_URL
 
-    command = commands.add_parser(
-        "build", help="build the HTML edition, plain texts and citations (after validating)",
-        description="Validate the documents, then run the XSLT stylesheets on every valid one and write "
-                    "OUT/html (pages, index.html, edition.css, edition.js), OUT/text and OUT/cite. An invalid document "
-                    "gets no output and keeps its earlier outputs; a FRUS volume with errors is published document by "
-                    "document, without those its errors keep back (unless --strict); the exit code is then 1. The "
-                    "outputs are put in place in one commit, all or nothing; one build at a time per output folder (a "
-                    "second one stops with exit 2). See docs/outputs.md.")
     _add_paths(command)
-    command.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: build/)")
+    command.add_argument("--out", type=_path, default=None, metavar="DIR", help="output folder (default: build/)")
     command.add_argument("--format", dest="formats", default=",".join(names()), metavar="LIST",
                          help=f"outputs to build, comma-separated (default: {','.join(names())})")
     command.add_argument("--no-validate", dest="validate", action="store_false",
@@ -208,24 +204,92 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
                          help=f"where the edition is published, for links and citations (default: {DEFAULT_EDITION_URL})")
     command.add_argument("--access-date", type=_date, default=None, metavar="YYYY-MM-DD",
                          help="the access date citations give (default: today)")
+    command.add_argument("--no-search", dest="search", action="store_false",
+                         help="do not build the search index (OUT/html/pagefind/); the one already there is kept")
     _add_jobs(command, "built")
+
+
+def _add_build(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "build", help="build the HTML edition, plain texts and citations (after validating)",
+        description="Validate the documents, then run the XSLT stylesheets on every valid one and write "
+                    "OUT/html (pages, index.html, edition.css, edition.js, the search page and its index), "
+                    "OUT/text and OUT/cite. An invalid document gets no output and keeps its earlier outputs; a FRUS "
+                    "volume with errors is published document by document, without those its errors keep back "
+                    "(unless --strict); the exit code is then 1. The outputs are put in place in one commit, all or "
+                    "nothing; one build at a time per output folder (a second one stops with exit 2). "
+                    "See docs/outputs.md.")
+    _add_build_options(command)
     command.set_defaults(run=_run_build)
 
 
-def _run_build(args: argparse.Namespace) -> int:
+def _build_once(args: argparse.Namespace) -> int:
     from toolkit import build
     from toolkit.paths import BUILD_DIR, display_path
 
     result = build.build(args.paths, args.out or BUILD_DIR, build.parse_formats(args.formats),
                          validate=args.validate, edition_url=args.edition_url,
-                         access_date=args.access_date, jobs=args.jobs, root=args.root, strict=args.strict)
+                         access_date=args.access_date, jobs=args.jobs, root=args.root, strict=args.strict,
+                         search_index=args.search)
     for problem in result.problems:
-        print(problem.format())
+        print(problem.format(), flush=True)
     for document in result.documents:
         if document.skipped:
             print(f"{display_path(document.path)}: skipped: {document.skipped}", file=sys.stderr)
-    print(result.summary(), file=sys.stderr)
+    if result.library_report is not None:
+        print(f"registers of persons, places and organisations: merges and near misses in "
+              f"{display_path(result.library_report)}", file=sys.stderr)
+    print(result.summary(), file=sys.stderr, flush=True)
     return EXIT_INVALID if result.errors else EXIT_OK
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    return _build_once(args)
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{value}" is not a port number') from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError("a port is a number from 0 to 65535")
+    return port
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    from toolkit.serve import DEFAULT_PORT, HOST
+
+    command = commands.add_parser(
+        "serve", help="serve a build on 127.0.0.1 (search needs HTTP) and build again when a document changes",
+        description=f"Serve the output folder over HTTP on {HOST} (search needs HTTP: a browser does not let a page "
+                    "opened from a file read the index), building it first when a document is newer than it. "
+                    "Watches the documents named (default: those the output folder was built from, else tei/) "
+                    "and builds again, with these options, when one changes. Ctrl-C stops.",
+        epilog="examples: teikit serve | teikit serve --out site --port 8080 tei/ frus1961-63v06.xml")
+    _add_build_options(command)
+    command.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="N",
+                         help=f"the port on {HOST} (default: {DEFAULT_PORT}; 0: any free port)")
+    command.set_defaults(run=_run_serve)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from toolkit import serve
+    from toolkit.errors import ToolkitError as Failure
+    from toolkit.paths import BUILD_DIR
+
+    args.out = args.out or BUILD_DIR
+    args.paths = list(args.paths) or serve.default_paths(args.out)
+
+    def rebuild() -> None:
+        try:
+            _build_once(args)
+        except Failure as exc:  # a failed build leaves the site as it was: keep serving it
+            print(f"teikit: {exc}", file=sys.stderr, flush=True)
+
+    serve.serve(args.out, serve.Watcher(args.paths, args.root), rebuild, port=args.port,
+                say=lambda line: print(line, flush=True))
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -236,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_diff(commands)
     _add_lint(commands)
     _add_build(commands)
+    _add_serve(commands)
     return parser
 
 
@@ -243,7 +308,61 @@ def _terminated(signum, frame) -> None:
     raise SystemExit(128 + signum)  # unwinds like Ctrl-C: temporary files and staged outputs are removed
 
 
+#: Why a write to standard output or error fails: a closed pipe (`| head`), a descriptor not open
+#: for writing (`1<&-`, `1</dev/null`), a full disk or quota, an I/O error.
+_LOST_OUTPUT = {errno.EPIPE, errno.EBADF, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EINVAL}
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code (0 ok, 1 invalid or failed, 2 usage, or the report not written)."""
+    if sys.stdout is None:  # started with standard output closed (`>&-`): no report can be written
+        return _output_lost("standard output is closed")
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a name that slips through unescaped cannot stop the report
+        sys.stdout.reconfigure(errors="backslashreplace")
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a write that fails, fails here, not after the exit code is chosen
+        return code
+    except OSError as exc:
+        # Reading a file or writing an output is reported where it happens, naming the file
+        # (a ToolkitError); an OSError without a file name this far up is the report's stream.
+        if exc.errno not in _LOST_OUTPUT or exc.filename is not None:
+            raise
+        return _output_lost(exc.strerror or str(exc))
+
+
+def _output_lost(why: str) -> int:
+    """The report could not be written: say so on standard error if it can be, and exit 2
+    (never 1, which would read as "invalid", nor 0, which would read as "valid")."""
+    _to_devnull(sys.stdout)  # what is still buffered (and Python's flush at exit) goes nowhere, quietly
+    try:
+        sys.stderr.write(f"teikit: error: the report could not be written to standard output: {why} "
+                         "(hint: send it to a file, to a pipe that reads it all, or to /dev/null)\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        _to_devnull(sys.stderr)
+    return EXIT_USAGE
+
+
+def _to_devnull(stream) -> None:
+    try:
+        if stream is not None:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
+def _set_max_size(size: int | None) -> None:
+    """--max-size, else TEIKIT_MAX_SIZE from the environment (checked now: a bad one is a usage error)."""
+    from toolkit import confine
+
+    if size:
+        confine.set_max_size(size)
+    else:
+        confine.max_size()
+
+
+def _main(argv: list[str] | None) -> int:
     import signal
 
     args = build_parser().parse_args(argv)
@@ -251,16 +370,11 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _terminated)
     except ValueError:  # not the main thread (main() called by a program): leave its handler alone
         pass
-    if getattr(args, "max_size", None):
-        from toolkit.confine import set_max_size
-
-        set_max_size(args.max_size)
     try:
+        _set_max_size(getattr(args, "max_size", None))
         return args.run(args)
     except ToolkitError as exc:
         print(f"teikit: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return EXIT_USAGE

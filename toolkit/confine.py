@@ -14,10 +14,12 @@ documents the build hands the stylesheets, by the XSLT):
   that leads out of the root is refused like ``../`` that does;
 * a pointer's file part is a plain relative path: no scheme (``file:``), no
   host, not absolute, no NUL or control characters, no name longer than the
-  file system allows (:func:`pointer_file` says why it refuses one).
+  file system allows (:func:`toolkit.pointers.confine_file` applies this part
+  of the rule to a pointer, and says why it refuses one).
 
 Pointers with another scheme (``https:``) are external: they are neither
-checked nor followed.
+checked nor followed. What a pointer means (parse, confine, resolve) is
+:mod:`toolkit.pointers`; this module says which files are read at all.
 """
 
 from __future__ import annotations
@@ -28,17 +30,13 @@ import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from toolkit.errors import Problem, UsageError
 
 #: Files larger than this are refused (64 MiB: the largest FRUS volumes are 10 to 20 MB).
 DEFAULT_MAX_SIZE = 64 * 1024 * 1024
-#: Longest pointer file part and file name followed (PATH_MAX and NAME_MAX of Linux).
-MAX_PATH = 4096
-MAX_NAME = 255
-
-_max_size = [int(os.environ.get("TEIKIT_MAX_SIZE", DEFAULT_MAX_SIZE) or DEFAULT_MAX_SIZE)]
+#: The limit in force (None: not read yet from TEIKIT_MAX_SIZE, see :func:`max_size`).
+_max_size: list[int | None] = [None]
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
@@ -48,16 +46,16 @@ class NotReadable(UsageError):
     """A file the toolkit refuses to read: not a regular file, too large, or unreadable."""
 
 
-class Refused(Exception):
-    """A pointer the confinement rule does not follow; ``message`` says why, ``hint`` what to do."""
-
-    def __init__(self, message: str, hint: str):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-
 def max_size() -> int:
+    """The size limit: --max-size (:func:`set_max_size`), else ``TEIKIT_MAX_SIZE`` from the
+    environment (how worker processes inherit it; a user may set it too), else 64M."""
+    if _max_size[0] is None:
+        text = os.environ.get("TEIKIT_MAX_SIZE", "").strip()
+        try:
+            _max_size[0] = parse_size(text) if text else DEFAULT_MAX_SIZE
+        except ValueError:
+            raise UsageError(f'TEIKIT_MAX_SIZE="{text}" in the environment is not a size such as 64M, 500K or 1G',
+                             hint="correct or unset it; --max-size SIZE sets the limit for one command") from None
     return _max_size[0]
 
 
@@ -75,6 +73,8 @@ def parse_size(text: str) -> int:
         if value.endswith(suffix):
             value, factor = value[:-1], multiple
             break
+    if not (value.isascii() and value.isdigit()):  # int() also takes "٥", "1_000", " 5", "+5"
+        raise ValueError(text)
     size = int(value) * factor
     if size < 1:
         raise ValueError(text)
@@ -116,7 +116,7 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise _not_regular(path, info.st_mode)
         if info.st_size > limit:
-            raise _too_large(path, info.st_size, limit)
+            raise too_large(path, info.st_size, limit)
         chunks, total = [], 0
         while True:
             chunk = os.read(handle, min(1 << 20, limit + 1 - total))
@@ -125,7 +125,7 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:  # the file grew while it was read
-                raise _too_large(path, total, limit)
+                raise too_large(path, total, limit)
         return b"".join(chunks)
     except OSError as exc:
         raise _os_error(path, exc) from None
@@ -153,7 +153,8 @@ def _not_regular(path: Path, mode: int) -> NotReadable:
                        hint="name a regular .xml file")
 
 
-def _too_large(path: Path, size: int, limit: int) -> NotReadable:
+def too_large(path: Path, size: int, limit: int) -> NotReadable:
+    """The refusal of a file of ``size`` bytes over ``limit``."""
     return NotReadable(f"is larger than the limit of {_size_words(limit)} ({_size_words(size)}): refused",
                        path=_shown(path), hint=f"raise the limit with --max-size, e.g. --max-size {size // 2**20 + 1}M")
 
@@ -191,59 +192,6 @@ def root_of(document: Path, folders: Sequence[Path] = (), root: Path | None = No
     located = real_path(document.parent) or document.parent
     holding = [folder for folder in folders if inside(located, folder)]
     return max(holding, key=lambda folder: len(folder.parts)) if holding else located
-
-
-def split_pointer(value: str) -> tuple[str, str, str]:
-    """A pointer's scheme (``"//"`` for a host without one), file part and fragment (the last two unquoted)."""
-    try:
-        parts = urlsplit(value.strip(" \t\r\n"))  # XML's whitespace only: a no-break space is part of the pointer
-    except ValueError:  # e.g. "//[": no URL at all, refused as a host URL
-        return "//", value, ""
-    scheme = parts.scheme or ("//" if parts.netloc else "")
-    return scheme, unquote(parts.path), unquote(parts.fragment)
-
-
-def is_external(value: str) -> bool:
-    """An ``https:`` (or other network) pointer: neither checked nor followed."""
-    scheme = split_pointer(value)[0]
-    return scheme not in ("", "file", "//")
-
-
-def pointer_file(file_part: str, source: Path, root: Path, *, scheme: str = "") -> Path:
-    """The real path of the file a pointer names, or :class:`Refused`.
-
-    ``file_part`` is the pointer's unquoted path (``authority.xml``), seen from
-    the document at ``source``; ``root`` is the real path of the edition's
-    root. The file need not exist (the caller says "no such file"), but when
-    it does it must be a regular file.
-    """
-    hint = "point to a file inside the edition's folder with a relative path, e.g. authority.xml#id"
-    if scheme == "file" or scheme == "//":
-        raise Refused("is a file: or host URL, which is never followed", hint)
-    if scheme:
-        raise Refused(f'has the scheme "{scheme}:", which is never followed', hint)
-    if any(ord(character) < 32 or character == "\x7f" for character in file_part):
-        raise Refused("contains a control character (such as NUL)", "remove it from the pointer")
-    if file_part.startswith(("/", "\\")) or (len(file_part) > 1 and file_part[1] == ":"):
-        raise Refused("is an absolute path, which is never followed", hint)
-    if len(file_part.encode("utf-8", "surrogatepass")) > MAX_PATH or any(
-            len(part.encode("utf-8", "surrogatepass")) > MAX_NAME for part in file_part.split("/")):
-        raise Refused("names a file longer than the file system allows", "shorten the file name")
-    located = real_path(source.parent) or source.parent
-    target = real_path(located / file_part)
-    if target is None:
-        raise Refused("cannot be resolved (a symbolic link that loops?)", "remove the link")
-    if not inside(target, root):
-        raise Refused(f"leads outside the edition's folder {_shown(root)}", hint + " (or widen it with --root)")
-    try:
-        info = os.stat(target)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise Refused("is a symbolic link that loops", "remove the link") from None
-        return target  # missing (or unreadable): the caller reports it
-    if not stat.S_ISREG(info.st_mode):
-        raise Refused(f"names {describe(info.st_mode)}, not a regular file", "point to an .xml file")
-    return target
 
 
 def regular_documents(candidates: Iterable[Path], root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:

@@ -37,11 +37,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import kinds
+from toolkit import confine, kinds
 from toolkit.diplomatic import Block, SourceText, blocks, normalise
 from toolkit.errors import EXIT_INVALID, EXIT_OK, UsageError
 from toolkit.paths import display_path
-from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, parse_document, read_bytes
+from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, attributes, parse_bytes, parse_document, read_bytes
 
 _TOKEN = re.compile(r"\n|\s+|\w+|[^\w\s]")
 _CONTEXT_WORDS = 5
@@ -344,7 +344,7 @@ def _name(node: etree._Element) -> str:
 
 def _attributes(node: etree._Element) -> dict[str, str]:
     result = {}
-    for name, value in node.attrib.items():
+    for name, value in attributes(node):
         qname = etree.QName(name)
         if qname.namespace == XML_NS:
             result[f"xml:{qname.localname}"] = value
@@ -817,7 +817,14 @@ def revision_bytes(rev: str, path: Path) -> bytes | None:
                          path=display_path(path)) from None
     if _git(["cat-file", "-e", f"{rev}:{relative}"], root).returncode != 0:
         return None
-    result = _git(["show", f"{rev}:{relative}"], root)
+    # The size first: the old version is held to --max-size like any file, before a byte of it is read.
+    sized = _git(["cat-file", "-s", f"{rev}:{relative}"], root)
+    size = sized.stdout.decode("ascii", "replace").strip()
+    if sized.returncode != 0 or not size.isdigit():
+        raise UsageError(f"git could not read {relative} at {rev}: {sized.stderr.decode(errors='replace').strip()}")
+    if int(size) > confine.max_size():
+        raise confine.too_large(Path(f"{relative} ({rev})"), int(size), confine.max_size())
+    result = _git(["cat-file", "blob", f"{rev}:{relative}"], root)
     if result.returncode != 0:
         raise UsageError(f"git could not read {relative} at {rev}: {result.stderr.decode().strip()}")
     return result.stdout

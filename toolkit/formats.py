@@ -61,7 +61,8 @@ class Format:
 
 BUILT_IN: tuple[Format, ...] = (
     Format("html", "the reading edition: a web page per document, and the index page",
-           (XSLT_DIR / "html-text.xsl", XSLT_DIR / "html-page.xsl"), "html-files"),
+           (XSLT_DIR / "html-text.xsl", XSLT_DIR / "html-page.xsl", XSLT_DIR / "library.xsl", XSLT_DIR / "search.xsl"),
+           "html-files"),
     Format("text", "the diplomatic and the reading text, plain", (XSLT_DIR / "text-files.xsl",), "text-files"),
     Format("cite", "citations: Chicago, MLA, APA, BibTeX, RIS, CSL-JSON", (XSLT_DIR / "cite-files.xsl",),
            "cite-files"),

@@ -47,11 +47,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, kinds
+from toolkit import confine, kinds, pointers
 from toolkit.diplomatic import Block, SourceText, blocks, localname, normalise, reading_blocks
 from toolkit.errors import Problem
 from toolkit.paths import display_path, edition_documents
-from toolkit.references import pointer_target
 from toolkit.vocabulary import NAME_ELEMENTS, NAME_FOR_RECORD, POINTER_ATTRIBUTES, REFERRING_ELEMENTS
 from toolkit.xmlio import TEI_NS, XML_NS, Document, DocumentError, parse_bytes, read_bytes, xml_tokens
 
@@ -103,7 +102,7 @@ class _Tagged:
 def _resolve(reference: str, base: Path, root: Path | None = None) -> tuple[str, str] | None:
     """``authority.xml#zorin`` seen from ``base`` -> (real path of authority.xml, "zorin"); None for
     a pointer the confinement rule refuses (``root``: the edition's root; default: ``base``'s folder)."""
-    target = pointer_target(reference, base, root)
+    target = pointers.target(reference, base, root)
     if target is None or not target[1]:
         return None
     return str(target[0]), target[1]

@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import EXIT_USAGE, ToolkitError, UsageError
-from toolkit.paths import display_path
+from toolkit.paths import display_path, printable
 
 MANIFEST = ".teikit-manifest.json"
 #: Every file the manifest lists, one relative path a line: what `make` checks is still there.
@@ -156,6 +156,73 @@ def signals_deferred():
             signal.raise_signal(received[0])
 
 
+class ManifestError(UsageError):
+    """OUT/.teikit-manifest.json is there but is not a manifest teikit wrote: the build stops
+    before anything is written (what the build owns, and may remove, is unknown)."""
+
+    def __init__(self, path: Path, what: str):
+        super().__init__(f"the build manifest {what}", path=display_path(path),
+                         hint="delete it: the next build writes a new one (the files it listed are then "
+                              "kept as they are, not removed when stale)")
+
+
+def _relative_name(value: object) -> bool:
+    """A relative output name the build could have written: ``html/d1.html``, never ``../x`` or ``/x``."""
+    return (isinstance(value, str) and bool(value) and value.isprintable() and not value.startswith("/")
+            and "\\" not in value and all(part not in ("", ".", "..") for part in value.split("/")))
+
+
+def _card_problem(card: object) -> str | None:
+    """Why ``card`` is not an index card the build wrote (``<t:card page="..."/>``), or None."""
+    from lxml import etree
+
+    if card is None:
+        return None
+    if not isinstance(card, str):
+        return "is not text"
+    try:
+        element = etree.fromstring(card.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                                         load_dtd=False))
+    except (etree.XMLSyntaxError, ValueError):
+        return "is not XML"
+    if element.tag != "{urn:telegram2477:xslt}card":
+        return "is not a <t:card>"
+    page = element.get("page")
+    if page is not None and not (_relative_name(page) and page.endswith(".html")):
+        return f'names a page "{page[:80]}" outside html/'
+    return None
+
+
+def read_manifest(text: str, path: Path) -> tuple[dict[str, Entry], list[str]]:
+    """The documents' entries and the edition files of a manifest's text, checked field by field:
+    whatever is in it, a manifest that is not teikit's is a :class:`ManifestError` naming the field."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ManifestError(path, f"is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ManifestError(path, "is not a JSON object")
+    edition = data.get("edition", [])
+    if not isinstance(edition, list) or not all(map(_relative_name, edition)):
+        raise ManifestError(path, '"edition" is not a list of relative file names')
+    documents = data.get("documents", {})
+    if not isinstance(documents, dict):
+        raise ManifestError(path, '"documents" is not an object')
+    entries: dict[str, Entry] = {}
+    for source, entry in documents.items():
+        where = f'entry "{printable(source[:120])}"'
+        if not source.startswith("/") or not isinstance(entry, dict):
+            raise ManifestError(path, f"{where} is not an absolute source path with an object")
+        files = entry.get("files", [])
+        if not isinstance(files, list) or not all(map(_relative_name, files)):
+            raise ManifestError(path, f'{where}: "files" is not a list of relative file names')
+        problem = _card_problem(entry.get("card"))
+        if problem:
+            raise ManifestError(path, f'{where}: "card" {problem}')
+        entries[source] = Entry(list(files), entry.get("card"))
+    return entries, sorted(edition)
+
+
 @dataclass
 class Entry:
     """What the manifest records of one source document."""
@@ -193,7 +260,12 @@ class OutputFolder:
             self.release()
             raise
         self.edition_files: list[str] = []
-        self.manifest = self._read_manifest()
+        self._pending = False
+        try:
+            self.manifest = self._read_manifest()
+        except BaseException:
+            self.discard()
+            raise
         self._owners = {relative: source for source, entry in self.manifest.items() for relative in entry.files}
         # A commit left pending (it failed half-way): its staged files must outlive this run.
         self._pending = False
@@ -381,13 +453,17 @@ class OutputFolder:
     # -- the manifest ----------------------------------------------------------------------
 
     def _read_manifest(self) -> dict[str, Entry]:
+        """The manifest of earlier builds ({} when there is none); a usage error naming what is
+        wrong when it is not one teikit wrote (:func:`read_manifest`)."""
+        path = self.out_dir / MANIFEST
         try:
-            data = json.loads((self.out_dir / MANIFEST).read_text(encoding="utf-8"))
-            self.edition_files = sorted(map(str, data.get("edition", [])))
-            return {source: Entry(list(map(str, entry.get("files", []))), entry.get("card"))
-                    for source, entry in data.get("documents", {}).items()}
-        except (OSError, ValueError, AttributeError, TypeError):
+            text = path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
             return {}
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ManifestError(path, f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+        entries, self.edition_files = read_manifest(text, path)
+        return entries
 
     def _stage_manifest(self, entries: dict[str, Entry], edition_files: list[str]) -> dict[str, Path]:
         """Stage the manifest and the plain list of every file it names (edition files included)."""

@@ -19,6 +19,7 @@ chunks.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
@@ -53,8 +54,43 @@ def chunk_size(items: int, workers: int) -> int:
     return max(1, min(MAX_CHUNK, items // (workers * 4)))
 
 
+#: What one worker may take: a Saxon heap and a document's trees (a build's worker on the
+#: telegram peaks near 200 MB; bench/README.md). The workers started fit in the memory available.
+WORKER_MEMORY = 400 * 1024 * 1024
+
+
+def cores() -> int:
+    """The CPUs this process may run on (its affinity mask, which containers and taskset narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available for new processes without swapping (Linux MemAvailable), or None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def job_limit() -> int:
+    """The most worker processes worth starting: one per core, and no more than the available memory
+    holds at :data:`WORKER_MEMORY` each (at least one). ``--jobs`` asks; this caps it."""
+    memory = available_memory()
+    by_memory = max(1, memory // WORKER_MEMORY) if memory is not None else cores()
+    return max(1, min(cores(), by_memory))
+
+
 def workers_for(items: int, jobs: int, threshold: int = PARALLEL_THRESHOLD) -> int:
-    """How many worker processes :func:`imap` starts for ``items`` items (0: it works in this process)."""
+    """How many worker processes :func:`imap` starts for ``items`` items (0: it works in this process):
+    ``jobs``, at most one per item and :func:`job_limit`; none for fewer items than ``threshold``."""
+    jobs = min(jobs, job_limit())
     if jobs <= 1 or items < max(2, threshold):
         return 0
     return min(jobs, items)

@@ -22,15 +22,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NamedTuple
-from urllib.parse import unquote
 
 from lxml import etree
 
-from toolkit import confine
+from toolkit import confine, pointers
 from toolkit.errors import Problem, ToolkitError
 from toolkit.paths import display_path, printable
 from toolkit.vocabulary import NAME_FOR_RECORD, POINTER_ATTRIBUTES, RECORD_KINDS, RECORD_POINTERS
-from toolkit.xmlio import TEI_NS, XML_NS, XML_SPACE, Document, parse_document, xml_tokens
+from toolkit.xmlio import TEI_NS, XML_NS, XML_SPACE, Document, attributes, parse_document, xml_tokens
 
 if TYPE_CHECKING:
     from toolkit.validate import DocumentResult
@@ -109,7 +108,7 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
     for element in _CANDIDATES(document.root):
         identifier = None
         found = None
-        for name, value in element.items():
+        for name, value in attributes(element):
             if name == xml_id:
                 identifier = value
             elif name in pointer_order:
@@ -140,10 +139,10 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
     for element, owner, attribute, token in pending:
         if known is not None and not _names_nothing(token, attribute, owner):
             if token[0] == "#":  # the commonest pointer, into this document: what LocalIndex.resolves does
-                fragment = token[1:]
+                fragment = pointers.local_fragment(token)
                 if not fragment:
                     continue
-                record = ids.get(unquote(fragment) if "%" in fragment else fragment)
+                record = ids.get(fragment)
                 if record is not None:
                     expected = EXPECTED_KIND.get(owner)
                     if not expected or record.kind in expected:
@@ -176,35 +175,6 @@ def _position(facts: Facts, target: Target, documents: dict[Path, Document | Non
 _WITH_ID = etree.XPath("descendant-or-self::tei:*[@*][@xml:id]", namespaces={"tei": TEI_NS})
 
 
-@functools.lru_cache(maxsize=8192)
-def _parts(value: str) -> tuple[str, str, str]:
-    """A pointer's scheme, file part and fragment (unquoted)."""
-    return confine.split_pointer(value)
-
-
-def _is_external(value: str) -> bool:
-    return confine.is_external(value)
-
-
-def pointer_target(value: str, source: Path, root: Path | None = None) -> tuple[Path, str] | None:
-    """The file and the id a pointer names, seen from the document at ``source``.
-
-    ``authority.xml#zorin`` -> (the authority file's real path, "zorin");
-    ``#d256-p1`` -> (``source`` itself, "d256-p1"); None for an external URL
-    and for a file the confinement rule refuses (:mod:`toolkit.confine`;
-    ``root`` defaults to the document's own folder).
-    """
-    scheme, file_part, fragment = _parts(value.strip(XML_SPACE))
-    if scheme not in ("", "file", "//") or (not file_part and scheme):
-        return None
-    if not file_part:
-        return confine.real_path(source) or source, fragment
-    try:
-        return confine.pointer_file(file_part, source, root or confine.root_of(source), scheme=scheme), fragment
-    except confine.Refused:
-        return None
-
-
 class LocalIndex:
     """What a worker can settle alone: pointers into the document itself or into a file it has read.
 
@@ -235,10 +205,9 @@ class LocalIndex:
         return self._settled.setdefault(facts.path.parent, set())
 
     def resolves(self, facts: Facts, value: str, owner: str) -> bool:
-        if value[:1] == "#":  # the commonest pointer: into the document itself (what _parts would find)
-            fragment = value[1:]
-            return _found(facts, unquote(fragment) if "%" in fragment else fragment, owner)
-        scheme, file_part, fragment = _parts(value)
+        if value[:1] == "#":  # the commonest pointer: into the document itself
+            return _found(facts, pointers.local_fragment(value), owner)
+        scheme, file_part, fragment = pointers.split(value)
         if scheme not in ("", "file", "//"):
             return True  # external: not checked
         if scheme:
@@ -253,8 +222,8 @@ class LocalIndex:
             try:
                 # Confined to the document's own folder, which every root holds; the parent,
                 # knowing the real root, words what is refused here.
-                target_path = confine.pointer_file(file_part, facts.path, facts.path.parent)
-            except confine.Refused:
+                target_path = pointers.confine_file(file_part, facts.path, facts.path.parent)
+            except pointers.Refused:
                 return False
             if target_path == facts.path:
                 return _found(facts, fragment, owner)
@@ -286,7 +255,7 @@ def _names_nothing(token: str, attribute: str, owner: str) -> bool:
     (``authority.xml``, ``authority.xml#``) where a record is due (a name, @who, @resp)."""
     if "#" in token[:-1]:  # a fragment follows the # (the commonest case: decided at once)
         return False
-    scheme, file_part, fragment = _parts(token.strip(XML_SPACE))
+    scheme, file_part, fragment = pointers.split(token.strip(XML_SPACE))
     if scheme not in ("", "file") or fragment:
         return False
     return not file_part or owner in EXPECTED_KIND or attribute in RECORD_POINTERS
@@ -306,8 +275,10 @@ class _Index:
 
     def __init__(self, results: list[DocumentResult], root_of: Callable[[Path], Path] | None = None):
         self.facts: dict[Path, Facts | None] = {r.facts.path: r.facts for r in results if r.facts}
-        self._targets: dict[tuple[Path, str, str], Path | confine.Refused] = {}
+        self._targets: dict[tuple[Path, str, str], Path | pointers.Refused] = {}
         self._root_of = root_of or confine.root_of
+        #: The other files each document's pointers were found to lead into (checked by the parent).
+        self.reached: dict[Path, set[Path]] = {}
 
     def get(self, path: Path) -> Facts | None:
         """The facts of the file at ``path``; None when it is missing or not readable TEI."""
@@ -321,22 +292,25 @@ class _Index:
                 self.facts[path] = None
         return self.facts[path]
 
-    def target(self, source: Path, file_part: str, scheme: str = "") -> Path | confine.Refused:
+    def target(self, source: Path, file_part: str, scheme: str = "") -> Path | pointers.Refused:
         """The file a pointer's path part names, relative to the pointing document, or why it is refused."""
         if not file_part and not scheme:
             return source
         key = (source.parent, file_part, scheme)
         if key not in self._targets:
             try:
-                self._targets[key] = confine.pointer_file(file_part, source, self._root_of(source), scheme=scheme)
-            except confine.Refused as refused:
+                self._targets[key] = pointers.confine_file(file_part, source, self._root_of(source), scheme=scheme)
+            except pointers.Refused as refused:
                 self._targets[key] = refused
         return self._targets[key]
 
 
-def resolve(results: list[DocumentResult], root_of: Callable[[Path], Path] | None = None) -> None:
+def resolve(results: list[DocumentResult], root_of: Callable[[Path], Path] | None = None,
+            shares_ids: Callable[[DocumentResult], bool] = lambda result: True) -> None:
     """Add reference problems to each result that parsed (in place); ``root_of`` gives a document's
-    confinement root (:func:`toolkit.confine.root_of`; default: its own folder)."""
+    confinement root (:func:`toolkit.confine.root_of`; default: its own folder). ``shares_ids`` tells
+    whether a document's ids must be unique across the edition (its kind says so: the edition's
+    documents and the files they point into) or only within itself (any other TEI)."""
     index = _Index(results, root_of)
     for result in results:
         if result.facts is None:
@@ -344,7 +318,20 @@ def resolve(results: list[DocumentResult], root_of: Callable[[Path], Path] | Non
         result.problems.extend(_check_pointers(result.facts, index))
         for linked in result.facts.linked:  # validated alone, a document's ids still meet the authority file's
             index.get(Path(linked))
-    _check_unique_ids(index, results)
+    shared = [result for result in results if result.facts is not None and shares_ids(result)]
+    _check_unique_ids(index, shared, _reached_from(index, shared))
+    for result in results:
+        if result.facts is not None and not shares_ids(result):
+            _check_unique_ids(index, [result], [result.facts])
+
+
+def _reached_from(index: _Index, results: list[DocumentResult]) -> list[Facts]:
+    """The documents, and every file they link or point into: one namespace of ids."""
+    paths = {result.facts.path for result in results}
+    for result in results:
+        paths.update(Path(linked) for linked in result.facts.linked)
+        paths.update(index.reached.get(result.facts.path, ()))
+    return [facts for path, facts in index.facts.items() if facts is not None and path in paths]
 
 
 def _problem(facts: Facts, where: Pointer | tuple[int, int], message: str, hint: str | None, rule: str) -> Problem:
@@ -355,7 +342,7 @@ def _problem(facts: Facts, where: Pointer | tuple[int, int], message: str, hint:
 def _check_pointers(facts: Facts, index: _Index) -> list[Problem]:
     problems = []
     for pointer in facts.pointers:
-        if _is_external(pointer.value):
+        if pointers.is_external(pointer.value):
             continue
         problem = _check_pointer(facts, pointer, index)
         if problem:
@@ -367,17 +354,19 @@ def _check_pointer(facts: Facts, pointer: Pointer, index: _Index) -> Problem | N
     owner = pointer.owner.split(":")[0]
     # Shown with escapes when it holds what cannot be seen (a no-break space is part of a pointer: "\\xa0").
     label = f'{owner}/@{pointer.attribute} "{printable(pointer.value)}"'
-    scheme, file_part, fragment = _parts(pointer.value)
+    scheme, file_part, fragment = pointers.split(pointer.value)
     if _names_nothing(pointer.value, pointer.attribute, pointer.owner):
         what = f"the file {file_part}, not a record in it" if file_part else "no element: there is no id after #"
         return _problem(facts, pointer, f"{label} names {what}",
                         f'write the id after #, e.g. "{file_part or "authority.xml"}#zorin"', "ref-resolves")
     target_path = index.target(facts.path, file_part, scheme)
-    if isinstance(target_path, confine.Refused):
+    if isinstance(target_path, pointers.Refused):
         return _problem(facts, pointer, f"{label} {target_path.message}: refused", target_path.hint, "ref-confined")
     target = index.get(target_path)
     if target is None:
         return _missing_file(facts, pointer, label, target_path, file_part)
+    if target.path != facts.path:
+        index.reached.setdefault(facts.path, set()).add(target.path)
     if _found(target, fragment, pointer.owner):
         return None
     where = "this document" if target.path == facts.path else display_path(target.path)
@@ -431,14 +420,13 @@ def _find_elsewhere(fragment: str, index: _Index, exclude: Path) -> Facts | None
     return None
 
 
-def _check_unique_ids(index: _Index, results: list[DocumentResult]) -> None:
-    """xml:ids are unique across the edition: every document checked and every file they point into."""
+def _check_unique_ids(index: _Index, results: list[DocumentResult], pool: list[Facts]) -> None:
+    """xml:ids are unique across ``pool``: the documents ``results`` and the files they point into."""
     first_seen: dict[str, tuple[Facts, Target]] = {}
     problems_of = {r.facts.path: r.problems for r in results if r.facts}
     # Files that hold records (the authority file) first: a clash with one of their
     # ids is the fault of the document that reuses it, never of the record.
-    loaded = sorted((f for f in index.facts.values() if f is not None),
-                    key=lambda facts: not any(t.kind in NAME_FOR_RECORD for t in facts.ids.values()))
+    loaded = sorted(pool, key=lambda facts: not any(t.kind in NAME_FOR_RECORD for t in facts.ids.values()))
     lines: dict[Path, Document | None] = {}  # the files a problem points into, parsed once
     for facts in loaded:
         if not facts.duplicates and first_seen.keys().isdisjoint(facts.ids):

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from toolkit.attribute_values import AttributeValues
 from toolkit.errors import Problem, ToolkitError, UsageError
 from toolkit.paths import display_path
-from toolkit.xmlio import TEI_NS, Document, write_atomic
+from toolkit.xmlio import TEI_NS, Document, attributes, write_atomic
 
 GUIDE = _GUIDE = "see docs/encoding.md for what the edition allows where"
 # The same advice for documents held to TEI's own grammar.
@@ -134,6 +135,7 @@ class Grammar:
             raise ToolkitError(f"the RELAX NG schema cannot be compiled: {exc}", path=display_path(schema)) from None
         self._tree = tree
         self._allowed: dict[str, set[str]] | None = None
+        self._values: AttributeValues | None = None
 
     @property
     def allowed(self) -> dict[str, set[str]]:
@@ -142,15 +144,76 @@ class Grammar:
             self._allowed = allowed_attributes(self._tree)
         return self._allowed
 
+    @property
+    def values(self) -> AttributeValues:
+        """The grammar's attribute value patterns, for precise messages (made when first needed)."""
+        if self._values is None:
+            self._values = AttributeValues(self._tree)
+        return self._values
+
     def check(self, document: Document) -> list[Problem]:
         if self.schema.validate(document.tree):
             return []
-        entries = list(self.schema.error_log)
+        bad = self._bad_values(document)
+        entries = self._entries_without(document, bad) if bad else list(self.schema.error_log)
+        if bad and not entries:
+            return [self._value_problem(document, *found) for found in bad]
         specific = [entry for entry in entries if not _KNOCK_ON.search(entry.message)]
-        problems = [self._problem(document, entry) for entry in (specific or entries)]
+        problems = [self._value_problem(document, *found) for found in bad]
+        problems += [self._problem(document, entry) for entry in (specific or entries)]
         # "<p> may not contain foo" only repeats "<foo> is not allowed here" from the parent's side.
         lines = [problem.line for problem in problems]
         return [p for p in problems if " may not contain " not in p.message or lines.count(p.line) == 1]
+
+    def _bad_values(self, document: Document) -> list[tuple[etree._Element, str, str]]:
+        """Each attribute whose value matches none of the grammar's patterns for it: (element, key, value).
+
+        libxml2 may report such a value far from it, as a vague error on another element
+        (under tei_all, always in some choice or interleave); see :mod:`toolkit.attribute_values`.
+        """
+        values = self.values
+        given: dict[tuple[str, str], set[str]] = defaultdict(set)
+        elements = [element for element in document.root.iter(etree.Element) if element.attrib]
+        for element in elements:
+            local = etree.QName(element).localname
+            for key, value in element.attrib.items():
+                given[(local, key)].add(value)
+        wrong = {pair: found for pair, values_given in given.items()
+                 if (found := values.invalid(*pair, values_given))}
+        if not wrong:
+            return []
+        return [(element, key, value) for element in elements for key, value in element.attrib.items()
+                if value in wrong.get((etree.QName(element).localname, key), ())]
+
+    def _entries_without(self, document: Document, bad: list[tuple[etree._Element, str, str]]) -> list:
+        """The grammar's findings once the bad values are out of the way (taken off, the tree
+        validated again, put back as they were): what else is wrong, if anything."""
+        saved = {element: list(element.attrib.items()) for element, _, _ in bad}
+        try:
+            for element, key, _ in bad:
+                element.attrib.pop(key, None)
+            valid = self.schema.validate(document.tree)
+            entries = [] if valid else list(self.schema.error_log)
+        finally:
+            for element, attributes in saved.items():
+                element.attrib.clear()
+                for key, value in attributes:
+                    element.set(key, value)
+        # An attribute taken off that the element needs: that is the bad value again, not news.
+        taken: dict[etree._Element, set[str]] = {}
+        for element, key, _ in bad:
+            taken.setdefault(element, set()).add(etree.QName(key).localname)
+        return [entry for entry in entries
+                if not any(f"attribute {name}" in entry.message or f'attribute "{name}"' in entry.message
+                           for name in taken.get(document.locate(entry.path), ()))]
+
+    def _value_problem(self, document: Document, element: etree._Element, key: str, value: str) -> Problem:
+        name = etree.QName(key).localname
+        shown = f"xml:{name}" if key.startswith("{http://www.w3.org/XML/1998/namespace}") else name
+        line, column = document.position(element)
+        return Problem(document.display, line, column,
+                       f'<{etree.QName(element).localname}> has an invalid value for @{shown}: "{value}"',
+                       hint=_VALUE_HINTS.get(name, self.guide), step="relaxng", rule="grammar")
 
     def _problem(self, document: Document, entry: etree._LogEntry) -> Problem:
         node = document.locate(entry.path)
@@ -164,7 +227,7 @@ class Grammar:
         if not match or node is None or match["attribute"] not in self.allowed.get(match["element"], ()):
             return None
         name = match["attribute"]
-        value = next((v for k, v in node.attrib.items() if etree.QName(k).localname == name), "")
+        value = next((v for k, v in attributes(node) if etree.QName(k).localname == name), "")
         shown = "xml:id" if name == "id" else name
         return (f'<{match["element"]}> has an invalid value for @{shown}: "{value}"',
                 _VALUE_HINTS.get(name, "see docs/encoding.md for the values this attribute takes"))
@@ -209,6 +272,13 @@ class TeiGrammar:
         self.name = name
         self._defines = self._element_defines()
         self._compiled: dict[frozenset[str], Grammar] = {}
+        self._values: AttributeValues | None = None
+
+    @property
+    def values(self) -> AttributeValues:
+        if self._values is None:
+            self._values = AttributeValues(self.tree)
+        return self._values
 
     def _element_defines(self) -> dict[str, list[etree._Element]]:
         """The defines that hold nothing but one TEI element pattern, by element name."""
@@ -261,6 +331,7 @@ class TeiGrammar:
                 parent.remove(ref)
         grammar = Grammar(self.schema_path, tree=tree, guide=TEI_GUIDE)
         grammar._tree = self.tree  # attribute names for messages: the whole grammar's
+        grammar._values = self.values  # and its value patterns, compiled once for every vocabulary
         return grammar
 
     def unknown_elements(self, document: Document) -> list[etree._Element]:

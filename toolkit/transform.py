@@ -34,12 +34,14 @@ output looks lives in ``xslt/``. The protocol between the two is small:
 Each stylesheet is compiled once per process (:func:`executable` keeps the
 compiled form in a module-level cache). Documents reach Saxon only after
 :func:`toolkit.xmlio.parse_document` has refused DTDs, entities and XInclude,
-as text with their base URI set. The files their pointers name (the authority
-file) reach the stylesheets the same way, as the parameter ``t:documents``
-(:func:`linked_files`): only those the confinement rule of
-:mod:`toolkit.confine` allows, so the stylesheets never open a file the
-validator refused. Saxon's own parser (``doc()`` of the index page's
-documents) is told to refuse DOCTYPEs too.
+as text with their base URI set. Their pointers are resolved here, by
+:func:`toolkit.pointers.for_stylesheets`, as validation resolves them: the
+files they may open (the authority file) reach the stylesheets the same way,
+parsed, as the parameter ``t:documents`` (only those the confinement rule
+allows, so the stylesheets never open a file the validator refused), and
+where each pointer leads as the parameter ``t:pointers``: the stylesheets
+never parse or resolve a pointer themselves. Saxon's own parser (``doc()`` of
+the index page's documents) is told to refuse DOCTYPEs too.
 """
 
 from __future__ import annotations
@@ -60,11 +62,11 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit import formats as output_formats
-from toolkit import kinds
+from toolkit import kinds, pointers
 from toolkit.errors import ToolkitError, TransformError
 from toolkit.formats import OutputFile
 from toolkit.paths import XSLT_DIR, display_path
-from toolkit.xmlio import Document, xml_tokens
+from toolkit.xmlio import Document
 
 #: The namespace of every function, mode, parameter and envelope element of ours.
 T_NS = "urn:telegram2477:xslt"
@@ -109,6 +111,8 @@ class Envelope:
 
     files: list[OutputFile]
     card: str | None = None
+    #: The library records of its pages (``<t:records>`` of ``<t:record>``, xslt/library.xsl), if HTML was made.
+    records: str | None = None
 
 
 @dataclass
@@ -195,10 +199,19 @@ def _xml_attribute(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
+# The entry's text by the registries' entries: composing it costs ~0.2 ms a document.
+_entries: dict[tuple, str] = {}
+
+
 def executable():
     """The compiled entry stylesheet (compiled on first use, then cached while the registry stays as it is)."""
     saxon = _saxon()
-    text = entry_stylesheet()
+    key = output_formats.all_formats() + kinds.all_kinds()
+    text = _entries.get(key)
+    if text is None:
+        if len(_entries) >= 16:
+            _entries.clear()
+        text = _entries[key] = entry_stylesheet()
     with _lock:
         if text not in saxon.executables:
             with _stderr_captured() as stderr:
@@ -239,30 +252,6 @@ def _set_parameters(compiled, parameters: Parameters, formats: tuple[str, ...], 
                                saxon.processor.make_atomic_value("date", parameters.access_date.isoformat()))
 
 
-def linked_files(document: Document, root: Path | None = None) -> dict[str, Path]:
-    """The files the document's ``@ref`` pointers name that the confinement rule lets the stylesheets
-    open, keyed by the file part as written (what ``t:documents`` is keyed by)."""
-    from toolkit import confine
-
-    root = root or confine.root_of(document.path)
-    allowed: dict[str, Path] = {}
-    for value in _REF_FILE_PARTS(document.root):
-        tokens = xml_tokens(str(value))
-        raw = tokens[0].split("#", 1)[0] if tokens and "#" in tokens[0] else ""
-        if not raw or raw in allowed or ":" in raw or raw.startswith("/"):
-            continue
-        scheme, file_part, _ = confine.split_pointer(tokens[0])
-        try:
-            target = confine.pointer_file(file_part, document.path, root, scheme=scheme)
-        except confine.Refused:
-            continue
-        if target.is_file():
-            allowed[raw] = target
-    return allowed
-
-
-# The @ref values that name another file: the stylesheets follow only the first token of @ref.
-_REF_FILE_PARTS = etree.XPath("//@ref[not(starts-with(normalize-space(.), '#'))]")
 # Files the stylesheets may read, parsed once per process: (real path, size, mtime) -> node.
 _linked_nodes: dict[tuple[Path, int, int], object] = {}
 
@@ -294,9 +283,18 @@ def _documents_map(saxon: _Saxon, linked: dict[str, Path]):
     return saxon.processor.make_map(create_xdm_dict(saxon.processor, nodes))
 
 
+def _pointers_map(saxon: _Saxon, resolved: dict[str, tuple[str, str, str]]):
+    """``t:pointers``: each pointer attribute's value -> [where, name, id] (:func:`toolkit.pointers.for_stylesheets`)."""
+    from saxonche import create_xdm_dict
+
+    string = saxon.processor.make_string_value
+    arrays = {value: saxon.processor.make_array([string(part) for part in target]) for value, target in resolved.items()}
+    return saxon.processor.make_map(create_xdm_dict(saxon.processor, arrays))
+
+
 def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
          formats: tuple[str, ...] = (), profile: str | None = None,
-         linked: dict[str, Path] | None = None) -> Envelope:
+         targets: pointers.StylesheetTargets | None = None) -> Envelope:
     compiled = executable()
     saxon = _saxon()
     stylesheet = display_path(EDITION_STYLESHEET)
@@ -304,11 +302,13 @@ def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
     error = None
     with _lock, _stderr_captured() as stderr:
         try:
-            documents = _documents_map(saxon, linked or {})
+            targets = targets or pointers.StylesheetTargets()
+            documents = _documents_map(saxon, targets.documents)
             saxon.builder.set_base_uri(base_uri)
             node = saxon.builder.parse_xml(xml_text=xml_text, encoding="UTF-8")
             _set_parameters(compiled, parameters, formats, profile)
             compiled.set_parameter(f"{{{T_NS}}}documents", documents)
+            compiled.set_parameter(f"{{{T_NS}}}pointers", _pointers_map(saxon, targets.pointers))
             result = compiled.transform_to_string(xdm_node=node)
         except Exception as exc:  # PySaxonApiError: a dynamic error in the stylesheet
             error = exc
@@ -341,7 +341,13 @@ def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str 
         seen.add((output, name))
         files.append(OutputFile(output, name, _content(element, stylesheet, subject)))
     card = root.find(f"{{{T_NS}}}card")
-    return Envelope(files, etree.tostring(card, encoding="unicode", with_tail=False) if card is not None else None)
+    records = root.findall(f"{{{T_NS}}}record")
+    wrapper = None
+    if records:
+        wrapper = etree.Element(f"{{{T_NS}}}records", nsmap={"t": T_NS})
+        wrapper.extend(records)
+    return Envelope(files, etree.tostring(card, encoding="unicode", with_tail=False) if card is not None else None,
+                    etree.tostring(wrapper, encoding="unicode") if wrapper is not None else None)
 
 
 def _content(element: etree._Element, stylesheet: str, subject: str | None) -> str | bytes:
@@ -380,19 +386,21 @@ def _plain_name(name: str) -> bool:
 
 def transform(document: Document, formats: tuple[str, ...] = (),
               parameters: Parameters = Parameters(), root: Path | None = None,
-              profile: str | None = None, linked: dict[str, Path] | None = None) -> Envelope:
+              profile: str | None = None, targets: pointers.StylesheetTargets | None = None) -> Envelope:
     """Make the ``formats`` outputs (default: every registered one) of a parsed, checked document in one
     transformation; return their files (and the page's index card). ``root`` is the edition's root, the
     folder pointed-to files must lie in (:mod:`toolkit.confine`; default: the document's folder); ``profile``
-    the document's profile name and ``linked`` its :func:`linked_files`, when the caller has them already."""
+    the document's profile name and ``targets`` its pointers resolved (:func:`toolkit.pointers.for_stylesheets`),
+    when the caller has them already."""
     formats = formats or output_formats.names()
     _check_formats(formats)
     # Saxon cannot take lxml's tree (libxml2's C structures; Saxon builds its own TinyTree): it parses
     # the document's text again, the text lxml parsed and checked (no DTD, no XInclude).
+    kind = (kinds.get(profile) if profile else None) or kinds.detect(document.root)
     envelope = _run(document.text, (document.resolved or document.path.resolve()).as_uri(), parameters,
-                    document.display, formats, profile or kinds.detect(document.root).name,
-                    linked_files(document, root) if linked is None else linked)
-    return Envelope(_assembled(envelope.files), envelope.card)
+                    document.display, formats, kind.name,
+                    pointers.for_stylesheets(document, root, kind) if targets is None else targets)
+    return Envelope(_assembled(envelope.files), envelope.card, envelope.records)
 
 
 #: One document of the index page: its path, its page's file name, and its card if it was just built.
@@ -407,6 +415,12 @@ def edition_manifest(entries: list[IndexEntry]) -> str:
         if card is not None:
             document.append(etree.fromstring(card))
     return etree.tostring(manifest, encoding="unicode", pretty_print=True)
+
+
+def library_pages(manifest: str, out_dir: Path, parameters: Parameters = Parameters()) -> list[OutputFile]:
+    """The registers' and the chronology's pages for a ``<t:library>`` manifest (toolkit/library.py)."""
+    base = (out_dir.resolve() / "library.xml").as_uri()
+    return _run(manifest, base, parameters, "registers and chronology").files
 
 
 def index_page(entries: list[IndexEntry], out_dir: Path, parameters: Parameters = Parameters()) -> list[OutputFile]:

@@ -198,7 +198,7 @@ def finish(results: list[DocumentResult], selection: confine.Selection, engine: 
     Jing when asked, the references between files, the refused entries; problems in reading order."""
     if engine == "jing":
         _add_jing_problems(results)
-    references.resolve(results, selection.root_of)
+    references.resolve(results, selection.root_of, _shares_ids)
     results = results + [_refused(path, why) for path, why in selection.refused]
     repeated = selection.repeated_problems()
     for result in results:
@@ -207,6 +207,12 @@ def finish(results: list[DocumentResult], selection: confine.Selection, engine: 
         result.problems = _one_report_per_date(result.problems)
         result.problems.sort(key=_step_order)
     return Report(results)
+
+
+def _shares_ids(result: DocumentResult) -> bool:
+    """Whether the document's kind makes its ids unique across the edition (else: within itself)."""
+    kind = kinds.get(result.profile or "")
+    return kind is not None and kind.shared_ids
 
 
 #: A grammar message about the value of a date attribute (lxml's and Jing's wording).

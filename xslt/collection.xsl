@@ -101,6 +101,7 @@
               <li><a href="../index.html">All documents</a></li>
               <li><a href="index.html" aria-current="page">Contents</a></li>
             </ul>
+            <xsl:sequence select="t:search-form('../')"/>
           </nav>
         </header>
         <main id="main">
@@ -149,8 +150,9 @@
   <xsl:template match="teiCorpus" mode="t:contents" as="element()">
     <xsl:param name="t:units" as="map(xs:string, document-node())" tunnel="yes"/>
     <ol class="documents contents">
+      <!-- In document order, nested corpora's members too: position() is each one's number. -->
       <xsl:for-each select="descendant::TEI">
-        <xsl:sequence select="t:contents-entry($t:units(t:corpus-member-id(.)))"/>
+        <xsl:sequence select="t:contents-entry($t:units(t:corpus-member-id(., position())))"/>
       </xsl:for-each>
     </ol>
   </xsl:template>
@@ -159,20 +161,24 @@
   <!-- A teiCorpus: one publication per TEI                                -->
   <!-- ================================================================== -->
 
-  <!-- A member's id: its xml:id, else its position in the corpus ("tei3"). -->
+  <!-- A member's id: its xml:id, else its number among the corpus's TEI
+       elements in document order ("tei3"), which the caller knows by
+       position (counting the members before it, for each one, took time
+       quadratic in the corpus). -->
   <xsl:function name="t:corpus-member-id" as="xs:string">
     <xsl:param name="tei" as="element(TEI)"/>
-    <xsl:sequence select="string(($tei/@xml:id, 'tei' || (count($tei/preceding::TEI) + count($tei/ancestor::TEI) + 1))[1])"/>
+    <xsl:param name="number" as="xs:integer"/>
+    <xsl:sequence select="string(($tei/@xml:id[normalize-space()], 'tei' || $number)[1])"/>
   </xsl:function>
 
   <!-- The record in the corpus's own header that a member's name points to
        with @corresp (and no @ref): a person, place or org of its lists. -->
   <xsl:function name="t:corpus-record" as="element()?">
     <xsl:param name="name" as="element()"/>
-    <xsl:variable name="first" as="xs:string" select="string(tokenize(string($name/@corresp))[1])"/>
+    <xsl:variable name="id" as="xs:string?" select="t:local-id(string($name/@corresp))"/>
     <xsl:sequence select="if ($name/(self::persName | self::placeName | self::orgName | self::name | self::rs)
-        and empty($name/@ref) and starts-with($first, '#'))
-      then key('t:xml-id', substring($first, 2), root($name))[1]
+        and empty($name/@ref) and exists($id))
+      then key('t:xml-id', $id, root($name))[1]
         [self::person or self::place or self::org][ancestor::teiHeader/parent::teiCorpus]
       else ()"/>
   </xsl:function>
@@ -197,12 +203,13 @@
   <xsl:template match="document-node(element(teiCorpus))" mode="t:publish" as="element()*">
     <xsl:variable name="corpus" as="element(teiCorpus)" select="teiCorpus"/>
     <xsl:variable name="folder" as="xs:string"
-      select="string(($corpus/@xml:id, replace(tokenize(string(base-uri(.)), '/')[last()], '\.xml$', ''))[1])"/>
+      select="string(($corpus/@xml:id[normalize-space()], replace(tokenize(string(base-uri(.)), '/')[last()], '\.xml$', ''))[1])"/>
     <xsl:variable name="members" as="element(TEI)*" select="$corpus//TEI"/>
     <xsl:variable name="title" as="xs:string"
       select="(($corpus/teiHeader/fileDesc/titleStmt/title)[1] ! t:plain(.), $folder)[1]"/>
     <xsl:variable name="entries" as="map(xs:string, xs:string)*"
-      select="$members ! map { 'id': t:corpus-member-id(.), 'title': string((teiHeader/fileDesc/titleStmt/title)[1] ! t:plain(.)) }"/>
+      select="for $i in 1 to count($members) return $members[$i] ! map { 'id': t:corpus-member-id(., $i),
+        'title': string((teiHeader/fileDesc/titleStmt/title)[1] ! t:plain(.)) }"/>
     <xsl:variable name="units" as="document-node()*">
       <xsl:for-each select="$members">
         <xsl:variable name="i" as="xs:integer" select="position()"/>

@@ -3,10 +3,11 @@
   common.xsl: what every output of the Telegram 2477 edition shares.
 
   All TEI meaning lives here: the header metadata (as t: functions), names and
-  their authority records, dates, editorial choices, and the plain-text reading
-  of inline content (mode t:plain). The output modules (html-page.xsl with
-  html-text.xsl, text-files.xsl, cite-files.xsl with citations.xsl) only decide
-  how things look. The build's entry stylesheet, composed by
+  their authority records, dates, editorial choices, and the reading of the
+  text (mode t:read, docs/encoding.md "The reading"; t:plain for inline
+  content). The output modules (html-page.xsl with html-text.xsl,
+  text-files.xsl, cite-files.xsl with citations.xsl) only decide how things
+  look. The build's entry stylesheet, composed by
   toolkit/transform.py, includes edition.xsl (which includes this module) and
   the module of every output format (toolkit/formats.py), and makes them all
   in one transformation.
@@ -51,11 +52,17 @@
   <!-- t:documents: the files the document's pointers may open, keyed by the
        file part of the pointer as written ("authority.xml"), each parsed by
        the toolkit, which lets through only what its confinement rule allows
-       (regular files inside the edition's folder: docs/validation.md). Given
-       (the build always gives it), no stylesheet opens a pointed-to file
-       itself. Absent (a stylesheet run without the toolkit), only a plain file
-       name beside the document is opened: no folder, no scheme, no "..". -->
-  <xsl:param name="t:documents" as="map(xs:string, document-node())?" select="()"/>
+       (regular files inside the edition's folder: docs/validation.md). No
+       stylesheet opens a pointed-to file itself. -->
+  <xsl:param name="t:documents" as="map(xs:string, document-node())" select="map {}"/>
+
+  <!-- t:pointers: where each pointer attribute's value of the document leads
+       (its first token), as toolkit/pointers.py resolved it: the value as
+       written => ['here', '', id] (the document the pointer stands in, also
+       under '#' || id), ['file', key of t:documents, id], or ['publication',
+       name, id] (another publication of the kind: a FRUS volume). The
+       stylesheets never parse or resolve a pointer themselves. -->
+  <xsl:param name="t:pointers" as="map(xs:string, array(xs:string))" select="map {}"/>
 
   <!-- t:site: what the inputs built together know of each other (JSON, made
        by toolkit/site.py): {"volumes": {"frus1961-63v06": ["d1", ...]},
@@ -88,12 +95,20 @@
   <xsl:function name="t:volume-href" as="xs:string?">
     <xsl:param name="pointer" as="xs:string"/>
     <xsl:param name="up" as="xs:string"/>
-    <xsl:variable name="volume" as="xs:string" select="substring-before($pointer || '#', '#')"/>
-    <xsl:variable name="fragment" as="xs:string" select="substring-after($pointer, '#')"/>
+    <xsl:sequence select="
+      if (not(matches($pointer, '^frus\d{4}[A-Za-z0-9-]*(#[A-Za-z_][\w_.-]*)?$'))) then ()
+      else t:volume-link(substring-before($pointer || '#', '#'), substring-after($pointer, '#'), $up)"/>
+  </xsl:function>
+
+  <!-- The same for a volume and a document id already told apart (a pointer
+       toolkit/pointers.py resolved as ['publication', volume, id]). -->
+  <xsl:function name="t:volume-link" as="xs:string">
+    <xsl:param name="volume" as="xs:string"/>
+    <xsl:param name="fragment" as="xs:string"/>
+    <xsl:param name="up" as="xs:string"/>
     <xsl:variable name="local" as="map(xs:string, xs:boolean)?" select="$t:local-volumes($volume)"/>
     <xsl:sequence select="
-      if (not(matches($pointer, '^frus\d{4}[A-Za-z0-9-]*(#[A-Za-z_][\w.-]*)?$'))) then ()
-      else if (exists($local) and $fragment = '') then $up || $volume || '/index.html'
+      if (exists($local) and $fragment = '') then $up || $volume || '/index.html'
       else if (exists($local) and map:contains($local, $fragment)) then $up || $volume || '/' || $fragment || '.html'
       else $t:frus-site || $volume || ('/' || $fragment)[$fragment]"/>
   </xsl:function>
@@ -139,7 +154,7 @@
   <xsl:function name="t:doc-id" as="xs:string">
     <xsl:param name="node" as="node()"/>
     <xsl:variable name="tei" as="element()?" select="root($node)/descendant-or-self::TEI[1]"/>
-    <xsl:sequence select="if ($tei/@xml:id) then string($tei/@xml:id)
+    <xsl:sequence select="if (normalize-space($tei/@xml:id)) then string($tei/@xml:id)
       else replace(tokenize(string(base-uri($node)), '/')[last()], '\.xml$', '')"/>
   </xsl:function>
 
@@ -376,12 +391,12 @@
   <!-- The volume's editors (not the general editor), as t:name elements. -->
   <xsl:function name="t:editors" as="element(t:name)*">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="t:frus($node)/monogr/editor[not(@role = 'general')] ! t:split-name(.)"/>
+    <xsl:sequence select="t:frus($node)/monogr/editor[not(@role = 'general')] ! t:split-name(.)[string(@full)]"/>
   </xsl:function>
 
   <xsl:function name="t:general-editors" as="element(t:name)*">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="t:frus($node)/monogr/editor[@role = 'general'] ! t:split-name(.)"/>
+    <xsl:sequence select="t:frus($node)/monogr/editor[@role = 'general'] ! t:split-name(.)[string(@full)]"/>
   </xsl:function>
 
   <xsl:function name="t:publisher" as="xs:string?">
@@ -397,7 +412,9 @@
   <xsl:function name="t:pub-year" as="xs:string?">
     <xsl:param name="node" as="node()"/>
     <xsl:variable name="date" as="element()?" select="(t:frus($node)/monogr/imprint/date)[1]"/>
-    <xsl:sequence select="($date/@when ! substring(., 1, 4), $date ! replace(normalize-space(.), '^.*?(\d{4}).*$', '$1'))[1]"/>
+    <!-- only a year: an empty or wordy date gives none (citations read it as a number) -->
+    <xsl:sequence select="($date/@when ! substring(., 1, 4), $date ! replace(normalize-space(.), '^.*?(\d{4}).*$', '$1'))
+      [matches(., '^\d{4}$')][1]"/>
   </xsl:function>
 
   <!-- A personal name split into given and family parts:
@@ -406,9 +423,10 @@
     <xsl:param name="name" as="element()"/>
     <xsl:variable name="pers" as="element()" select="($name/persName, $name)[1]"/>
     <xsl:variable name="full" as="xs:string" select="t:name-string($pers)"/>
+    <!-- An empty name (<editor/>) has no last word: its parts are then empty. -->
     <xsl:variable name="family" as="xs:string"
       select="if ($pers/surname) then string-join($pers/surname ! normalize-space(.), ' ')
-              else tokenize($full, '\s+')[last()]"/>
+              else string(tokenize($full, '\s+')[last()])"/>
     <xsl:variable name="given" as="xs:string"
       select="if ($pers/forename) then string-join($pers/forename ! normalize-space(.), ' ')
               else normalize-space(substring($full, 1, string-length($full) - string-length($family)))"/>
@@ -430,64 +448,37 @@
 
   <xsl:key name="t:xml-id" match="*[@xml:id]" use="string(@xml:id)"/>
 
-  <!-- The authority record an element's @ref points to, or nothing. Only
-       relative references ("authority.xml#zorin") and same-document ones
-       ("#zorin") are followed: nothing is ever fetched from the network, and a
-       missing authority file degrades to plain text.
+  <!-- The authority record an element's @ref points to, or nothing: where
+       toolkit/pointers.py resolved it (t:pointers). Only relative references
+       ("authority.xml#zorin") and same-document ones ("#zorin") lead
+       anywhere: nothing is ever fetched from the network, and a missing
+       authority file degrades to plain text.
        cache="yes": a name is looked up by its template, by t:in-link for the
        names inside it, and twice by the index of names. -->
   <xsl:function name="t:record" as="element()?" cache="yes">
     <xsl:param name="name" as="element()"/>
-    <xsl:sequence select="t:ref-target(normalize-space(tokenize(string($name/@ref))[1]), base-uri($name), root($name))"/>
+    <xsl:sequence select="t:pointer-target(string($name/@ref), $name)"/>
   </xsl:function>
 
-  <!-- The record a reference names, from a document with base URI $base.
-       cache="yes": a document's hundred names point to a few dozen records,
-       and resolving one (resolve-uri, doc-available, doc, key) costs far more
-       than the lookup in the cache. The absolute-reference test is written
-       without a regular expression: Saxon's regex with character ranges costs
-       some 30 us per call. -->
-  <xsl:function name="t:ref-target" as="element()?" cache="yes">
-    <xsl:param name="ref" as="xs:string"/>
-    <xsl:param name="base" as="xs:anyURI?"/>
-    <xsl:param name="root" as="node()"/>
-    <xsl:variable name="id" as="xs:string" select="substring-after($ref, '#')"/>
-    <xsl:variable name="file" as="xs:string" select="substring-before($ref, '#')"/>
-    <xsl:choose>
-      <xsl:when test="$id = '' or contains($file, ':') or starts-with($file, '/')"/>
-      <xsl:when test="$file = ''">
-        <xsl:sequence select="key('t:xml-id', $id, $root)[1]"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:sequence select="t:linked-document($file, $base) ! key('t:xml-id', $id, .)[1]"/>
-      </xsl:otherwise>
-    </xsl:choose>
+  <!-- The element a pointer attribute's value ($pointer, as written on
+       $context) leads to: in the document $context belongs to, or in a file
+       of t:documents. -->
+  <xsl:function name="t:pointer-target" as="element()?">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:param name="context" as="node()"/>
+    <xsl:variable name="target" as="array(xs:string)?" select="$t:pointers($pointer)"/>
+    <xsl:sequence select="
+      if (empty($target)) then ()
+      else if ($target?1 = 'here') then key('t:xml-id', $target?3, root($context))[1]
+      else if ($target?1 = 'file') then $t:documents($target?2) ! key('t:xml-id', $target?3, .)[1]
+      else ()"/>
   </xsl:function>
 
-  <!-- The document a relative reference's file part names, if it may be read:
-       from $t:documents when given, else a plain sibling file name only.
-       cache="yes": resolving and checking a URI costs far more than a key
-       lookup, and every record of a document is in the same file. -->
-  <xsl:function name="t:linked-document" as="document-node()?" cache="yes">
-    <xsl:param name="file" as="xs:string"/>
-    <xsl:param name="base" as="xs:anyURI?"/>
-    <xsl:choose>
-      <xsl:when test="exists($t:documents)">
-        <xsl:sequence select="$t:documents($file)"/>
-      </xsl:when>
-      <xsl:when test="matches($file, '^[A-Za-z0-9_][A-Za-z0-9._-]*$')">
-        <xsl:variable name="uri" as="xs:string?" select="t:resolve($file, $base)"/>
-        <xsl:sequence select="if (exists($uri) and doc-available($uri)) then doc($uri) else ()"/>
-      </xsl:when>
-    </xsl:choose>
-  </xsl:function>
-
-  <xsl:function name="t:resolve" as="xs:string?">
-    <xsl:param name="relative" as="xs:string"/>
-    <xsl:param name="base" as="xs:anyURI?"/>
-    <xsl:try select="if (exists($base)) then string(resolve-uri($relative, $base)) else ()">
-      <xsl:catch select="()"/>
-    </xsl:try>
+  <!-- The id a pointer attribute's value names in the document it stands in
+       ("#p_KNS2" => "p_KNS2"), or nothing. -->
+  <xsl:function name="t:local-id" as="xs:string?">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:sequence select="$t:pointers($pointer)[?1 = 'here']?3"/>
   </xsl:function>
 
   <!-- person, place or org: the kind of a name or record. -->

@@ -11,7 +11,9 @@
      page's index), an abbreviation or a correction (span.choice with
      data-kind, data-source, data-edited) opens a small dialog beside it on
      click, tap or Enter; Escape, the close button or a click elsewhere
-     closes it and focus returns to what opened it.
+     closes it and focus returns to what opened it;
+   - the words a search found (?find=..., the search page's links), marked
+     in the text by Pagefind's highlight script (over HTTP only).
 
    It works from the markup the stylesheets make for any document: no id or
    word of a particular text appears here. */
@@ -19,6 +21,8 @@
   'use strict';
 
   var body = document.body;
+  /* Where this script was loaded from: the folder of html/, where the search index is. */
+  var scriptAddress = document.currentScript ? document.currentScript.src : null;
   var STORE = { view: 'edition.view', highlight: 'edition.highlight' };
   var VIEWS = ['reading', 'diplomatic'];
 
@@ -94,6 +98,29 @@
       highlightButton.addEventListener('click', function () { choose(state.view, !state.highlight); });
     }
     controls.hidden = false;
+  }
+
+  /* ------------------------------------------------------- search words */
+
+  /* The words a search found (?find=..., which the search page's result
+     links carry) are marked in the text by Pagefind's highlight script, in
+     the index folder beside this script. Over HTTP only: the page opened
+     from a file, or without JavaScript, is the same page without marks. */
+  var FIND_PARAM = 'find';
+  if (new URLSearchParams(window.location.search).get(FIND_PARAM) && /^https?:$/.test(window.location.protocol)
+      && scriptAddress) {
+    import(new URL('pagefind/pagefind-highlight.js', scriptAddress).href).then(function (module) {
+      var Highlight = module['default'] || window.PagefindHighlight;
+      new Highlight({
+        highlightParam: FIND_PARAM,
+        markContext: null,
+        markOptions: { className: 'search-hit', exclude: ['[data-pagefind-ignore]', '[data-pagefind-ignore] *'] },
+        addStyles: false
+      });
+      var first = document.querySelector('mark.search-hit');
+      if (first && !window.location.hash) { first.scrollIntoView({ block: 'center' }); }
+      body.classList.add('has-search-hits');
+    }, function () { /* no index beside the pages: the page stays as it is */ });
   }
 
   /* ---------------------------------------------------------------- cards */
@@ -188,7 +215,10 @@
     var width = Math.min(card.offsetWidth, document.documentElement.clientWidth - 16);
     var left = Math.max(8, Math.min(box.left, document.documentElement.clientWidth - width - 8));
     card.style.left = (left + window.scrollX) + 'px';
-    card.style.top = (box.bottom + window.scrollY + 6) + 'px';
+    /* below the trigger; above it when only there it fits on the screen */
+    var height = card.offsetHeight;
+    var below = box.bottom + 6 + height <= window.innerHeight || box.top - 6 - height < 0;
+    card.style.top = ((below ? box.bottom + 6 : box.top - 6 - height) + window.scrollY) + 'px';
   }
 
   function close(returnFocus) {

@@ -35,14 +35,16 @@
        page's card for the index (t:index-card). -->
   <xsl:function name="t:html-files" as="element()+">
     <xsl:param name="root" as="document-node()"/>
+    <xsl:variable name="card" as="element(t:card)" select="t:index-card($root, t:page-name($root))"/>
     <xsl:sequence select="t:file('html', t:page-name($root), t:serialize-html(t:page($root))),
-      t:index-card($root, t:page-name($root))"/>
+      $card, t:library-record($root, $card)"/>
   </xsl:function>
 
   <!-- The edition's index page, for a manifest of its documents. -->
-  <xsl:function name="t:index-files" as="element(t:file)">
+  <xsl:function name="t:index-files" as="element(t:file)+">
     <xsl:param name="edition" as="element(t:edition)"/>
-    <xsl:sequence select="t:file('html', 'index.html', t:serialize-html(t:index-page($edition)))"/>
+    <xsl:sequence select="t:file('html', 'index.html', t:serialize-html(t:index-page($edition))),
+      t:search-files(string((t:index-cards($edition)/@publisher, 'TEI edition')[1]))"/>
   </xsl:function>
 
   <!-- The build asks for the index page with an edition manifest. -->
@@ -85,6 +87,7 @@
               <li><a href="#names">Names</a></li>
               <li><a href="#cite">Cite</a></li>
             </ul>
+            <xsl:sequence select="t:search-form(t:up($root))"/>
           </nav>
         </header>
         <main id="main">
@@ -92,8 +95,8 @@
           <article class="document">
             <xsl:sequence select="t:document-header($root)"/>
             <div class="document-body">
-              <section id="text" class="text" aria-labelledby="text-heading">
-                <div class="text-heading">
+              <section id="text" class="text" aria-labelledby="text-heading" data-pagefind-body="">
+                <div class="text-heading" data-pagefind-ignore="">
                   <h2 id="text-heading">Text</h2>
                   <div class="text-controls" hidden="">
                     <div class="view-switch" role="group" aria-label="Text view">
@@ -103,7 +106,7 @@
                     <button type="button" class="highlight-switch" aria-pressed="false">Highlight people, places, dates</button>
                   </div>
                 </div>
-                <p class="view-note">
+                <p class="view-note" data-pagefind-ignore="">
                   <span class="reading-only">Reading text: telegraphic abbreviations are
                     <span class="expan-sample">expanded</span> and typing errors
                     <span class="corr-sample">corrected</span>; standard acronyms stay as written.
@@ -120,6 +123,7 @@
             <xsl:sequence select="t:cite-section($root)"/>
           </article>
         </main>
+        <xsl:sequence select="t:search-record($root)"/>
         <xsl:sequence select="t:page-footer($root)"/>
         <script src="{t:up($root)}edition.js"></script>
       </body>
@@ -240,7 +244,7 @@
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
     <header class="document-header">
-      <h1><xsl:value-of select="$m?title"/></h1>
+      <h1 data-pagefind-meta="title"><xsl:value-of select="$m?title"/></h1>
       <xsl:variable name="facts" as="element()*" select="t:key-facts($root)"/>
       <xsl:if test="exists($facts)">
         <ul class="key-facts" aria-label="Key facts">
@@ -260,7 +264,7 @@
     <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
     <xsl:choose>
       <xsl:when test="exists($m?when) and exists(t:html-datetime($m?when))">
-        <span class="fact-date"><xsl:value-of select="t:place($root) ! (. || ', ')"/><time datetime="{t:html-datetime($m?when)}"><xsl:value-of select="t:format-when($m?when, true())"/></time></span>
+        <span class="fact-date"><xsl:value-of select="t:place($root) ! (. || ', ')"/><time datetime="{t:html-datetime($m?when)}" data-pagefind-meta="date"><xsl:value-of select="t:format-when($m?when, true())"/></time></span>
       </xsl:when>
       <xsl:otherwise>
         <xsl:for-each select="t:subtitle($root)">
@@ -275,7 +279,7 @@
       <span class="fact-classification"><xsl:value-of select="."/></span>
     </xsl:for-each>
     <xsl:if test="exists($m?series) and exists($m?document)">
-      <span class="fact-printed"><xsl:value-of select="string-join((t:series-short($m?series),
+      <span class="fact-printed" data-pagefind-meta="printed"><xsl:value-of select="string-join((t:series-short($m?series),
         (t:volume-label($root), $m?volume)[1] ! ('vol. ' || .), 'doc. ' || $m?document), ', ')"/></span>
     </xsl:if>
   </xsl:function>
@@ -389,7 +393,7 @@
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="notes" as="element()*" select="t:footnotes($root)"/>
     <xsl:if test="exists($notes)">
-      <section id="notes" class="notes" role="doc-endnotes" aria-labelledby="notes-heading">
+      <section id="notes" class="notes" role="doc-endnotes" aria-labelledby="notes-heading" data-pagefind-body="">
         <h2 id="notes-heading">Notes</h2>
         <ol>
           <xsl:for-each select="$notes">
@@ -400,7 +404,7 @@
               </xsl:if>
               <xsl:apply-templates mode="t:inline"/>
               <xsl:text> </xsl:text>
-              <a class="backlink" href="#{$id}-ref" role="doc-backlink"
+              <a class="backlink" data-pagefind-ignore="" href="#{$id}-ref" role="doc-backlink"
                 aria-label="Back to note {t:note-number(.)} in the text">↩&#xFE0E;</a>
             </li>
           </xsl:for-each>
@@ -414,7 +418,7 @@
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="notes" as="element()*" select="t:source-notes($root)"/>
     <xsl:if test="exists($notes)">
-      <section id="source" class="source-note" aria-labelledby="source-heading">
+      <section id="source" class="source-note" aria-labelledby="source-heading" data-pagefind-body="">
         <h2 id="source-heading">Source note</h2>
         <xsl:for-each select="$notes">
           <p>
@@ -513,6 +517,10 @@
                     <xsl:otherwise>Named in the document's metadata.</xsl:otherwise>
                   </xsl:choose>
                 </span>
+                <xsl:for-each select="t:register-href(., t:up($root))">
+                  <xsl:text> </xsl:text>
+                  <a class="register-link" href="{.}">Every document naming them</a>
+                </xsl:for-each>
               </dd>
             </xsl:for-each>
           </dl>
@@ -815,6 +823,7 @@
               <li><a href="#documents-heading">Documents</a></li>
               <li><a href="#cite-heading">Cite</a></li>
             </ul>
+            <xsl:sequence select="t:search-form('')"/>
           </nav>
         </header>
         <main id="main">

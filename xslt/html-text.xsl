@@ -108,7 +108,7 @@
 
   <xsl:template match="*[map:contains($t:html-hidden, local-name())]" mode="t:flow t:inline" as="empty-sequence()"/>
 
-  <!-- Elements of another namespace are data, not text (see mode t:plain). -->
+  <!-- Elements of another namespace are data, not text (as in mode t:read, common.xsl). -->
   <xsl:template match="*[namespace-uri() ne 'http://www.tei-c.org/ns/1.0']" mode="t:flow t:inline" as="empty-sequence()"/>
 
   <xsl:template match="text | front | body | back | group" mode="t:flow" as="element()">
@@ -167,7 +167,7 @@
       </xsl:if>
       <xsl:call-template name="t:lang"/>
       <xsl:if test="$numbered">
-        <span class="pnum" aria-hidden="true"><xsl:value-of select="t:paragraph-number(.)"/></span>
+        <span class="pnum" aria-hidden="true" data-pagefind-ignore=""><xsl:value-of select="t:paragraph-number(.)"/></span>
         <xsl:text> </xsl:text>
       </xsl:if>
       <xsl:choose>
@@ -180,7 +180,7 @@
       </xsl:choose>
       <xsl:if test="$numbered">
         <xsl:text> </xsl:text>
-        <a class="pilcrow" href="#{t:paragraph-id(.)}" aria-label="Link to paragraph {t:paragraph-number(.)}"
+        <a class="pilcrow" data-pagefind-ignore="" href="#{t:paragraph-id(.)}" aria-label="Link to paragraph {t:paragraph-number(.)}"
           title="Cite this paragraph: {t:rich-text(t:citation(root(.), 'chicago-note', .))}">¶</a>
       </xsl:if>
     </xsl:element>
@@ -427,19 +427,19 @@
       </xsl:if>
       <xsl:choose>
         <xsl:when test="$kind = 'acronym'">
-          <abbr class="dipl" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
+          <abbr class="dipl" data-pagefind-ignore="" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
           <abbr class="read acronym" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
         </xsl:when>
         <xsl:when test="$kind = 'expansion'">
-          <abbr class="dipl" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
+          <abbr class="dipl" data-pagefind-ignore="" title="{$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></abbr>
           <span class="read expan" title="abbreviated in the source: {$source-text}"><xsl:apply-templates select="$edited/node()" mode="t:inline"/></span>
         </xsl:when>
         <xsl:when test="$kind = 'correction'">
-          <span class="dipl sic" title="corrected reading: {$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></span>
+          <span class="dipl sic" data-pagefind-ignore="" title="corrected reading: {$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></span>
           <span class="read corr" title="source reads: {$source-text}"><xsl:apply-templates select="$edited/node()" mode="t:inline"/></span>
         </xsl:when>
         <xsl:when test="$kind = 'regularisation'">
-          <span class="dipl orig" title="regularised: {$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></span>
+          <span class="dipl orig" data-pagefind-ignore="" title="regularised: {$edited-text}"><xsl:apply-templates select="$source/node()" mode="t:inline"/></span>
           <span class="read reg" title="source reads: {$source-text}"><xsl:apply-templates select="$edited/node()" mode="t:inline"/></span>
         </xsl:when>
         <xsl:otherwise>
@@ -466,7 +466,7 @@
   <xsl:template match="note" mode="t:inline" as="element()?">
     <xsl:if test="t:is-footnote(.)">
       <xsl:variable name="id" as="xs:string" select="t:note-id(.)"/>
-      <sup class="noteref">
+      <sup class="noteref" data-pagefind-ignore="">
         <a href="#{$id}" id="{$id}-ref" role="doc-noteref" aria-label="Note {t:note-number(.)}"><xsl:value-of select="t:note-number(.)"/></a>
       </sup>
     </xsl:if>
@@ -567,7 +567,7 @@
 
   <!-- A page break of the printed source: its page number, set in the margin. -->
   <xsl:template match="pb[normalize-space(@n)]" mode="t:inline" as="element()">
-    <span class="page-break">
+    <span class="page-break" data-pagefind-ignore="">
       <xsl:call-template name="t:id"/>
       <xsl:value-of select="'[Page ' || normalize-space(@n) || ']'"/>
     </span>

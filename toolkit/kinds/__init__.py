@@ -79,6 +79,12 @@ class Kind:
     file_checks: Callable[[Document], list[Problem]] | None = None
     #: Pointers are resolved by toolkit/references.py, within and across files.
     cross_file_references: bool = True
+    #: Whether a pointer's file part names another publication of the kind rather than a file
+    #: (FRUS: another volume, "frus1961-63v05#d183"); toolkit/pointers.py tells the stylesheets so.
+    publication_name: Callable[[str], bool] | None = None
+    #: Its ids are unique across the edition (documents of the kind point into each other and into
+    #: shared files by id); otherwise ids are per document: two unrelated files may both use "p1".
+    shared_ids: bool = False
     #: XSLT modules the build's entry stylesheet includes: templates in mode t:publish for this kind.
     stylesheets: tuple[Path, ...] = ()
     #: The rules of ``teikit lint`` that apply to it (None: all of them).

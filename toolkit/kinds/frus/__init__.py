@@ -27,10 +27,10 @@ from __future__ import annotations
 import bisect
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from lxml import etree
 
+from toolkit import pointers
 from toolkit.errors import Problem
 from toolkit.kinds import Kind
 from toolkit.paths import TEI_ALL
@@ -73,6 +73,11 @@ def is_volume(root: etree._Element) -> bool:
     if any(idno.get("type") == "frus" for idno in header.iterfind(f"{{{TEI_NS}}}publicationStmt/{{{TEI_NS}}}idno")):
         return True
     return any(title.get("type") in FRUS_TITLE_TYPES for title in header.iterfind(f"{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title"))
+
+
+def is_volume_id(name: str) -> bool:
+    """Whether a pointer's file part is a FRUS volume id (``frus1961-63v05``): another volume, never a file."""
+    return VOLUME_ID.fullmatch(name) is not None
 
 
 def extend_grammar(grammar: etree._Element) -> None:
@@ -218,7 +223,7 @@ def _kind_problem(local: str, attribute: str, token: str, ids: dict[str, etree._
     expected = EXPECTED_TARGETS.get((local, attribute))
     if expected is None or not token.startswith("#"):
         return None
-    found = etree.QName(ids[token[1:]]).localname
+    found = etree.QName(ids[pointers.local_fragment(token)]).localname
     if found == expected[0]:
         return None
     return (f"points to <{found}>, but a <{local}> points to its <{expected[0]}> in {expected[1]}",
@@ -227,18 +232,20 @@ def _kind_problem(local: str, attribute: str, token: str, ids: dict[str, etree._
 
 def _pointer_problem(token: str, ids: dict[str, etree._Element]) -> tuple[str, str] | None:
     """What is wrong with one pointer of a volume (None: it resolves or names another volume)."""
-    if token.startswith("#"):
-        if token[1:] in ids:
+    fragment = pointers.local_fragment(token)
+    if fragment is not None:  # "#d67": an element of this volume
+        if fragment in ids:
             return None
         return ("names no element of this volume",
-                f'add xml:id="{token[1:]}" to the element meant, or point to an existing id')
-    volume, _, fragment = token.partition("#")
-    if VOLUME_ID.fullmatch(volume):
-        if fragment and not re.fullmatch(r"[A-Za-z_][\w.-]*", fragment):
+                f'add xml:id="{fragment}" to the element meant, or point to an existing id')
+    scheme, _, fragment = pointers.split(token)
+    volume = token.partition("#")[0]  # as written: what the stylesheets are told names a volume
+    if is_volume_id(volume):
+        if fragment and not pointers.ID.fullmatch(fragment):
             return (f'names volume {volume}, but "{fragment}" is no id',
                     f"write {volume}#d183 for a document of that volume, or {volume} for the volume")
         return None
-    if urlsplit(token).scheme in _URL_SCHEMES:
+    if scheme in _URL_SCHEMES:
         return None
     if token in ids:
         return ("is neither an id of this volume (#d67), another volume (frus1961-63v05#d183) nor a web address",
@@ -323,5 +330,5 @@ def _containers(element: etree._Element, home: str | None, lines: list[int], hom
 _HERE = Path(__file__).parent
 KIND = Kind("frus", "a FRUS volume (Office of the Historian encoding)", recognise,
             grammar=TEI_ALL, rules=_HERE / "frus.sch", tei_all=True, extend_grammar=extend_grammar,
-            file_checks=check_volume, cross_file_references=False, stylesheets=(_HERE / "frus.xsl",),
-            withhold=withhold, publishable_rules=PUBLISHABLE_RULES)
+            file_checks=check_volume, cross_file_references=False, publication_name=is_volume_id,
+            stylesheets=(_HERE / "frus.xsl",), withhold=withhold, publishable_rules=PUBLISHABLE_RULES)

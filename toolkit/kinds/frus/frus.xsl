@@ -200,7 +200,7 @@
     <xsl:variable name="when" as="xs:string?" select="t:frus-document-when($div)"/>
     <xsl:variable name="monogr" as="element(monogr)" select="t:frus-monogr($volume)"/>
     <xsl:variable name="persons" as="element()*"
-      select="distinct-values($div//persName/@corresp ! t:frus-pointer(.)) ! t:frus-target(., $volume)[ancestor::list[@type = 'names']]"/>
+      select="distinct-values($div//persName/@corresp ! t:local-id(.)) ! t:frus-target(., $volume)[ancestor::list[@type = 'names']]"/>
     <TEI>
       <xsl:attribute name="xml:id" select="$id"/>
       <xsl:attribute name="xml:lang" select="($volume/TEI/@xml:lang, 'en')[1]"/>
@@ -257,13 +257,6 @@
     </TEI>
   </xsl:function>
 
-  <!-- The id a same-volume pointer names ("#p_KNS2" => "p_KNS2"), or nothing. -->
-  <xsl:function name="t:frus-pointer" as="xs:string?">
-    <xsl:param name="pointer" as="xs:string"/>
-    <xsl:variable name="first" as="xs:string" select="string(tokenize($pointer)[1])"/>
-    <xsl:sequence select="substring($first, 2)[starts-with($first, '#')][.]"/>
-  </xsl:function>
-
   <xsl:function name="t:frus-target" as="element()?">
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="volume" as="document-node()"/>
@@ -304,9 +297,28 @@
     <xsl:copy-of select="."/>
   </xsl:template>
 
+  <!-- A document nested in another (a FRUS encoding slip, or an enclosure
+       encoded as a document) has a page of its own: the outer page shows a
+       link to it where it stands, not its text a second time. -->
+  <xsl:template match="div[@type = 'document']" mode="t:frus-unit" as="element()" xmlns="http://www.tei-c.org/ns/1.0">
+    <xsl:param name="t:document" as="element(div)" tunnel="yes"/>
+    <xsl:choose>
+      <xsl:when test=". is $t:document">
+        <xsl:next-match/>
+      </xsl:when>
+      <xsl:otherwise>
+        <p rend="nested-document">
+          <ref target="{t:frus-href('#' || @xml:id, $t:document)}">
+            <xsl:value-of select="string-join((@n ! ('Document ' || . || ':'), t:frus-document-title(.)), ' ')"/>
+          </ref>
+        </p>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template match="persName[@corresp]" mode="t:frus-unit" as="element()">
     <xsl:variable name="record" as="element()?"
-      select="t:frus-pointer(@corresp) ! t:frus-target(., root(current()))[ancestor::list[@type = 'names']]"/>
+      select="t:local-id(@corresp) ! t:frus-target(., root(current()))[ancestor::list[@type = 'names']]"/>
     <xsl:copy>
       <xsl:apply-templates select="@*" mode="t:frus-unit"/>
       <xsl:if test="exists($record) and empty(@ref)">
@@ -318,7 +330,7 @@
 
   <xsl:template match="gloss[@target]" mode="t:frus-unit" as="element()" xmlns="http://www.tei-c.org/ns/1.0">
     <xsl:variable name="term" as="element()?"
-      select="t:frus-pointer(@target) ! t:frus-target(., root(current()))[ancestor::list[@type = 'terms']]"/>
+      select="t:local-id(@target) ! t:frus-target(., root(current()))[ancestor::list[@type = 'terms']]"/>
     <xsl:variable name="expansion" as="xs:string?" select="$term ! t:frus-entry-gloss(.)[.]"/>
     <xsl:choose>
       <xsl:when test="exists($expansion)">
@@ -359,17 +371,18 @@
   <xsl:function name="t:frus-href" as="xs:string">
     <xsl:param name="pointer" as="xs:string"/>
     <xsl:param name="document" as="element(div)"/>
-    <xsl:variable name="first" as="xs:string" select="string(tokenize($pointer)[1])"/>
-    <xsl:variable name="id" as="xs:string?" select="t:frus-pointer($first)"/>
+    <xsl:variable name="target" as="array(xs:string)?" select="$t:pointers($pointer)"/>
+    <xsl:variable name="id" as="xs:string?" select="$target[?1 = 'here']?3"/>
     <xsl:variable name="home" as="element(div)?"
       select="$id ! t:frus-target(., root($document)) ! t:frus-home(.)"/>
     <xsl:sequence select="
       if (exists($id)) then
         (if (empty($home) or $home is $document
-             or exists(t:withheld(t:frus-volume-id(root($document)), string($home/@xml:id)))) then $first
+             or exists(t:withheld(t:frus-volume-id(root($document)), string($home/@xml:id)))) then '#' || $id
          else if ($home/@xml:id = $id) then $home/@xml:id || '.html'
          else $home/@xml:id || '.html#' || $id)
-      else (t:volume-href($first, '../'), $pointer)[1]"/>
+      else if ($target?1 = 'publication') then t:volume-link($target?2, $target?3, '../')
+      else $pointer"/>
   </xsl:function>
 
   <!-- ================================================================== -->
@@ -435,7 +448,8 @@
         <xsl:choose>
           <xsl:when test="current-grouping-key()">
             <ol class="documents contents">
-              <xsl:for-each select="current-group()">
+              <!-- documents nested in a document follow it: every document has its line -->
+              <xsl:for-each select="current-group()/descendant-or-self::div[@type = 'document']">
                 <xsl:variable name="unit" as="document-node()?" select="$t:units(string(@xml:id))"/>
                 <xsl:sequence select="if (exists($unit)) then t:contents-entry($unit) else t:frus-withheld-entry(.)"/>
               </xsl:for-each>

@@ -1,0 +1,219 @@
+"""Search at library scale: the Pagefind index of the edition with the FRUS volumes of ../shared/frus/.
+
+Builds the edition (``tei/``) with every volume of ``../shared/frus/`` (skipped
+with a line when that folder is absent) into ``bench/corpus/search-site/``
+(gitignored), with ``--no-validate`` so that every document of every volume is
+published and indexed whatever its findings, and measures:
+
+* what search adds to a full build: ``teikit build`` of all outputs with the
+  index and with ``--no-search`` (subprocesses, best of ``--repeat``; wall and
+  CPU seconds, user + system of the command and every process it waited for,
+  the Pagefind binary included);
+* the index build alone: :func:`toolkit.search.write_index` over the built
+  pages, in a subprocess (wall, CPU);
+* the index's size against the text it indexes: the index's data (fragments,
+  word index, filters, metadata) against the bytes of UTF-8 text Pagefind read
+  from the pages (the ``content`` of every fragment, read back), and
+  Pagefind's fixed files (its scripts and WebAssembly) apart; target 1.5x;
+* query times in headless Chromium over loopback (the site served on
+  127.0.0.1, Debian's Chromium driven by Playwright as in the tests): the
+  first query of a fresh browser context (loading ``pagefind.js``, its
+  WebAssembly, the metadata and the index chunks the words need, then the
+  data of the first 10 results) and later queries of other words in the same
+  page (search + data of their first 10 results), the median and the
+  slowest; targets 300 ms and 100 ms.
+
+Results: bench/results/search.md and search.json.
+
+    python bench/search.py [--repeat 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+SHARED = next((folder for folder in (ROOT.parent / "shared" / "frus", ROOT.parent.parent / "shared" / "frus")
+               if folder.is_dir()), ROOT.parent / "shared" / "frus")
+SITE = ROOT / "bench" / "corpus" / "search-site"
+RESULTS = ROOT / "bench" / "results"
+TEIKIT = Path(sys.executable).parent / "teikit"
+#: The words of the later queries: names, places and things of the volumes.
+LATER_WORDS = ["Khrushchev", "Cuba", "missiles", "Berlin", "Castro", "Zorin", "Rusk", "Thant", "blockade",
+               "Dobrynin", "Gromyko", "Turkey", "quarantine", "inspection", "letter"]
+FIRST_WORD = "Kuznetsov"
+TARGETS = {"ratio": 1.5, "first_ms": 300, "later_ms": 100, "added": 0.25}
+
+
+def run(command: list[str]) -> tuple[float, float, str]:
+    """Wall and CPU seconds (user + system, from wait4, children included) of a command, and its stderr."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1) or "Traceback" in stderr:
+        raise SystemExit(f"`{' '.join(command)}` failed:\n{stderr}")
+    return wall, usage.ru_utime + usage.ru_stime, stderr
+
+
+def build(inputs: list[Path], search: bool, repeat: int) -> dict:
+    best = {"wall": float("inf"), "cpu": float("inf")}
+    for _ in range(repeat):
+        shutil.rmtree(SITE, ignore_errors=True)
+        command = [str(TEIKIT), "build", "--no-validate", "--out", str(SITE), *map(str, inputs)]
+        wall, cpu, stderr = run(command + ([] if search else ["--no-search"]))
+        best = {"wall": min(best["wall"], wall), "cpu": min(best["cpu"], cpu), "summary": stderr.strip().splitlines()[-1]}
+    return best
+
+
+def index_alone(repeat: int) -> dict:
+    """write_index over the built pages, in a subprocess of its own."""
+    script = ("import sys; from pathlib import Path; from toolkit import search; "
+              "html = Path(sys.argv[1]); "
+              "pages = {p.relative_to(html).as_posix(): p for p in html.rglob('*.html') "
+              "if p.relative_to(html).parts[0] not in ('pagefind', 'search')}; "
+              "r = search.write_index(pages, Path(sys.argv[2])); print(r.pages, r.words, file=sys.stderr)")
+    best = {"wall": float("inf"), "cpu": float("inf")}
+    for _ in range(repeat):
+        target = ROOT / "bench" / "corpus" / "search-index"
+        shutil.rmtree(target, ignore_errors=True)
+        wall, cpu, stderr = run([sys.executable, "-c", script, str(SITE / "html"), str(target)])
+        pages, words = map(int, stderr.split()[-2:])
+        best = {"wall": min(best["wall"], wall), "cpu": min(best["cpu"], cpu), "pages": pages, "words": words}
+        shutil.rmtree(target, ignore_errors=True)
+    return best
+
+
+def sizes() -> dict:
+    index = SITE / "html" / "pagefind"
+    text = 0
+    fragments = 0
+    for path in (index / "fragment").iterdir():
+        record = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        text += len(record["content"].encode("utf-8"))
+        fragments += 1
+    data = sum(path.stat().st_size for path in index.rglob("*") if path.is_file()
+               and (path.parent != index or path.suffix == ".pf_meta"))
+    fixed = sum(path.stat().st_size for path in index.iterdir() if path.is_file() and path.suffix != ".pf_meta")
+    pages = sum(path.stat().st_size for path in (SITE / "html").rglob("*.html")
+                if path.relative_to(SITE / "html").parts[0] not in ("pagefind", "search"))
+    return {"pages": fragments, "text_bytes": text, "index_bytes": data, "fixed_bytes": fixed,
+            "html_bytes": pages, "ratio": data / text if text else 0.0}
+
+
+QUERY = """async ([words, first]) => {
+  const started = performance.now();
+  if (first) {
+    window.pf = await import('/html/pagefind/pagefind.js');
+    await window.pf.options({highlightParam: 'find'});
+  }
+  const search = await window.pf.search(words);
+  await Promise.all(search.results.slice(0, 10).map(r => r.data()));
+  return [performance.now() - started, search.results.length];
+}"""
+
+
+def queries(repeat: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from browser_support import find_chromium, launch, serve
+
+    chromium = find_chromium()
+    if chromium is None:
+        return {"skipped": "Chromium is not installed"}
+    firsts, later, counts = [], [], {}
+    with serve(SITE) as origin, sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        for _ in range(max(repeat, 3)):
+            context = browser.new_context()  # a fresh context: nothing of the index cached
+            page = context.new_page()
+            page.goto(f"{origin}/html/search/index.html", wait_until="load")
+            milliseconds, counts[FIRST_WORD] = page.evaluate(QUERY, [FIRST_WORD, True])
+            firsts.append(milliseconds)
+            for words in LATER_WORDS:
+                milliseconds, counts[words] = page.evaluate(QUERY, [words, False])
+                later.append(milliseconds)
+            context.close()
+        browser.close()
+    return {"first_ms": statistics.median(firsts), "first_max_ms": max(firsts),
+            "later_ms": statistics.median(later), "later_max_ms": max(later), "results": counts,
+            "queries": len(later)}
+
+
+def markdown(report: dict) -> str:
+    size, search, no_search, alone, query = (report[key] for key in ("sizes", "with_search", "without_search",
+                                                                     "index_alone", "queries"))
+    added_wall = search["wall"] / no_search["wall"] - 1
+    added_cpu = search["cpu"] / no_search["cpu"] - 1
+    lines = [
+        "# Search at library scale (bench/search.py)", "",
+        f"Inputs: {', '.join(report['inputs'])}; {size['pages']} document pages indexed, "
+        f"{size['html_bytes'] / 1e6:.1f} MB of HTML. {report['machine']}.", "",
+        "| measure | value | target |", "| --- | ---: | ---: |",
+        f"| full build, all outputs, with the index: wall / CPU s | {search['wall']:.1f} / {search['cpu']:.1f} | |",
+        f"| the same with `--no-search`: wall / CPU s | {no_search['wall']:.1f} / {no_search['cpu']:.1f} | |",
+        f"| what search adds to the build: wall / CPU | {added_wall:+.0%} / {added_cpu:+.0%} | ≤ +25 % |",
+        f"| index build alone ({alone['pages']} pages, {alone['words']:,} words): wall / CPU s "
+        f"| {alone['wall']:.1f} / {alone['cpu']:.1f} | |",
+        f"| text indexed (UTF-8) | {size['text_bytes'] / 1e6:.2f} MB | |",
+        f"| index data (fragments, word index, filters, metadata) | {size['index_bytes'] / 1e6:.2f} MB | |",
+        f"| index data / text | {size['ratio']:.2f}× | ≤ 1.5× |",
+        f"| Pagefind's fixed files (scripts, WebAssembly, its own UI) | {size['fixed_bytes'] / 1e6:.2f} MB | |",
+    ]
+    if "skipped" in query:
+        lines.append(f"| queries in Chromium | skipped: {query['skipped']} | |")
+    else:
+        lines += [
+            f"| first query, fresh context (\"{FIRST_WORD}\", {query['results'][FIRST_WORD]} results): "
+            f"median / slowest ms | {query['first_ms']:.0f} / {query['first_max_ms']:.0f} | ≤ 300 |",
+            f"| later queries ({query['queries']}, {len(LATER_WORDS)} words): median / slowest ms "
+            f"| {query['later_ms']:.0f} / {query['later_max_ms']:.0f} | ≤ 100 |",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def machine() -> str:
+    import platform
+
+    cores = os.cpu_count()
+    return f"{cores} CPUs, Linux {platform.release()}, Python {platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args(argv)
+    volumes = sorted(SHARED.glob("*.xml"))
+    if not volumes:
+        print(f"bench/search.py: {SHARED} is absent: no library to index, skipped")
+        return 0
+    inputs = [ROOT / "tei", *volumes]
+    report = {"inputs": ["tei/", *(path.name for path in volumes)], "machine": machine()}
+    report["without_search"] = build(inputs, False, args.repeat)
+    report["with_search"] = build(inputs, True, args.repeat)
+    report["sizes"] = sizes()
+    report["index_alone"] = index_alone(args.repeat)
+    report["queries"] = queries(args.repeat)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "search.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    text = markdown(report)
+    (RESULTS / "search.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""The search index a build writes (toolkit/search.py, xslt/search.xsl), read back without a browser.
+
+Pagefind stores each indexed page as a "fragment": gzip of ``pagefind_dcd`` and a
+JSON record (url, content, filters, meta, anchors). The tests read those files
+themselves, as an oracle independent of Pagefind's JavaScript, and compare them
+with what the sources say (read with lxml): the titles, the people each document
+names, its date. The browser tests (tests/test_search_browser.py) search the
+same site through Pagefind's JavaScript API and the search page.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from browser_support import FRUS_SUPPLEMENT, FRUS_VOLUME
+from toolkit.paths import PROJECT_ROOT
+
+TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
+EDITION = PROJECT_ROOT / "tei" / "frus1961-63v11-d256.xml"
+TELEGRAM = "/frus1961-63v11-d256.html"
+
+
+def fragments(site: Path) -> dict[str, dict]:
+    """Every page in the index, by its address under html/."""
+    records = {}
+    for path in (site / "html" / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        record = json.loads(data[len(b"pagefind_dcd"):])
+        records[record["url"]] = record
+    return records
+
+
+# site: the site of the browser tests (conftest.py), built once per session.
+
+
+@pytest.fixture(scope="module")
+def index(site: Path) -> dict[str, dict]:
+    return fragments(site)
+
+
+def volume_documents(path: Path) -> list[etree._Element]:
+    return etree.parse(str(path)).getroot().findall(".//tei:body//tei:div[@type='document']", TEI)
+
+
+def test_every_document_page_and_nothing_else_is_indexed(site: Path, index: dict[str, dict]) -> None:
+    folders = {FRUS_VOLUME: "frus1961-63v06", FRUS_SUPPLEMENT: "frus1961-63v10-12mSupp"}
+    expected = {TELEGRAM} | {f"/{folder}/{div.get('{http://www.w3.org/XML/1998/namespace}id')}.html"
+                             for volume, folder in folders.items() for div in volume_documents(volume)}
+    assert set(index) == expected
+    entry = json.loads((site / "html" / "pagefind" / "pagefind-entry.json").read_text())
+    assert sum(language["page_count"] for language in entry["languages"].values()) == len(expected)
+    assert (site / "html" / "pagefind" / "pagefind-highlight.js").is_file()
+
+
+def test_the_reading_text_is_indexed_without_the_page_furniture(index: dict[str, dict]) -> None:
+    telegram = index[TELEGRAM]["content"]
+    # the reading text: expansions and corrections, not the source's forms beside them
+    assert "Soviets" in telegram and "Sovs" not in telegram.split()
+    assert "Kuznetsov" in telegram and "Kuzentsov" not in telegram
+    for furniture in ("¶", "Reading text:", "Diplomatic text:", "Cite this document", "Highlight people",
+                      "People, places and organisations", "[Page"):
+        assert furniture not in telegram, furniture
+    # the notes and the source note are searched too
+    assert "737.56361/12-2362" in telegram
+    for record in index.values():
+        assert "[Page" not in record["content"] and "¶" not in record["content"]
+
+
+def test_the_filters_of_the_telegram(index: dict[str, dict]) -> None:
+    filters = index[TELEGRAM]["filters"]
+    assert filters["volume"] == ["FRUS 1961–1963, vol. XI"]
+    assert filters["year"] == ["1962"]
+    assert filters["type"] == ["telegram"]
+    assert {"Kuznetsov, Vasily V.", "Khrushchev, Nikita S.", "Kennedy, John F.", "U Thant"} <= set(filters["person"])
+    assert {"New York", "Moscow", "Cuba"} <= set(filters["place"])
+    meta = index[TELEGRAM]["meta"]
+    assert meta["title"] == "Telegram From the Mission to the United Nations to the Department of State"
+    assert meta["printed"] == "FRUS 1961–1963, vol. XI, doc. 256"
+    assert meta["datetime"] == "1962-12-23"
+
+
+def test_the_filters_of_a_volume_follow_its_markup(index: dict[str, dict]) -> None:
+    """Year from each document's dateline; persons from its persName/@corresp into the list of
+    names (in the list's own form, "Kuznetsov, Vasily V."); volume from the header."""
+    root = etree.parse(str(FRUS_VOLUME)).getroot()
+    names = {item.get("{http://www.w3.org/XML/1998/namespace}id"): " ".join("".join(item.itertext()).split())
+             for item in root.iterfind(".//tei:div[@xml:id='persons']//tei:persName[@xml:id]",
+                                       {**TEI, "xml": "http://www.w3.org/XML/1998/namespace"})}
+    for div in volume_documents(FRUS_VOLUME):
+        record = index[f"/frus1961-63v06/{div.get('{http://www.w3.org/XML/1998/namespace}id')}.html"]
+        filters = record["filters"]
+        assert filters["volume"] == ["FRUS 1961–1963, vol. VI"]
+        whens = div.xpath("(tei:dateline | tei:opener/tei:dateline)//tei:date/@when", namespaces=TEI)
+        assert filters.get("year", []) == ([whens[0][:4]] if whens else [])
+        pointed = {names[ref[1:]] for ref in div.xpath(".//tei:persName/@corresp", namespaces=TEI)
+                   if ref[1:] in names}
+        assert set(filters.get("person", [])) == {name.rstrip(",") for name in pointed}
+
+
+@pytest.mark.parametrize("page, kind", [
+    ("/frus1961-63v06/d66.html", "letter"),           # "Letter From Chairman Khrushchev to President Kennedy"
+    ("/frus1961-63v06/d67.html", "telegram"),         # "Telegram From the Department of State to ..."
+    ("/frus1961-63v10-12mSupp/d581.html", "telegram"),  # "Telegram 2416 from USUN, December 19. ..."
+    ("/frus1961-63v10-12mSupp/d579.html", "memorandum"),
+])
+def test_the_type_comes_from_the_title(index: dict[str, dict], page: str, kind: str) -> None:
+    record = index[page]
+    assert record["filters"]["type"] == [kind], record["meta"]["title"]
+    first_words = record["meta"]["title"].lower().split()[:5]
+    assert any(word.startswith(kind) for word in first_words)
+
+
+def test_paragraph_ids_are_anchors_of_the_index(site: Path, index: dict[str, dict]) -> None:
+    """A result can link to the paragraph: the page's ¶ ids are anchors, at the word they start at."""
+    anchors = {anchor["id"]: anchor for anchor in index[TELEGRAM]["anchors"]}
+    page = (site / "html" / TELEGRAM.lstrip("/")).read_text(encoding="utf-8")
+    for number in range(1, 5):
+        assert f'id="d256-p{number}"' in page
+        assert anchors[f"d256-p{number}"]["element"] == "p"
+    assert anchors["d256-p1"]["location"] < anchors["d256-p2"]["location"]
+
+
+def test_every_page_has_a_search_box_that_reaches_the_search_page(site: Path) -> None:
+    html = site / "html"
+    pages = [html / "index.html", html / "frus1961-63v11-d256.html", html / "frus1961-63v06" / "d67.html",
+             html / "frus1961-63v06" / "index.html"]
+    for page in pages:
+        tree = etree.parse(str(page), etree.HTMLParser())
+        forms = tree.xpath("//header//form[@role='search']")
+        assert len(forms) == 1, page
+        assert forms[0].get("method") == "get"
+        assert forms[0].xpath(".//input[@name='q'][@type='search']/@id") == forms[0].xpath(".//label/@for")
+        assert (page.parent / forms[0].get("action")).resolve() == (html / "search" / "index.html").resolve()
+
+
+def _build(out: Path, *paths: Path, env: dict | None = None, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "toolkit", "build", "--out", str(out), "--format", "html",
+                           *extra, *map(str, paths)], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+
+
+def test_a_new_build_replaces_the_index_whole_and_no_search_keeps_it(tmp_path: Path) -> None:
+    first = _build(tmp_path, EDITION, FRUS_SUPPLEMENT)
+    assert first.returncode == 0, first.stderr
+    assert "search index of 7 pages" in first.stderr
+    before = set(fragments(tmp_path))
+    assert len(before) == 7
+    second = _build(tmp_path, EDITION)  # the supplement is no longer built with it; its pages stay
+    assert second.returncode == 0, second.stderr
+    assert set(fragments(tmp_path)) == before
+    files = {path.name for path in (tmp_path / "html" / "pagefind" / "fragment").iterdir()}
+    assert len(files) == 7, "the folder of the earlier index was not replaced"
+    (tmp_path / "html" / "frus1961-63v11-d256.html").unlink()
+    kept = _build(tmp_path, FRUS_SUPPLEMENT, extra=("--no-search",))
+    assert kept.returncode == 0 and "search index" not in kept.stderr
+    assert set(fragments(tmp_path)) == before
+    assert not list(tmp_path.glob(".teikit-staging-*"))
+
+
+def test_without_pagefind_the_build_fails_cleanly_and_changes_nothing(tmp_path: Path) -> None:
+    result = _build(tmp_path, EDITION, env={"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-pagefind")})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "the search index cannot be built" in result.stderr and "--no-search" in result.stderr
+    assert not (tmp_path / "html").exists()
+    assert not list(tmp_path.glob(".teikit-staging-*"))
+
+
+def test_documents_in_several_languages_make_one_index(tmp_path: Path) -> None:
+    """Pagefind makes an index per language, and a search page reads only one: the build makes one,
+    in the language of most pages, so that every document can be found from the search page."""
+    text = (PROJECT_ROOT / "tests" / "fixtures" / "outputs" / "minimal.xml").read_text(encoding="utf-8")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name, language, words in (("one", "en", "Hello, world."), ("two", "en", "Good morning."),
+                                  ("trois", "fr", "Bonjour, Kouznetsov.")):
+        (sources / f"{name}.xml").write_text(text.replace("<TEI ", f'<TEI xml:lang="{language}" ')
+                                             .replace("Hello, world.", words), encoding="utf-8")
+    result = _build(tmp_path / "out", sources, extra=("--no-validate",))
+    assert result.returncode == 0, result.stderr
+    entry = json.loads((tmp_path / "out" / "html" / "pagefind" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["en"]
+    assert entry["languages"]["en"]["page_count"] == 3
+    assert "Bonjour, Kouznetsov." in fragments(tmp_path / "out")["/trois.html"]["content"]

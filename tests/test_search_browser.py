@@ -1,0 +1,200 @@
+"""Search in a real browser: headless Chromium (Debian's) over the built site served on 127.0.0.1.
+
+Through Pagefind's JavaScript API (html/pagefind/pagefind.js, as a reader's own script would use
+it) and through the search page (html/search/index.html, xslt/search.js): "Kuznetsov" finds the
+telegram, documents of volume VI and of the microfiche supplement; the year filter narrows a
+search; sorting by date orders the results; a result opens its page at the paragraph with the
+words marked; the header's search box reaches the search page without JavaScript; opened from
+file://, the search page says search needs HTTP and how to start `teikit serve`.
+The site is the one the other browser tests use (browser_support.build_site: the frozen edition
+and the two FRUS excerpts), built and served once per test session (per xdist worker): the
+fixtures site, origin and browser are conftest.py's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from browser_support import DESKTOP, DOCUMENT_PAGE, MOBILE, SEARCH_PAGE
+
+TELEGRAM = "/html/frus1961-63v11-d256.html"
+VOLUME_VI = "/html/frus1961-63v06/"
+SUPPLEMENT = "/html/frus1961-63v10-12mSupp/"
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def open_(viewport: dict = DESKTOP, **options):
+        context = browser.new_context(viewport=viewport, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.errors = errors
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+# Pagefind's API, as a reader's script uses it: import, search, read each result's data.
+API_SEARCH = """async ([words, options]) => {
+  const pagefind = await import('/html/pagefind/pagefind.js');
+  await pagefind.options({highlightParam: 'find'});
+  await pagefind.filters();  // loads the filters: a search then counts them
+  const search = await pagefind.search(words, options || {});
+  const data = await Promise.all(search.results.map(r => r.data()));
+  return {urls: data.map(d => d.url.split('?')[0]), years: data.map(d => d.filters.year || []),
+          dates: data.map(d => d.meta.datetime || null), counts: search.filters, total: search.totalFilters};
+}"""
+
+
+def api(page, origin: str, words: str | None, options: dict | None = None) -> dict:
+    page.goto(f"{origin}/{SEARCH_PAGE}")
+    return page.evaluate(API_SEARCH, [words, options])
+
+
+def test_api_kuznetsov_finds_the_telegram_volume_vi_and_the_supplement(new_page, origin: str) -> None:
+    page = new_page()
+    found = api(page, origin, "Kuznetsov")
+    urls = found["urls"]
+    assert TELEGRAM in urls
+    assert any(url.startswith(VOLUME_VI) for url in urls)
+    assert any(url.startswith(SUPPLEMENT) for url in urls)
+    # the filters' counts cover every result: each volume of a result is counted
+    assert sum(found["counts"]["volume"].values()) == len(urls)
+    assert page.errors == []
+
+
+def test_api_the_year_filter_narrows_a_search(new_page, origin: str) -> None:
+    page = new_page()
+    everything = api(page, origin, "Kuznetsov")
+    narrowed = page.evaluate(API_SEARCH, ["Kuznetsov", {"filters": {"year": "1962"}}])
+    assert 0 < len(narrowed["urls"]) < len(everything["urls"])
+    assert all(years == ["1962"] for years in narrowed["years"])
+    assert set(narrowed["urls"]) == {url for url, years in zip(everything["urls"], everything["years"])
+                                     if years == ["1962"]}
+    assert TELEGRAM in narrowed["urls"]
+
+
+def test_api_sorts_by_date(new_page, origin: str) -> None:
+    page = new_page()
+    oldest = api(page, origin, "Khrushchev", {"sort": {"date": "asc"}})
+    newest = page.evaluate(API_SEARCH, ["Khrushchev", {"sort": {"date": "desc"}}])
+    assert len(oldest["dates"]) > 3
+    assert oldest["dates"] == sorted(oldest["dates"])
+    assert newest["dates"] == sorted(newest["dates"], reverse=True)
+    # the filters a reader's script can list, with counts
+    assert {"volume", "year", "type", "person", "place"} <= set(oldest["total"])
+
+
+def results(page) -> list[str]:
+    return page.eval_on_selector_all("#search-results h2 a", "links => links.map(a => a.getAttribute('href'))")
+
+
+def test_the_page_finds_narrows_and_sorts(new_page, origin: str) -> None:
+    page = new_page()
+    page.goto(f"{origin}/{SEARCH_PAGE}")
+    page.wait_for_selector("body.search-ready")
+    assert page.locator("#search-notice").is_hidden()
+    page.fill("#search-q", "Kuznetsov")
+    page.press("#search-q", "Enter")
+    page.wait_for_selector("#search-results li")
+    found = results(page)
+    paths = [href.split("?")[0] for href in found]
+    assert TELEGRAM in paths and any(p.startswith(VOLUME_VI) for p in paths) and any(p.startswith(SUPPLEMENT) for p in paths)
+    assert page.inner_text("#search-status").startswith(f"{len(found)} documents found")
+    # every result opens at its words: ?find= and, where the words are in a paragraph, its ¶ id
+    assert all("find=kuznetsov" in href for href in found)
+    assert any(href.startswith(TELEGRAM) and "#d256-p" in href for href in found)
+    assert page.locator("#search-results mark").count() >= len(found) - 1
+
+    page.click("details[data-filter='year'] summary")
+    year = page.locator("input[name='year'][value='1962']")
+    assert "documents)" in page.locator("label[for='%s']" % year.get_attribute("id")).inner_text()
+    year.check()
+    page.wait_for_function("n => document.querySelectorAll('#search-results li').length < n", arg=len(found))
+    narrowed = results(page)
+    assert 0 < len(narrowed) < len(found)
+    assert "year=1962" in page.url and "q=Kuznetsov" in page.url
+    assert "(year 1962)" in page.inner_text("#search-status")
+
+    page.select_option("#search-sort", "date:asc")
+    page.wait_for_function("() => location.search.includes('sort=date')")
+    page.wait_for_function("n => document.querySelectorAll('#search-results li').length === n", arg=len(narrowed))
+    facts = page.eval_on_selector_all("#search-results .search-facts", "ps => ps.map(p => p.textContent)")
+    assert facts and "December 23, 1962" in facts[-1], facts  # the telegram is the latest of them
+    assert page.errors == []
+
+
+def test_a_result_opens_its_page_with_the_words_marked(new_page, origin: str) -> None:
+    page = new_page()
+    page.goto(f"{origin}/{SEARCH_PAGE}?q=Kuznetsov")
+    page.wait_for_selector("#search-results li")
+    link = page.locator(f"#search-results h2 a[href^='{TELEGRAM}']")
+    link.click()
+    page.wait_for_selector("mark.search-hit")
+    assert page.evaluate("location.pathname") == TELEGRAM
+    marks = page.eval_on_selector_all("mark.search-hit", "ms => ms.map(m => m.textContent)")
+    assert len(marks) >= 5 and {mark.lower() for mark in marks} == {"kuznetsov"}
+    target = page.evaluate("location.hash.slice(1)")
+    assert target.startswith("d256-p")
+    assert page.locator(f"#{target} mark.search-hit").count() >= 1, "the paragraph linked has no word marked"
+    # the page is the page as always: its view switch and cards still work
+    assert page.locator(".view-switch").is_visible()
+    assert page.errors == []
+
+
+def test_keyboard_alone_searches_and_reaches_a_result(new_page, origin: str) -> None:
+    page = new_page(MOBILE, is_mobile=True, has_touch=True)
+    page.goto(f"{origin}/{SEARCH_PAGE}")
+    page.wait_for_selector("body.search-ready")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'search-q'")  # the skip link leads to the box
+    page.keyboard.type("Khrushchev")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results li")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('#search-results')"):
+            break
+    assert page.evaluate("document.activeElement.closest('#search-results h2') !== null")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= MOBILE["width"], f"the search page scrolls sideways on a phone ({width} px)"
+
+
+def test_the_header_search_box_reaches_the_search_page_without_javascript(new_page, origin: str) -> None:
+    page = new_page(java_script_enabled=False)
+    page.goto(f"{origin}/{DOCUMENT_PAGE}")
+    page.fill("header input[name='q']", "Zorin")
+    page.press("header input[name='q']", "Enter")
+    page.wait_for_url("**/html/search/index.html?q=Zorin")
+    # no script, no search: the page says what search needs
+    assert page.locator("#search-notice").is_visible()
+    assert "teikit serve" in page.inner_text("#search-notice")
+
+
+def test_from_a_file_the_search_page_says_search_needs_http(new_page, site: Path) -> None:
+    page = new_page()
+    page.goto((site / SEARCH_PAGE).as_uri() + "?q=Kuznetsov")
+    page.wait_for_load_state("load")
+    notice = page.locator("#search-notice")
+    assert notice.is_visible()
+    text = notice.inner_text()
+    assert "HTTP" in text and "teikit serve" in text and "http://127.0.0.1:8000/" in text
+    assert page.locator("#search-results li").count() == 0
+    assert page.errors == []
+    # the rest of the site needs no server: the document page opens from the file and works
+    page.goto((site / DOCUMENT_PAGE).as_uri() + "?find=Kuznetsov")
+    assert page.locator(".view-switch").is_visible()
+    assert page.locator("mark.search-hit").count() == 0
+    assert page.errors == []

@@ -1,0 +1,134 @@
+"""The search index of a build: Pagefind over the document pages, into ``OUT/html/pagefind/``.
+
+Pagefind (PyPI ``pagefind`` with its ``bin`` extra: the Python API and the
+indexing binary, no Node) reads what the stylesheets put in each page
+(``xslt/search.xsl``): the text to search (``data-pagefind-body``), the
+filters ``volume``, ``year``, ``type``, ``person`` and ``place``, the sort key
+``date`` and the metadata of a result. :func:`write_index` is given every
+document page the output will hold after the build (the ones just staged,
+and those kept from earlier builds), indexes them in one Pagefind service and
+writes the index into a folder of the staging area; the build then puts that
+folder in place with the pages (:meth:`toolkit.output.OutputFolder.commit_folder`).
+A page is given to Pagefind by its content and its address relative to
+``html/`` ("/frus1961-63v06/d67.html"): Pagefind's script finds the pages
+from where ``pagefind.js`` is served, wherever the site is hosted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import EXIT_USAGE, ToolkitError
+
+#: The index's folder in the output, and the files of it that the build records
+#: (the others have names that change with their content).
+INDEX_FOLDER = "html/pagefind"
+RECORDED_FILES = ("html/pagefind/pagefind.js", "html/pagefind/pagefind-entry.json")
+#: What marks a page's searchable text (xslt/search.xsl): a page without it is no result.
+BODY_MARK = "data-pagefind-body"
+_LANG = re.compile(r'<html[^>]*\slang="([A-Za-z]{2,3})')
+# Pages sent to the Pagefind service at once: enough to keep it busy, few enough to bound memory.
+_BATCH = 32
+
+
+class SearchIndexError(ToolkitError):
+    """Pagefind could not build the index (its binary is missing or failed); no output was changed."""
+
+    exit_code = EXIT_USAGE
+
+
+@dataclass
+class IndexResult:
+    """What went into the index."""
+
+    #: Pages with text to search (``data-pagefind-body``): the documents.
+    pages: int = 0
+    #: Pages read and left out (no ``data-pagefind-body``: a volume's contents page).
+    left_out: int = 0
+    words: int = 0
+
+
+def _binary_missing() -> str | None:
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return "the Python package pagefind is not installed"
+    if get_executable() is None:
+        return "the pagefind binary is not installed"
+    return None
+
+
+def _language(page: str) -> str:
+    match = _LANG.search(page, 0, 2000)
+    return match.group(1).lower() if match else "en"
+
+
+async def _index(pages: list[tuple[str, Path]], target: Path) -> IndexResult:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    result = IndexResult()
+    # A first reading picks the pages to index (the documents) and their languages; the pages
+    # are read again, a batch at a time, to be sent: the memory a build needs does not grow
+    # with the library.
+    documents, languages = [], Counter()
+    for url, path in pages:
+        content = path.read_text(encoding="utf-8", errors="replace")
+        if BODY_MARK in content:
+            documents.append((url, path))
+            languages[_language(content)] += 1
+        else:
+            result.left_out += 1
+    # One index for the whole site, in the language most pages are in: Pagefind would otherwise
+    # make one per language, and a search page finds only its own language's documents.
+    language = min(languages, key=lambda name: (-languages[name], name)) if languages else "en"
+    config = IndexConfig(output_path=str(target), force_language=language)
+    async with PagefindIndex(config=config) as index:
+        for start in range(0, len(documents), _BATCH):
+            batch = [(url, path.read_text(encoding="utf-8", errors="replace"))
+                     for url, path in documents[start:start + _BATCH]]
+            answers = await asyncio.gather(*(index.add_html_file(content=content, url="/" + url)
+                                             for url, content in batch))
+            for answer in answers:
+                result.words += int(answer.get("page_word_count") or 0)
+                result.pages += 1
+    return result
+
+
+def _run_apart(work):
+    """Run a coroutine to its end in a thread of its own, with its own event loop: the caller may
+    already be inside one (a program using asyncio, Playwright's sync API in the tests)."""
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = asyncio.run(work)
+        except BaseException as exc:  # handed to the calling thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="pagefind")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def write_index(pages: dict[str, Path], target: Path) -> IndexResult:
+    """Index ``pages`` (address relative to ``html/`` -> the file holding the page) into ``target``."""
+    missing = _binary_missing()
+    if missing:
+        raise SearchIndexError(f"the search index cannot be built: {missing}",
+                               hint="run `make setup` (it installs pagefind[bin]), or build with --no-search")
+    try:
+        return _run_apart(_index(sorted(pages.items()), target))
+    except OSError as exc:
+        raise SearchIndexError(f"the search index cannot be built: {exc.strerror or exc}",
+                               hint="build with --no-search to publish without the search index") from None
+    except Exception as exc:  # the Pagefind service's own errors (a failed binary, a broken pipe)
+        raise SearchIndexError(f"the search index cannot be built: Pagefind failed ({exc or type(exc).__name__})",
+                               hint="build with --no-search to publish without the search index") from None
