@@ -26,7 +26,7 @@ XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 TELEGRAM = "html/frus1961-63v11-d256.html"
 KHRUSHCHEV = "html/persons/khrushchev-ns.html"
 PAGES = ["html/persons/index.html", KHRUSHCHEV, "html/places/index.html", "html/organisations/index.html",
-         "html/chronology/index.html", "html/chronology/1962.html", "html/index.html"]
+         "html/chronology/index.html", "html/chronology/1962.html", "html/index.html", TELEGRAM]
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +150,7 @@ AXE_RUN = """async () => {
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path, viewport", [
-    (KHRUSHCHEV, DESKTOP), ("html/persons/index.html", MOBILE), ("html/chronology/index.html", DESKTOP),
+    (KHRUSHCHEV, DESKTOP), ("html/persons/index.html", MOBILE), (TELEGRAM, DESKTOP), (TELEGRAM, MOBILE), ("html/chronology/index.html", DESKTOP),
     ("html/chronology/1962.html", MOBILE), ("html/index.html", DESKTOP), ("html/frus1961-63v05/index.html", DESKTOP),
 ])
 def test_axe_finds_no_serious_or_critical_violations(open_page, origin: str, axe_js: Path, path: str,
@@ -163,3 +163,20 @@ def test_axe_finds_no_serious_or_critical_violations(open_page, origin: str, axe
     serious = [v for v in page.evaluate(AXE_RUN) if v["impact"] in ("serious", "critical")]
     assert serious == [], "axe-core: " + "; ".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'])}" for v in serious)
+
+
+def test_built_with_volume_vi_the_telegram_links_the_letters_locally(open_page, origin: str, site: Path) -> None:
+    page, errors = open_page(f"{origin}/{TELEGRAM}")
+    letters = page.eval_on_selector_all("#text sup.ref-targets a", "links => links.map(a => a.getAttribute('href'))")
+    volume = etree.parse(str(FRUS_VOLUME)).getroot()
+    heads = {f"frus1961-63v06/{div.get(XML_ID)}.html": " ".join("".join(div.find("tei:head", NS).xpath(
+                 "text() | *[not(self::tei:note)]//text()", namespaces=NS)).split())
+             for div in volume.iterfind(".//tei:body//tei:div[@type='document']", NS)}
+    local = {href for href in letters if href.startswith("frus1961-63v06/")}
+    assert local == {f"frus1961-63v06/d{n}.html" for n in (66, 67, 68, 69)}
+    # a reader follows the first "66" and lands on Khrushchev's letter of October 27
+    page.locator('#text sup.ref-targets a[href="frus1961-63v06/d66.html"]').first.click()
+    page.wait_for_url(re.compile(r"/frus1961-63v06/d66\.html$"))
+    assert heads["frus1961-63v06/d66.html"].endswith(page.locator("h1").inner_text().strip())
+    assert "October 27, 1962" in page.locator("main").inner_text()
+    assert errors == []

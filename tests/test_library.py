@@ -298,3 +298,54 @@ def test_registers_and_chronology_are_remade_from_kept_inputs(tmp_path: Path) ->
     second = {path.relative_to(out): path.read_bytes() for folder in ("persons", "chronology")
               for path in (out / "html" / folder).glob("*")}
     assert second == first and len(first) > 10
+
+
+# ---------------------------------------------------------------------------
+# The telegram in its context (issue 18, item 6): the live edition's markup
+# ---------------------------------------------------------------------------
+
+HSG = "https://history.state.gov/historicaldocuments/"
+
+
+def telegram_targets() -> set[str]:
+    """Every web address the live telegram's refs name (read with lxml)."""
+    from outputs_support import LIVE_EDITION
+
+    root = etree.parse(str(LIVE_EDITION)).getroot()
+    return {token for value in root.xpath("//tei:text//tei:ref/@target", namespaces=NS)
+            for token in value.split() if token.startswith("https://")}
+
+
+def test_built_with_volume_vi_the_telegram_links_the_letters_locally(tmp_path: Path) -> None:
+    from outputs_support import LIVE_EDITION
+
+    letters = {target for target in telegram_targets() if target.startswith(HSG + VOLUME_ID + "/")}
+    in_excerpt = {f"{HSG}{VOLUME_ID}/{identifier}" for identifier in document_ids(FRUS_VOLUME)}
+    assert len(letters) == 4 and letters <= in_excerpt  # documents 66-69, all in the excerpt
+    build_edition(tmp_path / "together", [LIVE_EDITION.parent, FRUS_VOLUME])
+    hrefs = set(html(tmp_path / "together" / "html" / "frus1961-63v11-d256.html").xpath("//main//a/@href"))
+    local = {f"{VOLUME_ID}/{target.rsplit('/', 1)[1]}.html" for target in letters}
+    assert local <= hrefs and not letters & hrefs
+    assert all((tmp_path / "together" / "html" / page).is_file() for page in local)
+
+    build_edition(tmp_path / "alone", [LIVE_EDITION.parent])
+    hrefs = set(html(tmp_path / "alone" / "html" / "frus1961-63v11-d256.html").xpath("//main//a/@href"))
+    assert letters <= hrefs and not local & hrefs
+    statements = {target for target in telegram_targets() if not target.startswith(HSG)}
+    assert len(statements) == 2 and statements <= hrefs  # the White House's and the President's: their own addresses
+
+
+def test_a_frus_address_that_names_no_volume_or_document_is_an_error(tmp_path: Path) -> None:
+    from outputs_support import LIVE_EDITION
+    from toolkit import validate
+
+    folder = tmp_path / "tei"
+    folder.mkdir()
+    (folder / "authority.xml").write_bytes((LIVE_EDITION.parent / "authority.xml").read_bytes())
+    text = LIVE_EDITION.read_text(encoding="utf-8")
+    good = f'{HSG}{VOLUME_ID}/d66"'
+    assert good in text
+    (folder / LIVE_EDITION.name).write_text(text.replace(good, f'{HSG}{VOLUME_ID}/d66/print"', 1), encoding="utf-8")
+    report = validate.validate_paths([folder], jobs=1)
+    assert [problem.rule for problem in report.errors] == ["ref-frus-address"]
+    assert f"{VOLUME_ID}/d66/print" in report.errors[0].message

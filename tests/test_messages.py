@@ -108,6 +108,14 @@ def test_an_unwritable_stdout_is_exit_2_whatever_the_verdict(tmp_path: Path, doc
     assert "could not be written to standard output" in run.stderr.decode(), run.stderr
 
 
+@pytest.mark.parametrize("option", ["--help", "--version"])
+def test_help_into_a_closed_pipe_is_no_traceback(tmp_path: Path, option: str) -> None:
+    """argparse drops a failed write of its help quietly (exit 0); whatever is left is never a traceback."""
+    with _closed_pipe() as stdout:
+        run = teikit(option, cwd=tmp_path, stdout=stdout)
+    assert run.returncode in (0, 2), run.stderr
+
+
 def test_a_closed_stdout_is_exit_2(tmp_path: Path) -> None:
     command = f"exec {sys.executable} -m toolkit validate {VALID} >&-"
     run = subprocess.run(["sh", "-c", command], capture_output=True, cwd=tmp_path, timeout=TIMEOUT, check=False,

@@ -320,7 +320,11 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):  # a name that slips through unescaped cannot stop the report
         sys.stdout.reconfigure(errors="backslashreplace")
     try:
-        code = _main(argv)
+        try:
+            code = _main(argv)
+        except SystemExit:  # --help, --version, a usage error: what argparse wrote must arrive too
+            sys.stdout.flush()
+            raise
         sys.stdout.flush()  # a write that fails, fails here, not after the exit code is chosen
         return code
     except OSError as exc:

@@ -185,10 +185,18 @@ def for_stylesheets(document: Document, root: Path | None = None, kind: Kind | N
     publication = kind.publication_name if kind is not None else None
     root = root or root_of(document.path)
     outcome: dict[str, tuple[str, str, str] | None] = {}  # by first token: values share them
+    from toolkit.kinds.frus import document_address
+
     for value in {str(value) for value in _POINTER_VALUES(document.root)}:
         tokens = xml_tokens(value)
         if not tokens:
             continue
+        # A FRUS document's address at history.state.gov (any token: a reference may name several
+        # documents) is a publication the build may hold: the stylesheets link its local page then.
+        for token in tokens:
+            address = document_address(token)
+            if address is not None:
+                resolved.pointers.setdefault(token, ("publication", *address))
         first = tokens[0]
         if first not in outcome:
             outcome[first] = _stylesheet_target(first, document, root, follow_files, publication, resolved)

@@ -209,7 +209,7 @@ class LocalIndex:
             return _found(facts, pointers.local_fragment(value), owner)
         scheme, file_part, fragment = pointers.split(value)
         if scheme not in ("", "file", "//"):
-            return True  # external: not checked
+            return _frus_address_problem(value) is None  # external: not checked, but for a FRUS address's form
         if scheme:
             return False  # refused (file: or a host): the parent words it
         if not file_part:
@@ -334,6 +334,14 @@ def _reached_from(index: _Index, results: list[DocumentResult]) -> list[Facts]:
     return [facts for path, facts in index.facts.items() if facts is not None and path in paths]
 
 
+def _frus_address_problem(value: str) -> tuple[str, str] | None:
+    """A web address is not followed, but one into history.state.gov's FRUS documents must name a volume
+    or a document (toolkit/kinds/frus: the build links it locally when that volume is built too)."""
+    from toolkit.kinds.frus import address_problem
+
+    return address_problem(value.strip(XML_SPACE))
+
+
 def _problem(facts: Facts, where: Pointer | tuple[int, int], message: str, hint: str | None, rule: str) -> Problem:
     line, column = (where.line, where.column) if isinstance(where, Pointer) else where
     return Problem(display_path(facts.path), line, column, message, hint=hint, rule=rule, step="references")
@@ -343,6 +351,11 @@ def _check_pointers(facts: Facts, index: _Index) -> list[Problem]:
     problems = []
     for pointer in facts.pointers:
         if pointers.is_external(pointer.value):
+            wrong = _frus_address_problem(pointer.value)
+            if wrong:
+                owner = pointer.owner.split(":")[0]
+                problems.append(_problem(facts, pointer, f'{owner}/@{pointer.attribute} "{printable(pointer.value)}" '
+                                         f"{wrong[0]}", wrong[1], "ref-frus-address"))
             continue
         problem = _check_pointer(facts, pointer, index)
         if problem:

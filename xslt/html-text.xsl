@@ -480,18 +480,57 @@
 
   <!-- Links: only to this page's ids, to the web (http, https) or mail, to
        a page of the site ("d65.html", "../frus1961-63v05/d183.html", as
-       frus.xsl writes them) or into a FRUS volume ("frus1961-63v06#d66":
-       its local page when the volume is built too, else history.state.gov;
-       t:volume-href). -->
+       frus.xsl writes them) or into a FRUS volume: its local page when the
+       volume is built too, else history.state.gov (t:volume-link), whether
+       the pointer is FRUS's own ("frus1961-63v06#d66") or the document's
+       address ("https://history.state.gov/historicaldocuments/frus1961-63v06/d66",
+       which toolkit/pointers.py resolves as a publication). A pointer of
+       several tokens links its first (t:href); a ref naming several
+       documents links each (the template for ref with several targets). -->
   <xsl:function name="t:href" as="xs:string?">
     <xsl:param name="ref" as="element()"/>
-    <xsl:variable name="target" as="xs:string" select="normalize-space(tokenize(string($ref/@target), '\s+')[1])"/>
+    <xsl:sequence select="t:token-href(normalize-space(tokenize(string($ref/@target), '\s+')[1]), $ref)"/>
+  </xsl:function>
+
+  <xsl:function name="t:token-href" as="xs:string?">
+    <xsl:param name="target" as="xs:string"/>
+    <xsl:param name="ref" as="element()"/>
+    <xsl:variable name="publication" as="array(xs:string)?" select="$t:pointers($target)[?1 = 'publication']"/>
     <xsl:sequence select="
-      if (starts-with($target, '#')) then $target[t:renders-id($ref, substring(., 2))]
+      if (exists($publication) and starts-with($target, $t:frus-site)) then t:volume-link($publication?2, $publication?3, t:up($ref))
+      else if (starts-with($target, '#')) then $target[t:renders-id($ref, substring(., 2))]
       else if (matches($target, '^(https?|mailto):', 'i')) then $target
       else if (matches($target, '^(\.\./)?([A-Za-z0-9_-]+/)?[A-Za-z0-9_.-]+\.html(#[A-Za-z0-9_.-]+)?$')) then $target
       else t:volume-href($target, t:up($ref))"/>
   </xsl:function>
+
+  <!-- A reference to several documents ("four letters of October 27 and
+       28"): its words, then a link to each document, numbered as FRUS
+       numbers it ("66") or by its place in @target. -->
+  <xsl:template match="ref[count(tokenize(normalize-space(@target))) gt 1]" mode="t:inline" as="element()" priority="1">
+    <xsl:variable name="ref" as="element()" select="."/>
+    <span class="tei-ref several">
+      <xsl:call-template name="t:id"/>
+      <xsl:apply-templates mode="t:inline"/>
+      <sup class="ref-targets">
+        <xsl:text>[</xsl:text>
+        <xsl:for-each select="tokenize(normalize-space(@target))">
+          <xsl:variable name="publication" as="array(xs:string)?" select="$t:pointers(.)[?1 = 'publication']"/>
+          <xsl:variable name="label" as="xs:string"
+            select="($publication?3[matches(., '^d[0-9]+[A-Z]?$')] ! substring(., 2), string(position()))[1]"/>
+          <xsl:variable name="href" as="xs:string?" select="t:token-href(., $ref)"/>
+          <xsl:if test="position() gt 1">, </xsl:if>
+          <xsl:choose>
+            <xsl:when test="exists($href) and not(t:in-link($ref))">
+              <a href="{$href}" aria-label="{if (exists($publication)) then 'Document ' || $label || ', ' || $publication?2 else 'Reference ' || $label}"><xsl:value-of select="$label"/></a>
+            </xsl:when>
+            <xsl:otherwise><xsl:value-of select="$label"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:for-each>
+        <xsl:text>]</xsl:text>
+      </sup>
+    </span>
+  </xsl:template>
 
   <!-- Does the page have an element with this id (from the text's xml:ids)?
        The candidates come from the t:xml-id key (common.xsl), not from a scan

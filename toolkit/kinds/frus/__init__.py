@@ -44,6 +44,10 @@ FRUS_TITLE_TYPES = frozenset({"volumenumber", "volume-number", "subseries", "sub
 #: A FRUS volume id, as in ``idno type="frus"`` and in links between volumes:
 #: frus1961-63v06, frus1961-63v10-12mSupp, frus1952-54v02p1, frus1945Berlinv01, frus1861.
 VOLUME_ID = re.compile(r"frus[0-9]{4}[A-Za-z0-9-]*")
+#: Where the Office of the Historian publishes volumes and documents: SITE + "frus1961-63v06/d66".
+#: Any document may name a FRUS document by this address (the telegram names the letters it
+#: discusses so); the build links it to the local page when the volume is built too.
+SITE = "https://history.state.gov/historicaldocuments/"
 
 #: What a pointer of a FRUS volume must name, by (element, attribute): a person's name points
 #: to the entry of the list of names (a persName with the xml:id), an abbreviation to the
@@ -78,6 +82,25 @@ def is_volume(root: etree._Element) -> bool:
 def is_volume_id(name: str) -> bool:
     """Whether a pointer's file part is a FRUS volume id (``frus1961-63v05``): another volume, never a file."""
     return VOLUME_ID.fullmatch(name) is not None
+
+
+def document_address(url: str) -> tuple[str, str] | None:
+    """The volume and document a history.state.gov address names ("…/frus1961-63v06/d66" ->
+    ("frus1961-63v06", "d66"); a volume's own address gives ""), or None for any other address."""
+    if not url.startswith(SITE):
+        return None
+    volume, _, document = url[len(SITE):].partition("/")
+    if VOLUME_ID.fullmatch(volume) and (not document or pointers.ID.fullmatch(document)):
+        return volume, document
+    return None
+
+
+def address_problem(url: str) -> tuple[str, str] | None:
+    """What is wrong with an address under history.state.gov's FRUS documents (message, hint), if anything."""
+    if not url.startswith(SITE) or document_address(url) is not None:
+        return None
+    return (f"is no address of a FRUS volume or document: {SITE}VOLUME or {SITE}VOLUME/ID expected",
+            f"write e.g. {SITE}frus1961-63v06/d66 (the volume's id, then the document's xml:id)")
 
 
 def extend_grammar(grammar: etree._Element) -> None:
