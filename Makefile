@@ -65,8 +65,11 @@ $(READY): pyproject.toml
 
 setup: $(READY)
 
+# text, or github (each problem a GitHub Actions annotation on its line: the CI's check.yml)
+REPORT_FORMAT ?= text
+
 validate: $(READY)
-	$(TEIKIT) validate
+	$(TEIKIT) validate --format $(REPORT_FORMAT)
 
 # `make test` sets up what its tests drive (tools, tei-all, axe, citeproc-js), then runs them all.
 # PYTEST_ARGS picks other tests, e.g. make test PYTEST_ARGS='-n 2 tests/test_lint.py'.
@@ -89,7 +92,7 @@ tools:
 CHECK_BASE ?= $(shell git rev-parse --verify --quiet origin/main >/dev/null 2>&1 && echo origin/main || echo HEAD)
 
 lint: $(READY)
-	$(TEIKIT) lint
+	$(TEIKIT) lint --format $(REPORT_FORMAT)
 
 diff: $(READY)
 	$(TEIKIT) diff --rev $(CHECK_BASE) $(DOCUMENTS)

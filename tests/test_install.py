@@ -44,23 +44,35 @@ def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> su
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
 
 
-def test_the_installed_wheel_validates_a_frus_volume_from_outside_the_repository(
+def test_the_installed_wheel_starts_an_edition_builds_it_and_validates_a_frus_volume_from_it(
         installed: Path, tmp_path: Path, tei_all_rng: Path) -> None:
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    shutil.copy(FRUS_VOLUME, folder / FRUS_VOLUME.name)
+    """What a new user types: (pipx install ...), teikit new my-edition, cd my-edition, teikit build."""
     env = _cache_with_tei_all(tmp_path / "cache", tei_all_rng)
-
-    version = _run([str(installed / "teikit"), "--version"], folder, env)
+    version = _run([str(installed / "teikit"), "--version"], tmp_path, env)
     assert version.stdout.strip() == f"teikit {__version__}"
-    # Its stylesheets and schemas are its own copies, inside the installed package.
-    where = _run([str(installed / "python"), "-c", "import toolkit.paths as p; print(p.XSLT_DIR); print(p.SCHEMA_DIR)"],
-                 folder, env)
+    # Its stylesheets, schemas and template are its own copies, inside the installed package.
+    where = _run([str(installed / "python"), "-c",
+                  "import toolkit.paths as p, toolkit.new as n; print(p.XSLT_DIR); print(p.SCHEMA_DIR); print(n.TEMPLATE)"],
+                 tmp_path, env)
     assert where.returncode == 0, where.stderr
     for line in where.stdout.split():
         assert "site-packages/toolkit/" in line and not Path(line).is_relative_to(PROJECT_ROOT)
 
-    run = _run([str(installed / "teikit"), "validate", "--format", "json", FRUS_VOLUME.name], folder, env)
+    created = _run([str(installed / "teikit"), "new", "my-edition"], tmp_path, env)
+    assert created.returncode == 0, created.stdout + created.stderr
+    edition = tmp_path / "my-edition"
+    validated = _run([str(installed / "teikit"), "validate"], edition, env)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "profile edition: tei/authority.xml, tei/document.xml" in validated.stderr.splitlines()
+    built = _run([str(installed / "teikit"), "build"], edition, env)
+    assert built.returncode == 0, built.stdout + built.stderr
+    index = (edition / "build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>My edition</h1>" in index and 'href="document.html"' in index
+    page = (edition / "build" / "html" / "document.html").read_text(encoding="utf-8")
+    assert "She said the" in page and "My edition" in page
+
+    shutil.copy(FRUS_VOLUME, edition / FRUS_VOLUME.name)  # a FRUS volume, validated from the edition's folder
+    run = _run([str(installed / "teikit"), "validate", "--format", "json", FRUS_VOLUME.name], edition, env)
     assert run.returncode == 0, run.stdout + run.stderr
     (document,) = json.loads(run.stdout)["documents"]
     assert (document["path"], document["profile"], document["valid"]) == (FRUS_VOLUME.name, "frus", True)

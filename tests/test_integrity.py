@@ -82,7 +82,7 @@ def test_the_validator_catches_each_breakage_of_the_real_edition(breakage, tmp_p
     text = (FROZEN_DIR / TELEGRAM_NAME).read_text(encoding="utf-8")
     assert old in text, f"the edition no longer contains {old!r}: update this test"
     (tmp_path / TELEGRAM_NAME).write_text(text.replace(old, new, 1), encoding="utf-8")
-    report = validate.validate_paths([tmp_path / TELEGRAM_NAME], jobs=1)
+    report = validate.validate_paths([tmp_path / TELEGRAM_NAME], jobs=1, profile="edition")
     assert rule in {p.rule for p in report.errors}, "\n".join(p.format() for p in report.errors)
 
 

@@ -1,4 +1,5 @@
-"""Kinds of document (profiles): each document is checked as what it is, decided by its content, never its name."""
+"""Kinds of document (profiles): each document is checked as what the project file says it is, else as its
+content says; never by its name or its publisher."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from toolkit import kinds, relaxng, validate, xmlio
-from toolkit.errors import ToolkitError, UsageError
+from toolkit import kinds, project, relaxng, validate, xmlio
+from toolkit.errors import UsageError
 from toolkit.paths import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -21,20 +22,30 @@ def _profile(path: Path) -> str:
     return kinds.detect(xmlio.parse_document(path).root).name
 
 
-def _with_header(path: Path) -> bool:
-    """Whether the file parses (as the toolkit reads it) to a TEI document with a header."""
-    try:
-        return xmlio.parse_document(path) is not None
-    except ToolkitError:
-        return False
+EDITION_FILES = sorted((PROJECT_ROOT / "tei").glob("*.xml"))
+REPOSITORY = PROJECT_ROOT / "pyproject.toml"
 
 
-EDITION_FILES = sorted([*(PROJECT_ROOT / "tei").glob("*.xml"), *(FIXTURES / "validate").rglob("*.xml")])
+@pytest.mark.parametrize("path", EDITION_FILES, ids=lambda p: p.name)
+def test_the_edition_is_held_to_its_grammar_and_rules_by_the_project_file(path: Path) -> None:
+    found = project.load(REPOSITORY)
+    assert found.profile_for(path) == "edition"
+    chosen = project.kind_named("edition", found)
+    assert (chosen.grammar, chosen.rules) == (PROJECT_ROOT / "schemas" / "telegram.rng",
+                                              PROJECT_ROOT / "schemas" / "telegram.sch")
 
 
-@pytest.mark.parametrize("path", [p for p in EDITION_FILES if _with_header(p)], ids=lambda p: p.name)
-def test_the_edition_and_its_fixtures_are_edition_documents(path: Path) -> None:
+@pytest.mark.parametrize("path", EDITION_FILES, ids=lambda p: p.name)
+def test_the_edition_declares_its_grammar_so_a_copy_elsewhere_is_still_the_edition(path: Path) -> None:
     assert _profile(path) == "edition"
+
+
+def test_the_publisher_no_longer_decides() -> None:
+    """Outside the project's globs, a header naming the project as publisher makes no edition document."""
+    fixture = FIXTURES / "validate" / "valid-minimal.xml"
+    text = fixture.read_text(encoding="utf-8")
+    assert "<publisher>Telegram 2477 project</publisher>" in text and "xml-model" not in text
+    assert _profile(fixture) == "tei"
 
 
 @pytest.mark.parametrize(("name", "profile"), [("frus1961-63v06-excerpt.xml", "frus"),

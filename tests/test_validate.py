@@ -28,6 +28,9 @@ INVALID = FIXTURES / "invalid"
 EXPECTED = json.loads((INVALID / "expected.json").read_text(encoding="utf-8"))
 # The fixtures point into the edition's own tei/authority.xml: their root is the project.
 ROOT = PROJECT_ROOT
+# They are documents of the edition kept outside its tei/ folder: held to its profile as
+# `teikit validate --profile edition` holds them (the project file's globs name tei/ only).
+EDITION = "edition"
 
 
 def test_every_invalid_fixture_has_an_expectation() -> None:
@@ -39,7 +42,7 @@ def test_every_invalid_fixture_has_an_expectation() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_invalid_fixture_is_reported_where_and_as_recorded(name: str) -> None:
     expected = EXPECTED[name]
-    report = validate.validate_paths([INVALID / name], jobs=1, root=ROOT)
+    report = validate.validate_paths([INVALID / name], jobs=1, root=ROOT, profile=EDITION)
     assert report.errors, f"{name} passed validation"
     matching = [p for p in report.errors
                 if p.line == expected["line"] and expected["message"] in p.message
@@ -61,19 +64,19 @@ def test_validation_case_is_reported_where_and_as_its_case_says(case, tmp_path: 
 
 
 def test_the_minimal_fixture_is_valid() -> None:
-    report = validate.validate_paths([FIXTURES / "valid-minimal.xml"], jobs=1, root=ROOT)
+    report = validate.validate_paths([FIXTURES / "valid-minimal.xml"], jobs=1, root=ROOT, profile=EDITION)
     assert not report.problems, "\n".join(p.format() for p in report.problems)
 
 
 def test_parallel_validation_reports_the_same_as_serial() -> None:
     paths = sorted(INVALID.glob("*.xml"))
-    serial = validate.validate_paths(paths, jobs=1, root=ROOT)
-    parallel = validate.validate_paths(paths, jobs=2, root=ROOT)
+    serial = validate.validate_paths(paths, jobs=1, root=ROOT, profile=EDITION)
+    parallel = validate.validate_paths(paths, jobs=2, root=ROOT, profile=EDITION)
     assert [p.format() for p in parallel.problems] == [p.format() for p in serial.problems]
 
 
 def test_cli_reports_gnu_lines_a_summary_and_exit_1_without_tracebacks() -> None:
-    run = teikit("validate", str(INVALID))
+    run = teikit("validate", "--profile", "edition", str(INVALID))
     assert run.returncode == 1
     assert "Traceback" not in run.stderr + run.stdout
     lines = run.stdout.splitlines()
@@ -101,7 +104,7 @@ def test_cli_json_format_is_machine_readable(tmp_path: Path) -> None:
     run = teikit("validate", "--format", "json", str(path))
     assert run.returncode == 1
     data = json.loads(run.stdout)
-    assert data["valid"] is False
+    assert data["valid"] is False and data["documents"][0]["profile"] == "edition"
     problem = data["documents"][0]["problems"][0]
     assert {"path", "line", "column", "message", "severity", "hint", "rule"} <= set(problem)
 
@@ -135,6 +138,6 @@ def test_each_run_reads_a_relative_path_in_its_own_working_folder(tmp_path: Path
         (tmp_path / name).mkdir()
         (tmp_path / name / "doc.xml").write_text(text, encoding="utf-8")
     shutil.copy(PROJECT_ROOT / "tei" / "authority.xml", tmp_path / "one" / "authority.xml")
-    assert teikit("validate", "doc.xml", cwd=tmp_path / "one").returncode == 0
-    second = teikit("validate", "doc.xml", cwd=tmp_path / "two")
+    assert teikit("validate", "--profile", "edition", "doc.xml", cwd=tmp_path / "one").returncode == 0
+    second = teikit("validate", "--profile", "edition", "doc.xml", cwd=tmp_path / "two")
     assert second.returncode == 1 and "[ref-file]" in second.stdout, second.output

@@ -33,6 +33,8 @@ TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 FIXTURES = Path(__file__).parent / "fixtures"
 EDITION_TEMPLATE = FIXTURES / "validate" / "valid-minimal.xml"
+EDITION_MODEL = ('<?xml-model href="../schemas/telegram.rng" type="application/xml" '
+                 'schematypens="http://relaxng.org/ns/structure/1.0"?>\n')
 CASES_FILE = Path(__file__).parent / "validation_cases.xml"
 # A case may hold what the validator must refuse: the same xml:id twice.
 _PARSER = etree.XMLParser(collect_ids=False, resolve_entities=False, no_network=True)
@@ -82,7 +84,9 @@ def assemble(case: Case, template: Path = EDITION_TEMPLATE) -> tuple[str, set[in
     for child in case.content:
         slot.append(copy.deepcopy(child))
     etree.cleanup_namespaces(root, top_nsmap={None: TEI_NS})
-    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="unicode") + "\n"
+    # A document of the edition outside tei/ declares the edition's grammar, as the edition's own do.
+    declaration = EDITION_MODEL if template == EDITION_TEMPLATE else ""
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + declaration + etree.tostring(root, encoding="unicode") + "\n"
     assembled = etree.fromstring(text.encode("utf-8"), _PARSER)
     placed = _slot(assembled, case.slot)
     first = placed.sourceline

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from toolkit import cache, confine, formats as output_formats, kinds, library, output, pointers, pool, search, site, transform
+from toolkit import cache, confine, formats as output_formats, kinds, library, output, pointers, pool, project, search, site, transform
 from toolkit.errors import Problem, ProblemCollection, ToolkitError, TransformError, UsageError
 from toolkit.paths import BUILD_DIR, XSLT_DIR, display_path
 from toolkit.xmlio import NS, Document, DocumentError, parse_document
@@ -174,7 +174,8 @@ def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
     except DocumentError as exc:
         result.problems.append(exc.problem)
         return result
-    return _transform_parsed(result, document, kinds.detect(document.root), stage_dir, formats, parameters, root)
+    return _transform_parsed(result, document, project.kind_for(path, document.root, parameters.profile), stage_dir,
+                             formats, parameters, root)
 
 
 def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
@@ -186,11 +187,11 @@ def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
     A volume with errors is published without the documents they keep back (:func:`publication`)."""
     from toolkit import validate
 
-    check, document = validate.check_and_keep(path)
+    check, document = validate.check_and_keep(path, override=parameters.profile)
     result = DocumentBuild(path, check=check, linked=sorted(check.facts.linked) if check.facts else [])
     if document is None:
         return result
-    profile = kinds.get(check.profile)
+    profile = project.kind_named(check.profile, project.current())
     if not check.valid:
         withheld = publication(document.root, check.problems, profile, strict)
         if withheld is None:
@@ -502,7 +503,9 @@ def _kept_inputs(files: list[Path], records: cache.Cache, out_dir: Path, formats
     from toolkit import validate as validation
 
     options = cache.options_fingerprint(formats, parameters.edition_url, parameters.access_date, root,
-                                        confine.max_size(), (f"strict={strict}", parameters.site or ""))
+                                        confine.max_size(), (f"strict={strict}", parameters.site or "",
+                                                             f"profile={parameters.profile}",
+                                                             f"title={parameters.site_title}", project.fingerprint()))
     toolkit = cache.toolkit_fingerprint()
     keys: dict[Path, str] = {}
     kept: dict[Path, DocumentBuild] = {}
@@ -590,10 +593,11 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
           formats: tuple[str, ...] = (), *, validate: bool = True,
           edition_url: str = transform.DEFAULT_EDITION_URL, access_date: _dt.date | None = None,
           jobs: int | None = None, root: Path | None = None, strict: bool = False,
-          search_index: bool = True) -> BuildResult:
+          search_index: bool = True, profile: str | None = None, site_title: str | None = None) -> BuildResult:
     """Validate ``paths`` (default: the edition) and build ``formats`` (default: every registered
     format, :mod:`toolkit.formats`) into ``out_dir``;
-    ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`). Every file is
+    ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`); ``profile`` holds every
+    document to one kind (``--profile``); ``site_title`` names the site (the project's title). Every file is
     staged first and put in place only when the whole run is staged (:mod:`toolkit.output`).
     A FRUS volume with errors is published document by document unless ``strict`` (:func:`publication`);
     the inputs are told of each other first (:mod:`toolkit.site`), so links between them stay local.
@@ -607,8 +611,9 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
         raise UsageError("no output format chosen", hint=f"choose from {', '.join(known)}")
     selection = confine.select(paths, root)
     files = selection.files
+    project.check_profile(profile)
     parameters = transform.Parameters(edition_url=edition_url, access_date=access_date,
-                                      site=site.survey(files).as_json())
+                                      site=site.survey(files).as_json(), site_title=site_title, profile=profile)
     folder = output.OutputFolder(out_dir)
     records = cache.Cache(out_dir)
     try:

@@ -38,7 +38,8 @@ def _path(value: str) -> Path:
 
 def _add_paths(command: argparse.ArgumentParser) -> None:
     command.add_argument("paths", nargs="*", type=_path, metavar="PATH",
-                         help="documents or folders (default: every document under tei/)")
+                         help="documents or folders (default: the documents of the project file: "
+                              "[tool.teikit] in pyproject.toml, or teikit.toml, here or in a folder above)")
     command.add_argument("--root", type=_path, default=None, metavar="DIR",
                          help="the edition's root: pointers open files only inside it (default: the folder "
                               "named, else each document's own folder; see docs/validation.md)")
@@ -59,14 +60,26 @@ def _add_max_size(command: argparse.ArgumentParser) -> None:
                          help="refuse files larger than this (default: 64M; suffixes K, M, G)")
 
 
-def _add_format(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+def _add_format(command: argparse.ArgumentParser, github: bool = True) -> None:
+    if github:
+        command.add_argument("--format", choices=("text", "json", "github"), default="text",
+                             help="output format (default: text; github: each problem as a GitHub Actions "
+                                  "annotation, ::error file=...,line=...,col=...::message)")
+    else:
+        command.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
 def _add_jobs(command: argparse.ArgumentParser, what: str) -> None:
     command.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
                          help=f"documents {what} in parallel (default: number of CPUs; never more worker "
                               "processes than CPUs, nor than the available memory holds at 400 MB each)")
+
+
+def _add_profile(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--profile", default=None, metavar="NAME",
+                         help="hold every document to this profile (kind of document): edition, frus, tei or a kind "
+                              "the project adds (default: the one the project file gives it, else the one its "
+                              "content says; see docs/validation.md)")
 
 
 def _add_validate(commands: argparse._SubParsersAction) -> None:
@@ -77,6 +90,7 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
     _add_format(command)
     command.add_argument("--engine", choices=("lxml", "jing"), default="lxml",
                          help="RELAX NG engine: lxml (default, in-process) or jing (the reference, needs Java)")
+    _add_profile(command)
     _add_jobs(command, "validated")
     command.set_defaults(run=_run_validate)
 
@@ -84,9 +98,11 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
 def _run_validate(args: argparse.Namespace) -> int:
     from toolkit import validate
 
-    report = validate.validate_paths(args.paths, engine=args.engine, jobs=args.jobs, root=args.root)
+    report = validate.validate_paths(args.paths, engine=args.engine, jobs=args.jobs, root=args.root,
+                                     profile=args.profile)
     # as_dict() names every document (a path resolution each): only for JSON.
-    _print_report(report.problems, report.summary(), args.format, report.as_dict() if args.format == "json" else {})
+    _print_report(report.problems, "\n".join([*report.profile_lines(), report.summary()]), args.format,
+                  report.as_dict() if args.format == "json" else {})
     return EXIT_INVALID if report.errors else EXIT_OK
 
 
@@ -96,7 +112,7 @@ def _print_report(problems: list[Problem], summary: str, output_format: str, dat
         sys.stdout.write("\n")
         return
     for problem in problems:
-        print(problem.format())
+        print(problem.github() if output_format == "github" else problem.format())
     print(summary, file=sys.stderr)
 
 
@@ -109,10 +125,10 @@ def _add_diff(commands: argparse._SubParsersAction) -> None:
                     "2 on usage errors.",
         epilog="examples: teikit diff old.xml new.xml | teikit diff --rev HEAD tei/frus1961-63v11-d256.xml")
     command.add_argument("paths", nargs="*", type=_path, metavar="PATH",
-                         help="OLD NEW; with --rev: the documents to compare (default: every document under tei/)")
+                         help="OLD NEW; with --rev: the documents to compare (default: the project's documents)")
     _add_max_size(command)
     command.add_argument("--rev", metavar="REV", help="compare with the version at this git revision (HEAD, main, ...)")
-    _add_format(command)
+    _add_format(command, github=False)
     command.set_defaults(run=_run_diff)
 
 
@@ -130,11 +146,11 @@ def _run_diff(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     from toolkit import diff
+    from toolkit.confine import project_documents
     from toolkit.errors import UsageError
-    from toolkit.paths import edition_documents
 
     if args.rev is not None:
-        paths = args.paths or edition_documents()
+        paths = args.paths or project_documents().files
         if not paths:
             raise UsageError("no documents to compare", hint="name the documents after --rev REV")
         results = [diff.diff_revision(args.rev, path) for path in paths]
@@ -192,7 +208,8 @@ def _add_build_options(command: argparse.ArgumentParser) -> None:
     from toolkit.transform import DEFAULT_EDITION_URL
 
     _add_paths(command)
-    command.add_argument("--out", type=_path, default=None, metavar="DIR", help="output folder (default: build/)")
+    command.add_argument("--out", type=_path, default=None, metavar="DIR",
+                         help="output folder (default: the project file's output, else build/)")
     command.add_argument("--format", dest="formats", default=",".join(names()), metavar="LIST",
                          help=f"outputs to build, comma-separated (default: {','.join(names())})")
     command.add_argument("--no-validate", dest="validate", action="store_false",
@@ -200,8 +217,10 @@ def _add_build_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--strict", action="store_true",
                          help="publish nothing of a FRUS volume with any error (default: keep back only the "
                               "documents with errors that would make their page wrong; docs/validation.md)")
-    command.add_argument("--edition-url", default=DEFAULT_EDITION_URL, metavar="URL",
-                         help=f"where the edition is published, for links and citations (default: {DEFAULT_EDITION_URL})")
+    _add_profile(command)
+    command.add_argument("--edition-url", default=None, metavar="URL",
+                         help="where the edition is published, for links and citations (default: the project "
+                              f"file's base-url, else {DEFAULT_EDITION_URL})")
     command.add_argument("--access-date", type=_date, default=None, metavar="YYYY-MM-DD",
                          help="the access date citations give (default: today)")
     command.add_argument("--no-search", dest="search", action="store_false",
@@ -224,13 +243,18 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
 
 
 def _build_once(args: argparse.Namespace) -> int:
-    from toolkit import build
-    from toolkit.paths import BUILD_DIR, display_path
+    from toolkit import build, project
+    from toolkit.paths import display_path
+    from toolkit.transform import DEFAULT_EDITION_URL
+    from toolkit.validate import profile_lines
 
-    result = build.build(args.paths, args.out or BUILD_DIR, build.parse_formats(args.formats),
-                         validate=args.validate, edition_url=args.edition_url,
+    found = project.current()
+    out = args.out or (found.output if found and found.output else Path("build"))
+    edition_url = args.edition_url or (found.base_url if found and found.base_url else DEFAULT_EDITION_URL)
+    result = build.build(args.paths, out, build.parse_formats(args.formats),
+                         validate=args.validate, edition_url=edition_url,
                          access_date=args.access_date, jobs=args.jobs, root=args.root, strict=args.strict,
-                         search_index=args.search)
+                         search_index=args.search, profile=args.profile, site_title=found.title if found else None)
     for problem in result.problems:
         print(problem.format(), flush=True)
     for document in result.documents:
@@ -239,6 +263,9 @@ def _build_once(args: argparse.Namespace) -> int:
     if result.library_report is not None:
         print(f"registers of persons, places and organisations: merges and near misses in "
               f"{display_path(result.library_report)}", file=sys.stderr)
+    for line in profile_lines((document.path, document.check.profile if document.check else None)
+                              for document in result.documents):
+        print(line, file=sys.stderr)
     print(result.summary(), file=sys.stderr, flush=True)
     return EXIT_INVALID if result.errors else EXIT_OK
 
@@ -274,11 +301,11 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from toolkit import serve
+    from toolkit import project, serve
     from toolkit.errors import ToolkitError as Failure
-    from toolkit.paths import BUILD_DIR
 
-    args.out = args.out or BUILD_DIR
+    found = project.current()
+    args.out = args.out or (found.output if found and found.output else Path("build"))
     args.paths = list(args.paths) or serve.default_paths(args.out)
 
     def rebuild() -> None:
@@ -292,14 +319,40 @@ def _run_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_new(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "new", help="start a new edition in a folder: project file, template document, grammar, rules, CI",
+        description="Write a new edition into DIR (new, or empty) that validates and builds as it is: teikit.toml "
+                    "(the project file), tei/document.xml (a template document) and tei/authority.xml, "
+                    "schemas/edition.rng and schemas/edition.sch (a starter grammar and rules to tighten), "
+                    ".gitignore and .github/workflows/teikit.yml. See docs/project.md.",
+        epilog="example: teikit new my-edition && cd my-edition && teikit build")
+    command.add_argument("folder", type=_path, metavar="DIR", help="the new edition's folder")
+    command.add_argument("--title", default=None, metavar="TITLE",
+                         help="the edition's name (default: from the folder's name, my-edition -> My edition)")
+    command.set_defaults(run=_run_new)
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    from toolkit import new
+    from toolkit.paths import display_path
+
+    written = new.create(args.folder, args.title)
+    shown = display_path(args.folder)
+    print(f"teikit: a new edition in {shown}: {', '.join(str(path) for path in written)}", file=sys.stderr)
+    print(f"next: cd {shown} && teikit build   (the site in {shown}/build/html/)", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="teikit", description="Validate and publish the Telegram 2477 TEI edition.")
+    parser = argparse.ArgumentParser(prog="teikit", description="Validate and publish TEI digital editions.")
     parser.add_argument("--version", action="version", version=f"teikit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_validate(commands)
     _add_diff(commands)
     _add_lint(commands)
     _add_build(commands)
+    _add_new(commands)
     _add_serve(commands)
     return parser
 
@@ -376,6 +429,10 @@ def _main(argv: list[str] | None) -> int:
         pass
     try:
         _set_max_size(getattr(args, "max_size", None))
+        from toolkit import project
+
+        if args.command != "new":  # a new edition may start anywhere, even inside a broken project
+            project.current()  # a broken project file is said once, up front, before any work
         return args.run(args)
     except ToolkitError as exc:
         print(f"teikit: {exc}", file=sys.stderr)

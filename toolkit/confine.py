@@ -275,23 +275,18 @@ def once(files: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
     return kept, repeated
 
 
-def select(paths: Iterable[Path] = (), root: Path | None = None, default: Path | None = None) -> Selection:
-    """Turn the user's files and folders into documents (default: the ``*.xml`` files of ``default``).
+def select(paths: Iterable[Path] = (), root: Path | None = None) -> Selection:
+    """Turn the user's files and folders into documents (default: the project's, :func:`project_documents`).
 
     A file named is read whatever its location (the user chose it) but must be
     a regular file; a folder contributes its regular ``*.xml`` files, at any
     depth, that lie inside it.
     """
-    from toolkit.paths import TEI_DIR
-
     paths = list(paths)
     if root is not None and not Path(root).is_dir():
         raise UsageError("the --root folder does not exist", path=_shown(Path(root)), hint="name an existing folder")
     if not paths:
-        folder = default or TEI_DIR
-        real = real_path(folder) or folder
-        files, refused = regular_documents(sorted(folder.glob("*.xml")), real)
-        return Selection(files, [real], root, refused)
+        return project_documents(root)
     files, folders, refused = [], [], []
     for path in paths:
         if "\x00" in str(path):
@@ -315,3 +310,31 @@ def select(paths: Iterable[Path] = (), root: Path | None = None, default: Path |
         else:
             raise _not_regular(path, info.st_mode)
     return Selection(list(dict.fromkeys(files)), folders, root, refused)
+
+
+def project_documents(root: Path | None = None) -> Selection:
+    """The documents the project file's globs name (toolkit/project.py), each confined to the folder its glob
+    starts from (``tei/`` for ``tei/*.xml``); a usage error outside any project, or when no file matches."""
+    from toolkit import project
+
+    found = project.current()
+    if found is None:
+        raise UsageError("no documents named, and no project file here or in any folder above",
+                         hint="name the documents or folders to check, or run inside an edition: its "
+                              "pyproject.toml [tool.teikit] or teikit.toml says where its documents are "
+                              "(`teikit new DIR` starts one)")
+    files, folders, refused = [], [], []
+    by_folder: dict[Path, list[Path]] = {}
+    for path, base in found.document_files():
+        by_folder.setdefault(base, []).append(path)
+    for base, candidates in by_folder.items():
+        real = real_path(base) or base
+        kept, skipped = regular_documents(candidates, real)
+        files += kept
+        refused += skipped
+        folders.append(real)
+    if not files and not refused:
+        globs = ", ".join(pattern for pattern, _profile in found.documents) or "none"
+        raise UsageError(f"the project's globs match no document ({globs})", path=_shown(found.file),
+                         hint='list them under [tool.teikit.documents], e.g. "tei/*.xml" = "edition"')
+    return Selection(sorted(dict.fromkeys(files)), folders, root, refused)

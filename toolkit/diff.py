@@ -37,7 +37,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, kinds
+from toolkit import confine, project
 from toolkit.diplomatic import Block, SourceText, blocks, normalise
 from toolkit.errors import EXIT_INVALID, EXIT_OK, UsageError
 from toolkit.paths import display_path
@@ -77,6 +77,10 @@ class TextChange:
                 "context": self.format()}
 
 
+#: The block of a markup change in the prolog: a processing instruction before the root element.
+PROLOG = "prolog"
+
+
 @dataclass
 class MarkupChange:
     """One element added (``+``), removed (``-``) or changed (``~``).
@@ -93,6 +97,9 @@ class MarkupChange:
     details: list[str] = field(default_factory=list)
 
     def format(self) -> str:
+        if self.block == PROLOG:  # a processing instruction before the root (<?xml-model ...?>)
+            line = f"old line {self.line}" if self.op == "-" else f"line {self.line}"
+            return f"{self.op} <?{self.element} {_shorten(self.text, 200)}?> before the root element ({line})"
         where = f' in {self.block}' if self.block else ""
         shown = f'"{_shorten(self.text)}"'
         if self.op == "~":
@@ -651,6 +658,32 @@ def _describe(op: str, record: _Element, reading: _Reading, details: list[str]) 
                         block=block.label if block else "", line=record.node.sourceline or 0, details=details)
 
 
+def _prolog(root: etree._Element) -> list[etree._ProcessingInstruction]:
+    """The processing instructions before the root element, in document order."""
+    found = []
+    node = root.getprevious()
+    while node is not None:
+        if isinstance(node, etree._ProcessingInstruction):
+            found.append(node)
+        node = node.getprevious()
+    return found[::-1]
+
+
+def _prolog_changes(old: etree._Element, new: etree._Element) -> list[MarkupChange]:
+    """Processing instructions before the root added or removed (``<?xml-model?>`` schema declarations):
+    markup, never text."""
+    def key(node: etree._ProcessingInstruction) -> tuple[str, str]:
+        return node.target, " ".join((node.text or "").split())
+
+    before, after = _prolog(old), _prolog(new)
+    old_keys, new_keys = [key(node) for node in before], [key(node) for node in after]
+    changes = [MarkupChange("-", node.target, {}, key(node)[1], PROLOG, node.sourceline or 0)
+               for node in before if key(node) not in new_keys]
+    changes += [MarkupChange("+", node.target, {}, key(node)[1], PROLOG, node.sourceline or 0)
+                for node in after if key(node) not in old_keys]
+    return changes
+
+
 # --------------------------------------------------------------------------- header and standOff
 
 
@@ -765,12 +798,12 @@ def diff_documents(old: Document, new: Document, *, old_label: str | None = None
     return DiffResult(
         old=old_label or old.display, new=new_label or new.display,
         text_changes=alignment.text_changes(),
-        markup_changes=_markup_changes(old_reading, new_reading, alignment),
+        markup_changes=_prolog_changes(old.root, new.root) + _markup_changes(old_reading, new_reading, alignment),
         standoff_changes=_standoff_changes(old.root, new.root),
         header_changes=_field_changes(_header_without_revisions(old.root), _header_without_revisions(new.root),
                                       "teiHeader"),
         new_revision_entries=_new_entries(old.root, new.root),
-        revision_required=kinds.detect(new.root).revision_entries,
+        revision_required=project.kind_for(new.path, new.root).revision_entries,
     )
 
 

@@ -73,8 +73,29 @@ class Problem:
             text += f" [{self.rule}]"
         return _one_line(text)
 
+    def github(self) -> str:
+        """The problem as a GitHub Actions workflow command, which the pull request shows on its line:
+        ``::error file=PATH,line=N,col=N,title=RULE::MESSAGE (hint: ...)`` (``::warning`` for warnings),
+        escaped as GitHub's workflow-command rules say."""
+        command = "error" if self.severity == "error" else "warning"
+        properties = [f"file={_github_property(self.path)}", f"line={self.line}", f"col={self.column}"]
+        if self.rule:
+            properties.append(f"title={_github_property(self.rule)}")
+        message = f"{self.message} (hint: {self.hint})" if self.hint else self.message
+        return f"::{command} {','.join(properties)}::{_github_data(message)}"
+
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def _github_data(text: str) -> str:
+    """A workflow command's message: %, CR and LF escaped (%25, %0D, %0A), so it stays one command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """A workflow command's property value: as its message, and ':' and ',' too (%3A, %2C)."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _one_line(text: str) -> str:

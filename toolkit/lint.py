@@ -47,7 +47,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, kinds, pointers
+from toolkit import confine, pointers, project
 from toolkit.diplomatic import Block, SourceText, blocks, localname, normalise, reading_blocks
 from toolkit.errors import Problem
 from toolkit.paths import display_path, edition_documents
@@ -485,7 +485,8 @@ def lint_paths(paths: list[Path] | None = None, root: Path | None = None) -> lis
 
 def _for_their_kind(problems: list[Problem], edition: _Edition) -> list[Problem]:
     """The warnings whose rule the kind of their document lints (:attr:`toolkit.kinds.Kind.lint_rules`)."""
-    rules = {loaded.document.display: kinds.detect(loaded.document.root).lint_rules for loaded in edition.linted}
+    rules = {loaded.document.display: project.kind_for(loaded.document.path, loaded.document.root).lint_rules
+             for loaded in edition.linted}
     return [problem for problem in problems
             if rules.get(problem.path) is None or problem.rule is None or problem.rule in rules[problem.path]]
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -171,10 +170,11 @@ def serve(out_dir: Path, watcher: Watcher, rebuild: Callable[[], None], *, port:
 
 
 def default_paths(out_dir: Path) -> list[Path]:
-    """What to watch when no document is named: what the output was built from, else tei/."""
+    """What to watch when no document is named: what the output was built from, else the project's documents."""
     sources = manifest_sources(out_dir)
     if sources:
         return sources
-    from toolkit.paths import TEI_DIR
+    from toolkit import project
+    from toolkit.confine import project_documents
 
-    return [TEI_DIR] if os.path.isdir(TEI_DIR) else []
+    return project_documents().files if project.current() is not None else []

@@ -62,7 +62,7 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit import formats as output_formats
-from toolkit import kinds, pointers
+from toolkit import kinds, pointers, project
 from toolkit.errors import ToolkitError, TransformError
 from toolkit.formats import OutputFile
 from toolkit.paths import XSLT_DIR, display_path
@@ -99,6 +99,10 @@ class Parameters:
     access_date: _dt.date | None = None
     #: What the inputs built together know of each other (JSON, :class:`toolkit.site.Site`).
     site: str = ""
+    #: The site's name (the project file's title); None: each document's publisher.
+    site_title: str | None = None
+    #: The profile every document is held to (``--profile``); None: the project's, else its content's.
+    profile: str | None = None
 
     def __post_init__(self) -> None:
         if not self.edition_url.endswith("/"):
@@ -247,6 +251,8 @@ def _set_parameters(compiled, parameters: Parameters, formats: tuple[str, ...], 
     compiled.set_parameter(f"{{{T_NS}}}edition-url", saxon.processor.make_string_value(parameters.edition_url))
     if parameters.site:
         compiled.set_parameter(f"{{{T_NS}}}site", saxon.processor.make_string_value(parameters.site))
+    if parameters.site_title:
+        compiled.set_parameter(f"{{{T_NS}}}site-title", saxon.processor.make_string_value(parameters.site_title))
     if parameters.access_date is not None:
         compiled.set_parameter(f"{{{T_NS}}}access-date",
                                saxon.processor.make_atomic_value("date", parameters.access_date.isoformat()))
@@ -396,7 +402,8 @@ def transform(document: Document, formats: tuple[str, ...] = (),
     _check_formats(formats)
     # Saxon cannot take lxml's tree (libxml2's C structures; Saxon builds its own TinyTree): it parses
     # the document's text again, the text lxml parsed and checked (no DTD, no XInclude).
-    kind = (kinds.get(profile) if profile else None) or kinds.detect(document.root)
+    kind = (kinds.get(profile) if profile else None) or project.kind_for(document.path, document.root,
+                                                                         parameters.profile)
     envelope = _run(document.text, (document.resolved or document.path.resolve()).as_uri(), parameters,
                     document.display, formats, kind.name,
                     pointers.for_stylesheets(document, root, kind) if targets is None else targets)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, kinds, pool, references, relaxng, schematron
+from toolkit import confine, kinds, pool, project, references, relaxng, schematron
 from toolkit.errors import Problem, ProblemCollection, UsageError
 from toolkit.paths import display_path
 from toolkit.xmlio import Document, DocumentError, parse_document
@@ -79,6 +79,10 @@ class Report(ProblemCollection):
         return (f"{total} document{'s' * (total != 1)} checked: {verdict}; "
                 f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
 
+    def profile_lines(self) -> list[str]:
+        """Which profile each document was held to, one line per profile: ``profile edition: a.xml, b.xml``."""
+        return profile_lines([(document.path, document.profile) for document in self.documents])
+
     def as_dict(self) -> dict:
         return {
             "valid": not self.errors,
@@ -89,6 +93,15 @@ class Report(ProblemCollection):
                 for d in self.documents
             ],
         }
+
+
+def profile_lines(documents: Iterable[tuple[Path, str | None]]) -> list[str]:
+    """``profile NAME: path, path, ...`` for each profile applied (documents that could not be read have none)."""
+    by_profile: dict[str, list[str]] = {}
+    for path, profile in documents:
+        if profile:
+            by_profile.setdefault(profile, []).append(display_path(path))
+    return [f"profile {name}: {', '.join(paths)}" for name, paths in by_profile.items()]
 
 
 def _refused(path: Path, why: str) -> DocumentResult:
@@ -118,10 +131,10 @@ class _Checker:
             self._rules[profile] = schematron.Rules(profile.rules) if profile.rules else None
         return self._rules[profile]
 
-    def check(self, path: Path) -> DocumentResult:
-        return self.read_and_check(path)[0]
+    def check(self, path: Path, override: str | None = None) -> DocumentResult:
+        return self.read_and_check(path, override)[0]
 
-    def read_and_check(self, path: Path) -> tuple[DocumentResult, Document | None]:
+    def read_and_check(self, path: Path, override: str | None = None) -> tuple[DocumentResult, Document | None]:
         """Parse and check one file; the parsed document comes back too (None when it could not be read)."""
         try:
             document = parse_document(path)
@@ -130,11 +143,11 @@ class _Checker:
         except confine.NotReadable as exc:  # e.g. replaced by a pipe since it was listed
             return DocumentResult(path, [Problem(display_path(path), 1, 1, exc.message, hint=exc.hint,
                                                  rule="file-confined", step="parse")]), None
-        return self.check_document(document), document
+        return self.check_document(document, project.kind_for(path, document.root, override)), document
 
     def check_document(self, document: Document, profile: kinds.Kind | None = None) -> DocumentResult:
         """The per-document steps on a parsed document (the build hands in the tree it transforms next)."""
-        profile = profile or kinds.detect(document.root)
+        profile = profile or project.kind_for(document.path, document.root)
         grammar, rules = self.grammar(profile), self.rules(profile)
         problems = grammar.check(document) if grammar else []
         if rules:
@@ -156,15 +169,16 @@ def _checker(engine: str) -> _Checker:
     return _Checker(engine)
 
 
-def _check_one(engine: str, path: Path) -> DocumentResult:
-    return check_and_keep(path, engine)[0]
+def _check_one(engine: str, override: str | None, path: Path) -> DocumentResult:
+    return check_and_keep(path, engine, override)[0]
 
 
-def check_and_keep(path: Path, engine: str = "lxml") -> tuple[DocumentResult, Document | None]:
+def check_and_keep(path: Path, engine: str = "lxml",
+                   override: str | None = None) -> tuple[DocumentResult, Document | None]:
     """The per-document steps on one file, and its parsed tree for whoever works on it next
-    (the build's transformation: one parse, one profile detection for both)."""
+    (the build's transformation: one parse, one profile decision for both); ``override``: ``--profile``."""
     try:
-        return _checker(engine).read_and_check(path)
+        return _checker(engine).read_and_check(path, override)
     except etree.LxmlError as exc:
         # A checker bug must cost one document its verdict, never the whole run
         # (lxml's exceptions carry an error log that cannot travel back from a worker).
@@ -173,23 +187,26 @@ def check_and_keep(path: Path, engine: str = "lxml") -> tuple[DocumentResult, Do
             hint="this is a teikit bug: please report it with the document", rule="internal", step="parse")]), None
 
 
-def _check_all(paths: list[Path], engine: str, jobs: int) -> Iterator[DocumentResult]:
-    yield from pool.imap(functools.partial(_check_one, engine), paths, jobs=jobs,
+def _check_all(paths: list[Path], engine: str, jobs: int, override: str | None) -> Iterator[DocumentResult]:
+    yield from pool.imap(functools.partial(_check_one, engine, override), paths, jobs=jobs,
                          initializer=kinds.load_folders, initargs=(kinds.loaded_folders(),))
 
 
 def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: int | None = None,
-                   root: Path | None = None, selection: confine.Selection | None = None) -> Report:
-    """Validate documents (default: the whole edition) and report every problem.
+                   root: Path | None = None, selection: confine.Selection | None = None,
+                   profile: str | None = None) -> Report:
+    """Validate documents (default: the project's) and report every problem.
 
     ``root`` widens the folder pointers are confined to (:mod:`toolkit.confine`);
-    ``selection`` gives the documents already selected (the build does).
+    ``selection`` gives the documents already selected (the build does); ``profile``
+    holds every document to one kind, whatever the project file or its content says.
     """
     if engine not in ("lxml", "jing"):
         raise UsageError(f'unknown engine "{engine}"', hint='choose "lxml" or "jing"')
+    project.check_profile(profile)
     selection = selection or confine.select(paths, root)
     files = selection.files
-    results = list(_check_all(files, engine, jobs or os.cpu_count() or 1))
+    results = list(_check_all(files, engine, jobs or os.cpu_count() or 1, profile))
     return finish(results, selection, engine)
 
 
@@ -243,7 +260,7 @@ def _add_jing_problems(results: list[DocumentResult]) -> None:
     grammars: dict[str, tuple[Path, str]] = {}
     by_grammar: dict[tuple[Path, str], list[DocumentResult]] = {}
     for result in results:
-        profile = kinds.get(result.profile or "")
+        profile = project.kind_named(result.profile, project.current()) if kinds.get(result.profile or "") else None
         if profile is None or profile.grammar is None:
             continue
         if profile.name not in grammars:

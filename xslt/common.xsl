@@ -38,10 +38,15 @@
        option of `teikit build`. -->
   <xsl:param name="t:edition-url" as="xs:string" select="'https://telegram2477.github.io/edition/'"/>
 
+  <!-- t:site-title: the site's name (the title of the edition's project
+       file): the index page's heading and the link back to it on every page.
+       Empty: the publisher of the documents (publicationStmt). -->
+  <xsl:param name="t:site-title" as="xs:string" select="''"/>
+
   <!-- t:profile: the kind of document (toolkit/kinds/): "edition", "frus"
        (a FRUS volume: one page per document, see toolkit/kinds/frus/frus.xsl),
        "tei" or a kind a project adds; set by
-       `teikit build` from the document's content. -->
+       `teikit build` from the project file or the document's content. -->
   <xsl:param name="t:profile" as="xs:string" select="'edition'"/>
 
   <!-- t:access-date: the date citations give as "accessed"/"retrieved".

@@ -79,7 +79,7 @@
         <header class="site-header">
           <nav aria-label="Edition">
             <ul>
-              <li><a href="index.html"><xsl:value-of select="(t:edition-publisher($root), 'Edition')[1]"/></a></li>
+              <li><a href="index.html"><xsl:value-of select="($t:site-title[normalize-space()], t:edition-publisher($root), 'Edition')[1]"/></a></li>
               <li><a href="#text">Text</a></li>
               <xsl:if test="exists(t:footnotes($root))">
                 <li><a href="#notes">Notes</a></li>
@@ -802,13 +802,14 @@
     <xsl:param name="edition" as="element(t:edition)"/>
     <xsl:variable name="cards" as="element(t:card)*" select="t:index-cards($edition)"/>
     <xsl:variable name="publisher" as="xs:string" select="string(($cards/@publisher, 'TEI edition')[1])"/>
+    <xsl:variable name="site" as="xs:string" select="($t:site-title[normalize-space()], $publisher)[1]"/>
     <xsl:variable name="revised" as="xs:string?" select="string(max($cards/@revised[. castable as xs:date] ! xs:date(.)))[.]"/>
     <html lang="en">
       <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <link rel="icon" href="data:,"/>
-        <title><xsl:value-of select="$publisher"/>: documents</title>
+        <title><xsl:value-of select="$site"/>: documents</title>
         <xsl:for-each select="($cards/t:project)[1]">
           <meta name="description" content="{.}"/>
         </xsl:for-each>
@@ -819,7 +820,7 @@
         <header class="site-header">
           <nav aria-label="Edition">
             <ul>
-              <li><a href="index.html" aria-current="page"><xsl:value-of select="$publisher"/></a></li>
+              <li><a href="index.html" aria-current="page"><xsl:value-of select="$site"/></a></li>
               <li><a href="#documents-heading">Documents</a></li>
               <li><a href="#cite-heading">Cite</a></li>
             </ul>
@@ -827,7 +828,7 @@
           </nav>
         </header>
         <main id="main">
-          <h1><xsl:value-of select="$publisher"/></h1>
+          <h1><xsl:value-of select="$site"/></h1>
           <xsl:for-each select="($cards/t:project)[1]">
             <p class="edition-intro"><xsl:value-of select="."/></p>
           </xsl:for-each>

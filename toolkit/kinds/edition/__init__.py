@@ -1,11 +1,13 @@
-"""The edition kind: a document of the Telegram 2477 edition (the telegram, its authority file).
+"""The edition kind: a document of an edition held to its own grammar and editorial rules.
 
-Held to the project's own grammar and editorial rules (``schemas/telegram.rng``,
-``schemas/telegram.sch``: they stay in ``schemas/``, where the documents'
-``xml-model`` declarations name them) and published by the shared stylesheets
-alone. A document is of the edition when its header names the project as its
-publisher, or when it declares the edition's grammar the TEI way
-(``<?xml-model href=".../telegram.rng"?>``).
+In a project (toolkit/project.py) the grammar and rules are the project's
+(``grammar``, ``rules``: this repository's are ``schemas/telegram.rng`` and
+``schemas/telegram.sch``, where the documents' ``xml-model`` declarations name
+them), and the project's globs say which documents are of the edition
+(``"tei/*.xml" = "edition"``), whatever their header says. Outside the globs, a
+document is of the edition when it declares the edition's grammar the TEI way
+(``<?xml-model href=".../telegram.rng"?>``, or the project grammar's file
+name); never by its publisher. Published by the shared stylesheets alone.
 """
 
 from __future__ import annotations
@@ -17,29 +19,30 @@ from toolkit.kinds import Kind
 from toolkit.paths import RELAXNG_SCHEMA, SCHEMATRON_RULES
 from toolkit.xmlio import TEI_NS, Document
 
-#: The edition's own documents say so in their header: the project is their publisher ...
-PUBLISHER = "Telegram 2477 project"
-# ... or they declare the edition's grammar, <?xml-model href=".../telegram.rng"?>.
-_GRAMMAR_NAME = RELAXNG_SCHEMA.name
-_PUBLISHER = etree.XPath("normalize-space(tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:publisher[1])",
-                         namespaces={"tei": TEI_NS})
-
 
 def recognise(root: etree._Element) -> bool:
-    """A document (not a teiCorpus) whose publisher is the project, or that declares the edition's grammar."""
+    """A document (not a teiCorpus) that declares the edition's grammar in an xml-model instruction."""
     if root.tag == f"{{{TEI_NS}}}teiCorpus":
         return False
-    return _PUBLISHER(root) == PUBLISHER or _declares_grammar(root)
+    return bool(declared_grammars(root) & _grammar_names())
 
 
-def _declares_grammar(root: etree._Element) -> bool:
+def _grammar_names() -> set[str]:
+    from toolkit import project
+
+    found = project.current()
+    return {RELAXNG_SCHEMA.name} | ({found.grammar.name} if found is not None and found.grammar else set())
+
+
+def declared_grammars(root: etree._Element) -> set[str]:
+    """The file names of the grammars a document's xml-model instructions declare."""
+    names = set()
     node = root.getprevious()
     while node is not None:
         if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-model":
-            if (node.get("href") or "").rsplit("/", 1)[-1] == _GRAMMAR_NAME:
-                return True
+            names.add((node.get("href") or "").rsplit("/", 1)[-1])
         node = node.getprevious()
-    return False
+    return names
 
 
 _P = f"{{{TEI_NS}}}p"
@@ -77,6 +80,6 @@ def check_paragraph_numbers(document: Document) -> list[Problem]:
     return problems
 
 
-KIND = Kind("edition", "a document of the Telegram 2477 edition", recognise,
+KIND = Kind("edition", "a document of the edition, held to its grammar and rules", recognise,
             grammar=RELAXNG_SCHEMA, rules=SCHEMATRON_RULES, shared_ids=True,
             file_checks=check_paragraph_numbers)

@@ -308,7 +308,7 @@
       </xsl:when>
       <xsl:otherwise>
         <p rend="nested-document">
-          <ref target="{t:frus-href('#' || @xml:id, $t:document)}">
+          <ref target="{t:frus-id-href(string(@xml:id), $t:document)}">
             <xsl:value-of select="string-join((@n ! ('Document ' || . || ':'), t:frus-document-title(.)), ' ')"/>
           </ref>
         </p>
@@ -372,17 +372,23 @@
     <xsl:param name="pointer" as="xs:string"/>
     <xsl:param name="document" as="element(div)"/>
     <xsl:variable name="target" as="array(xs:string)?" select="$t:pointers($pointer)"/>
-    <xsl:variable name="id" as="xs:string?" select="$target[?1 = 'here']?3"/>
-    <xsl:variable name="home" as="element(div)?"
-      select="$id ! t:frus-target(., root($document)) ! t:frus-home(.)"/>
     <xsl:sequence select="
-      if (exists($id)) then
-        (if (empty($home) or $home is $document
-             or exists(t:withheld(t:frus-volume-id(root($document)), string($home/@xml:id)))) then '#' || $id
-         else if ($home/@xml:id = $id) then $home/@xml:id || '.html'
-         else $home/@xml:id || '.html#' || $id)
+      if ($target?1 = 'here') then t:frus-id-href($target?3, $document)
       else if ($target?1 = 'publication') then t:volume-link($target?2, $target?3, '../')
       else $pointer"/>
+  </xsl:function>
+
+  <!-- Where an id of the volume leads from the page of $document (the id
+       of a pointer resolved, or of an element the stylesheet links itself). -->
+  <xsl:function name="t:frus-id-href" as="xs:string">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:param name="document" as="element(div)"/>
+    <xsl:variable name="home" as="element(div)?" select="t:frus-target($id, root($document)) ! t:frus-home(.)"/>
+    <xsl:sequence select="
+      if (empty($home) or $home is $document
+          or exists(t:withheld(t:frus-volume-id(root($document)), string($home/@xml:id)))) then '#' || $id
+      else if ($home/@xml:id = $id) then $home/@xml:id || '.html'
+      else $home/@xml:id || '.html#' || $id"/>
   </xsl:function>
 
   <!-- ================================================================== -->
