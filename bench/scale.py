@@ -127,7 +127,7 @@ def bench(args: argparse.Namespace) -> dict:
 
     from generate import generate  # bench/generate.py
 
-    sizes = [1000] + ([10000] if args.validate_10000 else [])
+    sizes = ([1000] + ([10000] if args.validate_10000 else [])) if "docs" in args.parts else []
     for size in sizes:
         folder = args.corpus / f"n{size}"
         generate(folder, size)
@@ -151,36 +151,41 @@ def bench(args: argparse.Namespace) -> dict:
                                     megabytes))
                 shutil.rmtree(out, ignore_errors=True)
 
-    frus = run.frus_folder(args.frus)
-    if frus is None:
+    frus = run.frus_folder(args.frus) if "library" in args.parts else None
+    if frus is None and "library" in args.parts:
         _say("FRUS volumes: ../shared/frus not found: library steps skipped")
     else:
         three = library(frus, corpus / "three", 1)
         six = library(frus, corpus / "six", 2)
-        for which in ("before", "after"):
+        for which in ("after", "before"):
             command, cwd = teikit(which, scratch)
             # --no-validate first: "before" publishes only a valid volume (v06 of the three), "after" publishes
             # a volume with errors document by document; without validation both publish all of them.
             for checking in (["--no-validate"], []):
                 label = " --no-validate" if checking else ""
                 for name, volumes in (("3 volumes", three), ("6 volumes (3 twice over)", six)):
+                    if args.quick and len(volumes) == 6 and (checking or which == "before"):
+                        continue
                     out = corpus / f"out-{which}-{len(volumes)}"
                     shutil.rmtree(out, ignore_errors=True)
                     runs.append(measure(f"{which}: full build{label}, {name}", len(volumes),
                                         command + ["build", *checking, "--jobs", jobs, "--out", str(out),
                                                    str(volumes[0].parent)], cwd, _mb(volumes)))
             out = corpus / f"out-{which}-3"
-            # "before" has no cache: a rebuild is a full build; measured once
-            for changed in (three if which == "after" else [path for path in three if "v06" in path.name]):
+            # "before" has no cache: a rebuild is a full build; measured once (not at all with --quick)
+            for changed in (three if which == "after" else
+                            [] if args.quick else [path for path in three if "v06" in path.name]):
                 pristine = changed.read_bytes()
                 change_one_word(changed)
                 runs.append(measure(f"{which}: rebuild, {changed.stem} changed", len(three),
                                     command + ["build", "--jobs", jobs, "--out", str(out), str(three[0].parent)],
                                     cwd, _mb(three)))
-                changed.write_bytes(pristine)
-                # put it back as it was (not measured): the next change starts from the full build's state
-                run.run_once("restore", 0, command + ["build", "--jobs", jobs, "--out", str(out),
-                                                      str(three[0].parent)], cwd=cwd, expect=(0, 1))
+                if not args.quick:  # put it back and build it (not measured); --quick: the changes add up
+                    changed.write_bytes(pristine)
+                    run.run_once("restore", 0, command + ["build", "--jobs", jobs, "--out", str(out),
+                                                          str(three[0].parent)], cwd=cwd, expect=(0, 1))
+            for changed in three:
+                changed.write_bytes((frus / changed.name).read_bytes())
     return {"runs": runs}
 
 
@@ -272,6 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=1, help="rounds of the validate and Jing runs")
     parser.add_argument("--validate-10000", action="store_true", help="also validate 10,000 documents")
+    parser.add_argument("--parts", default="docs,library", help="docs (generated documents), library (FRUS)")
+    parser.add_argument("--quick", action="store_true",
+                        help="library: the 6 volumes and the rebuilds measured with the new toolkit only, "
+                             "each change kept for the next rebuild")
+    parser.add_argument("--tag", default="", help="results in scale-TAG.json/.md")
     parser.add_argument("--frus", type=Path, help="folder of FRUS volumes (default: ../shared/frus)")
     parser.add_argument("--corpus", type=Path, default=run.BENCH / "corpus")
     parser.add_argument("--results", type=Path, default=run.BENCH / "results")
@@ -286,8 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     table = markdown(report)
     print(table)
     args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / "scale.json").write_text(json.dumps(report, indent=2) + "\n")
-    (args.results / "scale.md").write_text(table)
+    stem = "scale" + (f"-{args.tag}" if args.tag else "")
+    (args.results / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (args.results / f"{stem}.md").write_text(table)
     return 0
 
 
