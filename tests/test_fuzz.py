@@ -9,7 +9,8 @@ For every one:
 * the exit code is 0, 1 or 2, as documented;
 * every error line is located: ``FILE:LINE:COL: error: ...``;
 * nothing outside the output folder is created, changed or removed;
-* a document's outputs are complete (every file a document gets) or absent.
+* a document's outputs are complete (every file a document gets) or absent, as the build's manifest
+  lists them, and no file is in the output folder that the manifest does not list.
 
 The corpus is the issue's cases (tests/fixtures/validate/invalid, valid and
 jing, tests/validation_cases.xml and the rules' cases in schemas/telegram.sch:
@@ -17,6 +18,13 @@ each the regression case of a defect found by hand), what this test
 found (tests/fixtures/fuzz, see its README) and the edition. ``make test`` runs a few seconds of mutants
 (``TEIKIT_FUZZ_SECONDS``, default 4); ``make fuzz`` runs ten minutes. A failure
 names the seed and the mutant's file, which is kept under the test's tmp_path.
+
+The output folder and the size of inputs (issue 22): builds of changed documents killed at random
+moments with SIGTERM, SIGINT or SIGKILL (the folder holds all old or all new files after each),
+two or three builds started together into one folder (one at a time: the others exit 2, none is
+forgotten by the manifest), one part of a document made large (a paragraph, a title, a division's
+paragraphs, one element's attributes, one word: every command within the time limit), and the
+edition's header with each part emptied or removed (every stylesheet still runs).
 
 Hostile file names (issue 22): seeded folders of one to four documents, valid
 or not, some named twice through a symbolic or a hard link, some in a
@@ -31,10 +39,14 @@ and build the same files; every output is valid UTF-8 with one problem a line.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,19 +155,21 @@ def _check_run(run: Run, allowed: tuple[int, ...] = (0, 1, 2)) -> None:
 
 
 def _output_groups(out: Path) -> dict[str, set[str]]:
-    """Each document's output files (by the name before its first dot), as format/suffix."""
+    """Each document's output files, as format/suffix, by the build's manifest (the toolkit's own record of
+    what it wrote for whom); every file it lists is there, and no file is there that it does not list (the
+    search index aside: pagefind names its files by content)."""
+    manifest = out / ".teikit-manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+    listed = set(data.get("edition", []))
     groups: dict[str, set[str]] = {}
-    for path in out.rglob("*"):
-        if path.is_file() and path.parent != out:
-            relative = path.relative_to(out)
-            if relative.parts[0].startswith("."):  # the build's own records (OUT/.teikit-cache), no document's
-                continue
-            # the edition's own files: its index and assets, the search page and the search index
-            if relative.parts[0] == "html" and (path.name in ("index.html", "edition.css", "edition.js", "search.js")
-                                                or relative.parts[1] in ("pagefind", "search")):
-                continue
-            stem, _, suffix = path.name.partition(".")
-            groups.setdefault(stem, set()).add(f"{relative.parts[0]}/{suffix}")
+    for source, entry in data.get("documents", {}).items():
+        for relative in entry["files"]:
+            assert (out / relative).is_file(), f"{relative} is in the manifest, not in the output folder"
+            listed.add(relative)
+            groups.setdefault(source, set()).add(f"{relative.split('/')[0]}/{relative.rsplit('/', 1)[-1].partition('.')[2]}")
+    stray = [relative for relative in (path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file())
+             if relative not in listed and not relative.startswith((".", "html/pagefind/"))]
+    assert not stray, f"files the manifest does not list: {stray[:5]}"
     return groups
 
 
@@ -296,12 +310,14 @@ def _verdicts(folder: Path, paths: list[Path], explicit: bool, engine: str) -> t
         _check_run(run)
         _strict_utf_8(run)
     out = folder.parent / f"{folder.name}-out"
+    # The build's own records (OUT/.teikit-*) and the search index (its file names are hashes) aside.
     built = sorted(str(path.relative_to(out)) for path in out.rglob("*") if path.is_file()
-                   and not path.relative_to(out).parts[0].startswith(".")) if out.exists() else []
+                   and not path.relative_to(out).parts[0].startswith(".")
+                   and path.relative_to(out).parts[:2] != ("html", "pagefind")) if out.exists() else []
     # A name may read like a problem: count problems as lines (one each), and take the summary (which
     # names no document) for how many are errors and warnings.
     counts = tuple((run.returncode, len(run.stdout.splitlines()),
-                    re.sub(r" in [0-9.]+ s$", "", (run.stderr.splitlines() or [""])[-1]))
+                    re.sub(r"[0-9]+\.[0-9]+ s\b", "T s", (run.stderr.splitlines() or [""])[-1]))  # timings differ
                    for run in (validate, build, lint))
     return (counts, built), validate, build
 
@@ -337,3 +353,200 @@ def test_hostile_names_get_the_verdicts_of_plain_names(tmp_path: Path) -> None:
         shutil.rmtree(tmp_path / f"p{count}")
         count += 1
     print(f"{count} layouts of hostile names in {SECONDS:g} s, seed {SEED}")
+
+
+# --------------------------------------------------------------------------- signals during the commit
+
+def _small_edition(folder: Path, version: str, count: int = 6) -> None:
+    """``count`` minimal documents with their own ids, the word ``version`` in each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (FIXTURES / "outputs" / "minimal.xml").read_text(encoding="utf-8")
+    for number in range(count):
+        (folder / f"doc{number}.xml").write_text(
+            text.replace("<TEI ", f'<TEI xml:id="doc{number}" ').replace("Hello, world.", f"Hello, {version}."),
+            encoding="utf-8")
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    """The output files (not the toolkit's own records: lock, cache, manifest)."""
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in sorted(out.rglob("*"))
+            if path.is_file() and not path.relative_to(out).parts[0].startswith(".")}
+
+
+def _build_process(folder: Path, edition: str, out: str = "out") -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "toolkit", "build", "--no-validate", "--jobs", "1", "--format",
+                             "text,html", "--access-date", "2026-12-01", "--out", out, edition], cwd=folder,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def test_signals_during_a_build_leave_all_old_or_all_new(tmp_path: Path) -> None:
+    """A build of changed documents killed at a random moment (SIGTERM, SIGINT or SIGKILL, most often
+    near its end, where the commit is): the output folder then holds every file of the version before
+    or every file of the new one (after a SIGKILL, once the next build has completed the journal), and
+    the next build succeeds. The documents go back and forth between two versions."""
+    from toolkit import output
+
+    generator = random.Random(SEED)
+    versions, trees = ("one", "two"), {}
+    for version in versions:
+        _small_edition(tmp_path / version, version, 3)
+        assert _build_process(tmp_path, version, f"{version}-out").wait(timeout=LIMIT) == 0
+        trees[version] = _outputs(tmp_path / f"{version}-out")
+    case = tmp_path / "case"
+    _small_edition(case / "edition", "one", 3)
+    started = time.monotonic()
+    assert _build_process(case, "edition").wait(timeout=LIMIT) == 0
+    length = time.monotonic() - started
+    deadline = time.monotonic() + SECONDS
+    count = 0
+    while time.monotonic() < deadline or count < 2:
+        before, after = versions[count % 2], versions[(count + 1) % 2]
+        _small_edition(case / "edition", after, 3)
+        signum = generator.choice([signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+        delay = length * generator.uniform(0.3, 1.2)
+        build = _build_process(case, "edition")
+        time.sleep(delay)
+        build.send_signal(signum)
+        code = build.wait(timeout=LIMIT)
+        stderr = build.stderr.read()
+        build.stderr.close()
+        where = f"signals case {count} (seed {SEED}): {signal.Signals(signum).name} after {delay:.2f} s, exit {code}"
+        assert "Traceback" not in stderr, f"{where}:\n{stderr}"
+        if signum == signal.SIGKILL:
+            output.OutputFolder(case / "out").discard()  # what the next build does first
+        assert _outputs(case / "out") in (trees[before], trees[after]), f"{where}: a mix of two versions"
+        assert not (case / "out" / output.JOURNAL).exists(), where
+        rebuilt = _build_process(case, "edition")
+        assert rebuilt.wait(timeout=LIMIT) == 0, f"{where}: the next build failed: {rebuilt.stderr.read()}"
+        rebuilt.stderr.close()
+        assert _outputs(case / "out") == trees[after], where
+        count += 1
+    print(f"{count} builds interrupted in {SECONDS:g} s, seed {SEED}")
+
+
+# --------------------------------------------------------------------------- concurrent builds
+
+def test_concurrent_builds_into_one_folder_are_one_at_a_time(tmp_path: Path) -> None:
+    """Two or three builds of different documents started together into one folder: each builds (exit
+    0) or stops at once because another holds the folder (exit 2, saying so); every build that said 0
+    has its documents' files in place and in the manifest; nothing of a staging or journal is left."""
+    from toolkit import output
+
+    generator = random.Random(SEED)
+    deadline = time.monotonic() + SECONDS
+    count = 0
+    while time.monotonic() < deadline or count < 2:
+        case = tmp_path / f"c{count}"
+        runs = []
+        for number in range(generator.randint(2, 3)):
+            edition = case / f"e{number}"
+            _small_edition(edition, f"edition {number}", 2)
+            for path in edition.glob("*.xml"):  # ids of their own
+                path.write_text(path.read_text(encoding="utf-8").replace('xml:id="doc', f'xml:id="e{number}-doc'))
+            runs.append((number, _build_process(case, f"e{number}")))
+            time.sleep(generator.uniform(0, 0.3))
+        finished = [(number, run.wait(timeout=LIMIT), run.stderr.read()) for number, run in runs]
+        for _, run in runs:
+            run.stderr.close()
+        manifest_sources = None
+        for number, code, stderr in finished:
+            where = f"concurrent case {count} (seed {SEED}), build {number}: exit {code}"
+            assert code in (0, 2) and "Traceback" not in stderr, f"{where}:\n{stderr}"
+            if code == 2:
+                assert "another teikit build is writing into this output folder" in stderr, f"{where}:\n{stderr}"
+                continue
+            if manifest_sources is None:
+                manifest = json.loads((case / "out" / output.MANIFEST).read_text(encoding="utf-8"))
+                manifest_sources = {Path(source).parent.name for source in manifest["documents"]}
+            assert f"e{number}" in manifest_sources, f"{where}: forgotten by the manifest"
+            assert (case / "out" / "html" / f"e{number}-doc0.html").is_file(), where
+        assert not list((case / "out").glob(".teikit-staging-*")) and not (case / "out" / output.JOURNAL).exists()
+        shutil.rmtree(case)
+        count += 1
+    print(f"{count} sets of concurrent builds in {SECONDS:g} s, seed {SEED}")
+
+
+# --------------------------------------------------------------------------- large single inputs
+
+#: How large the large inputs get (MB); make fuzz may raise it (TEIKIT_FUZZ_LARGE_MB=20).
+LARGE_MB = float(os.environ.get("TEIKIT_FUZZ_LARGE_MB", "0.25"))
+
+
+def _large_document(generator: random.Random, size: int) -> tuple[str, bytes]:
+    """One valid-looking document whose one part is ``size`` bytes: a paragraph, a title, a division of
+    numbered paragraphs, one element's attributes, or one word."""
+    template = (FIXTURES / "validate" / "valid-minimal.xml").read_text(encoding="utf-8").replace(
+        "../../../tei/authority.xml", "authority.xml")
+    words = ["alpha", "be", "gamma", "x", "epsilonic", "Zorin", "y" * 90]
+    shape = generator.choice(["paragraph", "title", "paragraphs", "attributes", "word"])
+    if shape == "paragraph":
+        long = " ".join(generator.choice(words) for _ in range(size // 7))
+        text = template.replace("home.</p>", f"home. {long}</p>", 1)
+    elif shape == "title":
+        long = " ".join(generator.choice(words) for _ in range(size // 7))
+        text = re.sub(r"(<title(?:\s[^>]*)?>)", rf"\1{long} ", template, count=1)
+    elif shape == "paragraphs":
+        count = size // 60
+        paragraphs = "".join(f'<p xml:id="fixture-q{k}" n="{k + 2}">Paragraph {k}.</p>' for k in range(1, count))
+        text = template.replace("home.</p>", "home.</p>" + paragraphs, 1)
+    elif shape == "attributes":
+        many = " ".join(f'x:a{k}="v{k}"' for k in range(size // 14))
+        text = template.replace('<p xml:id="fixture-p2"', f'<p xmlns:x="urn:x" {many} xml:id="fixture-p2"', 1)
+    else:
+        text = template.replace("home.</p>", "home. " + "z" * size + "</p>", 1)
+    return shape, text.encode("utf-8")
+
+
+def test_large_single_inputs_take_linear_time(tmp_path: Path) -> None:
+    """One part of a document made large (``LARGE_MB``): validate, build, diff and lint each finish
+    within the time limit, without a traceback, with a documented exit code. A quadratic step (the
+    wrapping of a long paragraph, a rule counting preceding paragraphs, lxml reading attributes)
+    overran it by minutes."""
+    generator = random.Random(SEED)
+    deadline = time.monotonic() + SECONDS
+    count = 0
+    while time.monotonic() < deadline or count < 2:
+        size = int(LARGE_MB * 1e6 * generator.uniform(0.5, 1))
+        shape, data = _large_document(generator, size)
+        case = tmp_path / f"l{count}"
+        case.mkdir()
+        shutil.copyfile(AUTHORITY, case / "authority.xml")
+        (case / "doc.xml").write_bytes(data)
+        (case / "copy.xml").write_bytes(data)
+        try:
+            for arguments in (("validate", "--jobs", "1", "doc.xml"),
+                              ("build", "--jobs", "1", "--access-date", "2026-12-01", "--out", "out", "doc.xml"),
+                              ("diff", "doc.xml", "copy.xml"), ("lint", "doc.xml")):
+                _check_run(teikit(*arguments, cwd=case, timeout=LIMIT))
+        except AssertionError as failure:
+            raise AssertionError(f"large case {count} (seed {SEED}): {shape} of {size} bytes: {failure}") from None
+        shutil.rmtree(case)
+        count += 1
+    print(f"{count} large inputs in {SECONDS:g} s, seed {SEED}")
+
+
+def test_every_part_of_the_edition_header_is_optional(tmp_path: Path) -> None:
+    """The header audit of tests/test_structure.py on the edition's own document: each part emptied or
+    removed in turn must still be transformed (in random order, as many as the time allows; all of
+    them under ``make fuzz``)."""
+    from test_structure import _header_mutants
+    from toolkit import transform
+    from toolkit.errors import TransformError
+    from toolkit.xmlio import parse_document
+
+    mutants = list(_header_mutants(TEI_DIR / "frus1961-63v11-d256.xml"))
+    random.Random(SEED).shuffle(mutants)
+    shutil.copyfile(AUTHORITY, tmp_path / "authority.xml")
+    deadline = time.monotonic() + SECONDS
+    failures = []
+    for count, (what, mutant) in enumerate(mutants):
+        if time.monotonic() > deadline and count >= 2:
+            break
+        path = tmp_path / "doc.xml"
+        mutant.write(str(path), encoding="UTF-8", xml_declaration=True)
+        try:
+            transform.transform(parse_document(path))
+        except TransformError as exc:
+            failures.append(f"{what}: {exc.message}")
+    assert failures == []
