@@ -11,6 +11,15 @@ from toolkit import pool
 _state: dict = {}
 
 
+@pytest.fixture(autouse=True)
+def _room_for_four_jobs(monkeypatch) -> None:
+    """A machine where four jobs may run, whatever this one is (CI has 2 cores): these tests are about
+    order, the initializer, failures and the number of items; the cap by cores and memory
+    (pool.job_limit) is tests/test_scale.py's."""
+    monkeypatch.setattr(pool, "cores", lambda: 8)
+    monkeypatch.setattr(pool, "available_memory", lambda: 8 * pool.WORKER_MEMORY)
+
+
 def _remember(value: int) -> None:
     _state["offset"] = value
 

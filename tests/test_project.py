@@ -143,3 +143,30 @@ def test_build_takes_its_output_folder_base_url_and_title_from_the_project(tmp_p
     assert "<h1>A Test Edition</h1>" in index and "<title>A Test Edition: documents</title>" in index
     page = (tmp_path / "site" / "html" / "frus1961-63v11-d256.html").read_text(encoding="utf-8")
     assert 'href="https://example.org/test/frus1961-63v11-d256.html"' in page
+
+
+def test_a_project_adds_its_own_kinds_and_gives_them_documents(tmp_path: Path) -> None:
+    from test_kinds import KIND_GRAMMAR, KIND_INIT, KIND_RULES, KIND_STYLESHEET
+    from toolkit import kinds
+
+    folder = tmp_path / "kinds" / "letters"
+    folder.mkdir(parents=True)
+    for name, text in (("__init__.py", KIND_INIT), ("letters.rng", KIND_GRAMMAR), ("letters.sch", KIND_RULES),
+                       ("letters.xsl", KIND_STYLESHEET)):
+        (folder / name).write_text(text, encoding="utf-8")
+    (tmp_path / "teikit.toml").write_text('kinds = ["kinds/letters"]\n\n[documents]\n"letters/*.xml" = "letters"\n',
+                                          encoding="utf-8")
+    (tmp_path / "letters").mkdir()
+    # No idno type="letters": the kind's recogniser would not claim it; the project's glob does.
+    (tmp_path / "letters" / "dear.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A letter</title>'
+        "</titleStmt><publicationStmt><p>Unpublished.</p></publicationStmt><sourceDesc><p>A draft.</p></sourceDesc>"
+        "</fileDesc></teiHeader><text><body><p>Dear friend, no closer.</p></body></text></TEI>", encoding="utf-8")
+    try:
+        run = _teikit("validate", "--format", "json", cwd=tmp_path)
+        assert run.returncode == 1, run.output
+        (document,) = json.loads(run.stdout)["documents"]
+        assert document["profile"] == "letters"
+        assert [problem["rule"] for problem in document["problems"]] == ["letters-closer"]
+    finally:
+        kinds.unregister("letters")

@@ -56,8 +56,13 @@ def _size(value: str) -> int:
 
 
 def _add_max_size(command: argparse.ArgumentParser) -> None:
+    from toolkit.confine import COMMAND_MAX_SIZE, DEFAULT_MAX_SIZE
+
+    name = command.prog.split()[-1]
+    default = COMMAND_MAX_SIZE.get(name, DEFAULT_MAX_SIZE) // 2**20
     command.add_argument("--max-size", type=_size, default=None, metavar="SIZE",
-                         help="refuse files larger than this (default: 64M; suffixes K, M, G)")
+                         help=f"refuse files larger than this (default: {default}M, what {name} handles within "
+                              "2 GB of memory; suffixes K, M, G)")
 
 
 def _add_format(command: argparse.ArgumentParser, github: bool = True) -> None:
@@ -409,14 +414,17 @@ def _to_devnull(stream) -> None:
         pass
 
 
-def _set_max_size(size: int | None) -> None:
-    """--max-size, else TEIKIT_MAX_SIZE from the environment (checked now: a bad one is a usage error)."""
+def _set_max_size(size: int | None, command: str) -> None:
+    """--max-size, else TEIKIT_MAX_SIZE from the environment (checked now: a bad one is a usage error),
+    else the command's own default (what it handles within 2 GB: confine.COMMAND_MAX_SIZE)."""
     from toolkit import confine
 
     if size:
         confine.set_max_size(size)
-    else:
+    elif os.environ.get("TEIKIT_MAX_SIZE", "").strip():
         confine.max_size()
+    else:
+        confine.set_max_size(confine.COMMAND_MAX_SIZE.get(command, confine.DEFAULT_MAX_SIZE))
 
 
 def _main(argv: list[str] | None) -> int:
@@ -428,7 +436,7 @@ def _main(argv: list[str] | None) -> int:
     except ValueError:  # not the main thread (main() called by a program): leave its handler alone
         pass
     try:
-        _set_max_size(getattr(args, "max_size", None))
+        _set_max_size(getattr(args, "max_size", None), args.command)
         from toolkit import project
 
         if args.command != "new":  # a new edition may start anywhere, even inside a broken project

@@ -6,18 +6,21 @@ indexing binary, no Node) reads what the stylesheets put in each page
 filters ``volume``, ``year``, ``type``, ``person`` and ``place``, the sort key
 ``date`` and the metadata of a result. :func:`write_index` is given every
 document page the output will hold after the build (the ones just staged,
-and those kept from earlier builds), indexes them in one Pagefind service and
-writes the index into a folder of the staging area; the build then puts that
-folder in place with the pages (:meth:`toolkit.output.OutputFolder.commit_folder`).
-A page is given to Pagefind by its content and its address relative to
-``html/`` ("/frus1961-63v06/d67.html"): Pagefind's script finds the pages
-from where ``pagefind.js`` is served, wherever the site is hosted.
+and those kept from earlier builds): it lays them out, as hard links, in a
+folder of the staging area as the site has them ("frus1961-63v06/d67.html"
+under ``html/``), has one Pagefind service index that folder in one request,
+and writes the index into the staging area; the build then commits its files
+with the pages (:func:`toolkit.build.build`). Pagefind's script finds the
+pages from where ``pagefind.js`` is served, wherever the site is hosted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import shutil
+import tempfile
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -32,8 +35,6 @@ RECORDED_FILES = ("html/pagefind/pagefind.js", "html/pagefind/pagefind-entry.jso
 #: What marks a page's searchable text (xslt/search.xsl): a page without it is no result.
 BODY_MARK = "data-pagefind-body"
 _LANG = re.compile(r'<html[^>]*\slang="([A-Za-z]{2,3})')
-# Pages sent to the Pagefind service at once: enough to keep it busy, few enough to bound memory.
-_BATCH = 32
 
 
 class SearchIndexError(ToolkitError):
@@ -50,7 +51,6 @@ class IndexResult:
     pages: int = 0
     #: Pages read and left out (no ``data-pagefind-body``: a volume's contents page).
     left_out: int = 0
-    words: int = 0
 
 
 def _binary_missing() -> str | None:
@@ -68,35 +68,40 @@ def _language(page: str) -> str:
     return match.group(1).lower() if match else "en"
 
 
-async def _index(pages: list[tuple[str, Path]], target: Path) -> IndexResult:
-    from pagefind.index import IndexConfig, PagefindIndex
-
+def _gather(pages: list[tuple[str, Path]], folder: Path) -> tuple[IndexResult, str]:
+    """Lay the document pages out in ``folder`` as the site will have them (hard links, else copies),
+    and pick the index's language: what went in, and the language."""
     result = IndexResult()
-    # A first reading picks the pages to index (the documents) and their languages; the pages
-    # are read again, a batch at a time, to be sent: the memory a build needs does not grow
-    # with the library.
-    documents, languages = [], Counter()
+    languages: Counter[str] = Counter()
     for url, path in pages:
         content = path.read_text(encoding="utf-8", errors="replace")
-        if BODY_MARK in content:
-            documents.append((url, path))
-            languages[_language(content)] += 1
-        else:
+        if BODY_MARK not in content:
             result.left_out += 1
+            continue
+        languages[_language(content)] += 1
+        place = folder / url
+        place.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, place)
+        except OSError:  # another file system, or no hard links there
+            shutil.copyfile(path, place)
+        result.pages += 1
     # One index for the whole site, in the language most pages are in: Pagefind would otherwise
     # make one per language, and a search page finds only its own language's documents.
     language = min(languages, key=lambda name: (-languages[name], name)) if languages else "en"
+    return result, language
+
+
+async def _index(folder: Path, language: str, target: Path) -> int:
+    """Index the pages under ``folder`` into ``target``, in one request to the Pagefind service
+    (its Python API waits a tenth of a second for every answer: one request a page would cost
+    two minutes for a thousand pages); the number of pages Pagefind indexed."""
+    from pagefind.index import IndexConfig, PagefindIndex
+
     config = IndexConfig(output_path=str(target), force_language=language)
     async with PagefindIndex(config=config) as index:
-        for start in range(0, len(documents), _BATCH):
-            batch = [(url, path.read_text(encoding="utf-8", errors="replace"))
-                     for url, path in documents[start:start + _BATCH]]
-            answers = await asyncio.gather(*(index.add_html_file(content=content, url="/" + url)
-                                             for url, content in batch))
-            for answer in answers:
-                result.words += int(answer.get("page_word_count") or 0)
-                result.pages += 1
-    return result
+        answer = await index.add_directory(str(folder))
+    return int(answer.get("page_count") or 0)
 
 
 def _run_apart(work):
@@ -124,11 +129,26 @@ def write_index(pages: dict[str, Path], target: Path) -> IndexResult:
     if missing:
         raise SearchIndexError(f"the search index cannot be built: {missing}",
                                hint="run `make setup` (it installs pagefind[bin]), or build with --no-search")
-    try:
-        return _run_apart(_index(sorted(pages.items()), target))
+    try:  # beside the index: the same file system as the output, where hard links work
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="pages-", dir=target.parent))
     except OSError as exc:
         raise SearchIndexError(f"the search index cannot be built: {exc.strerror or exc}",
                                hint="build with --no-search to publish without the search index") from None
+    try:
+        result, language = _gather(sorted(pages.items()), folder)
+        indexed = _run_apart(_index(folder, language, target))
+        if indexed != result.pages:
+            raise SearchIndexError(f"the search index holds {indexed} of the {result.pages} document pages",
+                                   hint="build again; if it persists, build with --no-search and report it")
+        return result
+    except OSError as exc:
+        raise SearchIndexError(f"the search index cannot be built: {exc.strerror or exc}",
+                               hint="build with --no-search to publish without the search index") from None
+    except SearchIndexError:
+        raise
     except Exception as exc:  # the Pagefind service's own errors (a failed binary, a broken pipe)
         raise SearchIndexError(f"the search index cannot be built: Pagefind failed ({exc or type(exc).__name__})",
                                hint="build with --no-search to publish without the search index") from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -36,7 +36,7 @@
   var FILTERS = [['volume', 'Volume'], ['year', 'Year'], ['type', 'Kind of document'],
                  ['person', 'Person'], ['place', 'Place']];
   var FIND_PARAM = 'find';
-  var PAGE = 20;
+  var PAGE = 10;
 
   var pagefind = null;
   var totals = {};
