@@ -12,7 +12,7 @@ DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
-	bench bench-quick bench-large bench-frus bench-search bench-library
+	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -146,7 +146,7 @@ screenshots: $(BUILD_STAMP)
 # and cold/no-op make; table on stdout and in bench/results/ (see bench/run.py).
 # e.g. make bench BENCH_FLAGS='--repeat 3 --build-max 10000'
 BENCH_FLAGS ?=
-bench: $(READY) bench-large bench-frus bench-search bench-library
+bench: $(READY) bench-large bench-frus bench-search bench-library bench-scale
 	$(BIN)/python bench/run.py --sizes 100,1000,10000 $(BENCH_FLAGS)
 
 # Whole FRUS volumes (../shared/frus when present, and a generated 4 MB volume):
@@ -163,6 +163,13 @@ bench-search: $(READY)
 # to a full build (bench/library.py).
 bench-library: $(READY)
 	$(BIN)/python bench/library.py --repeat 2
+
+# Issue 21, before (53b4ac2) and after (HEAD) in one run: 1,000 documents validated and
+# built, the FRUS volumes and a library of them twice over, rebuilds after one volume changed
+# (bench/scale.py; e.g. make bench-scale SCALE_FLAGS='--parts library --quick').
+SCALE_FLAGS ?=
+bench-scale: $(READY) tei-all
+	$(BIN)/python bench/scale.py $(SCALE_FLAGS)
 
 # One large document (5 MB and 50 MB): the per-file steps grow linearly (bench/large.py).
 LARGE_SIZES ?= 5,50

@@ -85,6 +85,8 @@ class Measurement:
     files: int = 0
     megabytes: float = 0.0
     walls: list[float] = field(default_factory=list)  # every repeat, the fastest is reported
+    parent_rss: float = 0.0  # peak RSS of the command's own process (sampled), MB
+    worker_rss: float = 0.0  # peak RSS of its largest worker process (sampled), MB
 
     @property
     def per_document_ms(self) -> float:
@@ -107,7 +109,8 @@ class Measurement:
         data.update(per_document_ms=round(self.per_document_ms, 3),
                     documents_per_second=round(self.documents_per_second, 1),
                     megabytes_per_second=round(self.megabytes_per_second, 2))
-        for key in ("wall", "cpu", "peak_rss", "peak_pss", "largest_process", "megabytes", "background"):
+        for key in ("wall", "cpu", "peak_rss", "peak_pss", "largest_process", "megabytes", "background",
+                    "parent_rss", "worker_rss"):
             data[key] = round(data[key], 3)
         data["walls"] = [round(wall, 3) for wall in self.walls]
         return data
@@ -169,14 +172,17 @@ class _Sampler(threading.Thread):
     def __init__(self, pid: int, interval: float = 0.02):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
-        self.peak_rss = self.peak_pss = 0
+        self.peak_rss = self.peak_pss = self.peak_parent = self.peak_worker = 0
         self.done = threading.Event()
 
     def run(self) -> None:
         tick = 0
         while not self.done.is_set():
             pids = _tree(self.pid)
-            self.peak_rss = max(self.peak_rss, sum(_rss(pid) for pid in pids))
+            sizes = {pid: _rss(pid) for pid in pids}
+            self.peak_rss = max(self.peak_rss, sum(sizes.values()))
+            self.peak_parent = max(self.peak_parent, sizes.get(self.pid, 0))
+            self.peak_worker = max([self.peak_worker] + [size for pid, size in sizes.items() if pid != self.pid])
             if tick % 5 == 0:
                 self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in pids))
             tick += 1
@@ -221,7 +227,8 @@ def run_once(step: str, size: int, command: list[str], *, cwd: Path = ROOT, env:
     cpu = usage.ru_utime + usage.ru_stime
     return Measurement(step, size, command, wall, cpu,
                        max(sampler.peak_rss, usage.ru_maxrss * 1024) / mb, sampler.peak_pss / mb,
-                       usage.ru_maxrss / 1024, background=max(0.0, busy - cpu) / wall, walls=[wall])
+                       usage.ru_maxrss / 1024, background=max(0.0, busy - cpu) / wall, walls=[wall],
+                       parent_rss=sampler.peak_parent / mb, worker_rss=sampler.peak_worker / mb)
 
 
 def run(step: str, size: int, command: list[str], *, repeat: int = 1, **options) -> Measurement:
@@ -236,6 +243,8 @@ def fastest(runs: list[Measurement]) -> Measurement:
     best.peak_rss = max(m.peak_rss for m in runs)
     best.peak_pss = max(m.peak_pss for m in runs)
     best.largest_process = max(m.largest_process for m in runs)
+    best.parent_rss = max(m.parent_rss for m in runs)
+    best.worker_rss = max(m.worker_rss for m in runs)
     return best
 
 

