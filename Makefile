@@ -171,8 +171,8 @@ SCALE_FLAGS ?=
 bench-scale: $(READY) tei-all
 	$(BIN)/python bench/scale.py $(SCALE_FLAGS)
 
-# One large document (5 MB and 50 MB): the per-file steps grow linearly (bench/large.py).
-LARGE_SIZES ?= 5,50
+# One large document (1, 5 and 50 MB): time and peak memory of validate, build, lint and diff grow linearly (bench/large.py).
+LARGE_SIZES ?= 1,5,50
 bench-large: $(READY)
 	$(BIN)/python bench/large.py --sizes $(LARGE_SIZES)
 

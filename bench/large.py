@@ -159,14 +159,20 @@ def markdown(report: dict) -> str:
         "across sizes: a linear step keeps them flat). Every command ran with --max-size raised "
         "above the file (the default is what fits in 2 GB, docs/validation.md).",
         "",
-        "| size MB | step | CPU s | CPU s per MB | peak MB | peak MB per MB | exit | as expected |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| size MB | step | CPU s | CPU s per MB | peak MB | peak MB per MB | peak growth per MB since the size before | exit | as expected |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
+    previous: dict[str, dict] = {}
     for row in report["rows"]:
         peak = "" if row.get("peak_mb") is None else row["peak_mb"]
         per = "" if row.get("mb_per_mb") is None else row["mb_per_mb"]
+        before = previous.get(row["step"])
+        growth = (round((row["peak_mb"] - before["peak_mb"]) / (row["size_mb"] - before["size_mb"]), 1)
+                  if before and row.get("peak_mb") is not None and before.get("peak_mb") is not None
+                  and row["size_mb"] > before["size_mb"] else "")
+        previous[row["step"]] = row
         lines.append(f"| {row['size_mb']} | {row['step']} | {row['seconds']} | {row['s_per_mb']} | {peak} | {per} "
-                     f"| {row['exit']} | {'yes' if row['ok'] else 'NO'} |")
+                     f"| {growth} | {row['exit']} | {'yes' if row['ok'] else 'NO'} |")
     return "\n".join(lines) + "\n"
 
 
@@ -175,11 +181,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1,5,50", help="document sizes in MB, comma-separated (default 1,5,50)")
     parser.add_argument("--corpus", type=Path, default=BENCH / "corpus" / "large", help="where files go (gitignored)")
     parser.add_argument("--results", type=Path, default=BENCH / "results", help="where results go")
+    parser.add_argument("--add", type=Path, action="append", metavar="JSON",
+                        help="add the rows of an earlier run's large.json (other sizes) to this report")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     rows = []
-    for size in (float(s) for s in args.sizes.split(",")):
+    for size in (float(s) for s in args.sizes.split(",") if s.strip()):
         rows += bench_size(size, args.corpus)
+    for extra in args.add or []:  # rows of an earlier run of other sizes (one run of 50 MB takes long)
+        rows += json.loads(extra.read_text(encoding="utf-8"))["rows"]
+    rows.sort(key=lambda row: row["size_mb"])
     report = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "machine": f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}", "rows": rows}
     args.results.mkdir(parents=True, exist_ok=True)

@@ -56,7 +56,7 @@ def tree(out: Path) -> dict[str, bytes]:
 
 
 def build(out: Path, folder: Path, *extra: str) -> int:
-    return cli.main(["build", "--no-validate", "--jobs", "1", "--format", "text,html", "--access-date", "2025-01-15",
+    return cli.main(["build", "--no-validate", "--no-search", "--jobs", "1", "--format", "text,html", "--access-date", "2025-01-15",
                      "--out", str(out), *extra, str(folder)])
 
 

@@ -374,7 +374,7 @@ def _outputs(out: Path) -> dict[str, bytes]:
 
 
 def _build_process(folder: Path, edition: str, out: str = "out") -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "toolkit", "build", "--no-validate", "--jobs", "1", "--format",
+    return subprocess.Popen([sys.executable, "-m", "toolkit", "build", "--no-validate", "--no-search", "--jobs", "1", "--format",
                              "text,html", "--access-date", "2026-12-01", "--out", out, edition], cwd=folder,
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

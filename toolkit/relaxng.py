@@ -176,28 +176,28 @@ class Grammar:
         elements = [element for element in document.root.iter(etree.Element) if element.attrib]
         for element in elements:
             local = etree.QName(element).localname
-            for key, value in element.attrib.items():
+            for key, value in attributes(element):  # not attrib.items(): quadratic in lxml
                 given[(local, key)].add(value)
         wrong = {pair: found for pair, values_given in given.items()
                  if (found := values.invalid(*pair, values_given))}
         if not wrong:
             return []
-        return [(element, key, value) for element in elements for key, value in element.attrib.items()
+        return [(element, key, value) for element in elements for key, value in attributes(element)
                 if value in wrong.get((etree.QName(element).localname, key), ())]
 
     def _entries_without(self, document: Document, bad: list[tuple[etree._Element, str, str]]) -> list:
         """The grammar's findings once the bad values are out of the way (taken off, the tree
         validated again, put back as they were): what else is wrong, if anything."""
-        saved = {element: list(element.attrib.items()) for element, _, _ in bad}
+        saved = {element: attributes(element) for element, _, _ in bad}
         try:
             for element, key, _ in bad:
                 element.attrib.pop(key, None)
             valid = self.schema.validate(document.tree)
             entries = [] if valid else list(self.schema.error_log)
         finally:
-            for element, attributes in saved.items():
+            for element, pairs in saved.items():
                 element.attrib.clear()
-                for key, value in attributes:
+                for key, value in pairs:
                     element.set(key, value)
         # An attribute taken off that the element needs: that is the bad value again, not news.
         taken: dict[etree._Element, set[str]] = {}
