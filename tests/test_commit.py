@@ -227,6 +227,26 @@ def test_a_frus_volume_named_like_the_index_page_fails_before_anything_is_writte
         _clean(out)
 
 
+@pytest.mark.parametrize("name", ["persons", "chronology", "pagefind"])
+def test_a_frus_volume_named_like_a_site_wide_folder_fails_before_anything_is_written(tmp_path: Path,
+                                                                                      name: str) -> None:
+    """A volume whose idno is the name of a folder the site-wide pages fill (the registers, the
+    chronology, the search index) would write its pages among them: it fails, naming the clash."""
+    documents = tmp_path / "edition"
+    edition(documents, "new", 1)
+    volume = VOLUME.read_text(encoding="utf-8")
+    (documents / "volume.xml").write_text(volume.replace(">frus1961-63v06</idno>", f">{name}</idno>"), encoding="utf-8")
+    out = tmp_path / "out"
+    run = cli_support.teikit("build", "--no-validate", "--no-search", "--format", "html", "--out", str(out),
+                             str(documents), cwd=tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    lines = [line for line in run.stdout.splitlines() if "volume.xml:" in line]
+    assert len(lines) == 1 and f"html/{name}/" in lines[0] and "the edition's own file" in lines[0], run.stdout
+    assert not [path for path in out.rglob("*") if "d65" in path.name]
+    assert (out / "html" / "doc0.html").is_file()
+    _clean(out)
+
+
 def test_an_output_where_the_folder_holds_a_folder_fails_that_document_only(tmp_path: Path) -> None:
     documents = tmp_path / "edition"
     edition(documents, "new", 2)

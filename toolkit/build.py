@@ -422,7 +422,7 @@ def _document_id(root: etree._Element, path: Path) -> str:
 
 EDITION_NAMES = {f"html/{asset.name}" for asset in PAGE_ASSETS} | {"html/index.html", "html/search/index.html"}
 #: Folders of the output that are the edition's own, whole (a document writing into one fails).
-EDITION_FOLDERS = (search.INDEX_FOLDER + "/",)
+EDITION_FOLDERS = (search.INDEX_FOLDER + "/", *(f"html/{name}/" for name in library.SITE_FOLDERS))
 
 
 def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir: Path,

@@ -39,6 +39,9 @@ T_NS = "urn:telegram2477:xslt"
 _T = f"{{{T_NS}}}"
 #: Register kinds, their folders under html/ (xslt/library.xsl has the same map).
 FOLDERS = {"person": "persons", "place": "places", "org": "organisations"}
+#: The folders of html/ that the library's pages fill whole (xslt/library.xsl writes them): no
+#: document may write into one (toolkit/build.py finds such a clash before anything is written).
+SITE_FOLDERS = (*FOLDERS.values(), "chronology")
 #: Two folded surnames (persons) or names (places, organisations) at least this alike
 #: (difflib's ratio) are reported as a near miss: "Khrushchev" / "Khrushchov" 0.9.
 SIMILAR = 0.85
