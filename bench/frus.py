@@ -37,14 +37,13 @@ from pathlib import Path
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
+from measure import SHARED  # noqa: E402  (bench/measure.py: what the benchmarks share)
 sys.path.insert(0, str(ROOT))
 
 from toolkit import kinds, relaxng, schematron, xmlio  # noqa: E402
 from toolkit.kinds import frus  # noqa: E402
 
 # ../shared/frus beside the repository (or beside the folder of worktrees holding it).
-SHARED = next((folder for folder in (ROOT.parent / "shared" / "frus", ROOT.parent.parent / "shared" / "frus")
-               if folder.is_dir()), ROOT.parent / "shared" / "frus")
 VOLUMES = ("frus1961-63v06.xml", "frus1961-63v10-12mSupp.xml")
 CORPUS = ROOT / "bench" / "corpus" / "frus"
 RESULTS = ROOT / "bench" / "results"

@@ -31,14 +31,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = next((folder for folder in (ROOT.parent / "shared" / "frus", ROOT.parent.parent / "shared" / "frus")
-               if folder.is_dir()), ROOT.parent / "shared" / "frus")
+from measure import SHARED, run  # noqa: E402  (bench/measure.py: what the benchmarks share)
 CORPUS = ROOT / "bench" / "corpus"
 SITE = CORPUS / "library-site"
 RESULTS = ROOT / "bench" / "results"
@@ -72,17 +69,6 @@ def empty_library_module() -> Path:
     target.write_text(text[:start] + replacement + text[end:], encoding="utf-8")
     return target
 
-
-def run(command: list[str]) -> tuple[float, float, str]:
-    """Wall and CPU seconds (user + system, from wait4, children included) of a command, and its stderr."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    stderr = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1) or "Traceback" in stderr:
-        raise SystemExit(f"`{' '.join(command)}` failed:\n{stderr}")
-    return wall, usage.ru_utime + usage.ru_stime, stderr
 
 
 def build(inputs: list[Path], with_library: bool, repeat: int, module: Path) -> dict:

@@ -38,17 +38,14 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+from measure import SHARED, run  # noqa: E402  (bench/measure.py: what the benchmarks share)
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-SHARED = next((folder for folder in (ROOT.parent / "shared" / "frus", ROOT.parent.parent / "shared" / "frus")
-               if folder.is_dir()), ROOT.parent / "shared" / "frus")
 SITE = ROOT / "bench" / "corpus" / "search-site"
 RESULTS = ROOT / "bench" / "results"
 TEIKIT = Path(sys.executable).parent / "teikit"
@@ -58,17 +55,6 @@ LATER_WORDS = ["Khrushchev", "Cuba", "missiles", "Berlin", "Castro", "Zorin", "R
 FIRST_WORD = "Kuznetsov"
 TARGETS = {"ratio": 1.5, "first_ms": 300, "later_ms": 100, "added": 0.25}
 
-
-def run(command: list[str]) -> tuple[float, float, str]:
-    """Wall and CPU seconds (user + system, from wait4, children included) of a command, and its stderr."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    stderr = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1) or "Traceback" in stderr:
-        raise SystemExit(f"`{' '.join(command)}` failed:\n{stderr}")
-    return wall, usage.ru_utime + usage.ru_stime, stderr
 
 
 def build(inputs: list[Path], search: bool, repeat: int) -> dict:

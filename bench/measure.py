@@ -1,0 +1,32 @@
+"""What the benchmark scripts share: where the real FRUS volumes are, and one command timed.
+
+The volumes of ../shared/frus (absent on a fresh clone: the scripts that need
+them say so) are looked for beside the repository and one level up (a git
+worktree). :func:`run` gives a command's wall and CPU seconds, the CPU from
+``wait4`` (user + system, its children included), which the load of other
+processes on a shared machine does not inflate as it does the wall clock.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = next((folder for folder in (ROOT.parent / "shared" / "frus", ROOT.parent.parent / "shared" / "frus")
+               if folder.is_dir()), ROOT.parent / "shared" / "frus")
+
+
+def run(command: list[str]) -> tuple[float, float, str]:
+    """Wall and CPU seconds of a command (run in the repository), and its stderr; a traceback or
+    an exit code other than 0 (built) or 1 (problems found) stops the benchmark."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1) or "Traceback" in stderr:
+        raise SystemExit(f"`{' '.join(command)}` failed:\n{stderr}")
+    return wall, usage.ru_utime + usage.ru_stime, stderr
