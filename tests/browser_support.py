@@ -119,3 +119,28 @@ def serve(directory: Path) -> Iterator[str]:
 def launch(playwright, executable: str):
     """Headless Chromium (a fresh temporary profile: Playwright's launch makes one)."""
     return playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+
+
+class Log:
+    """Everything a page did: console messages, script errors, requests, failures."""
+
+    def __init__(self, page) -> None:
+        self.console: list[tuple[str, str]] = []
+        self.page_errors: list[str] = []
+        self.requests: list[str] = []
+        self.failures: list[str] = []
+        page.on("console", lambda message: self.console.append(
+            (message.type, f"{message.text} ({message.location.get('url', '?')})")))
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("requestfailed", lambda request: self.failures.append(f"{request.url}: {request.failure}"))
+        page.on("response", lambda response: response.status >= 400
+                and self.failures.append(f"{response.url}: HTTP {response.status}"))
+
+    @property
+    def console_errors(self) -> list[str]:
+        return [text for kind, text in self.console if kind in ("error", "assert")]
+
+    @property
+    def http_errors(self) -> list[str]:
+        return [failure for failure in self.failures if ": HTTP " in failure]

@@ -149,3 +149,23 @@ def browser(chromium: str):
         browser = launch(playwright, chromium)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page(viewport=DESKTOP, **context options) -> (page, log): a page in a fresh browser
+    context, with a browser_support.Log of what it does; the contexts close after the test."""
+    from browser_support import DESKTOP, Log
+
+    contexts = []
+
+    def new(viewport: dict = DESKTOP, **options):
+        context = browser.new_context(viewport=viewport, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page, Log(page)
+
+    yield new
+    for context in contexts:
+        context.close()

@@ -50,44 +50,16 @@ PAGES = [DOCUMENT_PAGE, INDEX_PAGE, FRUS_DOCUMENT_PAGE, FRUS_VOLUME_PAGE, SEARCH
 # xdist worker), shared with tests/test_search_browser.py.
 
 
-class Log:
-    """Everything a page did: console messages, script errors, requests, failures."""
-
-    def __init__(self, page) -> None:
-        self.console: list[tuple[str, str]] = []
-        self.page_errors: list[str] = []
-        self.requests: list[str] = []
-        self.failures: list[str] = []
-        page.on("console", lambda message: self.console.append(
-            (message.type, f"{message.text} ({message.location.get('url', '?')})")))
-        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("requestfailed", lambda request: self.failures.append(f"{request.url}: {request.failure}"))
-        page.on("response", lambda response: response.status >= 400
-                and self.failures.append(f"{response.url}: HTTP {response.status}"))
-
-    @property
-    def console_errors(self) -> list[str]:
-        return [text for kind, text in self.console if kind in ("error", "assert")]
-
-
 @pytest.fixture
-def open_page(browser, origin: str):
+def open_page(new_page, origin: str):
     """open_page(path, viewport=DESKTOP, **context options) -> (page, log); a fresh context each time."""
-    contexts = []
 
     def open_(path: str = DOCUMENT_PAGE, viewport: dict = DESKTOP, **options):
-        context = browser.new_context(viewport=viewport, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        log = Log(page)
+        page, log = new_page(viewport, **options)
         page.goto(f"{origin}/{path}", wait_until="load")
         return page, log
 
-    yield open_
-    for context in contexts:
-        context.close()
+    return open_
 
 
 # JavaScript helpers evaluated in the page.

@@ -44,24 +44,15 @@ def origin(site: Path):
 
 
 @pytest.fixture
-def open_page(browser):
-    contexts = []
+def open_page(new_page):
+    """open_page(url, viewport=DESKTOP) -> (page, errors): script errors, console errors and HTTP errors."""
 
     def open_(url: str, viewport: dict = DESKTOP, **options):
-        context = browser.new_context(viewport=viewport, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-        page.on("response", lambda response: response.status >= 400 and errors.append(f"{response.url}: {response.status}"))
+        page, log = new_page(viewport, **options)
         page.goto(url, wait_until="load")
-        return page, errors
+        return page, log.page_errors + log.console_errors + log.http_errors
 
-    yield open_
-    for context in contexts:
-        context.close()
+    return open_
 
 
 def volume_pages(source: Path, entry: str) -> set[str]:

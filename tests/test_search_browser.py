@@ -17,31 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import DESKTOP, DOCUMENT_PAGE, MOBILE, SEARCH_PAGE
+from browser_support import DOCUMENT_PAGE, MOBILE, SEARCH_PAGE
 
 TELEGRAM = "/html/frus1961-63v11-d256.html"
 VOLUME_VI = "/html/frus1961-63v06/"
 SUPPLEMENT = "/html/frus1961-63v10-12mSupp/"
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def open_(viewport: dict = DESKTOP, **options):
-        context = browser.new_context(viewport=viewport, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-        page.errors = errors
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 # Pagefind's API, as a reader's script uses it: import, search, read each result's data.
@@ -64,7 +44,7 @@ def api(page, origin: str, words: str | None, options: dict | None = None) -> di
 
 
 def test_api_kuznetsov_finds_the_telegram_volume_vi_and_the_supplement(new_page, origin: str) -> None:
-    page = new_page()
+    page, log = new_page()
     found = api(page, origin, "Kuznetsov")
     urls = found["urls"]
     assert TELEGRAM in urls
@@ -72,11 +52,11 @@ def test_api_kuznetsov_finds_the_telegram_volume_vi_and_the_supplement(new_page,
     assert any(url.startswith(SUPPLEMENT) for url in urls)
     # the filters' counts cover every result: each volume of a result is counted
     assert sum(found["counts"]["volume"].values()) == len(urls)
-    assert page.errors == []
+    assert log.page_errors + log.console_errors == []
 
 
 def test_api_the_year_filter_narrows_a_search(new_page, origin: str) -> None:
-    page = new_page()
+    page, log = new_page()
     everything = api(page, origin, "Kuznetsov")
     narrowed = page.evaluate(API_SEARCH, ["Kuznetsov", {"filters": {"year": "1962"}}])
     assert 0 < len(narrowed["urls"]) < len(everything["urls"])
@@ -87,7 +67,7 @@ def test_api_the_year_filter_narrows_a_search(new_page, origin: str) -> None:
 
 
 def test_api_sorts_by_date(new_page, origin: str) -> None:
-    page = new_page()
+    page, log = new_page()
     oldest = api(page, origin, "Khrushchev", {"sort": {"date": "asc"}})
     newest = page.evaluate(API_SEARCH, ["Khrushchev", {"sort": {"date": "desc"}}])
     assert len(oldest["dates"]) > 3
@@ -102,7 +82,7 @@ def results(page) -> list[str]:
 
 
 def test_the_page_finds_narrows_and_sorts(new_page, origin: str) -> None:
-    page = new_page()
+    page, log = new_page()
     page.goto(f"{origin}/{SEARCH_PAGE}")
     page.wait_for_selector("body.search-ready")
     assert page.locator("#search-notice").is_hidden()
@@ -133,11 +113,11 @@ def test_the_page_finds_narrows_and_sorts(new_page, origin: str) -> None:
     page.wait_for_function("n => document.querySelectorAll('#search-results li').length === n", arg=len(narrowed))
     facts = page.eval_on_selector_all("#search-results .search-facts", "ps => ps.map(p => p.textContent)")
     assert facts and "December 23, 1962" in facts[-1], facts  # the telegram is the latest of them
-    assert page.errors == []
+    assert log.page_errors + log.console_errors == []
 
 
 def test_a_result_opens_its_page_with_the_words_marked(new_page, origin: str) -> None:
-    page = new_page()
+    page, log = new_page()
     page.goto(f"{origin}/{SEARCH_PAGE}?q=Kuznetsov")
     page.wait_for_selector("#search-results li")
     link = page.locator(f"#search-results h2 a[href^='{TELEGRAM}']")
@@ -151,11 +131,11 @@ def test_a_result_opens_its_page_with_the_words_marked(new_page, origin: str) ->
     assert page.locator(f"#{target} mark.search-hit").count() >= 1, "the paragraph linked has no word marked"
     # the page is the page as always: its view switch and cards still work
     assert page.locator(".view-switch").is_visible()
-    assert page.errors == []
+    assert log.page_errors + log.console_errors == []
 
 
 def test_keyboard_alone_searches_and_reaches_a_result(new_page, origin: str) -> None:
-    page = new_page(MOBILE, is_mobile=True, has_touch=True)
+    page, log = new_page(MOBILE, is_mobile=True, has_touch=True)
     page.goto(f"{origin}/{SEARCH_PAGE}")
     page.wait_for_selector("body.search-ready")
     page.keyboard.press("Tab")
@@ -175,7 +155,7 @@ def test_keyboard_alone_searches_and_reaches_a_result(new_page, origin: str) -> 
 
 
 def test_the_header_search_box_reaches_the_search_page_without_javascript(new_page, origin: str) -> None:
-    page = new_page(java_script_enabled=False)
+    page, log = new_page(java_script_enabled=False)
     page.goto(f"{origin}/{DOCUMENT_PAGE}")
     page.fill("header input[name='q']", "Zorin")
     page.press("header input[name='q']", "Enter")
@@ -186,7 +166,7 @@ def test_the_header_search_box_reaches_the_search_page_without_javascript(new_pa
 
 
 def test_from_a_file_the_search_page_says_search_needs_http(new_page, site: Path) -> None:
-    page = new_page()
+    page, log = new_page()
     page.goto((site / SEARCH_PAGE).as_uri() + "?q=Kuznetsov")
     page.wait_for_load_state("load")
     notice = page.locator("#search-notice")
@@ -194,9 +174,9 @@ def test_from_a_file_the_search_page_says_search_needs_http(new_page, site: Path
     text = notice.inner_text()
     assert "HTTP" in text and "teikit serve" in text and "http://127.0.0.1:8000/" in text
     assert page.locator("#search-results li").count() == 0
-    assert page.errors == []
+    assert log.page_errors + log.console_errors == []
     # the rest of the site needs no server: the document page opens from the file and works
     page.goto((site / DOCUMENT_PAGE).as_uri() + "?find=Kuznetsov")
     assert page.locator(".view-switch").is_visible()
     assert page.locator("mark.search-hit").count() == 0
-    assert page.errors == []
+    assert log.page_errors + log.console_errors == []
