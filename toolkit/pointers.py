@@ -165,8 +165,18 @@ class StylesheetTargets:
     pointers: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
-# Every pointer attribute of the document, in one XPath (lxml's C loop, not a Python walk of the tree).
-_POINTER_VALUES = etree.XPath("|".join(f"//@{attribute}" for attribute in POINTER_ATTRIBUTES))
+_POINTER_NAMES = frozenset(POINTER_ATTRIBUTES)
+
+
+def _pointer_values(root: etree._Element) -> set[str]:
+    """The distinct values of every pointer attribute of the tree, in one walk of it.
+
+    Not the XPath union ``//@ref | //@target | ...``: libxml2 merges the node
+    sets of a union checking each node against those already in, which is
+    quadratic in the number of attributes (an 8 MB document: 1.1 s, against
+    0.04 s for this walk; bench/large.py)."""
+    return {value for element in root.iter(etree.Element) for name, value in element.items()
+            if name in _POINTER_NAMES}
 
 
 def for_stylesheets(document: Document, root: Path | None = None, kind: Kind | None = None) -> StylesheetTargets:
@@ -187,7 +197,7 @@ def for_stylesheets(document: Document, root: Path | None = None, kind: Kind | N
     outcome: dict[str, tuple[str, str, str] | None] = {}  # by first token: values share them
     from toolkit.kinds.frus import document_address
 
-    for value in {str(value) for value in _POINTER_VALUES(document.root)}:
+    for value in _pointer_values(document.root):
         tokens = xml_tokens(value)
         if not tokens:
             continue
