@@ -266,6 +266,8 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
         # The pages' library records come from the transformation itself (the envelope), not from a
         # collector of (document, card): kept in the cache record like the collectors' data.
         result.data[LIBRARY_DATA] = transform.merge_records(records)
+    # Which documents of the build's other volumes its pages link, as t:site said: settled after the build.
+    result.data[SITE_LINKS] = site.links(targets.pointers, parameters.site)
     return result
 
 
@@ -485,6 +487,8 @@ def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
 
 #: The name of the library records in a document's ``data`` (and its cache record).
 LIBRARY_DATA = "library"
+#: The name of what a document's pages link of the site (:func:`toolkit.site.links`) in its ``data``.
+SITE_LINKS = "site-links"
 #: The report of the registers' merges and near misses, in the output folder (the build prints its path).
 LIBRARY_REPORT = "registers-report.txt"
 
@@ -566,6 +570,53 @@ def _stage_records(records: cache.Cache, folder: output.OutputFolder, results: l
     return staged, gone
 
 
+def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[Path], folder: output.OutputFolder,
+                 formats: tuple[str, ...], parameters: transform.Parameters, selection: confine.Selection) -> None:
+    """Transform again, with the site as the build published it (:func:`toolkit.site.settled`), each
+    input whose pages link a document of another volume that turned out to have no page (kept back by its
+    errors, or its whole volume), so that the link leads to history.state.gov, never to a missing page;
+    and each kept from an earlier build whose links the site answers otherwise now (a document published
+    again)."""
+    outcomes: dict[Path, dict[str, str] | None] = {}
+    for result in results:
+        if result.path in surveyed.volume_of:
+            outcomes[result.path] = result.withheld if result.staged or result.kept else None
+    final = site.settled(surveyed, outcomes)
+    final_parameters = dataclasses.replace(parameters, site=final.as_json())
+    # A staging folder of its own (staged files are never overwritten): those after the first pass's.
+    slots = {path: folder.slot(len(files) + index) for index, path in enumerate(files)}
+    for result in results:
+        if (result.staged or result.kept) and site.changed(result.data.get(SITE_LINKS, {}), final):
+            _transform_again(result, slots[result.path], formats, final_parameters, selection.root_of(result.path))
+
+
+def _transform_again(result: DocumentBuild, stage_dir: Path, formats: tuple[str, ...],
+                     parameters: transform.Parameters, root: Path | None) -> None:
+    """Stage ``result``'s outputs anew with ``parameters`` (in this process: they are few); its verdict
+    and what it keeps back stay as they were. A failure now leaves it with nothing new, as any failure."""
+    try:
+        document = parse_document(result.path)
+    except DocumentError as exc:
+        fresh = DocumentBuild(result.path, problems=[exc.problem])
+    else:
+        profile_name = result.check.profile if result.check is not None and result.check.profile else None
+        profile = (project.kind_named(profile_name, project.current()) if profile_name
+                   else project.kind_for(result.path, document.root, parameters.profile))
+        if result.withheld:
+            parameters = dataclasses.replace(
+                parameters, site=site.with_withheld(parameters.site, document.root, result.withheld))
+        fresh = _transform_parsed(DocumentBuild(result.path), document, profile, stage_dir, formats, parameters, root)
+    result.kept = []
+    if fresh.problems:
+        result.problems.extend(fresh.problems)
+        result.staged.clear()
+        result.index_card = None
+        return
+    result.staged, result.index_card = fresh.staged, fresh.index_card
+    result.data.update(fresh.data)
+    result.linked = sorted(set(result.linked) | set(fresh.linked))
+
+
 def _search_pages(out_dir: Path, entries: dict[str, output.Entry], staged: dict[str, Path]) -> dict[str, Path]:
     """Every document page the output holds after this build (address under html/ -> its file now):
     staged now, or kept from an earlier build."""
@@ -625,8 +676,9 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
     selection = confine.select(paths, root)
     files = selection.files
     project.check_profile(profile)
+    surveyed = site.survey(files)
     parameters = transform.Parameters(edition_url=edition_url, access_date=access_date,
-                                      site=site.survey(files).as_json(), site_title=site_title, profile=profile)
+                                      site=surveyed.as_json(), site_title=site_title, profile=profile)
     folder = output.OutputFolder(out_dir)
     records = cache.Cache(out_dir)
     try:
@@ -663,6 +715,7 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
             result.problems[:0] = problems.get(path, [])
             results.append(result)
         _check_collisions(results, folder, EDITION_NAMES if "html" in formats else set())
+        _settle_site(surveyed, results, files, folder, formats, parameters, selection)
 
         staged = {relative: path for result in results for relative, path in result.staged.items()}
         edition = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
