@@ -18,6 +18,9 @@ was staged for it. Saxon cannot take lxml's tree (it builds its own), so it
 parses the text once more: about 1.2 ms of CPU for a 20 kB document, 5 % of its
 transformation (bench/README.md).
 
+A FRUS volume is transformed in parts (:func:`toolkit.transform.transform_in_parts`), each part's files
+staged before the next is made; a part that fails places nothing of the volume.
+
 A handful of documents are transformed in this process; more go to the worker
 processes of :mod:`toolkit.pool`, each of which compiles the stylesheet once.
 The parent process does not load Saxon while the workers run (each Saxon holds
@@ -226,35 +229,45 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
         return result
     targets = pointers.for_stylesheets(document, root, profile)
     result.linked = sorted({str(target) for target in targets.documents.values()} | set(result.linked))
+    records: list[str] = []
+    problems = len(result.problems)
     try:
-        envelope = transform.transform(document, formats, parameters, root=root, profile=profile.name,
-                                       targets=targets)
+        # One envelope, or one per part of a volume (toolkit/transform.py): each part's files are
+        # written to the staging folder before the next part is made, so that no more than a part's
+        # outputs are held at once.
+        for envelope in transform.transform_in_parts(document, formats, parameters, root=root,
+                                                     profile=profile.name, targets=targets):
+            outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
+            if envelope.card is not None:
+                result.index_card = envelope.card
+            if envelope.records is not None:
+                records.append(envelope.records)
+            del envelope  # the outputs of a large part: keep one copy, not two
+            too_long = next(filter(None, map(output.name_problem, outputs)), None)
+            if too_long:
+                result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
+                break
+            for relative in list(outputs):
+                try:
+                    output.write_file(stage_dir / relative, outputs.pop(relative))
+                except OSError as exc:
+                    raise output.OutputError(f"the outputs could not be written (earlier outputs kept): "
+                                             f"{exc.strerror}", path=display_path(stage_dir.parent.parent)) from None
+                result.staged[relative] = stage_dir / relative
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
+    if len(result.problems) > problems:  # nothing of a document is placed unless all of it was made
+        result.staged.clear()
+        result.index_card = None
         return result
-    outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
-    card, records = envelope.card, envelope.records
-    del envelope  # the outputs of a large volume: keep one copy, not two
-    too_long = next(filter(None, map(output.name_problem, outputs)), None)
-    if too_long:
-        result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
-        return result
-    result.index_card = card
     for name, collect in cache.COLLECTORS.items():
-        result.data[name] = collect(document, card)
-    if records is not None:
+        result.data[name] = collect(document, result.index_card)
+    if records:
         # The pages' library records come from the transformation itself (the envelope), not from a
         # collector of (document, card): kept in the cache record like the collectors' data.
-        result.data[LIBRARY_DATA] = records
+        result.data[LIBRARY_DATA] = transform.merge_records(records)
     # Which documents of the build's other volumes its pages link, as t:site said: settled after the build.
     result.data[SITE_LINKS] = site.links(targets.pointers, parameters.site)
-    for relative in list(outputs):
-        try:
-            output.write_file(stage_dir / relative, outputs.pop(relative))
-        except OSError as exc:
-            raise output.OutputError(f"the outputs could not be written (earlier outputs kept): {exc.strerror}",
-                                     path=display_path(stage_dir.parent.parent)) from None
-        result.staged[relative] = stage_dir / relative
     return result
 
 

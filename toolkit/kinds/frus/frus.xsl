@@ -161,10 +161,15 @@
     <xsl:variable name="entries" as="map(xs:string, xs:string)*"
       select="$divs ! map { 'id': string(@xml:id), 'title': t:frus-document-title(.) }"/>
     <xsl:variable name="leading-pbs" as="map(xs:string, element(pb)*)" select="t:frus-leading-pbs($volume)"/>
+    <!-- of a part (t:part, collection.xsl), only its documents: counted among all of them, kept back or not -->
+    <xsl:variable name="wanted" as="map(xs:string, xs:boolean)"
+      select="map:merge(t:part-candidates(t:frus-documents($volume)) ! map { generate-id(.): true() })"/>
     <xsl:for-each select="$divs">
       <xsl:variable name="i" as="xs:integer" select="position()"/>
-      <xsl:sequence select="t:unit(t:frus-document(., $leading-pbs), t:frus-volume-id($volume),
-        $entries[$i - 1], $entries[$i + 1])"/>
+      <xsl:if test="map:contains($wanted, generate-id(.))">
+        <xsl:sequence select="t:unit(t:frus-document(., $leading-pbs), t:frus-volume-id($volume),
+          $entries[$i - 1], $entries[$i + 1])"/>
+      </xsl:if>
     </xsl:for-each>
   </xsl:function>
 
