@@ -229,6 +229,23 @@ def test_links_follow_a_document_kept_back_from_one_build_to_the_next(tmp_path: 
     assert not third.errors
 
 
+def test_the_site_as_published_answers_each_link_again() -> None:
+    from toolkit import site
+
+    surveyed = site.Site({"v5": ["d1", "d2"], "v6": ["d1", "d2"]}, {},
+                         {Path("v5.xml"): "v5", Path("v6.xml"): "v6"})
+    before = site.links({"a": ("publication", "v5", "d1"), "b": ("publication", "v6", ""),
+                         "c": ("publication", "v7", "d1"), "d": ("here", "", "x")}, surveyed.as_json())
+    assert before == {"v5#d1": True, "v6": True}  # v7 is not in the build: its links never change
+    assert not site.changed(before, site.settled(surveyed, {Path("v5.xml"): {}, Path("v6.xml"): {}}).pages())
+    in_part = site.settled(surveyed, {Path("v5.xml"): {"d1": "why"}, Path("v6.xml"): {}})
+    assert in_part.published["v5"] == ["d2"] and in_part.withheld == {"v5": {"d1": "why"}}
+    assert site.changed(before, in_part.pages())
+    whole = site.settled(surveyed, {Path("v5.xml"): {}, Path("v6.xml"): None})
+    assert "v6" not in whole.published and site.changed(before, whole.pages())
+    assert site.changed({"v5#d1": False}, surveyed.pages())  # published again
+
+
 # ---------------------------------------------------------------------------
 # Registers and chronology (issue 18, items 4-5)
 # ---------------------------------------------------------------------------

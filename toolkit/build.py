@@ -588,8 +588,9 @@ def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[
     final_parameters = dataclasses.replace(parameters, site=final.as_json())
     # A staging folder of its own (staged files are never overwritten): those after the first pass's.
     slots = {path: folder.slot(len(files) + index) for index, path in enumerate(files)}
+    pages = final.pages()
     for result in results:
-        if (result.staged or result.kept) and site.changed(result.data.get(SITE_LINKS, {}), final):
+        if (result.staged or result.kept) and site.changed(result.data.get(SITE_LINKS, {}), pages):
             _transform_again(result, slots[result.path], formats, final_parameters, selection.root_of(result.path))
 
 
