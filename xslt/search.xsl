@@ -80,7 +80,7 @@
   <!-- "Kuznetsov, Vasily V." from <forename>Vasily</forename> <forename>V.</forename>
        <surname>Kuznetsov</surname>: the form FRUS's lists of names use, so that
        one person of the edition and of a volume is one value of the filter. -->
-  <xsl:function name="t:filing-name" as="xs:string">
+  <xsl:function name="t:filing-name" as="xs:string" cache="yes">
     <xsl:param name="record" as="element()"/>
     <xsl:variable name="pers" as="element()?" select="$record/persName[not(@type = ('alt', 'variant'))][surname][1]"/>
     <xsl:sequence select="if (exists($pers))
