@@ -69,6 +69,27 @@ def test_origin_and_source_position_of_a_word() -> None:
         assert lines[line - 1][column - 1:].startswith(word), word
 
 
+def test_source_positions_after_references_cdata_and_crlf() -> None:
+    """Where a word is in the file when the characters before it are not one per byte of text: a
+    reference (one character from several), a CDATA section, CR LF line ends (one character from two).
+    SourceText keeps such a node's offsets one by one and a plain node's as a range: both must point
+    at the word as the file has it."""
+    raw = SAMPLE.replace("No <choice>", "No &amp; &#x41;lpha <![CDATA[x < y]]> gamma <choice>").replace("\n", "\r\n")
+    document = parse_bytes(Path("/tmp/sample.xml"), raw.encode())
+    source = SourceText.read(document.root, "\n".join(raw.split("\r\n")))
+    lines = raw.split("\r\n")
+    paragraph = blocks(document.root)[2]
+    assert "No & Alpha x < y gamma gong Govt." in paragraph.text
+    for word, written in [("stood", "stood"), ("on", "on"), ("No", "No"), ("&", "&amp;"), ("Alpha", "&#x41;lpha"),
+                          ("lpha", "lpha"), ("y", "y]]>"), ("gamma", "gamma"), ("gong", "gong"), ("Govt", "Govt")]:
+        line, column = source.locate_offset(paragraph, paragraph.text.index(word))
+        assert lines[line - 1][column - 1:].startswith(written), word
+    date = next(document.root.iter("{*}date"))
+    note = document.root.xpath("//*[@xml:id = 'fn1']")[0]
+    assert isinstance(source.runs[(date, "text")], range)  # "December 23"
+    assert not isinstance(source.runs[(note, "tail")], range)  # " No &amp; &#x41;lpha ..."
+
+
 def test_the_edition_reading_keeps_the_sources_forms() -> None:
     document = parse_document(TEI_DIR / "frus1961-63v11-d256.xml")
     text = reading_text(document)

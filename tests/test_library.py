@@ -8,6 +8,7 @@ written here. docs/validation.md says which finding keeps what back.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
@@ -153,6 +154,96 @@ def test_a_link_into_a_volume_of_the_build_is_local_and_else_history_state_gov(t
     hrefs = html(tmp_path / "alone" / "html" / SUPPLEMENT_ID / "d581.html").xpath("//a/@href")
     assert "https://history.state.gov/historicaldocuments/frus1961-63v06/d66" in hrefs
     assert "https://history.state.gov/historicaldocuments/frus1961-63v06" in hrefs
+
+
+# A pair of volumes built together, from the committed excerpts, each changed in one place: volume V's
+# document 37 points to documents 66 and 67 of volume VI, and
+# volume VI's document 66 holds an element TEI does not define, which keeps it (alone) back.
+POINTS_TO_VI = ("<item>Soviet Crab Meat</item>",
+                '<item>Soviet Crab Meat; see <ref target="frus1961-63v06#d66">Document 66</ref> '
+                'and <ref target="frus1961-63v06#d67">Document 67</ref>.</item>')
+D66_INVALID = ('<div type="document" xml:id="d66" n="66">',
+               '<div type="document" xml:id="d66" n="66"><uh-oh>not in the image sequence</uh-oh>')
+
+
+def pair(tmp_path: Path, d66_invalid: bool = True) -> list[Path]:
+    from outputs_support import FRUS_VOLUME_V
+
+    (tmp_path / "v05").mkdir(exist_ok=True)
+    (tmp_path / "v06").mkdir(exist_ok=True)
+    linking = variant(tmp_path / "v05", FRUS_VOLUME_V, *POINTS_TO_VI)
+    linked = variant(tmp_path / "v06", FRUS_VOLUME, *(D66_INVALID if d66_invalid else (D66_INVALID[0],) * 2))
+    return [linking, linked]
+
+
+def links_to_vi(out: Path) -> tuple[list[str], set[str]]:
+    """Where volume V's document 37 and the telegram link documents 66 and 67 of volume VI."""
+    d37 = html(out / "html" / "frus1961-63v05" / "d37.html").xpath("//main//a/@href")
+    telegram = html(out / "html" / "frus1961-63v11-d256.html").xpath("//main//a/@href")
+    return ([href for href in d37 if "frus1961-63v06" in href],
+            {href for href in telegram if re.search(r"frus1961-63v06/d6[67]\b", href)})
+
+
+def test_a_link_from_another_volume_to_a_document_kept_back_leads_to_history_state_gov(tmp_path: Path) -> None:
+    from outputs_support import LIVE_EDITION
+
+    sources = pair(tmp_path)
+    result = build_edition(tmp_path / "out", [LIVE_EDITION.parent, *sources])
+    assert [problem.rule for problem in result.errors] == ["grammar"]
+    assert [list(result.withheld) for result in result.documents if result.withheld] == [["d66"]]
+    assert not (tmp_path / "out" / "html" / VOLUME_ID / "d66.html").exists()
+    d37, telegram = links_to_vi(tmp_path / "out")
+    assert d37 == [f"{HSG}{VOLUME_ID}/d66", f"../{VOLUME_ID}/d67.html", f"../{VOLUME_ID}/index.html"]
+    assert telegram == {f"{HSG}{VOLUME_ID}/d66", f"{VOLUME_ID}/d67.html"}
+    assert (tmp_path / "out" / "html" / VOLUME_ID / "d67.html").is_file()
+
+
+def test_a_link_into_a_volume_kept_back_whole_leads_to_history_state_gov(tmp_path: Path) -> None:
+    from outputs_support import LIVE_EDITION
+
+    result = build_edition(tmp_path / "out", [LIVE_EDITION.parent, *pair(tmp_path)], strict=True)
+    assert not (tmp_path / "out" / "html" / VOLUME_ID).exists() and len(result.built) == 2  # the telegram and volume V
+    d37, telegram = links_to_vi(tmp_path / "out")
+    assert d37 == [f"{HSG}{VOLUME_ID}/d66", f"{HSG}{VOLUME_ID}/d67", f"{HSG}{VOLUME_ID}"]
+    assert telegram == {f"{HSG}{VOLUME_ID}/d66", f"{HSG}{VOLUME_ID}/d67"}
+
+
+def test_links_follow_a_document_kept_back_from_one_build_to_the_next(tmp_path: Path) -> None:
+    # The linking inputs are unchanged between the builds (kept from the cache): their pages are made again
+    # only because what they link changed.
+    from outputs_support import LIVE_EDITION
+
+    out = tmp_path / "out"
+    linking, linked = pair(tmp_path, d66_invalid=False)
+    build_edition(out, [LIVE_EDITION.parent, linking, linked])
+    assert links_to_vi(out)[1] == {f"{VOLUME_ID}/d66.html", f"{VOLUME_ID}/d67.html"}
+    assert pair(tmp_path)[1] == linked  # the same file, now with document 66 invalid
+    again = build_edition(out, [LIVE_EDITION.parent, linking, linked])
+    assert links_to_vi(out)[1] == {f"{HSG}{VOLUME_ID}/d66", f"{VOLUME_ID}/d67.html"}
+    assert links_to_vi(out)[0][0] == f"{HSG}{VOLUME_ID}/d66"
+    assert not again.kept
+    pair(tmp_path, d66_invalid=False)
+    third = build_edition(out, [LIVE_EDITION.parent, linking, linked])
+    assert links_to_vi(out)[1] == {f"{VOLUME_ID}/d66.html", f"{VOLUME_ID}/d67.html"}
+    assert links_to_vi(out)[0][0] == f"../{VOLUME_ID}/d66.html"
+    assert not third.errors
+
+
+def test_the_site_as_published_answers_each_link_again() -> None:
+    from toolkit import site
+
+    surveyed = site.Site({"v5": ["d1", "d2"], "v6": ["d1", "d2"]}, {},
+                         {Path("v5.xml"): "v5", Path("v6.xml"): "v6"})
+    before = site.links({"a": ("publication", "v5", "d1"), "b": ("publication", "v6", ""),
+                         "c": ("publication", "v7", "d1"), "d": ("here", "", "x")}, surveyed.as_json())
+    assert before == {"v5#d1": True, "v6": True}  # v7 is not in the build: its links never change
+    assert not site.changed(before, site.settled(surveyed, {Path("v5.xml"): {}, Path("v6.xml"): {}}).pages())
+    in_part = site.settled(surveyed, {Path("v5.xml"): {"d1": "why"}, Path("v6.xml"): {}})
+    assert in_part.published["v5"] == ["d2"] and in_part.withheld == {"v5": {"d1": "why"}}
+    assert site.changed(before, in_part.pages())
+    whole = site.settled(surveyed, {Path("v5.xml"): {}, Path("v6.xml"): None})
+    assert "v6" not in whole.published and site.changed(before, whole.pages())
+    assert site.changed({"v5#d1": False}, surveyed.pages())  # published again
 
 
 # ---------------------------------------------------------------------------

@@ -191,3 +191,57 @@ def test_documents_in_several_languages_make_one_index(tmp_path: Path) -> None:
     assert list(entry["languages"]) == ["en"]
     assert entry["languages"]["en"]["page_count"] == 3
     assert "Bonjour, Kouznetsov." in fragments(tmp_path / "out")["/trois.html"]["content"]
+
+
+def _losing_writes(monkeypatch: pytest.MonkeyPatch, times: int, damage) -> list[str]:
+    """Make Pagefind's real index lose a write the first ``times`` times, as it does when the service is
+    stopped before its queued writes ran (toolkit/search.py): ``damage(target)`` after each run."""
+    from toolkit import search
+
+    real_index, runs = search._index, []
+
+    async def index(folder: Path, language: str, target: Path) -> int:
+        indexed = await real_index(folder, language, target)
+        runs.append(str(target))
+        if len(runs) <= times:
+            damage(target)
+        return indexed
+
+    monkeypatch.setattr(search, "_index", index)
+    return runs
+
+
+def _emptied(name: str):
+    return lambda target: (target / name).write_bytes(b"")
+
+
+def _cut_short(target: Path) -> None:
+    fragment = sorted((target / "fragment").iterdir())[0]
+    fragment.write_bytes(fragment.read_bytes()[:-9])
+
+
+@pytest.mark.parametrize("damage", [_emptied("pagefind-entry.json"), _emptied("pagefind.js"), _cut_short],
+                         ids=["entry emptied", "script emptied", "fragment cut short"])
+def test_an_index_pagefind_left_unfinished_is_made_again_not_published(tmp_path: Path, monkeypatch, damage) -> None:
+    from outputs_support import build_edition
+
+    runs = _losing_writes(monkeypatch, 1, damage)
+    build_edition(tmp_path / "out", [EDITION], validate=False)
+    assert len(runs) == 2  # once damaged, once whole
+    folder = tmp_path / "out" / "html" / "pagefind"
+    assert all(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    assert sum(language["page_count"] for language in
+               json.loads((folder / "pagefind-entry.json").read_bytes())["languages"].values()) == 1
+    assert list(fragments(tmp_path / "out")) == [TELEGRAM]
+
+
+def test_an_index_never_whole_stops_the_build_and_changes_nothing(tmp_path: Path, monkeypatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from toolkit import cli, search
+
+    runs = _losing_writes(monkeypatch, search.ATTEMPTS, _emptied("pagefind-entry.json"))
+    out = tmp_path / "out"
+    code = cli.main(["build", "--no-validate", "--jobs", "1", "--out", str(out), str(EDITION)])
+    assert code == 2 and len(runs) == search.ATTEMPTS
+    assert "the search index Pagefind wrote is not whole: pagefind-entry.json is missing, empty" in capsys.readouterr().err
+    assert not (out / "html").exists() and not list(out.glob(".teikit-staging-*"))

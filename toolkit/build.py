@@ -18,6 +18,9 @@ was staged for it. Saxon cannot take lxml's tree (it builds its own), so it
 parses the text once more: about 1.2 ms of CPU for a 20 kB document, 5 % of its
 transformation (bench/README.md).
 
+A FRUS volume is transformed in parts (:func:`toolkit.transform.transform_in_parts`), each part's files
+staged before the next is made; a part that fails places nothing of the volume.
+
 A handful of documents are transformed in this process; more go to the worker
 processes of :mod:`toolkit.pool`, each of which compiles the stylesheet once.
 The parent process does not load Saxon while the workers run (each Saxon holds
@@ -226,33 +229,45 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
         return result
     targets = pointers.for_stylesheets(document, root, profile)
     result.linked = sorted({str(target) for target in targets.documents.values()} | set(result.linked))
+    records: list[str] = []
+    problems = len(result.problems)
     try:
-        envelope = transform.transform(document, formats, parameters, root=root, profile=profile.name,
-                                       targets=targets)
+        # One envelope, or one per part of a volume (toolkit/transform.py): each part's files are
+        # written to the staging folder before the next part is made, so that no more than a part's
+        # outputs are held at once.
+        for envelope in transform.transform_in_parts(document, formats, parameters, root=root,
+                                                     profile=profile.name, targets=targets):
+            outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
+            if envelope.card is not None:
+                result.index_card = envelope.card
+            if envelope.records is not None:
+                records.append(envelope.records)
+            del envelope  # the outputs of a large part: keep one copy, not two
+            too_long = next(filter(None, map(output.name_problem, outputs)), None)
+            if too_long:
+                result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
+                break
+            for relative in list(outputs):
+                try:
+                    output.write_file(stage_dir / relative, outputs.pop(relative))
+                except OSError as exc:
+                    raise output.OutputError(f"the outputs could not be written (earlier outputs kept): "
+                                             f"{exc.strerror}", path=display_path(stage_dir.parent.parent)) from None
+                result.staged[relative] = stage_dir / relative
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
+    if len(result.problems) > problems:  # nothing of a document is placed unless all of it was made
+        result.staged.clear()
+        result.index_card = None
         return result
-    outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
-    card, records = envelope.card, envelope.records
-    del envelope  # the outputs of a large volume: keep one copy, not two
-    too_long = next(filter(None, map(output.name_problem, outputs)), None)
-    if too_long:
-        result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
-        return result
-    result.index_card = card
     for name, collect in cache.COLLECTORS.items():
-        result.data[name] = collect(document, card)
-    if records is not None:
+        result.data[name] = collect(document, result.index_card)
+    if records:
         # The pages' library records come from the transformation itself (the envelope), not from a
         # collector of (document, card): kept in the cache record like the collectors' data.
-        result.data[LIBRARY_DATA] = records
-    for relative in list(outputs):
-        try:
-            output.write_file(stage_dir / relative, outputs.pop(relative))
-        except OSError as exc:
-            raise output.OutputError(f"the outputs could not be written (earlier outputs kept): {exc.strerror}",
-                                     path=display_path(stage_dir.parent.parent)) from None
-        result.staged[relative] = stage_dir / relative
+        result.data[LIBRARY_DATA] = transform.merge_records(records)
+    # Which documents of the build's other volumes its pages link, as t:site said: settled after the build.
+    result.data[SITE_LINKS] = site.links(targets.pointers, parameters.site)
     return result
 
 
@@ -473,6 +488,8 @@ def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
 
 #: The name of the library records in a document's ``data`` (and its cache record).
 LIBRARY_DATA = "library"
+#: The name of what a document's pages link of the site (:func:`toolkit.site.links`) in its ``data``.
+SITE_LINKS = "site-links"
 #: The report of the registers' merges and near misses, in the output folder (the build prints its path).
 LIBRARY_REPORT = "registers-report.txt"
 
@@ -554,6 +571,54 @@ def _stage_records(records: cache.Cache, folder: output.OutputFolder, results: l
     return staged, gone
 
 
+def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[Path], folder: output.OutputFolder,
+                 formats: tuple[str, ...], parameters: transform.Parameters, selection: confine.Selection) -> None:
+    """Transform again, with the site as the build published it (:func:`toolkit.site.settled`), each
+    input whose pages link a document of another volume that turned out to have no page (kept back by its
+    errors, or its whole volume), so that the link leads to history.state.gov, never to a missing page;
+    and each kept from an earlier build whose links the site answers otherwise now (a document published
+    again)."""
+    outcomes: dict[Path, dict[str, str] | None] = {}
+    for result in results:
+        if result.path in surveyed.volume_of:
+            outcomes[result.path] = result.withheld if result.staged or result.kept else None
+    final = site.settled(surveyed, outcomes)
+    final_parameters = dataclasses.replace(parameters, site=final.as_json())
+    # A staging folder of its own (staged files are never overwritten): those after the first pass's.
+    slots = {path: folder.slot(len(files) + index) for index, path in enumerate(files)}
+    pages = final.pages()
+    for result in results:
+        if (result.staged or result.kept) and site.changed(result.data.get(SITE_LINKS, {}), pages):
+            _transform_again(result, slots[result.path], formats, final_parameters, selection.root_of(result.path))
+
+
+def _transform_again(result: DocumentBuild, stage_dir: Path, formats: tuple[str, ...],
+                     parameters: transform.Parameters, root: Path | None) -> None:
+    """Stage ``result``'s outputs anew with ``parameters`` (in this process: they are few); its verdict
+    and what it keeps back stay as they were. A failure now leaves it with nothing new, as any failure."""
+    try:
+        document = parse_document(result.path)
+    except DocumentError as exc:
+        fresh = DocumentBuild(result.path, problems=[exc.problem])
+    else:
+        profile_name = result.check.profile if result.check is not None and result.check.profile else None
+        profile = (project.kind_named(profile_name, project.current()) if profile_name
+                   else project.kind_for(result.path, document.root, parameters.profile))
+        if result.withheld:
+            parameters = dataclasses.replace(
+                parameters, site=site.with_withheld(parameters.site, document.root, result.withheld))
+        fresh = _transform_parsed(DocumentBuild(result.path), document, profile, stage_dir, formats, parameters, root)
+    result.kept = []
+    if fresh.problems:
+        result.problems.extend(fresh.problems)
+        result.staged.clear()
+        result.index_card = None
+        return
+    result.staged, result.index_card = fresh.staged, fresh.index_card
+    result.data.update(fresh.data)
+    result.linked = sorted(set(result.linked) | set(fresh.linked))
+
+
 def _search_pages(out_dir: Path, entries: dict[str, output.Entry], staged: dict[str, Path]) -> dict[str, Path]:
     """Every document page the output holds after this build (address under html/ -> its file now):
     staged now, or kept from an earlier build."""
@@ -613,8 +678,9 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
     selection = confine.select(paths, root)
     files = selection.files
     project.check_profile(profile)
+    surveyed = site.survey(files)
     parameters = transform.Parameters(edition_url=edition_url, access_date=access_date,
-                                      site=site.survey(files).as_json(), site_title=site_title, profile=profile)
+                                      site=surveyed.as_json(), site_title=site_title, profile=profile)
     folder = output.OutputFolder(out_dir)
     records = cache.Cache(out_dir)
     try:
@@ -651,6 +717,7 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
             result.problems[:0] = problems.get(path, [])
             results.append(result)
         _check_collisions(results, folder, EDITION_NAMES if "html" in formats else set())
+        _settle_site(surveyed, results, files, folder, formats, parameters, selection)
 
         staged = {relative: path for result in results for relative, path in result.staged.items()}
         edition = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)

@@ -30,6 +30,8 @@ import bisect
 import difflib
 import re
 import subprocess
+import sys
+from array import array
 from collections import defaultdict
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
@@ -237,7 +239,7 @@ def _shorten(text: str, limit: int = _SHOWN_TEXT) -> str:
 # --------------------------------------------------------------------------- the reading on one line
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)  # slots: one record per element of the text, twice
 class _Element:
     node: etree._Element
     tag: str
@@ -258,14 +260,23 @@ class _Reading:
     def __init__(self, document: Document):
         self.document = document
         self.blocks = blocks(document.root)
-        self.source = SourceText.read(document.root, "\n".join(document.lines))
+        # The text with every line ending a "\n": the text itself unless it has a CR (no copy of it).
+        text = document.text if "\r" not in document.text else "\n".join(document.lines)
+        self.source = SourceText.read(document.root, text)
         self.starts: list[int] = []
         offset = 0
         for block in self.blocks:
             self.starts.append(offset)
             offset += len(block.text) + 1
         self.string = "\n".join(block.text for block in self.blocks)
-        self.tokens = [(match.start(), match.group()) for match in _TOKEN.finditer(self.string)]
+        # The tokens as two flat sequences, not a (start, text) tuple each: their starts 8 bytes apiece,
+        # their texts interned (a word recurs: one string per distinct token); about 16 bytes a token
+        # instead of 140, the largest part of diff's memory (bench/large.py).
+        self.token_starts = array("q")
+        self.token_texts: list[str] = []
+        for match in _TOKEN.finditer(self.string):
+            self.token_starts.append(match.start())
+            self.token_texts.append(sys.intern(match.group()))
         self.elements = self._place_elements()
         self.by_node = {record.node: record for record in self.elements}
         self.highest_starts: list[int] | None = None  # see _new_position
@@ -370,13 +381,11 @@ class _Alignment:
 
     def __init__(self, old: _Reading, new: _Reading):
         self.old, self.new = old, new
-        old_tokens, new_tokens = [t for _, t in old.tokens], [t for _, t in new.tokens]
-        self.opcodes = _slide(opcodes(old_tokens, new_tokens), old_tokens, new_tokens)
-        self.old_token_starts = [start for start, _ in old.tokens]
+        self.opcodes = _slide(opcodes(old.token_texts, new.token_texts), old.token_texts, new.token_texts)
         self._opcode_starts = [code[1] for code in self.opcodes]
 
     def _offset(self, reading: _Reading, index: int) -> int:
-        return reading.tokens[index][0] if index < len(reading.tokens) else len(reading.string)
+        return reading.token_starts[index] if index < len(reading.token_starts) else len(reading.string)
 
     def carry(self, offset: int, *, end: bool) -> int:
         """The new offset of an old one.
@@ -387,7 +396,7 @@ class _Alignment:
         keeps covering the words that changed inside it. An element that ends
         where words were inserted does not swallow them.
         """
-        starts = self.old_token_starts
+        starts = self.old.token_starts
         if offset >= len(self.old.string) or not starts:
             token, within = len(starts), 0
         else:
@@ -396,7 +405,8 @@ class _Alignment:
         # The first opcode that holds the token, or an insertion right before it
         # (opcodes are in order: only the one before those starting at the token can hold it).
         first = bisect.bisect_left(self._opcode_starts, token)
-        for tag, i1, i2, j1, j2 in self.opcodes[max(0, first - 1):]:
+        for index in range(max(0, first - 1), len(self.opcodes)):  # not a slice: a copy of the rest per call
+            tag, i1, i2, j1, j2 = self.opcodes[index]
             if i1 > token:
                 break
             if end and within == 0 and tag == "insert" and i1 == token:
@@ -414,17 +424,17 @@ class _Alignment:
         for tag, i1, i2, j1, j2 in self.opcodes:
             if tag == "equal":
                 continue
-            old_words = "".join(t for _, t in self.old.tokens[i1:i2])
-            new_words = "".join(t for _, t in self.new.tokens[j1:j2])
-            first = next((k for k in range(j1, j2) if self.new.tokens[k][1].strip()), j1)
+            old_words = "".join(self.old.token_texts[i1:i2])
+            new_words = "".join(self.new.token_texts[j1:j2])
+            first = next((k for k in range(j1, j2) if self.new.token_texts[k].strip()), j1)
             block, line, column = self.new.where(self._offset(self.new, first))
             if block is None:
                 block, line, column = self.old.where(self._offset(self.old, i1))
             changes.append(TextChange(
                 block=block.label if block else "", line=line, column=column,
                 old=_visible(old_words), new=_visible(new_words),
-                before=_visible(_context(self.new.tokens[:j1], before=True)),
-                after=_visible(_context(self.new.tokens[j2:], before=False))))
+                before=_visible(_context(self.new.token_texts, j1, before=True)),
+                after=_visible(_context(self.new.token_texts, j2, before=False))))
         return changes
 
 
@@ -548,12 +558,15 @@ def _visible(text: str) -> str:
     return text.replace("\n", " ¶ ")
 
 
-def _context(tokens: list[tuple[int, str]], *, before: bool) -> str:
-    """A few words on one side of a change, stopping at the block's edge."""
+def _context(tokens: list[str], edge: int, *, before: bool) -> str:
+    """A few words on one side of a change (the tokens before ``edge``, or from it on), stopping at the
+    block's edge. Read from ``edge`` in place: a slice of what lies before or after it would copy the
+    document's tokens once per change."""
     taken: list[str] = []
     words = 0
-    sequence = reversed(tokens) if before else iter(tokens)
-    for _, token in sequence:
+    sequence = (tokens[index] for index in range(edge - 1, -1, -1)) if before else (
+        tokens[index] for index in range(edge, len(tokens)))
+    for token in sequence:
         if token == "\n" or words >= _CONTEXT_WORDS:
             break
         taken.append(token)

@@ -76,6 +76,34 @@ class Span:
     dropped: bool = False
 
 
+class Origins:
+    """Where a block's words come from: for each word, its offset in the block's text, its text node
+    (the element and "text" or "tail") and its offset in that node's text.
+
+    Four flat sequences, not a tuple a word: a word costs 32 bytes here instead of about 150, and lint
+    and diff hold every word of a document (bench/large.py)."""
+
+    __slots__ = ("starts", "nodes", "slots", "positions")
+
+    def __init__(self) -> None:
+        self.starts = array("q")
+        self.nodes: list[etree._Element] = []
+        self.slots: list[str] = []
+        self.positions = array("q")
+
+    def append(self, start: int, node: etree._Element, slot: str, position: int) -> None:
+        self.starts.append(start)
+        self.nodes.append(node)
+        self.slots.append(slot)
+        self.positions.append(position)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, index: int) -> tuple[int, etree._Element, str, int]:
+        return self.starts[index], self.nodes[index], self.slots[index], self.positions[index]
+
+
 @dataclass(eq=False)
 class Block:
     """One block of the diplomatic reading."""
@@ -88,13 +116,13 @@ class Block:
     line: int = 0
     spans: list[Span] = field(default_factory=list, repr=False)
     #: Where the words come from: (offset in ``text``, node, "text" or "tail", offset in that node's text).
-    origins: list[tuple[int, etree._Element, str, int]] = field(default_factory=list, repr=False)
+    origins: Origins = field(default_factory=Origins, repr=False)
     #: The note the block is read from (None in the running text).
     note: etree._Element | None = field(default=None, repr=False)
 
     def origin(self, offset: int) -> tuple[etree._Element, str, int] | None:
         """The text node (``node.text`` or ``node.tail``) and index the character at ``offset`` comes from."""
-        index = bisect.bisect_right(self.origins, offset, key=lambda origin: origin[0]) - 1
+        index = bisect.bisect_right(self.origins.starts, offset) - 1
         if index < 0:
             return None
         start, node, slot, position = self.origins[index]
@@ -138,7 +166,7 @@ class _Builder:
         self.pending_space = False
         self.joining = False  # after a break="no": whitespace is layout until the next word
         self.spans: list[Span] = []
-        self.origins: list[tuple[int, etree._Element, str, int]] = []
+        self.origins = Origins()
 
     def add(self, raw: str | None, node: etree._Element | None = None, slot: str = "text") -> None:
         if not raw:
@@ -157,7 +185,7 @@ class _Builder:
                 self.length += 1
                 self.pending_space = False
             if node is not None:
-                self.origins.append((self.length, node, slot, index))
+                self.origins.append(self.length, node, slot, index)
             self.parts.append(piece)
             self.length += len(piece)
             index += len(piece)
@@ -311,6 +339,7 @@ _MARKUP = re.compile(
     r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[(?P<cdata>.*?)\]\]>|</[^>]*>|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S)
 _REFERENCE = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_][\w.-]*);")
 _PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_SPECIAL = re.compile(r"[&\r]")
 
 
 @dataclass
@@ -329,7 +358,9 @@ class SourceText:
     """
 
     text: str
-    runs: dict[tuple[etree._Element, str], list[int]] = field(default_factory=dict)
+    #: For each text node, the file offset of each of its characters: a range when they follow one another
+    #: in the file (no reference, no CR LF: nearly every node), else an array.
+    runs: dict[tuple[etree._Element, str], range | array] = field(default_factory=dict)
     newlines: list[int] = field(default_factory=list)
 
     @classmethod
@@ -362,7 +393,7 @@ class SourceText:
         stack: list[etree._Element] = []
         slot: tuple[etree._Element, str] | None = None
         chars: list[str] = []
-        offsets: list[int] = []
+        offsets = array("q")
         position = 0
         started = False
 
@@ -370,9 +401,10 @@ class SourceText:
             if slot is not None:
                 value = slot[0].text if slot[1] == "text" else slot[0].tail
                 if value and "".join(chars) == value:
-                    self.runs[slot] = array("q", offsets)  # 8 bytes an offset, not a list of ints
+                    self.runs[slot] = (range(offsets[0], offsets[-1] + 1) if offsets[-1] - offsets[0] == len(offsets) - 1
+                                       else array("q", offsets))  # offsets increase: contiguous when they span len
             chars.clear()
-            offsets.clear()
+            del offsets[:]
 
         for match in _MARKUP.finditer(self.text):
             if started:
@@ -382,7 +414,7 @@ class SourceText:
             if match.group("cdata") is not None:
                 if started:
                     start = match.start("cdata")
-                    chars.extend(match.group("cdata"))
+                    chars.append(match.group("cdata"))
                     offsets.extend(range(start, match.end("cdata")))
                 continue
             if not started:
@@ -408,9 +440,18 @@ class SourceText:
                 slot = (node, "text")
 
     @staticmethod
-    def _decode(text: str, start: int, end: int, chars: list[str], offsets: list[int]) -> None:
+    def _decode(text: str, start: int, end: int, chars: list[str], offsets: array) -> None:
+        """The characters of ``text[start:end]`` as the parser reads them (in pieces), and the file offset of
+        each: a stretch without a reference or a CR is taken whole, not character by character."""
         index = start
         while index < end:
+            special = _SPECIAL.search(text, index, end)
+            stop = special.start() if special is not None else end
+            if stop > index:
+                chars.append(text[index:stop])
+                offsets.extend(range(index, stop))
+                index = stop
+                continue
             char = text[index]
             if char == "&":
                 match = _REFERENCE.match(text, index, end)

@@ -76,8 +76,14 @@ class _Loaded:
     linted: bool
 
     @functools.cached_property
+    def all_blocks(self) -> list[Block]:
+        """Every block of the document's reading, read once: the names' rules and the words' rules share them."""
+        return blocks(self.document.root)
+
+    @functools.cached_property
     def reading(self) -> list[Block]:
-        return _reading(self.document.root)
+        """What the rules search (:func:`_reading`): the blocks that have words."""
+        return [block for block in self.all_blocks if block.text]
 
 
 @dataclass
@@ -168,6 +174,7 @@ class _Edition:
     def __init__(self, paths: list[Path], root_of: Callable[[Path], Path] = confine.root_of):
         self.root_of = root_of
         self.problems: list[Problem] = []
+        self._resolved: dict[tuple[str, Path], tuple[str, str] | None] = {}
         self.loaded: dict[str, _Loaded] = {}
         self.linted: list[_Loaded] = []
         for path in paths:
@@ -189,6 +196,15 @@ class _Edition:
                     self._load(sibling, linted=False)
         self.records = self._records()
 
+    def resolve(self, token: str, path: Path) -> tuple[str, str] | None:
+        """:func:`_resolve` of a pointer token of the document at ``path``, once per token and document: a
+        document names the same few records thousands of times, and each resolution asks the file system
+        for real paths (half of lint's time on a 4 MB document before)."""
+        key = (token, path)
+        if key not in self._resolved:
+            self._resolved[key] = _resolve(token, path, self.root_of(path))
+        return self._resolved[key]
+
     def _load(self, path: Path, *, linted: bool) -> _Loaded | None:
         key = str(path.resolve())
         if key in self.loaded:
@@ -205,7 +221,7 @@ class _Edition:
             if linted:
                 raise
             return None
-        source = SourceText.read(document.root, data.decode("utf-8-sig"))
+        source = SourceText.read(document.root, document.text)
         loaded = _Loaded(document, source, linted)
         self.loaded[key] = loaded
         return loaded
@@ -223,7 +239,7 @@ class _Edition:
                 value = node.get(attribute)
                 if value:
                     for token in xml_tokens(value):
-                        key = _resolve(token, loaded.document.path, self.root_of(loaded.document.path))
+                        key = self.resolve(token, loaded.document.path)
                         if key:
                             keys.append(key)
         return keys
@@ -262,14 +278,13 @@ def _record_names(element: etree._Element, name_tag: str) -> list[str]:
 def _tagged_names(edition: _Edition) -> list[_Tagged]:
     tagged = []
     for loaded in edition.loaded.values():
-        for block in blocks(loaded.document.root):
+        for block in loaded.all_blocks:
             for span in block.spans:
                 tag = localname(span.element)
                 if tag not in REFERRING_ELEMENTS or span.dropped or span.start >= span.end:
                     continue
                 ref = span.element.get("ref")
-                key = (_resolve(xml_tokens(ref)[0], loaded.document.path, edition.root_of(loaded.document.path))
-                       if ref and xml_tokens(ref) else None)
+                key = edition.resolve(xml_tokens(ref)[0], loaded.document.path) if ref and xml_tokens(ref) else None
                 tagged.append(_Tagged(span.element, tag, block.text[span.start:span.end], ref, key, loaded))
     return tagged
 
@@ -347,7 +362,7 @@ def _description(element: etree._Element | None, edition: _Edition, loaded: _Loa
         element = element.getparent()
     ref = xml_tokens(element.get("ref") or "") if element is not None else []
     path = loaded.document.path
-    return (_resolve(ref[0], path, edition.root_of(path)) or ()) if ref else ()
+    return (edition.resolve(ref[0], path) or ()) if ref else ()
 
 
 def _relative(key: tuple[str, str], base: Path) -> str:

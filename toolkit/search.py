@@ -12,16 +12,30 @@ under ``html/``), has one Pagefind service index that folder in one request,
 and writes the index into the staging area; the build then commits its files
 with the pages (:func:`toolkit.build.build`). Pagefind's script finds the
 pages from where ``pagefind.js`` is served, wherever the site is hosted.
+
+Pagefind's answer that it has written the index does not mean its files are
+whole: it writes each with ``tokio::fs`` (``write_all``, no ``flush``), whose
+last write of a file is still queued in its thread pool when it answers, and
+the Python API stops the service (SIGTERM) right after that answer. Under load
+the queue has not run yet: a file stays empty (``pagefind-entry.json``, queued
+last, most often) or cut short, and the build committed it with the pages. So
+:func:`write_index` checks what Pagefind wrote before the build stages it
+(:func:`_incomplete`: every file non-empty, every gzip file whole to its CRC,
+the entry naming its metadata and the pages indexed) and indexes once more if a
+file is not whole; a second failure stops the build, nothing changed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import os
 import re
 import shutil
 import tempfile
 import threading
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +137,43 @@ def _run_apart(work):
     return outcome["value"]
 
 
+#: How many times Pagefind indexes the pages before a build gives up on an index that is not whole.
+ATTEMPTS = 2
+#: Pagefind's files that are gzip streams (their CRC says whether they are whole); the others are text.
+_GZIP_SUFFIXES = (".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter", ".pagefind")
+
+
+def _incomplete(target: Path, pages: int) -> str | None:
+    """What of the index Pagefind wrote into ``target`` is not whole (a file and why), or None.
+
+    Pagefind writes a file in one ``write`` of its whole content (text files are far below the 2 MiB a
+    tokio write takes at once), so a lost write leaves it empty; a gzip file cut anywhere fails its CRC;
+    the entry must be JSON naming a metadata file that is there and the pages indexed."""
+    entry = target / "pagefind-entry.json"
+    try:
+        languages = json.loads(entry.read_bytes()).get("languages")
+        counted = sum(int(language["page_count"]) for language in languages.values())
+        metadata = [target / f"pagefind.{language['hash']}.pf_meta" for language in languages.values()]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return "pagefind-entry.json is missing, empty or not its JSON"
+    if counted != pages or not all(path.is_file() for path in metadata):
+        return f"pagefind-entry.json counts {counted} pages of {pages}, or names metadata that is not there"
+    for path in sorted(target.rglob("*")):
+        if not path.is_file():
+            continue
+        name = path.relative_to(target).as_posix()
+        if path.stat().st_size == 0:
+            return f"{name} is empty"
+        if path.name.endswith(_GZIP_SUFFIXES):
+            try:
+                with gzip.open(path) as stream:
+                    while stream.read(1 << 20):
+                        pass
+            except (OSError, EOFError, zlib.error):
+                return f"{name} is cut short"
+    return None
+
+
 def write_index(pages: dict[str, Path], target: Path) -> IndexResult:
     """Index ``pages`` (address relative to ``html/`` -> the file holding the page) into ``target``."""
     missing = _binary_missing()
@@ -137,11 +188,17 @@ def write_index(pages: dict[str, Path], target: Path) -> IndexResult:
                                hint="build with --no-search to publish without the search index") from None
     try:
         result, language = _gather(sorted(pages.items()), folder)
-        indexed = _run_apart(_index(folder, language, target))
-        if indexed != result.pages:
-            raise SearchIndexError(f"the search index holds {indexed} of the {result.pages} document pages",
-                                   hint="build again; if it persists, build with --no-search and report it")
-        return result
+        for attempt in range(ATTEMPTS):
+            shutil.rmtree(target, ignore_errors=True)
+            indexed = _run_apart(_index(folder, language, target))
+            if indexed != result.pages:
+                raise SearchIndexError(f"the search index holds {indexed} of the {result.pages} document pages",
+                                       hint="build again; if it persists, build with --no-search and report it")
+            broken = _incomplete(target, result.pages)
+            if broken is None:
+                return result
+        raise SearchIndexError(f"the search index Pagefind wrote is not whole: {broken}",
+                               hint="build again; if it persists, build with --no-search and report it")
     except OSError as exc:
         raise SearchIndexError(f"the search index cannot be built: {exc.strerror or exc}",
                                hint="build with --no-search to publish without the search index") from None

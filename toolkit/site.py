@@ -11,8 +11,14 @@ why (the contents page lists them with the reason).
 The survey (:func:`survey`) reads every input once in the parent, before the
 workers start; a volume's documents kept back are known only to the worker
 that validated it, which adds them to its own transformation's ``t:site``
-(:func:`with_withheld`). So a link from *another* volume to a document kept
-back leads to the local page it would have had (docs/outputs.md says so).
+(:func:`with_withheld`). So each transformation also records which documents
+of the build's volumes its pages link, and whether each had a page in the
+``t:site`` it was given (:func:`links`); when every input is built, the build
+settles the site (:func:`settled`: a volume that published nothing is left
+out, one published in part loses the documents it kept back) and transforms
+again the few inputs whose links it changed (:func:`changed`). A pointer to a
+document that is not published thus leads where it would if its volume were
+not in the build: history.state.gov (docs/outputs.md).
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ class Site:
 
     published: dict[str, list[str]] = field(default_factory=dict)
     withheld: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Which input file is which volume (the survey's; not part of ``t:site``).
+    volume_of: dict[Path, str] = field(default_factory=dict)
 
     def add_volume(self, root: etree._Element, withheld: dict[str, str]) -> None:
         volume = frus.volume_id(root)
@@ -42,6 +50,10 @@ class Site:
         self.published[volume] = [identifier for identifier in frus.document_ids(root) if identifier not in withheld]
         if withheld:
             self.withheld[volume] = dict(withheld)
+
+    def pages(self) -> dict[str, set[str]]:
+        """Each volume's documents with a page, as sets (what :func:`changed` asks)."""
+        return _pages(self.published)
 
     def as_json(self) -> str:
         """The ``t:site`` parameter: ``{"volumes": {id: [document ids]}, "withheld": {id: {document: reason}}}``."""
@@ -63,6 +75,9 @@ def survey(paths: list[Path]) -> Site:
             continue
         if kinds.detect(document.root).name == frus.KIND.name:
             found.add_volume(document.root, {})
+            volume = frus.volume_id(document.root)
+            if volume is not None:
+                found.volume_of[path] = volume
     return found
 
 
@@ -77,3 +92,53 @@ def with_withheld(site_json: str, root: etree._Element, withheld: dict[str, str]
     if published is not None:
         data["volumes"][volume] = [identifier for identifier in published if identifier not in withheld]
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def settled(surveyed: Site, outcomes: dict[Path, dict[str, str] | None]) -> Site:
+    """The site as the build published it: ``outcomes`` says, for each input file that was built, None
+    when it published nothing (a volume kept back whole, or failed) or the documents it kept back."""
+    final = Site({volume: list(documents) for volume, documents in surveyed.published.items()},
+                 {volume: dict(reasons) for volume, reasons in surveyed.withheld.items()}, dict(surveyed.volume_of))
+    for path, volume in surveyed.volume_of.items():
+        if path not in outcomes or volume not in final.published:
+            continue
+        withheld = outcomes[path]
+        if withheld is None:
+            del final.published[volume]
+            final.withheld.pop(volume, None)
+        elif withheld:
+            final.published[volume] = [identifier for identifier in final.published[volume] if identifier not in withheld]
+            final.withheld[volume] = dict(withheld)
+    return final
+
+
+def _pages(volumes: dict[str, list[str]]) -> dict[str, set[str]]:
+    return {volume: set(documents) for volume, documents in volumes.items()}
+
+
+def _answers(names: list[tuple[str, str]], pages: dict[str, set[str]]) -> dict[str, bool]:
+    """For each (volume, document) pointed to, in a volume of ``pages``: has it a page? (The document
+    "" is the volume itself: its contents page.)"""
+    return {f"{volume}#{document}" if document else volume: not document or document in pages[volume]
+            for volume, document in names if volume in pages}
+
+
+def links(pointers: dict[str, tuple[str, str, str]], site_json: str) -> dict[str, bool]:
+    """What of ``t:site`` the pages of a document depend on: for each volume of the build and document
+    of it that its pointers name (``t:pointers``' publications), whether the site it was transformed
+    with gave it a page (``{"frus1961-63v06#d66": true}``). Empty for most documents."""
+    named = [(volume, document) for where, volume, document in pointers.values() if where == "publication"]
+    if not named:
+        return {}
+    return _answers(named, _pages(json.loads(site_json or "{}").get("volumes", {})))
+
+
+def changed(recorded: dict[str, bool], pages: dict[str, set[str]]) -> bool:
+    """Whether pages transformed with the answers ``recorded`` (:func:`links`) would link otherwise in
+    the site whose documents with a page are ``pages`` (:meth:`Site.pages`): a document they link
+    locally that is not published after all, or the other way."""
+    if not recorded:
+        return False
+    names = [tuple(name.split("#", 1)) if "#" in name else (name, "") for name in recorded]
+    now = _answers(names, pages)
+    return any(now.get(name, False) != answer for name, answer in recorded.items())

@@ -92,21 +92,12 @@
     <xsl:sequence select="($t:site-map?withheld, map {})[1]?($volume)?($document)"/>
   </xsl:function>
 
-  <!-- Where a pointer into a FRUS volume ("frus1961-63v05", "frus1961-63v05#d183")
-       leads from a page $up below the HTML folder ("" or "../"): a volume of
-       the build, its contents page or the document's page; any other volume,
-       or a document of it without a page (kept back, or an id inside one),
-       its address at history.state.gov. Nothing when it is no such pointer. -->
-  <xsl:function name="t:volume-href" as="xs:string?">
-    <xsl:param name="pointer" as="xs:string"/>
-    <xsl:param name="up" as="xs:string"/>
-    <xsl:sequence select="
-      if (not(matches($pointer, '^frus\d{4}[A-Za-z0-9-]*(#[A-Za-z_][\w_.-]*)?$'))) then ()
-      else t:volume-link(substring-before($pointer || '#', '#'), substring-after($pointer, '#'), $up)"/>
-  </xsl:function>
-
-  <!-- The same for a volume and a document id already told apart (a pointer
-       toolkit/pointers.py resolved as ['publication', volume, id]). -->
+  <!-- Where a pointer into a FRUS volume leads from a page $up below the HTML
+       folder ("" or "../"), told apart by toolkit/pointers.py as
+       ['publication', volume, id] ("frus1961-63v05#d183", "frus1961-63v05"):
+       a volume of the build, its contents page or the document's page; any
+       other volume, or a document of it without a page (kept back, or an id
+       inside one), its address at history.state.gov. -->
   <xsl:function name="t:volume-link" as="xs:string">
     <xsl:param name="volume" as="xs:string"/>
     <xsl:param name="fragment" as="xs:string"/>

@@ -154,7 +154,9 @@
             <xsl:for-each select="(t:record-role($record), t:record-note($record))[1]">
               <xsl:attribute name="role" select="."/>
             </xsl:for-each>
-            <xsl:for-each-group select="current-group()[. intersect $named] ! t:register-place(.)" group-by="?id">
+            <!-- the group's names in the text: "except" the few header names, not "[. intersect $named]",
+                 which compares each name with every name of the text (quadratic: bench/large.py) -->
+            <xsl:for-each-group select="(current-group() except $header-names) ! t:register-place(.)" group-by="?id">
               <t:at id="{current-grouping-key()}" label="{current-group()[1]?label}"/>
             </xsl:for-each-group>
           </t:name>
