@@ -379,7 +379,8 @@ def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder,
                     clashes.setdefault(id(result), []).append(
                         f"{relative} was written for {display_path(Path(owner))}, which still exists")
     edition = DocumentBuild(Path("the edition"))
-    names = {relative: display_path(result.path) for relative, result in makers.items()}
+    shown = {id(result): display_path(result.path) for result in results if result.staged}  # once a document, not a file
+    names = {relative: shown[id(result)] for relative, result in makers.items()}
     names.update({relative: "the edition" for relative in edition_names})
     owners = {relative: makers.get(relative, edition) for relative in names}
     for relative, (reason, other) in folder.placement_problems(names).items():

@@ -82,7 +82,7 @@
   <!-- "Kuznetsov, Vasily V." from <forename>Vasily</forename> <forename>V.</forename>
        <surname>Kuznetsov</surname>: the form FRUS's lists of names use, so that
        the edition's record and a volume's entry are written alike in the registers. -->
-  <xsl:function name="t:filing-name" as="xs:string">
+  <xsl:function name="t:filing-name" as="xs:string" cache="yes">
     <xsl:param name="record" as="element()"/>
     <xsl:variable name="pers" as="element()?" select="$record/persName[not(@type = ('alt', 'variant'))][surname][1]"/>
     <xsl:sequence select="if (exists($pers))
