@@ -229,6 +229,23 @@ def test_links_follow_a_document_kept_back_from_one_build_to_the_next(tmp_path: 
     assert not third.errors
 
 
+def test_the_site_as_published_answers_each_link_again() -> None:
+    from toolkit import site
+
+    surveyed = site.Site({"v5": ["d1", "d2"], "v6": ["d1", "d2"]}, {},
+                         {Path("v5.xml"): "v5", Path("v6.xml"): "v6"})
+    before = site.links({"a": ("publication", "v5", "d1"), "b": ("publication", "v6", ""),
+                         "c": ("publication", "v7", "d1"), "d": ("here", "", "x")}, surveyed.as_json())
+    assert before == {"v5#d1": True, "v6": True}  # v7 is not in the build: its links never change
+    assert not site.changed(before, site.settled(surveyed, {Path("v5.xml"): {}, Path("v6.xml"): {}}).pages())
+    in_part = site.settled(surveyed, {Path("v5.xml"): {"d1": "why"}, Path("v6.xml"): {}})
+    assert in_part.published["v5"] == ["d2"] and in_part.withheld == {"v5": {"d1": "why"}}
+    assert site.changed(before, in_part.pages())
+    whole = site.settled(surveyed, {Path("v5.xml"): {}, Path("v6.xml"): None})
+    assert "v6" not in whole.published and site.changed(before, whole.pages())
+    assert site.changed({"v5#d1": False}, surveyed.pages())  # published again
+
+
 # ---------------------------------------------------------------------------
 # Registers and chronology (issue 18, items 4-5)
 # ---------------------------------------------------------------------------
@@ -294,6 +311,30 @@ def test_one_person_in_two_volumes_and_the_edition_is_one_entry(library: Path, k
     report = (library / "registers-report.txt").read_text(encoding="utf-8")
     (line,) = [line for line in report.splitlines() if line.strip().startswith(f"merged {key}:")]
     assert f"#{entries['v05']}" in line and f"#{entries['v06']}" in line and f"edition#{entries['edition']}" in line
+
+
+@pytest.mark.parametrize(("key", "entries"), [
+    ("khrushchev-ns", {"v05": "p_KNS1", "v06": "p_KNS2"}),
+    ("kuznetsov-vv", {"v05": "p_KVV1", "v06": "p_KVV2"}),
+])
+def test_one_person_in_two_volumes_is_one_value_of_the_search_filter(library: Path, key: str, entries: dict) -> None:
+    """The search index's person filter is the register's entry: one value, its register page's name, on
+    the page of every document the register lists (both volumes and the telegram), though the volumes
+    give the person two ids and, for Kuznetsov, two spellings."""
+    from outputs_support import FRUS_VOLUME_V, search_fragments
+
+    sources = {"v05": FRUS_VOLUME_V, "v06": FRUS_VOLUME}
+    surname = list_entry(FRUS_VOLUME, entries["v06"]).split(",")[0]
+    index = search_fragments(library)
+    values = {value for record in index.values() for value in record["filters"].get("person", [])
+              if value.startswith(surname)}
+    (name,) = html(library / "html" / "persons" / f"{key}.html").xpath("//h1/text()")
+    assert values == {name}
+    filtered = {url.removeprefix("/") for url, record in index.items() if name in record["filters"].get("person", [])}
+    assert filtered == set(mention_pages(html(library / "html" / "persons" / f"{key}.html")))
+    for volume in ("v05", "v06"):
+        assert naming_pages(sources[volume], entries[volume]) <= filtered
+    assert "frus1961-63v11-d256.html" in filtered
 
 
 def test_every_paragraph_link_of_a_register_lands_on_an_element_of_its_page(library: Path) -> None:

@@ -18,6 +18,9 @@ was staged for it. Saxon cannot take lxml's tree (it builds its own), so it
 parses the text once more: about 1.2 ms of CPU for a 20 kB document, 5 % of its
 transformation (bench/README.md).
 
+A FRUS volume is transformed in parts (:func:`toolkit.transform.transform_in_parts`), each part's files
+staged before the next is made; a part that fails places nothing of the volume.
+
 A handful of documents are transformed in this process; more go to the worker
 processes of :mod:`toolkit.pool`, each of which compiles the stylesheet once.
 The parent process does not load Saxon while the workers run (each Saxon holds
@@ -226,35 +229,45 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
         return result
     targets = pointers.for_stylesheets(document, root, profile)
     result.linked = sorted({str(target) for target in targets.documents.values()} | set(result.linked))
+    records: list[str] = []
+    problems = len(result.problems)
     try:
-        envelope = transform.transform(document, formats, parameters, root=root, profile=profile.name,
-                                       targets=targets)
+        # One envelope, or one per part of a volume (toolkit/transform.py): each part's files are
+        # written to the staging folder before the next part is made, so that no more than a part's
+        # outputs are held at once.
+        for envelope in transform.transform_in_parts(document, formats, parameters, root=root,
+                                                     profile=profile.name, targets=targets):
+            outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
+            if envelope.card is not None:
+                result.index_card = envelope.card
+            if envelope.records is not None:
+                records.append(envelope.records)
+            del envelope  # the outputs of a large part: keep one copy, not two
+            too_long = next(filter(None, map(output.name_problem, outputs)), None)
+            if too_long:
+                result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
+                break
+            for relative in list(outputs):
+                try:
+                    output.write_file(stage_dir / relative, outputs.pop(relative))
+                except OSError as exc:
+                    raise output.OutputError(f"the outputs could not be written (earlier outputs kept): "
+                                             f"{exc.strerror}", path=display_path(stage_dir.parent.parent)) from None
+                result.staged[relative] = stage_dir / relative
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
+    if len(result.problems) > problems:  # nothing of a document is placed unless all of it was made
+        result.staged.clear()
+        result.index_card = None
         return result
-    outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
-    card, records = envelope.card, envelope.records
-    del envelope  # the outputs of a large volume: keep one copy, not two
-    too_long = next(filter(None, map(output.name_problem, outputs)), None)
-    if too_long:
-        result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
-        return result
-    result.index_card = card
     for name, collect in cache.COLLECTORS.items():
-        result.data[name] = collect(document, card)
-    if records is not None:
+        result.data[name] = collect(document, result.index_card)
+    if records:
         # The pages' library records come from the transformation itself (the envelope), not from a
         # collector of (document, card): kept in the cache record like the collectors' data.
-        result.data[LIBRARY_DATA] = records
+        result.data[LIBRARY_DATA] = transform.merge_records(records)
     # Which documents of the build's other volumes its pages link, as t:site said: settled after the build.
     result.data[SITE_LINKS] = site.links(targets.pointers, parameters.site)
-    for relative in list(outputs):
-        try:
-            output.write_file(stage_dir / relative, outputs.pop(relative))
-        except OSError as exc:
-            raise output.OutputError(f"the outputs could not be written (earlier outputs kept): {exc.strerror}",
-                                     path=display_path(stage_dir.parent.parent)) from None
-        result.staged[relative] = stage_dir / relative
     return result
 
 
@@ -366,7 +379,8 @@ def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder,
                     clashes.setdefault(id(result), []).append(
                         f"{relative} was written for {display_path(Path(owner))}, which still exists")
     edition = DocumentBuild(Path("the edition"))
-    names = {relative: display_path(result.path) for relative, result in makers.items()}
+    shown = {id(result): display_path(result.path) for result in results if result.staged}  # once a document, not a file
+    names = {relative: shown[id(result)] for relative, result in makers.items()}
     names.update({relative: "the edition" for relative in edition_names})
     owners = {relative: makers.get(relative, edition) for relative in names}
     for relative, (reason, other) in folder.placement_problems(names).items():
@@ -429,8 +443,9 @@ EDITION_FOLDERS = (search.INDEX_FOLDER + "/", *(f"html/{name}/" for name in libr
 
 def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir: Path,
                          folder: output.OutputFolder, staged: dict[str, Path],
-                         parameters: transform.Parameters) -> dict[str, Path]:
-    """Stage the page assets and the index page."""
+                         parameters: transform.Parameters) -> tuple[dict[str, Path], dict[str, dict[str, list[str]]]]:
+    """Stage the page assets, the index page and the library's pages; and give the search index's filters
+    that come from the registers (:func:`toolkit.library.search_filters`)."""
     edition: dict[str, Path] = {}
     place = folder.staging / "edition"
     for asset in PAGE_ASSETS:
@@ -441,16 +456,18 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
     for item in transform.index_page(entries, out_dir / "html", parameters):
         relative = f"html/{item.name}"
         edition[relative] = folder.stage(place, relative, item.content)
-    for relative, content in _library_files(results, folder, parameters).items():
+    files, filters = _library_files(results, folder, parameters)
+    for relative, content in files.items():
         edition[relative] = folder.stage(place, relative, content)
-    return edition
+    return edition, filters
 
 
 def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
-                   parameters: transform.Parameters) -> dict[str, str]:
+                   parameters: transform.Parameters) -> tuple[dict[str, str], dict[str, dict[str, list[str]]]]:
     """The registers and the chronology (toolkit/library.py) from every document's records (``data``, kept in
     its cache record): those of this build or of its kept build; a document that fails now is shown by
-    those of its last successful build, as the index page shows it by its last card."""
+    those of its last successful build, as the index page shows it by its last card. With them, each page's
+    search filters made of the registers' entries."""
     previous = cache.Cache(folder.out_dir)
     texts = []
     for result in results:
@@ -469,7 +486,7 @@ def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
     for kind, register in found.items():
         files[f"html/{library.FOLDERS[kind]}/index.json"] = library.as_json(kind, register)
     files[LIBRARY_REPORT] = library.report(found)
-    return files
+    return files, library.search_filters(records, found)
 
 
 #: The name of the library records in a document's ``data`` (and its cache record).
@@ -572,8 +589,9 @@ def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[
     final_parameters = dataclasses.replace(parameters, site=final.as_json())
     # A staging folder of its own (staged files are never overwritten): those after the first pass's.
     slots = {path: folder.slot(len(files) + index) for index, path in enumerate(files)}
+    pages = final.pages()
     for result in results:
-        if (result.staged or result.kept) and site.changed(result.data.get(SITE_LINKS, {}), final):
+        if (result.staged or result.kept) and site.changed(result.data.get(SITE_LINKS, {}), pages):
             _transform_again(result, slots[result.path], formats, final_parameters, selection.root_of(result.path))
 
 
@@ -627,11 +645,12 @@ def _pages_changed(out_dir: Path, staged: dict[str, Path], stale: set[str]) -> b
 
 
 def _stage_search_index(out_dir: Path, folder: output.OutputFolder, entries: dict[str, output.Entry],
-                        staged: dict[str, Path]) -> tuple[search.IndexResult, dict[str, Path], set[str]]:
+                        staged: dict[str, Path], filters: dict[str, dict[str, list[str]]]
+                        ) -> tuple[search.IndexResult, dict[str, Path], set[str]]:
     """Index every document page the output will hold into the staging folder: what it holds, its
     files (relative name -> staged path) and the files of the earlier index it does not remake."""
     target = folder.staging / "search" / "pagefind"
-    result = search.write_index(_search_pages(out_dir, entries, staged), target)
+    result = search.write_index(_search_pages(out_dir, entries, staged), target, filters)
     made = {f"{search.INDEX_FOLDER}/{path.relative_to(target).as_posix()}": path
             for path in sorted(target.rglob("*")) if path.is_file()}
     earlier = out_dir / search.INDEX_FOLDER
@@ -705,14 +724,14 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
         _settle_site(surveyed, results, files, folder, formats, parameters, selection)
 
         staged = {relative: path for result in results for relative, path in result.staged.items()}
-        edition = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
-                   if "html" in formats else {})
+        edition, filters = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
+                            if "html" in formats else ({}, {}))
         entries, stale = _plan_manifest(folder, results, formats)
         record_files, gone = _stage_records(records, folder, results, keys, own_problems, validate)
         index, index_remove, index_result, index_seconds = {}, set(), None, 0.0
         if "html" in formats and search_index and _pages_changed(out_dir, staged, stale):
             index_started = time.perf_counter()
-            index_result, index, index_remove = _stage_search_index(out_dir, folder, entries, staged)
+            index_result, index, index_remove = _stage_search_index(out_dir, folder, entries, staged, filters)
             index_seconds = time.perf_counter() - index_started
         recorded = list(edition) + [name for name in search.RECORDED_FILES if name in index]
         # Everything is staged, the manifest, cache records and search index too: only now does any

@@ -8,6 +8,8 @@ package data: the repository keeps them in its top-level ``xslt/`` and
 .venv) reads the repository's files and a wheel reads its own copies.
 """
 
+import functools
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -59,10 +61,35 @@ def display_path(path: Path) -> str:
     """A path as a user should read it: relative to the working directory when it can be, shown
     safely (:func:`printable`)."""
     try:
-        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # elsewhere, a NUL, a loop, a name too long
+        # What path.resolve().relative_to(Path.cwd().resolve()) gives, without resolving the same
+        # folders again for every document of a run (a report names each one).
+        shown = relative_to(str(resolved_path(Path(path))), str(_resolved_folder(os.getcwd()))) or str(path)
+    except (ValueError, OSError, RuntimeError):  # a NUL, a loop, a name too long
         shown = str(path)
     return shown if shown.isprintable() else printable(shown)
+
+
+def relative_to(full: str, base: str) -> str | None:
+    """``full`` relative to ``base`` (two resolved, absolute paths) as Path.relative_to gives it, or None
+    when it does not lie below ``base``."""
+    if full == base:
+        return "."
+    base = base.rstrip("/") + "/"
+    return full[len(base):] if full.startswith(base) else None
+
+
+def resolved_path(path: Path) -> Path:
+    """``path.resolve()``, resolving each folder once per process (documents share a few folders)."""
+    name = path.name
+    if name in ("", ".", "..") or ".." in path.parts or os.path.islink(path):
+        return path.resolve()  # (a ".." after a symbolic link is not the folder abspath() would make of it)
+    # Keyed by the absolute folder: a relative one ("." for "doc.xml") means another folder after a chdir.
+    return _resolved_folder(os.path.abspath(path.parent)) / name
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved_folder(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def printable(name: str) -> str:

@@ -61,6 +61,8 @@ class Rules:
                 tree, store_report=True, store_xslt=by_key,
                 compile_params={"select-contexts": "key"} if by_key else {})
             self._validator = _lean(self.schematron.validator_xslt) if by_key else None
+            small = _lean(self.schematron.validator_xslt, small=True) if self._validator is not None else None
+            self._small = small if small is not None else self._validator
         except (OSError, etree.XMLSyntaxError, etree.SchematronParseError, etree.XSLTParseError) as exc:
             raise ToolkitError(f"the Schematron rules cannot be compiled: {exc}", path=display_path(schema)) from None
 
@@ -70,8 +72,10 @@ class Rules:
                 return []
             report = self.schematron.validation_report
         else:
-            # What Schematron.validate does: invalid only when an assertion failed.
-            report = self._validator(document.tree)
+            # What Schematron.validate does: invalid only when an assertion failed. Elements
+            # never outnumber the "<" of the text (a count in C, microseconds).
+            small = document.text.count("<") <= SMALL_MARKUP
+            report = (self._small if small else self._validator)(document.tree)
             if not isoschematron.svrl_validation_errors(report):
                 return []
         siblings: dict = {}
@@ -91,8 +95,9 @@ def _select_by_key(schema: etree._ElementTree) -> bool:
     return bool(contexts) and not any(_NOT_KEYABLE.search(context) for context in contexts)
 
 
-def _lean(validator: etree._ElementTree | None) -> etree.XSLT | None:
-    """The validator without work whose output nothing reads.
+def _lean(validator: etree._ElementTree | None, small: bool = False) -> etree.XSLT | None:
+    """The validator without work whose output nothing reads; with ``small``, the variant for
+    documents of at most :data:`SMALL_MARKUP` ``<`` (see :func:`_contexts_once`).
 
     Dropped: the skeleton's default-mode ``apply-templates`` in each active
     pattern (that walk can only output text, and the skeleton's own template
@@ -113,12 +118,21 @@ def _lean(validator: etree._ElementTree | None) -> etree.XSLT | None:
                 pattern.remove(walk)
     for fired in list(root.iter(f"{{{SVRL_NS}}}fired-rule")):
         fired.getparent().remove(fired)
-    _contexts_once(root)
+    _contexts_once(root, small)
     _failing_only(root)
     return etree.XSLT(validator)
 
 
-def _contexts_once(root: etree._Element) -> None:
+#: Documents with at most this many "<" (so at most this many elements) are checked by the
+#: validator that selects contexts as unions of plain paths (``//tei:sic | //tei:corr``): on a
+#: telegram of 500 elements a third of the Schematron step's time less than the linear forms'
+#: predicates evaluated on every element (``/descendant::*[self::tei:sic or self::tei:corr]``).
+#: libxml2 merges a union in time |A| x |B|, so larger documents take the linear forms: at this
+#: size the worst case (half the elements in each branch) is 1,250 x 1,250 comparisons, a few ms.
+SMALL_MARKUP = 2500
+
+
+def _contexts_once(root: etree._Element, small: bool = False) -> None:
     """Select each distinct context path once, in a global variable, instead of through ``xsl:key``.
 
     A node matches an XSLT 1.0 pattern exactly when it is in the pattern
@@ -126,7 +140,9 @@ def _contexts_once(root: etree._Element) -> None:
     branch (patterns only step down, by child, attribute and ``//``), so
     ``key('M', 'M3')`` and the union of those expressions are the same nodes, in
     document order. Left as it is when a context starts with ``id(`` or a
-    variable name is taken.
+    variable name is taken. ``small``: each branch a plain path and a union of attributes
+    (:func:`_attributes_first`) instead of the one-walk forms of :func:`_one_step` and
+    :func:`_by_attributes`, which are linear but evaluate a predicate on every element.
     """
     keys = list(root.iterchildren(f"{{{_XSL_NS}}}key"))
     calls = [a for a in root.iter(f"{{{_XSL_NS}}}apply-templates") if _KEY_CALL.fullmatch(a.get("select", ""))]
@@ -138,11 +154,13 @@ def _contexts_once(root: etree._Element) -> None:
         use = key.get("use", "")
         if key.get("name") != "M" or not re.fullmatch(r"'M\d+'", use):
             return
-        for branch in _one_step(_branches(key.get("match", ""))):
+        parts = _branches(key.get("match", ""))
+        for branch in parts if small else _one_step(parts):
             if not branch or branch.startswith(("id(", "id (")):
                 return
             branches.setdefault(use.strip("'"), []).append(
-                branch if branch.startswith("/") else _by_attributes(branch) or "//" + branch)
+                branch if branch.startswith("/") else
+                (_attributes_first(branch) if small else _by_attributes(branch)) or "//" + branch)
     names: dict[str, str] = {}
     variables: list[etree._Element] = []
     for expressions in branches.values():
@@ -194,6 +212,17 @@ def _by_attributes(branch: str) -> str | None:
         rest = " and ".join(f"@{name}" for name in names[1:])
         return f"//{step}/@{names[0]}/parent::*[{rest}]"
     return None
+
+
+def _attributes_first(branch: str) -> str | None:
+    """``//E[@a | @b]`` as ``(//@a | //@b)/parent::E``: the same elements in document order, found by
+    walks that test names only (a union: for small documents, :data:`SMALL_MARKUP`). ``[@a and @b]``
+    as :func:`_by_attributes` has it; None for any other pattern."""
+    match = _ATTRIBUTE_TEST.fullmatch(branch)
+    if not match or not set(re.findall(r"\||\bor\b|\band\b", match["test"])) <= {"|", "or"}:
+        return _by_attributes(branch)
+    names = re.findall(rf"@({_NAME})", match["test"])
+    return "(" + " | ".join(f"//@{name}" for name in names) + f")/parent::{match['step']}"
 
 
 _LAST_STEP = re.compile(rf"(?P<prefix>(?:[^\[\]()|'\"@$]*/)?)(?P<name>{_NAME})")

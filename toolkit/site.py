@@ -51,6 +51,10 @@ class Site:
         if withheld:
             self.withheld[volume] = dict(withheld)
 
+    def pages(self) -> dict[str, set[str]]:
+        """Each volume's documents with a page, as sets (what :func:`changed` asks)."""
+        return _pages(self.published)
+
     def as_json(self) -> str:
         """The ``t:site`` parameter: ``{"volumes": {id: [document ids]}, "withheld": {id: {document: reason}}}``."""
         return json.dumps({"volumes": self.published, "withheld": self.withheld}, ensure_ascii=False,
@@ -129,12 +133,12 @@ def links(pointers: dict[str, tuple[str, str, str]], site_json: str) -> dict[str
     return _answers(named, _pages(json.loads(site_json or "{}").get("volumes", {})))
 
 
-def changed(recorded: dict[str, bool], final: Site) -> bool:
+def changed(recorded: dict[str, bool], pages: dict[str, set[str]]) -> bool:
     """Whether pages transformed with the answers ``recorded`` (:func:`links`) would link otherwise in
-    the site ``final``: a document they link locally that is not published after all, or the other way."""
+    the site whose documents with a page are ``pages`` (:meth:`Site.pages`): a document they link
+    locally that is not published after all, or the other way."""
     if not recorded:
         return False
-    pages = _pages(final.published)
     names = [tuple(name.split("#", 1)) if "#" in name else (name, "") for name in recorded]
     now = _answers(names, pages)
     return any(now.get(name, False) != answer for name, answer in recorded.items())

@@ -17,9 +17,6 @@ import hashlib
 import io
 import os
 import sys
-import tarfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from toolkit.errors import ToolkitError, UsageError
@@ -77,6 +74,11 @@ def ensure(quiet: bool = False) -> Path:
 
 
 def _download() -> bytes:
+    # Imported here: every command imports this module (toolkit.paths) and nearly none downloads;
+    # urllib.request brings http.client and email, 20-40 ms of every process's start.
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(SDIST_URL, headers={"User-Agent": "teikit"})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
@@ -96,6 +98,8 @@ def _download() -> bytes:
 
 
 def _extract(sdist: bytes) -> bytes:
+    import tarfile  # (as urllib above: only when fetching)
+
     try:
         with tarfile.open(fileobj=io.BytesIO(sdist), mode="r:gz") as archive:
             member = archive.extractfile(MEMBER)

@@ -24,6 +24,13 @@ output looks lives in ``xslt/``. The protocol between the two is small:
   are found wherever the toolkit is installed (each is included by its
   absolute URI) and a format or kind added outside the repository is built
   like the toolkit's own;
+* a file of many publications whose kind transforms it in parts
+  (:attr:`toolkit.kinds.Kind.parts`: a FRUS volume) is parsed into Saxon
+  once and transformed once for its own pages (``t:part`` 0: contents page,
+  card) and once per part (``t:part`` (first, last): those documents' files),
+  each returning its own envelope (:func:`transform_in_parts`); the build
+  writes each part's files before the next part is made, so that Saxon's
+  working memory and the envelope follow a part, not the volume;
 * Python splits the envelope and writes each file atomically
   (:func:`toolkit.xmlio.write_atomic`), so a failed transform never leaves a
   half-written output behind;
@@ -56,6 +63,7 @@ import re
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -298,31 +306,71 @@ def _pointers_map(saxon: _Saxon, resolved: dict[str, tuple[str, str, str]]):
     return saxon.processor.make_map(create_xdm_dict(saxon.processor, arrays))
 
 
+class _Transformation:
+    """One source document parsed into Saxon once, with its parameters, ready to be transformed whole or
+    part by part (:meth:`run`): a FRUS volume's parts each return their own, small envelope."""
+
+    def __init__(self, xml_text: str, base_uri: str, parameters: Parameters, subject: str,
+                 formats: tuple[str, ...] = (), profile: str | None = None,
+                 targets: pointers.StylesheetTargets | None = None) -> None:
+        self.compiled, self.saxon = executable(), _saxon()
+        self.parameters, self.subject, self.profile = parameters, subject, profile
+        self.formats = formats or output_formats.names()
+        self.stylesheet = display_path(EDITION_STYLESHEET)
+        error = None
+        with _lock, _stderr_captured() as stderr:
+            try:
+                targets = targets or pointers.StylesheetTargets()
+                self.documents = _documents_map(self.saxon, targets.documents)
+                self.pointers = _pointers_map(self.saxon, targets.pointers)
+                self.saxon.builder.set_base_uri(base_uri)
+                self.node = self.saxon.builder.parse_xml(xml_text=xml_text, encoding="UTF-8")
+            except Exception as exc:  # PySaxonApiError: Saxon refused the text
+                error = exc
+        if error is not None:
+            raise TransformError(f"{self.stylesheet} failed: {_message(error, stderr['text'])}", path=subject)
+
+    def run(self, part: tuple[int, ...] = ()) -> Envelope:
+        """The envelope of the whole document, or of one part of it (``t:part``, xslt/collection.xsl)."""
+        error = None
+        with _lock, _stderr_captured() as stderr:
+            try:
+                _set_parameters(self.compiled, self.parameters, self.formats, self.profile)
+                self.compiled.set_parameter(f"{{{T_NS}}}documents", self.documents)
+                self.compiled.set_parameter(f"{{{T_NS}}}pointers", self.pointers)
+                part_value = _integers(self.saxon, part) if part else None
+                if part_value is not None:
+                    self.compiled.set_parameter(f"{{{T_NS}}}part", part_value[0])
+                try:
+                    result = self.compiled.transform_to_string(xdm_node=self.node)
+                finally:
+                    if part_value is not None:  # unset before its values are freed
+                        self.compiled.remove_parameter(f"{{{T_NS}}}part")
+            except Exception as exc:  # PySaxonApiError: a dynamic error in the stylesheet
+                error = exc
+        if error is not None:
+            raise TransformError(f"{self.stylesheet} failed: {_message(error, stderr['text'])}", path=self.subject)
+        if not result:
+            raise TransformError(f"{self.stylesheet} returned nothing", path=self.subject)
+        return split_envelope(result, stylesheet=self.stylesheet, subject=self.subject)
+
+
+def _integers(saxon: _Saxon, numbers: tuple[int, ...]) -> tuple[object, list]:
+    """A sequence of xs:integer for a stylesheet parameter, and its items: the caller keeps both alive
+    while Saxon uses the sequence (a sequence holds its items' native values, which are freed with
+    their Python objects)."""
+    from saxonche import PyXdmValue
+
+    sequence, items = PyXdmValue(saxon.processor), [saxon.processor.make_integer_value(number) for number in numbers]
+    for item in items:
+        sequence.add_xdm_item(item)
+    return sequence, items
+
+
 def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
          formats: tuple[str, ...] = (), profile: str | None = None,
          targets: pointers.StylesheetTargets | None = None) -> Envelope:
-    compiled = executable()
-    saxon = _saxon()
-    stylesheet = display_path(EDITION_STYLESHEET)
-    formats = formats or output_formats.names()
-    error = None
-    with _lock, _stderr_captured() as stderr:
-        try:
-            targets = targets or pointers.StylesheetTargets()
-            documents = _documents_map(saxon, targets.documents)
-            saxon.builder.set_base_uri(base_uri)
-            node = saxon.builder.parse_xml(xml_text=xml_text, encoding="UTF-8")
-            _set_parameters(compiled, parameters, formats, profile)
-            compiled.set_parameter(f"{{{T_NS}}}documents", documents)
-            compiled.set_parameter(f"{{{T_NS}}}pointers", _pointers_map(saxon, targets.pointers))
-            result = compiled.transform_to_string(xdm_node=node)
-        except Exception as exc:  # PySaxonApiError: a dynamic error in the stylesheet
-            error = exc
-    if error is not None:
-        raise TransformError(f"{stylesheet} failed: {_message(error, stderr['text'])}", path=subject)
-    if not result:
-        raise TransformError(f"{stylesheet} returned nothing", path=subject)
-    return split_envelope(result, stylesheet=stylesheet, subject=subject)
+    return _Transformation(xml_text, base_uri, parameters, subject, formats, profile, targets).run()
 
 
 def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str | None = None) -> Envelope:
@@ -408,6 +456,49 @@ def transform(document: Document, formats: tuple[str, ...] = (),
                     document.display, formats, kind.name,
                     pointers.for_stylesheets(document, root, kind) if targets is None else targets)
     return Envelope(_assembled(envelope.files), envelope.card, envelope.records)
+
+
+def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
+                       parameters: Parameters = Parameters(), root: Path | None = None,
+                       profile: str | None = None,
+                       targets: pointers.StylesheetTargets | None = None) -> Iterator[Envelope]:
+    """What :func:`transform` makes, one envelope at a time: for a kind that transforms its files in parts
+    (:attr:`toolkit.kinds.Kind.parts`, a FRUS volume), first the file's own pages and card, then each
+    part's files, so that Saxon's memory follows a part and the caller writes each part's files before the
+    next is made; for any other document, one envelope. The file is parsed into Saxon once. A file name
+    made twice, in one part or two, is an error, as in one envelope."""
+    formats = formats or output_formats.names()
+    _check_formats(formats)
+    kind = (kinds.get(profile) if profile else None) or project.kind_for(document.path, document.root,
+                                                                         parameters.profile)
+    parts = kind.parts(document.root) if kind.parts is not None else None
+    if not parts:
+        yield transform(document, formats, parameters, root, kind.name, targets)
+        return
+    transformation = _Transformation(document.text, (document.resolved or document.path.resolve()).as_uri(),
+                                     parameters, document.display, formats, kind.name,
+                                     pointers.for_stylesheets(document, root, kind) if targets is None else targets)
+    made: set[tuple[str, str]] = set()
+    for part in [(0,), *parts]:
+        envelope = transformation.run(part)
+        for item in envelope.files:
+            if (item.format, item.name) in made:
+                raise TransformError(f'{transformation.stylesheet} named an output file "{item.name}", which is not '
+                                     "a plain, new file name", path=document.display)
+            made.add((item.format, item.name))
+        yield Envelope(_assembled(envelope.files), envelope.card, envelope.records)
+
+
+def merge_records(texts: list[str]) -> str | None:
+    """The library records of several envelopes (``<t:records>`` each, in order) as one ``<t:records>``."""
+    wrapper = None
+    for text in texts:
+        records = etree.fromstring(text)
+        if wrapper is None:
+            wrapper = records
+        else:
+            wrapper.extend(list(records))
+    return etree.tostring(wrapper, encoding="unicode") if wrapper is not None else None
 
 
 #: One document of the index page: its path, its page's file name, and its card if it was just built.

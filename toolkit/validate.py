@@ -187,9 +187,18 @@ def check_and_keep(path: Path, engine: str = "lxml",
             hint="this is a teikit bug: please report it with the document", rule="internal", step="parse")]), None
 
 
+def _start_checking(folders: tuple[Path, ...], found: project.Project | None) -> None:
+    """A worker's start: the parent's kinds, and the parent's project for the worker's life (see
+    :func:`toolkit.project.fixed`)."""
+    kinds.load_folders(folders)
+    project.pin(found)
+
+
 def _check_all(paths: list[Path], engine: str, jobs: int, override: str | None) -> Iterator[DocumentResult]:
+    # The parent checks documents too (share): it has the toolkit imported already.
     yield from pool.imap(functools.partial(_check_one, engine, override), paths, jobs=jobs,
-                         initializer=kinds.load_folders, initargs=(kinds.loaded_folders(),))
+                         initializer=_start_checking, initargs=(kinds.loaded_folders(), project.current()),
+                         share=True)
 
 
 def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: int | None = None,
@@ -205,9 +214,9 @@ def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: in
         raise UsageError(f'unknown engine "{engine}"', hint='choose "lxml" or "jing"')
     project.check_profile(profile)
     selection = selection or confine.select(paths, root)
-    files = selection.files
-    results = list(_check_all(files, engine, jobs or os.cpu_count() or 1, profile))
-    return finish(results, selection, engine)
+    with project.fixed():  # one look for the project, not two per document
+        results = list(_check_all(selection.files, engine, jobs or os.cpu_count() or 1, profile))
+        return finish(results, selection, engine)
 
 
 def finish(results: list[DocumentResult], selection: confine.Selection, engine: str = "lxml") -> Report:

@@ -21,7 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from toolkit.errors import EXIT_INVALID, Problem, ToolkitError, UsageError
-from toolkit.paths import display_path
+from toolkit.paths import display_path, resolved_path  # noqa: F401 (resolved_path: used here, and by callers)
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -249,20 +249,6 @@ def source_lines(path: Path) -> list[str]:
 def _start_tag(local: str) -> re.Pattern[str]:
     """The start tag of an element with this local name, any prefix."""
     return re.compile(rf"<(?:[\w.-]+:)?{re.escape(local)}(?=[\s/>])")
-
-
-def resolved_path(path: Path) -> Path:
-    """``path.resolve()``, resolving each folder once per process (documents share a few folders)."""
-    name = path.name
-    if name in ("", ".", "..") or os.path.islink(path):
-        return path.resolve()
-    # Keyed by the absolute folder: a relative one ("." for "doc.xml") means another folder after a chdir.
-    return _resolved_folder(os.path.abspath(path.parent)) / name
-
-
-@functools.lru_cache(maxsize=256)
-def _resolved_folder(folder: str) -> Path:
-    return Path(folder).resolve()
 
 
 #: How deep elements may nest (libxml2's own limit without its "huge" option).

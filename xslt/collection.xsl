@@ -24,18 +24,37 @@
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
   exclude-result-prefixes="#all">
 
+  <!-- t:part: which part of a collection this transformation makes. The
+       build transforms a large collection (a FRUS volume: its kind's parts,
+       toolkit/kinds/) part by part, so that Saxon's memory follows the part
+       and not the volume (toolkit/transform.py). Empty: all of it. (0): the
+       collection's own files only (the contents page and the card). (F, L):
+       the files of the units made from its candidates F to L (positions
+       among the candidates the kind's module counts, from 1). -->
+  <xsl:param name="t:part" as="xs:integer*" select="()"/>
+
+  <!-- Which of a collection's candidates (in order) this transformation
+       makes units of: all for the whole collection and for its own files
+       (the contents page lists every unit), else those of the part. -->
+  <xsl:function name="t:part-candidates" as="element()*">
+    <xsl:param name="candidates" as="element()*"/>
+    <xsl:sequence select="if (empty($t:part) or $t:part = 0) then $candidates
+      else $candidates[position() ge $t:part[1] and position() le $t:part[last()]]"/>
+  </xsl:function>
+
   <!-- The files of a collection: every output of every unit, then the
-       contents page and the card for the edition's index. -->
+       contents page and the card for the edition's index (of a part, t:part,
+       only what that part makes). -->
   <xsl:function name="t:collection-files" as="element()*">
     <xsl:param name="root" as="document-node()"/>
     <xsl:param name="folder" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="units" as="document-node()*"/>
     <xsl:variable name="formats" as="xs:string*" select="tokenize($t:formats)"/>
-    <xsl:for-each select="$units">
+    <xsl:for-each select="$units[not($t:part = 0)]">
       <xsl:sequence select="t:document-files(., $formats)[not(self::t:card)]"/>
     </xsl:for-each>
-    <xsl:if test="$formats = 'html'">
+    <xsl:if test="$formats = 'html' and (empty($t:part) or $t:part = 0)">
       <xsl:variable name="by-id" as="map(xs:string, document-node())"
         select="map:merge($units ! map { t:doc-id(.): . })"/>
       <xsl:sequence select="t:file('html', $folder || '/index.html',

@@ -97,6 +97,11 @@ class Kind:
     withhold: Callable[[etree._Element, list[Problem]], dict[str, str] | None] | None = None
     #: Rules whose errors are reported but keep nothing back from publication.
     publishable_rules: frozenset[str] = frozenset()
+    #: A file of many publications transformed part by part, so that the transformation's memory
+    #: follows a part and not the file (a FRUS volume): given the parsed file, each part's
+    #: (first, last) positions among the publications the kind's stylesheet counts (from 1, the
+    #: stylesheet parameter ``t:part``, xslt/collection.xsl). None: one transformation for the file.
+    parts: Callable[[etree._Element], list[tuple[int, int]]] | None = None
 
 
 _kinds: list[Kind] = []

@@ -350,8 +350,40 @@ def _containers(element: etree._Element, home: str | None, lines: list[int], hom
         stack.extend((child, home) for child in reversed(current))
 
 
+# ---------------------------------------------------------------------------
+# Transformation in parts (toolkit/transform.py, transform_in_parts)
+# ---------------------------------------------------------------------------
+
+#: About how much of a volume one transformation publishes: bytes of its documents' TEI. Saxon's
+#: heap grows with what one transformation makes (every page, text and citation of the part, and
+#: the envelope returning them), not with the volume; a part of whole documents, at least one.
+PART_SIZE = 256 * 1024
+
+
+def parts(root: etree._Element) -> list[tuple[int, int]]:
+    """The volume's documents in parts of about :data:`PART_SIZE` bytes of TEI, whole documents, in order:
+    each part's first and last positions among the documents (``text/body//div[@type = 'document']``,
+    nested ones too, in document order: as ``frus.xsl``, ``t:frus-documents``, counts them)."""
+    body = root.find(f"{{{TEI_NS}}}text/{{{TEI_NS}}}body")
+    if body is None:
+        return []
+    found: list[tuple[int, int]] = []
+    first, size, position = 1, 0, 0
+    for division in body.iter(_DOCUMENT):
+        if division.get("type") != "document":
+            continue
+        position += 1
+        size += len(etree.tostring(division, with_tail=False))
+        if size >= PART_SIZE:
+            found.append((first, position))
+            first, size = position + 1, 0
+    if first <= position:
+        found.append((first, position))
+    return found
+
+
 _HERE = Path(__file__).parent
 KIND = Kind("frus", "a FRUS volume (Office of the Historian encoding)", recognise,
             grammar=TEI_ALL, rules=_HERE / "frus.sch", tei_all=True, extend_grammar=extend_grammar,
             file_checks=check_volume, cross_file_references=False, publication_name=is_volume_id,
-            stylesheets=(_HERE / "frus.xsl",), withhold=withhold, publishable_rules=PUBLISHABLE_RULES)
+            stylesheets=(_HERE / "frus.xsl",), withhold=withhold, publishable_rules=PUBLISHABLE_RULES, parts=parts)
