@@ -313,6 +313,30 @@ def test_one_person_in_two_volumes_and_the_edition_is_one_entry(library: Path, k
     assert f"#{entries['v05']}" in line and f"#{entries['v06']}" in line and f"edition#{entries['edition']}" in line
 
 
+@pytest.mark.parametrize(("key", "entries"), [
+    ("khrushchev-ns", {"v05": "p_KNS1", "v06": "p_KNS2"}),
+    ("kuznetsov-vv", {"v05": "p_KVV1", "v06": "p_KVV2"}),
+])
+def test_one_person_in_two_volumes_is_one_value_of_the_search_filter(library: Path, key: str, entries: dict) -> None:
+    """The search index's person filter is the register's entry: one value, its register page's name, on
+    the page of every document the register lists (both volumes and the telegram), though the volumes
+    give the person two ids and, for Kuznetsov, two spellings."""
+    from outputs_support import FRUS_VOLUME_V, search_fragments
+
+    sources = {"v05": FRUS_VOLUME_V, "v06": FRUS_VOLUME}
+    surname = list_entry(FRUS_VOLUME, entries["v06"]).split(",")[0]
+    index = search_fragments(library)
+    values = {value for record in index.values() for value in record["filters"].get("person", [])
+              if value.startswith(surname)}
+    (name,) = html(library / "html" / "persons" / f"{key}.html").xpath("//h1/text()")
+    assert values == {name}
+    filtered = {url.removeprefix("/") for url, record in index.items() if name in record["filters"].get("person", [])}
+    assert filtered == set(mention_pages(html(library / "html" / "persons" / f"{key}.html")))
+    for volume in ("v05", "v06"):
+        assert naming_pages(sources[volume], entries[volume]) <= filtered
+    assert "frus1961-63v11-d256.html" in filtered
+
+
 def test_every_paragraph_link_of_a_register_lands_on_an_element_of_its_page(library: Path) -> None:
     checked = 0
     for register in ("persons", "places", "organisations"):

@@ -2,7 +2,7 @@
 
 Pagefind stores each indexed page as a "fragment": gzip of ``pagefind_dcd`` and a
 JSON record (url, content, filters, meta, anchors). The tests read those files
-themselves, as an oracle independent of Pagefind's JavaScript, and compare them
+themselves (outputs_support.search_fragments), as an oracle independent of Pagefind's JavaScript, and compare them
 with what the sources say (read with lxml): the titles, the people each document
 names, its date. The browser tests (tests/test_search_browser.py) search the
 same site through Pagefind's JavaScript API and the search page.
@@ -10,7 +10,6 @@ same site through Pagefind's JavaScript API and the search page.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import subprocess
@@ -21,22 +20,12 @@ import pytest
 from lxml import etree
 
 from browser_support import FRUS_SUPPLEMENT, FRUS_VOLUME
+from outputs_support import search_fragments as fragments
 from toolkit.paths import PROJECT_ROOT
 
 TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
 EDITION = PROJECT_ROOT / "tei" / "frus1961-63v11-d256.xml"
 TELEGRAM = "/frus1961-63v11-d256.html"
-
-
-def fragments(site: Path) -> dict[str, dict]:
-    """Every page in the index, by its address under html/."""
-    records = {}
-    for path in (site / "html" / "pagefind" / "fragment").iterdir():
-        data = gzip.decompress(path.read_bytes())
-        assert data.startswith(b"pagefind_dcd")
-        record = json.loads(data[len(b"pagefind_dcd"):])
-        records[record["url"]] = record
-    return records
 
 
 # site: the site of the browser tests (conftest.py), built once per session.

@@ -3,12 +3,17 @@
 Pagefind (PyPI ``pagefind`` with its ``bin`` extra: the Python API and the
 indexing binary, no Node) reads what the stylesheets put in each page
 (``xslt/search.xsl``): the text to search (``data-pagefind-body``), the
-filters ``volume``, ``year``, ``type``, ``person`` and ``place``, the sort key
-``date`` and the metadata of a result. :func:`write_index` is given every
-document page the output will hold after the build (the ones just staged,
-and those kept from earlier builds): it lays them out, as hard links, in a
-folder of the staging area as the site has them ("frus1961-63v06/d67.html"
-under ``html/``), has one Pagefind service index that folder in one request,
+filters ``volume``, ``year`` and ``type``, the sort key ``date`` and the
+metadata of a result. The filters ``person`` and ``place`` are the
+registers' merged entries, known only when every page is built
+(:func:`toolkit.library.search_filters`): the build hands them to
+:func:`write_index`, which adds them to the copy of each page Pagefind reads,
+so that one person of two volumes is one value. :func:`write_index` is given
+every document page the output will hold after the build (the ones just
+staged, and those kept from earlier builds): it lays them out in a folder of
+the staging area as the site has them ("frus1961-63v06/d67.html" under
+``html/``; copies with the added filters, hard links for a page without),
+has one Pagefind service index that folder in one request,
 and writes the index into the staging area; the build then commits its files
 with the pages (:func:`toolkit.build.build`). Pagefind's script finds the
 pages from where ``pagefind.js`` is served, wherever the site is hosted.
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import html
 import json
 import os
 import re
@@ -82,9 +88,18 @@ def _language(page: str) -> str:
     return match.group(1).lower() if match else "en"
 
 
-def _gather(pages: list[tuple[str, Path]], folder: Path) -> tuple[IndexResult, str]:
-    """Lay the document pages out in ``folder`` as the site will have them (hard links, else copies),
-    and pick the index's language: what went in, and the language."""
+def _filter_markup(filters: dict[str, list[str]]) -> str:
+    """The filters a page is given at indexing time, as Pagefind reads them from a page."""
+    spans = "".join(f'<span data-pagefind-filter="{html.escape(name)}">{html.escape(value, quote=False)}</span>'
+                    for name, values in sorted(filters.items()) for value in values)
+    return f'<div hidden="">{spans}</div>'
+
+
+def _gather(pages: list[tuple[str, Path]], folder: Path,
+            filters: dict[str, dict[str, list[str]]]) -> tuple[IndexResult, str]:
+    """Lay the document pages out in ``folder`` as the site will have them, and pick the index's
+    language: what went in, and the language. A page given ``filters`` is copied with them added
+    before its ``</body>``; the others are hard links (else copies)."""
     result = IndexResult()
     languages: Counter[str] = Counter()
     for url, path in pages:
@@ -95,10 +110,15 @@ def _gather(pages: list[tuple[str, Path]], folder: Path) -> tuple[IndexResult, s
         languages[_language(content)] += 1
         place = folder / url
         place.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(path, place)
-        except OSError:  # another file system, or no hard links there
-            shutil.copyfile(path, place)
+        added = filters.get(url)
+        end = content.rfind("</body>") if added else -1
+        if end >= 0:
+            place.write_text(content[:end] + _filter_markup(added) + content[end:], encoding="utf-8")
+        else:
+            try:
+                os.link(path, place)
+            except OSError:  # another file system, or no hard links there
+                shutil.copyfile(path, place)
         result.pages += 1
     # One index for the whole site, in the language most pages are in: Pagefind would otherwise
     # make one per language, and a search page finds only its own language's documents.
@@ -174,8 +194,11 @@ def _incomplete(target: Path, pages: int) -> str | None:
     return None
 
 
-def write_index(pages: dict[str, Path], target: Path) -> IndexResult:
-    """Index ``pages`` (address relative to ``html/`` -> the file holding the page) into ``target``."""
+def write_index(pages: dict[str, Path], target: Path,
+                filters: dict[str, dict[str, list[str]]] | None = None) -> IndexResult:
+    """Index ``pages`` (address relative to ``html/`` -> the file holding the page) into ``target``;
+    ``filters`` (address -> filter -> values) adds filters to pages that their own markup does not
+    have: the registers' persons and places (:func:`toolkit.library.search_filters`)."""
     missing = _binary_missing()
     if missing:
         raise SearchIndexError(f"the search index cannot be built: {missing}",
@@ -187,7 +210,7 @@ def write_index(pages: dict[str, Path], target: Path) -> IndexResult:
         raise SearchIndexError(f"the search index cannot be built: {exc.strerror or exc}",
                                hint="build with --no-search to publish without the search index") from None
     try:
-        result, language = _gather(sorted(pages.items()), folder)
+        result, language = _gather(sorted(pages.items()), folder, filters or {})
         for attempt in range(ATTEMPTS):
             shutil.rmtree(target, ignore_errors=True)
             indexed = _run_apart(_index(folder, language, target))
