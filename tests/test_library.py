@@ -188,7 +188,7 @@ def test_a_link_from_another_volume_to_a_document_kept_back_leads_to_history_sta
     from outputs_support import LIVE_EDITION
 
     sources = pair(tmp_path)
-    result = build_edition(tmp_path / "out", [LIVE_EDITION.parent, *sources])
+    result = build_edition(tmp_path / "out", [LIVE_EDITION.parent, *sources], search_index=False)
     assert [problem.rule for problem in result.errors] == ["grammar"]
     assert [list(result.withheld) for result in result.documents if result.withheld] == [["d66"]]
     assert not (tmp_path / "out" / "html" / VOLUME_ID / "d66.html").exists()
@@ -201,7 +201,7 @@ def test_a_link_from_another_volume_to_a_document_kept_back_leads_to_history_sta
 def test_a_link_into_a_volume_kept_back_whole_leads_to_history_state_gov(tmp_path: Path) -> None:
     from outputs_support import LIVE_EDITION
 
-    result = build_edition(tmp_path / "out", [LIVE_EDITION.parent, *pair(tmp_path)], strict=True)
+    result = build_edition(tmp_path / "out", [LIVE_EDITION.parent, *pair(tmp_path)], strict=True, search_index=False)
     assert not (tmp_path / "out" / "html" / VOLUME_ID).exists() and len(result.built) == 2  # the telegram and volume V
     d37, telegram = links_to_vi(tmp_path / "out")
     assert d37 == [f"{HSG}{VOLUME_ID}/d66", f"{HSG}{VOLUME_ID}/d67", f"{HSG}{VOLUME_ID}"]
@@ -215,15 +215,15 @@ def test_links_follow_a_document_kept_back_from_one_build_to_the_next(tmp_path: 
 
     out = tmp_path / "out"
     linking, linked = pair(tmp_path, d66_invalid=False)
-    build_edition(out, [LIVE_EDITION.parent, linking, linked])
+    build_edition(out, [LIVE_EDITION.parent, linking, linked], search_index=False)
     assert links_to_vi(out)[1] == {f"{VOLUME_ID}/d66.html", f"{VOLUME_ID}/d67.html"}
     assert pair(tmp_path)[1] == linked  # the same file, now with document 66 invalid
-    again = build_edition(out, [LIVE_EDITION.parent, linking, linked])
+    again = build_edition(out, [LIVE_EDITION.parent, linking, linked], search_index=False)
     assert links_to_vi(out)[1] == {f"{HSG}{VOLUME_ID}/d66", f"{VOLUME_ID}/d67.html"}
     assert links_to_vi(out)[0][0] == f"{HSG}{VOLUME_ID}/d66"
     assert not again.kept
     pair(tmp_path, d66_invalid=False)
-    third = build_edition(out, [LIVE_EDITION.parent, linking, linked])
+    third = build_edition(out, [LIVE_EDITION.parent, linking, linked], search_index=False)
     assert links_to_vi(out)[1] == {f"{VOLUME_ID}/d66.html", f"{VOLUME_ID}/d67.html"}
     assert links_to_vi(out)[0][0] == f"../{VOLUME_ID}/d66.html"
     assert not third.errors

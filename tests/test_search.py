@@ -184,13 +184,14 @@ def test_documents_in_several_languages_make_one_index(tmp_path: Path) -> None:
 
 def _losing_writes(monkeypatch: pytest.MonkeyPatch, times: int, damage) -> list[str]:
     """Make Pagefind's real index lose a write the first ``times`` times, as it does when the service is
-    stopped before its queued writes ran (toolkit/search.py): ``damage(target)`` after each run."""
+    stopped before its queued writes ran (toolkit/search.py; the build waits for them, at most
+    search.SETTLE seconds): ``damage(target)`` after each run."""
     from toolkit import search
 
     real_index, runs = search._index, []
 
-    async def index(folder: Path, language: str, target: Path) -> int:
-        indexed = await real_index(folder, language, target)
+    async def index(folder: Path, language: str, target: Path, pages: int) -> int:
+        indexed = await real_index(folder, language, target, pages)
         runs.append(str(target))
         if len(runs) <= times:
             damage(target)
@@ -234,3 +235,21 @@ def test_an_index_never_whole_stops_the_build_and_changes_nothing(tmp_path: Path
     assert code == 2 and len(runs) == search.ATTEMPTS
     assert "the search index Pagefind wrote is not whole: pagefind-entry.json is missing, empty" in capsys.readouterr().err
     assert not (out / "html").exists() and not list(out.glob(".teikit-staging-*"))
+
+
+def test_the_copy_pagefind_reads_leaves_out_only_what_it_would_not_index(site: Path) -> None:
+    """The build gives Pagefind each page without its head and its names and citation sections
+    (toolkit/search.py, UNREAD), with the registers' filters added: every Pagefind attribute of the page
+    is still there; a part that holds one is kept whole."""
+    from toolkit import search
+
+    page = (site / "html" / TELEGRAM.lstrip("/")).read_bytes()
+    copy = search._for_the_index(page, {"person": ["Smith & Jones"]})
+    assert copy.count(b"data-pagefind-") == page.count(b"data-pagefind-") + 1
+    assert b'<span data-pagefind-filter="person">Smith &amp; Jones</span></div></body>' in copy
+    for gone in (b"<title>", b"<meta charset=", b'<section id="names"', b'<section id="cite"', b'name="citation_title"'):
+        assert gone in page and gone not in copy, gone
+    assert b"<head></head>" in b"".join(copy.split()) and b"</section></article></main>" in b"".join(copy.split())
+    assert len(copy) < len(page) * 0.8
+    marked = page.replace(b"<title>", b'<title data-pagefind-meta="title">', 1)
+    assert b"<title" in search._for_the_index(marked, None)
