@@ -19,11 +19,12 @@ SHARED = next((folder for folder in (ROOT.parent / "shared" / "frus", ROOT.paren
                if folder.is_dir()), ROOT.parent / "shared" / "frus")
 
 
-def run(command: list[str]) -> tuple[float, float, str]:
-    """Wall and CPU seconds of a command (run in the repository), and its stderr; a traceback or
-    an exit code other than 0 (built) or 1 (problems found) stops the benchmark."""
+def run(command: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
+    """Wall and CPU seconds of a command (run in the repository, or ``cwd``: another source tree, whose
+    ``toolkit`` ``python -m`` then imports), and its stderr; a traceback or an exit code other than
+    0 (built) or 1 (problems found) stops the benchmark."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=cwd)
     stderr = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start

@@ -466,7 +466,7 @@ def test_a_frus_address_that_names_no_volume_or_document_is_an_error(tmp_path: P
     assert f"{VOLUME_ID}/d66/print" in report.errors[0].message
 
 
-def test_one_key_keeps_apart_persons_whose_given_names_differ() -> None:
+def test_one_key_keeps_apart_persons_whose_given_names_differ(tmp_path: Path) -> None:
     # Volume V lists both Theodore C. and Thomas C. Sorensen (p_STC1, p_STC2): one key, two persons;
     # "Vasili" and "Vasily" Kuznetsov are one person, and so is an entry that gives initials only.
     from toolkit import library
@@ -488,3 +488,20 @@ def test_one_key_keeps_apart_persons_whose_given_names_differ() -> None:
     assert set(found["sorensen-tc~2"].variants) == {"Sorensen, Thomas C."}
     (miss,) = [why for first, second, why in library.near_misses(found) if first.key == second.key]
     assert "theodore" in miss and "thomas" in miss
+    # the register's index links each person of the shared key to its section of the key's page, and
+    # the search index's person filter has one value per entry, as the register names it
+    from toolkit import transform
+
+    records = library.parse_records([
+        record("a.html", ("sorensen-tc", "Sorensen, Theodore C.", "theodore"), ("kuznetsov-vv", "Kuznetsov, Vasili V.", "vasili")),
+        record("b.html", ("sorensen-tc", "Sorensen, Thomas C.", "thomas"), ("kuznetsov-vv", "Kuznetsov, Vasily V.", "vasily")),
+    ])
+    registers = library.registers(records)
+    pages = {item.name: item.content for item in transform.library_pages(library.manifest(records, registers), tmp_path)}
+    links = lxml.html.fromstring(pages["persons/index.html"]).xpath("//ul[@class='register-entries']//a/@href")
+    assert sorted(links) == ["kuznetsov-vv.html", "sorensen-tc.html#person-1", "sorensen-tc.html#person-2"]
+    assert lxml.html.fromstring(pages["persons/sorensen-tc.html"]).xpath("//section/h2/@id") == ["person-1", "person-2"]
+    filters = library.search_filters(records, registers)
+    kuznetsov = registers["person"]["kuznetsov-vv"].name
+    assert filters["a.html"]["person"] == [kuznetsov, "Sorensen, Theodore C."]
+    assert filters["b.html"]["person"] == [kuznetsov, "Sorensen, Thomas C."]

@@ -24,11 +24,11 @@ last write of a file is still queued in its thread pool when it answers, and
 the Python API stops the service (SIGTERM) right after that answer. Under load
 the queue has not run yet: a file stays empty (``pagefind-entry.json``, queued
 last, most often) or cut short, and the build committed it with the pages. So
-the build leaves the service running until what it wrote is whole
+the build leaves the service running until every file it wrote has something
+in it (at most :data:`SETTLE` seconds), then checks what it wrote
 (:func:`_incomplete`: every file non-empty, every gzip file whole to its CRC,
-the entry naming its metadata and the pages indexed), at most :data:`SETTLE`
-seconds, checks it again, and indexes once more if a file is still not whole; a
-second failure stops the build, nothing changed.
+the entry naming its metadata and the pages indexed), and indexes once more if a
+file is not whole; a second failure stops the build, nothing changed.
 """
 
 from __future__ import annotations
@@ -147,8 +147,8 @@ async def _index(folder: Path, language: str, target: Path, pages: int) -> int:
     (its Python API waits a tenth of a second for every answer: one request a page would cost
     two minutes for a thousand pages); the number of pages Pagefind indexed.
 
-    The service is stopped only once the files it wrote are whole (:func:`_incomplete`), or after
-    :data:`SETTLE` seconds: its answer to the request to write them comes before its last writes
+    The service is stopped only once every file it wrote has something in it (:func:`_written`), or
+    after :data:`SETTLE` seconds: its answer to the request to write them comes before its last writes
     (module docstring), and ``PagefindIndex`` used as a context manager stops it at once."""
     from pagefind.index import IndexConfig
     from pagefind.service import PagefindService
@@ -160,10 +160,20 @@ async def _index(folder: Path, language: str, target: Path, pages: int) -> int:
         indexed = int(answer.get("page_count") or 0)
         await index.write_files()
         waited = 0.0
-        while indexed == pages and waited < SETTLE and _incomplete(target, pages) is not None:
+        while indexed == pages and waited < SETTLE and not _written(target):
             await asyncio.sleep(0.05)
             waited += 0.05
     return indexed
+
+
+def _written(target: Path) -> bool:
+    """Whether every file Pagefind is writing into ``target`` has something in it, the entry last:
+    the cheap sign that its writes have run (:func:`_incomplete`, which reads every file, then checks)."""
+    try:
+        json.loads((target / "pagefind-entry.json").read_bytes())
+        return all(path.stat().st_size for path in target.rglob("*") if path.is_file())
+    except (OSError, ValueError):
+        return False
 
 
 def _run_apart(work):

@@ -24,6 +24,7 @@ not in the build: history.state.gov (docs/outputs.md).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from pathlib import Path
@@ -61,6 +62,11 @@ class Site:
                           separators=(",", ":"), sort_keys=True)
 
 
+#: What every FRUS volume the site knows has (its id is its ``idno type="frus"``): a file without it is
+#: not parsed by the survey (a parse of every input in the parent cost 0.16 s for 200 small documents).
+_MAY_BE_VOLUME = re.compile(rb"""type\s*=\s*["']frus["']""")
+
+
 def survey(paths: list[Path]) -> Site:
     """The FRUS volumes among ``paths`` and their documents (a file that does not parse is left out:
     validation reports it)."""
@@ -70,6 +76,9 @@ def survey(paths: list[Path]) -> Site:
     found = Site()
     for path in paths:
         try:
+            data = path.read_bytes()
+            if b"\0" not in data[:4] and not _MAY_BE_VOLUME.search(data):
+                continue  # no idno type="frus" (and not UTF-16 or -32): not a volume the site knows by its id
             document = parse_document(path)
         except (ToolkitError, OSError):
             continue
