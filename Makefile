@@ -159,10 +159,10 @@ bench-frus: $(READY) tei-all
 bench-search: $(READY)
 	$(BIN)/python bench/search.py --repeat 2
 
-# Registers and chronology over the edition and ../shared/frus (when present): what they add
-# to a full build (bench/library.py).
+# Registers, chronology and search over the edition and ../shared/frus (when present): what
+# they add to a full build (bench/library.py; BENCH_TREE=DIR measures a `git archive` of another commit).
 bench-library: $(READY)
-	$(BIN)/python bench/library.py --repeat 2
+	$(BIN)/python bench/library.py --repeat 2 $(if $(BENCH_TREE),--tree $(BENCH_TREE))
 
 # Issue 21, before (53b4ac2) and after (HEAD) in one run: 1,000 documents validated and
 # built, the FRUS volumes and a library of them twice over, rebuilds after one volume changed

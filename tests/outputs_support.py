@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import gzip
+import json
 import os
 import re
 from pathlib import Path
@@ -65,6 +67,18 @@ def build_edition(out_dir: Path, paths: list[Path] | None = None, **options) -> 
     options.setdefault("edition_url", EDITION_URL)
     options.setdefault("jobs", 1)
     return build.build(paths if paths is not None else [EDITION], out_dir, **options)
+
+
+def search_fragments(site: Path) -> dict[str, dict]:
+    """Every page in a build's search index, by its address under html/: Pagefind stores each as a
+    "fragment", gzip of ``pagefind_dcd`` and a JSON record (url, content, filters, meta, anchors)."""
+    records = {}
+    for path in (site / "html" / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        record = json.loads(data[len(b"pagefind_dcd"):])
+        records[record["url"]] = record
+    return records
 
 
 # ---------------------------------------------------------------------------

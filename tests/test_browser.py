@@ -665,9 +665,11 @@ def test_axe_finds_no_serious_or_critical_violations(open_page, axe_js: Path, pa
     elif view == "card":
         page.locator('#text a.name.person').first.click()
         assert page.evaluate(CARD_STATE)["open"]
-    elif view == "search":  # the results listed and every filter open
+    elif view == "search":  # the results listed and every filter open, with all its values
         page.wait_for_selector("#search-results li")
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        page.wait_for_function("[...document.querySelectorAll('details.search-filter')].every(d => d.querySelector('fieldset'))")
+        page.evaluate("document.querySelectorAll('.search-show-all').forEach(b => b.click())")
     elif view == "found":
         page.wait_for_selector("mark.search-hit")
     page.add_script_tag(path=str(axe_js))

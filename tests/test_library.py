@@ -188,7 +188,7 @@ def test_a_link_from_another_volume_to_a_document_kept_back_leads_to_history_sta
     from outputs_support import LIVE_EDITION
 
     sources = pair(tmp_path)
-    result = build_edition(tmp_path / "out", [LIVE_EDITION.parent, *sources])
+    result = build_edition(tmp_path / "out", [LIVE_EDITION.parent, *sources], search_index=False)
     assert [problem.rule for problem in result.errors] == ["grammar"]
     assert [list(result.withheld) for result in result.documents if result.withheld] == [["d66"]]
     assert not (tmp_path / "out" / "html" / VOLUME_ID / "d66.html").exists()
@@ -201,7 +201,7 @@ def test_a_link_from_another_volume_to_a_document_kept_back_leads_to_history_sta
 def test_a_link_into_a_volume_kept_back_whole_leads_to_history_state_gov(tmp_path: Path) -> None:
     from outputs_support import LIVE_EDITION
 
-    result = build_edition(tmp_path / "out", [LIVE_EDITION.parent, *pair(tmp_path)], strict=True)
+    result = build_edition(tmp_path / "out", [LIVE_EDITION.parent, *pair(tmp_path)], strict=True, search_index=False)
     assert not (tmp_path / "out" / "html" / VOLUME_ID).exists() and len(result.built) == 2  # the telegram and volume V
     d37, telegram = links_to_vi(tmp_path / "out")
     assert d37 == [f"{HSG}{VOLUME_ID}/d66", f"{HSG}{VOLUME_ID}/d67", f"{HSG}{VOLUME_ID}"]
@@ -215,18 +215,35 @@ def test_links_follow_a_document_kept_back_from_one_build_to_the_next(tmp_path: 
 
     out = tmp_path / "out"
     linking, linked = pair(tmp_path, d66_invalid=False)
-    build_edition(out, [LIVE_EDITION.parent, linking, linked])
+    build_edition(out, [LIVE_EDITION.parent, linking, linked], search_index=False)
     assert links_to_vi(out)[1] == {f"{VOLUME_ID}/d66.html", f"{VOLUME_ID}/d67.html"}
     assert pair(tmp_path)[1] == linked  # the same file, now with document 66 invalid
-    again = build_edition(out, [LIVE_EDITION.parent, linking, linked])
+    again = build_edition(out, [LIVE_EDITION.parent, linking, linked], search_index=False)
     assert links_to_vi(out)[1] == {f"{HSG}{VOLUME_ID}/d66", f"{VOLUME_ID}/d67.html"}
     assert links_to_vi(out)[0][0] == f"{HSG}{VOLUME_ID}/d66"
     assert not again.kept
     pair(tmp_path, d66_invalid=False)
-    third = build_edition(out, [LIVE_EDITION.parent, linking, linked])
+    third = build_edition(out, [LIVE_EDITION.parent, linking, linked], search_index=False)
     assert links_to_vi(out)[1] == {f"{VOLUME_ID}/d66.html", f"{VOLUME_ID}/d67.html"}
     assert links_to_vi(out)[0][0] == f"../{VOLUME_ID}/d66.html"
     assert not third.errors
+
+
+def test_the_site_as_published_answers_each_link_again() -> None:
+    from toolkit import site
+
+    surveyed = site.Site({"v5": ["d1", "d2"], "v6": ["d1", "d2"]}, {},
+                         {Path("v5.xml"): "v5", Path("v6.xml"): "v6"})
+    before = site.links({"a": ("publication", "v5", "d1"), "b": ("publication", "v6", ""),
+                         "c": ("publication", "v7", "d1"), "d": ("here", "", "x")}, surveyed.as_json())
+    assert before == {"v5#d1": True, "v6": True}  # v7 is not in the build: its links never change
+    assert not site.changed(before, site.settled(surveyed, {Path("v5.xml"): {}, Path("v6.xml"): {}}).pages())
+    in_part = site.settled(surveyed, {Path("v5.xml"): {"d1": "why"}, Path("v6.xml"): {}})
+    assert in_part.published["v5"] == ["d2"] and in_part.withheld == {"v5": {"d1": "why"}}
+    assert site.changed(before, in_part.pages())
+    whole = site.settled(surveyed, {Path("v5.xml"): {}, Path("v6.xml"): None})
+    assert "v6" not in whole.published and site.changed(before, whole.pages())
+    assert site.changed({"v5#d1": False}, surveyed.pages())  # published again
 
 
 # ---------------------------------------------------------------------------
@@ -294,6 +311,30 @@ def test_one_person_in_two_volumes_and_the_edition_is_one_entry(library: Path, k
     report = (library / "registers-report.txt").read_text(encoding="utf-8")
     (line,) = [line for line in report.splitlines() if line.strip().startswith(f"merged {key}:")]
     assert f"#{entries['v05']}" in line and f"#{entries['v06']}" in line and f"edition#{entries['edition']}" in line
+
+
+@pytest.mark.parametrize(("key", "entries"), [
+    ("khrushchev-ns", {"v05": "p_KNS1", "v06": "p_KNS2"}),
+    ("kuznetsov-vv", {"v05": "p_KVV1", "v06": "p_KVV2"}),
+])
+def test_one_person_in_two_volumes_is_one_value_of_the_search_filter(library: Path, key: str, entries: dict) -> None:
+    """The search index's person filter is the register's entry: one value, its register page's name, on
+    the page of every document the register lists (both volumes and the telegram), though the volumes
+    give the person two ids and, for Kuznetsov, two spellings."""
+    from outputs_support import FRUS_VOLUME_V, search_fragments
+
+    sources = {"v05": FRUS_VOLUME_V, "v06": FRUS_VOLUME}
+    surname = list_entry(FRUS_VOLUME, entries["v06"]).split(",")[0]
+    index = search_fragments(library)
+    values = {value for record in index.values() for value in record["filters"].get("person", [])
+              if value.startswith(surname)}
+    (name,) = html(library / "html" / "persons" / f"{key}.html").xpath("//h1/text()")
+    assert values == {name}
+    filtered = {url.removeprefix("/") for url, record in index.items() if name in record["filters"].get("person", [])}
+    assert filtered == set(mention_pages(html(library / "html" / "persons" / f"{key}.html")))
+    for volume in ("v05", "v06"):
+        assert naming_pages(sources[volume], entries[volume]) <= filtered
+    assert "frus1961-63v11-d256.html" in filtered
 
 
 def test_every_paragraph_link_of_a_register_lands_on_an_element_of_its_page(library: Path) -> None:
@@ -425,7 +466,7 @@ def test_a_frus_address_that_names_no_volume_or_document_is_an_error(tmp_path: P
     assert f"{VOLUME_ID}/d66/print" in report.errors[0].message
 
 
-def test_one_key_keeps_apart_persons_whose_given_names_differ() -> None:
+def test_one_key_keeps_apart_persons_whose_given_names_differ(tmp_path: Path) -> None:
     # Volume V lists both Theodore C. and Thomas C. Sorensen (p_STC1, p_STC2): one key, two persons;
     # "Vasili" and "Vasily" Kuznetsov are one person, and so is an entry that gives initials only.
     from toolkit import library
@@ -447,3 +488,20 @@ def test_one_key_keeps_apart_persons_whose_given_names_differ() -> None:
     assert set(found["sorensen-tc~2"].variants) == {"Sorensen, Thomas C."}
     (miss,) = [why for first, second, why in library.near_misses(found) if first.key == second.key]
     assert "theodore" in miss and "thomas" in miss
+    # the register's index links each person of the shared key to its section of the key's page, and
+    # the search index's person filter has one value per entry, as the register names it
+    from toolkit import transform
+
+    records = library.parse_records([
+        record("a.html", ("sorensen-tc", "Sorensen, Theodore C.", "theodore"), ("kuznetsov-vv", "Kuznetsov, Vasili V.", "vasili")),
+        record("b.html", ("sorensen-tc", "Sorensen, Thomas C.", "thomas"), ("kuznetsov-vv", "Kuznetsov, Vasily V.", "vasily")),
+    ])
+    registers = library.registers(records)
+    pages = {item.name: item.content for item in transform.library_pages(library.manifest(records, registers), tmp_path)}
+    links = lxml.html.fromstring(pages["persons/index.html"]).xpath("//ul[@class='register-entries']//a/@href")
+    assert sorted(links) == ["kuznetsov-vv.html", "sorensen-tc.html#person-1", "sorensen-tc.html#person-2"]
+    assert lxml.html.fromstring(pages["persons/sorensen-tc.html"]).xpath("//section/h2/@id") == ["person-1", "person-2"]
+    filters = library.search_filters(records, registers)
+    kuznetsov = registers["person"]["kuznetsov-vv"].name
+    assert filters["a.html"]["person"] == [kuznetsov, "Sorensen, Theodore C."]
+    assert filters["b.html"]["person"] == [kuznetsov, "Sorensen, Thomas C."]

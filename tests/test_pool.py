@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -56,3 +57,30 @@ def test_few_items_stay_in_this_process() -> None:
 def test_a_worker_exception_reaches_the_caller(jobs: int) -> None:
     with pytest.raises(ValueError, match="five"):
         list(pool.imap(_fail_on_five, range(pool.PARALLEL_THRESHOLD * 2), jobs=jobs))
+
+
+def _slow_add_offset(item: int) -> tuple[int, int]:
+    time.sleep(0.01)  # long enough that the parent still finds chunks no worker has taken
+    return _add_offset(item)
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_a_sharing_parent_works_too_and_the_order_holds(jobs: int) -> None:
+    items = list(range(pool.PARALLEL_THRESHOLD * 8))
+    results = list(pool.imap(_slow_add_offset, items, jobs=jobs, initializer=_remember, initargs=(7,), share=True))
+    assert [value for value, _ in results] == [item + 7 for item in items]
+    pids = [pid for _, pid in results]
+    assert os.getpid() in pids  # the parent took chunks (the last ones: it works from the end)
+    assert pids[-1] == os.getpid()
+    assert len(set(pids)) <= jobs  # one worker fewer than jobs
+
+
+def test_a_sharing_parent_alone_when_one_job() -> None:
+    results = list(pool.imap(_add_offset, range(pool.PARALLEL_THRESHOLD * 2), jobs=1, initializer=_remember,
+                             initargs=(3,), share=True))
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_an_exception_in_the_sharing_parent_or_a_worker_reaches_the_caller() -> None:
+    with pytest.raises(ValueError, match="five"):
+        list(pool.imap(_fail_on_five, range(pool.PARALLEL_THRESHOLD * 4), jobs=2, share=True))

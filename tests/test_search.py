@@ -2,7 +2,7 @@
 
 Pagefind stores each indexed page as a "fragment": gzip of ``pagefind_dcd`` and a
 JSON record (url, content, filters, meta, anchors). The tests read those files
-themselves, as an oracle independent of Pagefind's JavaScript, and compare them
+themselves (outputs_support.search_fragments), as an oracle independent of Pagefind's JavaScript, and compare them
 with what the sources say (read with lxml): the titles, the people each document
 names, its date. The browser tests (tests/test_search_browser.py) search the
 same site through Pagefind's JavaScript API and the search page.
@@ -10,7 +10,6 @@ same site through Pagefind's JavaScript API and the search page.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import subprocess
@@ -21,22 +20,12 @@ import pytest
 from lxml import etree
 
 from browser_support import FRUS_SUPPLEMENT, FRUS_VOLUME
+from outputs_support import search_fragments as fragments
 from toolkit.paths import PROJECT_ROOT
 
 TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
 EDITION = PROJECT_ROOT / "tei" / "frus1961-63v11-d256.xml"
 TELEGRAM = "/frus1961-63v11-d256.html"
-
-
-def fragments(site: Path) -> dict[str, dict]:
-    """Every page in the index, by its address under html/."""
-    records = {}
-    for path in (site / "html" / "pagefind" / "fragment").iterdir():
-        data = gzip.decompress(path.read_bytes())
-        assert data.startswith(b"pagefind_dcd")
-        record = json.loads(data[len(b"pagefind_dcd"):])
-        records[record["url"]] = record
-    return records
 
 
 # site: the site of the browser tests (conftest.py), built once per session.
@@ -195,13 +184,14 @@ def test_documents_in_several_languages_make_one_index(tmp_path: Path) -> None:
 
 def _losing_writes(monkeypatch: pytest.MonkeyPatch, times: int, damage) -> list[str]:
     """Make Pagefind's real index lose a write the first ``times`` times, as it does when the service is
-    stopped before its queued writes ran (toolkit/search.py): ``damage(target)`` after each run."""
+    stopped before its queued writes ran (toolkit/search.py; the build waits for them, at most
+    search.SETTLE seconds): ``damage(target)`` after each run."""
     from toolkit import search
 
     real_index, runs = search._index, []
 
-    async def index(folder: Path, language: str, target: Path) -> int:
-        indexed = await real_index(folder, language, target)
+    async def index(folder: Path, language: str, target: Path, pages: int) -> int:
+        indexed = await real_index(folder, language, target, pages)
         runs.append(str(target))
         if len(runs) <= times:
             damage(target)
@@ -245,3 +235,21 @@ def test_an_index_never_whole_stops_the_build_and_changes_nothing(tmp_path: Path
     assert code == 2 and len(runs) == search.ATTEMPTS
     assert "the search index Pagefind wrote is not whole: pagefind-entry.json is missing, empty" in capsys.readouterr().err
     assert not (out / "html").exists() and not list(out.glob(".teikit-staging-*"))
+
+
+def test_the_copy_pagefind_reads_leaves_out_only_what_it_would_not_index(site: Path) -> None:
+    """The build gives Pagefind each page without its head and its names and citation sections
+    (toolkit/search.py, UNREAD), with the registers' filters added: every Pagefind attribute of the page
+    is still there; a part that holds one is kept whole."""
+    from toolkit import search
+
+    page = (site / "html" / TELEGRAM.lstrip("/")).read_bytes()
+    copy = search._for_the_index(page, {"person": ["Smith & Jones"]})
+    assert copy.count(b"data-pagefind-") == page.count(b"data-pagefind-") + 1
+    assert b'<span data-pagefind-filter="person">Smith &amp; Jones</span></div></body>' in copy
+    for gone in (b"<title>", b"<meta charset=", b'<section id="names"', b'<section id="cite"', b'name="citation_title"'):
+        assert gone in page and gone not in copy, gone
+    assert b"<head></head>" in b"".join(copy.split()) and b"</section></article></main>" in b"".join(copy.split())
+    assert len(copy) < len(page) * 0.8
+    marked = page.replace(b"<title>", b'<title data-pagefind-meta="title">', 1)
+    assert b"<title" in search._for_the_index(marked, None)

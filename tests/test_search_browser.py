@@ -116,6 +116,66 @@ def test_the_page_finds_narrows_and_sorts(new_page, origin: str) -> None:
     assert log.page_errors + log.console_errors == []
 
 
+def test_a_large_filter_shows_the_values_most_documents_have_and_all_on_demand(new_page, origin: str,
+                                                                              site: Path) -> None:
+    """The page makes a filter's checkboxes when its group opens, not with the page (a library has a
+    value per person: counting them all made the first query slow); of a filter of many values it shows
+    those most documents have and a "Show all" button, which the keyboard reaches and presses."""
+    from outputs_support import search_fragments
+
+    documents: dict[str, int] = {}
+    for record in search_fragments(site).values():
+        for person in record["filters"].get("person", []):
+            documents[person] = documents.get(person, 0) + 1
+    assert len(documents) > 15, "the test site has too few persons to show only some"
+    page, log = new_page()
+    page.goto(f"{origin}/{SEARCH_PAGE}")
+    page.wait_for_selector("body.search-ready")
+    assert page.locator("#search-filters input").count() == 0  # nothing made before a group is opened
+    page.focus("details[data-filter='person'] summary")
+    page.keyboard.press("Enter")
+    boxes = page.locator("details[data-filter='person'] input[type='checkbox']")
+    boxes.first.wait_for()
+    shown = boxes.evaluate_all("bs => bs.map(b => b.value)")
+    assert len(shown) == 10
+    left = set(documents) - set(shown)
+    assert min(documents[name] for name in shown) >= max(documents[name] for name in left)
+    counts = page.eval_on_selector_all("details[data-filter='person'] .search-count", "cs => cs.map(c => c.textContent)")
+    assert counts == [f"({documents[name]} document{'s' * (documents[name] != 1)})" for name in shown]
+    show_all = page.locator("details[data-filter='person'] .search-show-all")
+    assert show_all.inner_text() == f"Show all {len(documents)}"
+    for _ in range(len(shown) + 1):  # Tab past the boxes shown to the button
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('search-show-all')")
+    page.keyboard.press("Enter")
+    assert sorted(boxes.evaluate_all("bs => bs.map(b => b.value)")) == sorted(documents)
+    assert page.evaluate("document.activeElement.name") == "person"  # focus on the first box shown now
+    page.keyboard.press("Space")
+    page.wait_for_selector("#search-results li")
+    assert "person=" in page.url
+    assert log.page_errors + log.console_errors == []
+
+
+def test_a_value_in_the_address_is_shown_chosen_though_few_documents_have_it(new_page, origin: str,
+                                                                            site: Path) -> None:
+    from urllib.parse import quote
+
+    from outputs_support import search_fragments
+
+    documents: dict[str, int] = {}
+    for record in search_fragments(site).values():
+        for person in record["filters"].get("person", []):
+            documents[person] = documents.get(person, 0) + 1
+    rare = min(documents, key=lambda name: (documents[name], name))
+    page, log = new_page()
+    page.goto(f"{origin}/{SEARCH_PAGE}?person={quote(rare)}")
+    page.wait_for_selector("#search-results li")
+    chosen = page.eval_on_selector_all("details[data-filter='person'] input:checked", "bs => bs.map(b => b.value)")
+    assert chosen == [rare] and page.locator("details[data-filter='person']").get_attribute("open") is not None
+    assert len(page.locator("#search-results li").all()) == documents[rare]
+    assert log.page_errors + log.console_errors == []
+
+
 def test_a_result_opens_its_page_with_the_words_marked(new_page, origin: str) -> None:
     page, log = new_page()
     page.goto(f"{origin}/{SEARCH_PAGE}?q=Kuznetsov")

@@ -277,11 +277,14 @@ _worker_state: dict = {}
 
 def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters, validating: bool,
                  registered: tuple[output_formats.Format, ...] = (), kind_folders: tuple[Path, ...] = (),
-                 strict: bool = False) -> None:
+                 strict: bool = False, found: project.Project | None = None) -> None:
     # What the parent added at run time: a spawned worker starts from the built-in formats and kinds.
     for added in registered:
         output_formats.register(added)
     kinds.load_folders(kind_folders)
+    # The parent's project for the worker's life: project.current() looked for it again (two stat calls a
+    # folder up) four times a document (toolkit/project.py, fixed and pin).
+    project.pin(found)
     _worker_state.update(formats=formats, parameters=parameters, validating=validating, strict=strict, error=None)
     try:
         transform.compile_all()
@@ -331,9 +334,11 @@ def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...
     if len(jobs_list) > 1 and max(sizes.values(), default=0) >= LARGE_INPUT:
         jobs_list = sorted(jobs_list, key=lambda job: -sizes[job[0]])
         threshold, chunksize = 2, 1
-    results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
-                             initargs=(formats, parameters, validating, _registered_at_run_time(),
-                                       kinds.loaded_folders(), strict), threshold=threshold, chunksize=chunksize))
+    with project.fixed() as found:  # a pin made by the initializer run in this process ends with the run
+        results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
+                                 initargs=(formats, parameters, validating, _registered_at_run_time(),
+                                           kinds.loaded_folders(), strict, found),
+                                 threshold=threshold, chunksize=chunksize))
     if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
         raise _worker_state.pop("error")
     return results
@@ -379,7 +384,8 @@ def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder,
                     clashes.setdefault(id(result), []).append(
                         f"{relative} was written for {display_path(Path(owner))}, which still exists")
     edition = DocumentBuild(Path("the edition"))
-    names = {relative: display_path(result.path) for relative, result in makers.items()}
+    shown = {id(result): display_path(result.path) for result in results if result.staged}  # once a document, not a file
+    names = {relative: shown[id(result)] for relative, result in makers.items()}
     names.update({relative: "the edition" for relative in edition_names})
     owners = {relative: makers.get(relative, edition) for relative in names}
     for relative, (reason, other) in folder.placement_problems(names).items():
@@ -442,8 +448,9 @@ EDITION_FOLDERS = (search.INDEX_FOLDER + "/", *(f"html/{name}/" for name in libr
 
 def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir: Path,
                          folder: output.OutputFolder, staged: dict[str, Path],
-                         parameters: transform.Parameters) -> dict[str, Path]:
-    """Stage the page assets and the index page."""
+                         parameters: transform.Parameters) -> tuple[dict[str, Path], dict[str, dict[str, list[str]]]]:
+    """Stage the page assets, the index page and the library's pages; and give the search index's filters
+    that come from the registers (:func:`toolkit.library.search_filters`)."""
     edition: dict[str, Path] = {}
     place = folder.staging / "edition"
     for asset in PAGE_ASSETS:
@@ -454,16 +461,18 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
     for item in transform.index_page(entries, out_dir / "html", parameters):
         relative = f"html/{item.name}"
         edition[relative] = folder.stage(place, relative, item.content)
-    for relative, content in _library_files(results, folder, parameters).items():
+    files, filters = _library_files(results, folder, parameters)
+    for relative, content in files.items():
         edition[relative] = folder.stage(place, relative, content)
-    return edition
+    return edition, filters
 
 
 def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
-                   parameters: transform.Parameters) -> dict[str, str]:
+                   parameters: transform.Parameters) -> tuple[dict[str, str], dict[str, dict[str, list[str]]]]:
     """The registers and the chronology (toolkit/library.py) from every document's records (``data``, kept in
     its cache record): those of this build or of its kept build; a document that fails now is shown by
-    those of its last successful build, as the index page shows it by its last card."""
+    those of its last successful build, as the index page shows it by its last card. With them, each page's
+    search filters made of the registers' entries."""
     previous = cache.Cache(folder.out_dir)
     texts = []
     for result in results:
@@ -482,7 +491,7 @@ def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
     for kind, register in found.items():
         files[f"html/{library.FOLDERS[kind]}/index.json"] = library.as_json(kind, register)
     files[LIBRARY_REPORT] = library.report(found)
-    return files
+    return files, library.search_filters(records, found)
 
 
 #: The name of the library records in a document's ``data`` (and its cache record).
@@ -585,8 +594,9 @@ def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[
     final_parameters = dataclasses.replace(parameters, site=final.as_json())
     # A staging folder of its own (staged files are never overwritten): those after the first pass's.
     slots = {path: folder.slot(len(files) + index) for index, path in enumerate(files)}
+    pages = final.pages()
     for result in results:
-        if (result.staged or result.kept) and site.changed(result.data.get(SITE_LINKS, {}), final):
+        if (result.staged or result.kept) and site.changed(result.data.get(SITE_LINKS, {}), pages):
             _transform_again(result, slots[result.path], formats, final_parameters, selection.root_of(result.path))
 
 
@@ -640,11 +650,12 @@ def _pages_changed(out_dir: Path, staged: dict[str, Path], stale: set[str]) -> b
 
 
 def _stage_search_index(out_dir: Path, folder: output.OutputFolder, entries: dict[str, output.Entry],
-                        staged: dict[str, Path]) -> tuple[search.IndexResult, dict[str, Path], set[str]]:
+                        staged: dict[str, Path], filters: dict[str, dict[str, list[str]]]
+                        ) -> tuple[search.IndexResult, dict[str, Path], set[str]]:
     """Index every document page the output will hold into the staging folder: what it holds, its
     files (relative name -> staged path) and the files of the earlier index it does not remake."""
     target = folder.staging / "search" / "pagefind"
-    result = search.write_index(_search_pages(out_dir, entries, staged), target)
+    result = search.write_index(_search_pages(out_dir, entries, staged), target, filters)
     made = {f"{search.INDEX_FOLDER}/{path.relative_to(target).as_posix()}": path
             for path in sorted(target.rglob("*")) if path.is_file()}
     earlier = out_dir / search.INDEX_FOLDER
@@ -718,14 +729,14 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
         _settle_site(surveyed, results, files, folder, formats, parameters, selection)
 
         staged = {relative: path for result in results for relative, path in result.staged.items()}
-        edition = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
-                   if "html" in formats else {})
+        edition, filters = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
+                            if "html" in formats else ({}, {}))
         entries, stale = _plan_manifest(folder, results, formats)
         record_files, gone = _stage_records(records, folder, results, keys, own_problems, validate)
         index, index_remove, index_result, index_seconds = {}, set(), None, 0.0
         if "html" in formats and search_index and _pages_changed(out_dir, staged, stale):
             index_started = time.perf_counter()
-            index_result, index, index_remove = _stage_search_index(out_dir, folder, entries, staged)
+            index_result, index, index_remove = _stage_search_index(out_dir, folder, entries, staged, filters)
             index_seconds = time.perf_counter() - index_started
         recorded = list(edition) + [name for name in search.RECORDED_FILES if name in index]
         # Everything is staged, the manifest, cache records and search index too: only now does any

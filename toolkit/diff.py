@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 import re
 import subprocess
 import sys
@@ -600,14 +601,12 @@ def _markup_changes(old: _Reading, new: _Reading, alignment: _Alignment) -> list
             added.append(record)
     removed = [record for records in candidates.values() for record in records]
     # An element whose extent changed (same name and attributes, overlapping text) was moved, not replaced.
-    for record in list(added):
-        for gone in removed:
-            if (gone.tag == record.tag and gone.attributes == record.attributes
-                    and _overlaps(alignment, gone, record)):
-                removed.remove(gone)
-                added.remove(record)
-                paired.append((gone, record, True))
-                break
+    shifted = _moved(added, removed, alignment)
+    if shifted:
+        gone, came = {pair[0] for pair in shifted}, {pair[1] for pair in shifted}
+        removed = [record for record in removed if record not in gone]
+        added = [record for record in added if record not in came]
+        paired += [(before, after, True) for before, after in shifted]
 
     changes: list[tuple[float, MarkupChange]] = []
     order = {record.node: index for index, record in enumerate(new.elements)}
@@ -633,10 +632,44 @@ def _markup_changes(old: _Reading, new: _Reading, alignment: _Alignment) -> list
     return [change for _, change in changes]
 
 
-def _overlaps(alignment: _Alignment, old: _Element, new: _Element) -> bool:
-    start = alignment.carry(old.start, end=False)
-    end = alignment.carry(old.end, end=True)
-    return start < new.end and new.start < end
+def _moved(added: list[_Element], removed: list[_Element], alignment: _Alignment) -> list[tuple[_Element, _Element]]:
+    """The elements whose extent changed: each added element (in order) paired with the first element of
+    ``removed`` not yet paired that has its name and attributes and whose text, carried to the new
+    version, overlaps its own.
+
+    Not by trying every pair (quadratic: 1,088 names retagged in 1 MB were 1.2 million tries, a 25 MB
+    document's would be 700 million): the removed elements are grouped by name and attributes, sorted
+    by where their text starts in the new version, and only those that start before the added
+    element's text ends are looked at, from the nearest back, until none before can reach its start."""
+    groups: dict[tuple, list[tuple[int, int, int]]] = defaultdict(list)
+    for index, record in enumerate(removed):
+        groups[(record.tag, frozenset(record.attributes.items()))].append(
+            (alignment.carry(record.start, end=False), alignment.carry(record.end, end=True), index))
+    sorted_groups = {}
+    for key, entries in groups.items():
+        entries.sort()
+        # reach[k]: the furthest any of entries[:k + 1] extends; nothing at or before k overlaps a text
+        # that starts at or after it
+        sorted_groups[key] = (entries, [entry[0] for entry in entries],
+                              list(itertools.accumulate((entry[1] for entry in entries), max)))
+    taken: set[int] = set()
+    pairs = []
+    for record in added:
+        group = sorted_groups.get((record.tag, frozenset(record.attributes.items())))
+        if group is None:
+            continue
+        entries, starts, reach = group
+        best = None
+        position = bisect.bisect_left(starts, record.end) - 1  # the last that starts before its text ends
+        while position >= 0 and reach[position] > record.start:
+            _, end, index = entries[position]
+            if end > record.start and index not in taken and (best is None or index < best):
+                best = index
+            position -= 1
+        if best is not None:
+            taken.add(best)
+            pairs.append((removed[best], record))
+    return pairs
 
 
 def _new_position(record: _Element, alignment: _Alignment, new: _Reading, order: dict) -> float:

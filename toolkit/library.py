@@ -230,6 +230,28 @@ def manifest(records: list[etree._Element], found: dict[str, dict[str, Entry]]) 
     return etree.tostring(library, encoding="unicode")
 
 
+#: The registers whose entries are filters of the search index, named as the kind (xslt/search.xsl
+#: gives each page the filters that need no other page: volume, year, type).
+SEARCH_FILTERS = ("person", "place")
+
+
+def search_filters(records: list[etree._Element], found: dict[str, dict[str, Entry]]) -> dict[str, dict[str, list[str]]]:
+    """Page (its address under html/) -> filter -> values: the ``person`` and ``place`` filters of the search
+    index, each value a merged entry's name as its register page shows it, so that one person of two volumes
+    ("Khrushchev" as p_KNS1 and p_KNS2, "Vasili" and "Vasily" Kuznetsov) is one value of the filter, as
+    they are one entry of the register; ``place`` also holds the page's place of writing (its card's)."""
+    found_values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for kind in SEARCH_FILTERS:
+        for entry in found[kind].values():
+            for page in entry.mentions:
+                found_values[page][kind].add(entry.name)
+    for record in records:
+        if record.get("place") and record.get("page"):
+            found_values[record.get("page")]["place"].add(record.get("place"))
+    return {page: {name: sorted(values, key=str.lower) for name, values in filters.items()}
+            for page, filters in found_values.items()}
+
+
 def as_json(kind: str, register: dict[str, Entry]) -> str:
     """A register for reuse: every entry with its names, sources and mentions (pages relative to html/)."""
     entries = []

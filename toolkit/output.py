@@ -110,8 +110,12 @@ def name_problem(relative: str) -> str | None:
 def write_file(path: Path, content: str | bytes) -> None:
     """Write a new file (staging only: never over an existing one), mode as ``open()`` gives it."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        handle = os.open(path, flags, 0o666)
+    except FileNotFoundError:  # its folder is made with its first file (not a mkdir call for every file)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, flags, 0o666)
     with os.fdopen(handle, "wb") as stream:
         stream.write(data)
 

@@ -41,8 +41,10 @@ EXPECTED_KIND = {**RECORD_KINDS, **{f"rs:{kinds[0]}": kinds for kinds in RECORD_
 _ARTICLE = {"person": "a person", "personGrp": "a group of people", "place": "a place", "org": "an organisation"}
 _TEI_TAG = f"{{{TEI_NS}}}"
 _POINTER_ORDER = {attribute: rank for rank, attribute in enumerate(POINTER_ATTRIBUTES)}
-# The elements collect() looks at: TEI elements with attributes (one cheap test in C).
-_CANDIDATES = etree.XPath("descendant-or-self::tei:*[@*]", namespaces={"tei": TEI_NS})
+# The elements collect() looks at: the TEI elements (those with attributes among them).
+_TEI_ELEMENTS = f"{{{TEI_NS}}}*"
+# Up to this many attributes, an element's items() (quadratic in them) is the cheapest way to read them.
+_FEW_ATTRIBUTES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +107,15 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
     # Pointers into another file already shown to resolve (most of them: the authority file's records).
     settled = known.settled(facts) if known is not None else frozenset()
     with_id = 0
-    for element in _CANDIDATES(document.root):
+    # A walk in C, keys() (linear) to skip the elements without attributes, items() for the rest: half
+    # the instructions of an XPath for elements with attributes (its predicate is evaluated on each).
+    for element in document.root.iter(_TEI_ELEMENTS):
+        names = element.keys()
+        if not names:
+            continue
         identifier = None
         found = None
-        for name, value in attributes(element):
+        for name, value in element.items() if len(names) <= _FEW_ATTRIBUTES else attributes(element):
             if name == xml_id:
                 identifier = value
             elif name in pointer_order:
@@ -188,9 +195,11 @@ class LocalIndex:
     """
 
     MAX_FILES = 64
+    MAX_EXTERNAL = 4096
 
     def __init__(self) -> None:
         self._files: dict[Path, Facts | None] = {}
+        self._external: dict[str, bool] = {}
         self._outcomes: dict[tuple[str, str, str], bool] = {}
         self._folder: tuple[Facts | None, str] = (None, "")
         self._settled: dict[Path, set[tuple[str, str]]] = {}
@@ -209,7 +218,14 @@ class LocalIndex:
             return _found(facts, pointers.local_fragment(value), owner)
         scheme, file_part, fragment = pointers.split(value)
         if scheme not in ("", "file", "//"):
-            return _frus_address_problem(value) is None  # external: not checked, but for a FRUS address's form
+            # External: not checked, but for a FRUS address's form; the same addresses recur from
+            # document to document (the sources, history.state.gov), so each is looked at once.
+            outcome = self._external.get(value)
+            if outcome is None:
+                if len(self._external) >= self.MAX_EXTERNAL:
+                    self._external.clear()
+                outcome = self._external[value] = _frus_address_problem(value) is None
+            return outcome
         if scheme:
             return False  # refused (file: or a host): the parent words it
         if not file_part:
@@ -312,12 +328,15 @@ def resolve(results: list[DocumentResult], root_of: Callable[[Path], Path] | Non
     whether a document's ids must be unique across the edition (its kind says so: the edition's
     documents and the files they point into) or only within itself (any other TEI)."""
     index = _Index(results, root_of)
+    loaded: set[str] = set()  # (thousands of documents link the same authority file: loaded once)
     for result in results:
         if result.facts is None:
             continue
         result.problems.extend(_check_pointers(result.facts, index))
         for linked in result.facts.linked:  # validated alone, a document's ids still meet the authority file's
-            index.get(Path(linked))
+            if linked not in loaded:
+                loaded.add(linked)
+                index.get(Path(linked))
     shared = [result for result in results if result.facts is not None and shares_ids(result)]
     _check_unique_ids(index, shared, _reached_from(index, shared))
     for result in results:
@@ -328,9 +347,11 @@ def resolve(results: list[DocumentResult], root_of: Callable[[Path], Path] | Non
 def _reached_from(index: _Index, results: list[DocumentResult]) -> list[Facts]:
     """The documents, and every file they link or point into: one namespace of ids."""
     paths = {result.facts.path for result in results}
+    linked: set[str] = set()
     for result in results:
-        paths.update(Path(linked) for linked in result.facts.linked)
+        linked.update(result.facts.linked)
         paths.update(index.reached.get(result.facts.path, ()))
+    paths.update(map(Path, linked))
     return [facts for path, facts in index.facts.items() if facts is not None and path in paths]
 
 

@@ -195,8 +195,10 @@ def _start_checking(folders: tuple[Path, ...], found: project.Project | None) ->
 
 
 def _check_all(paths: list[Path], engine: str, jobs: int, override: str | None) -> Iterator[DocumentResult]:
+    # The parent checks documents too (share): it has the toolkit imported already.
     yield from pool.imap(functools.partial(_check_one, engine, override), paths, jobs=jobs,
-                         initializer=_start_checking, initargs=(kinds.loaded_folders(), project.current()))
+                         initializer=_start_checking, initargs=(kinds.loaded_folders(), project.current()),
+                         share=True)
 
 
 def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: int | None = None,

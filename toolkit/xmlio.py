@@ -29,9 +29,8 @@ XINCLUDE_NS = "http://www.w3.org/2001/XInclude"
 NS = {"tei": TEI_NS}
 
 _ENCODING_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY")
 # A declaration, or what may hold the same characters as mere text: a comment, a CDATA
-# section, a processing instruction (scanned only when _DOCTYPE found something).
+# section, a processing instruction (scanned only when one of those two names is in the file).
 _DECLARATION_OR_TEXT = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|(<!DOCTYPE|<!ENTITY)", re.S)
 # Byte order marks and the first bytes of "<?" or "<" in the encodings XML allows besides UTF-8.
 _WIDE_ENCODINGS = [
@@ -338,7 +337,8 @@ def _check_bytes(path: Path, data: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise _refuse(path, data, exc.start, f"byte 0x{data[exc.start]:02X} is not valid UTF-8",
                       "the edition is UTF-8 only: re-save the file as UTF-8") from None
-    doctype = _DOCTYPE.search(data) and next(
+    # Two plain searches say whether the regular expression needs to run (a third of its cost).
+    doctype = (b"<!DOCTYPE" in data or b"<!ENTITY" in data) and next(
         (found for found in _DECLARATION_OR_TEXT.finditer(data) if found.group(1)), None)
     if doctype:
         raise _refuse(path, data, doctype.start(),

@@ -92,21 +92,12 @@
     <xsl:sequence select="($t:site-map?withheld, map {})[1]?($volume)?($document)"/>
   </xsl:function>
 
-  <!-- Where a pointer into a FRUS volume ("frus1961-63v05", "frus1961-63v05#d183")
-       leads from a page $up below the HTML folder ("" or "../"): a volume of
-       the build, its contents page or the document's page; any other volume,
-       or a document of it without a page (kept back, or an id inside one),
-       its address at history.state.gov. Nothing when it is no such pointer. -->
-  <xsl:function name="t:volume-href" as="xs:string?">
-    <xsl:param name="pointer" as="xs:string"/>
-    <xsl:param name="up" as="xs:string"/>
-    <xsl:sequence select="
-      if (not(matches($pointer, '^frus\d{4}[A-Za-z0-9-]*(#[A-Za-z_][\w_.-]*)?$'))) then ()
-      else t:volume-link(substring-before($pointer || '#', '#'), substring-after($pointer, '#'), $up)"/>
-  </xsl:function>
-
-  <!-- The same for a volume and a document id already told apart (a pointer
-       toolkit/pointers.py resolved as ['publication', volume, id]). -->
+  <!-- Where a pointer into a FRUS volume leads from a page $up below the HTML
+       folder ("" or "../"), told apart by toolkit/pointers.py as
+       ['publication', volume, id] ("frus1961-63v05#d183", "frus1961-63v05"):
+       a volume of the build, its contents page or the document's page; any
+       other volume, or a document of it without a page (kept back, or an id
+       inside one), its address at history.state.gov. -->
   <xsl:function name="t:volume-link" as="xs:string">
     <xsl:param name="volume" as="xs:string"/>
     <xsl:param name="fragment" as="xs:string"/>
@@ -150,6 +141,7 @@
   <!-- The elements that point to an authority record: the same set as
        toolkit/vocabulary.py (tests/test_vocabulary.py proves it). -->
   <xsl:variable name="t:name-elements" as="xs:string+" select="('persName', 'placeName', 'orgName', 'rs', 'name')"/>
+  <xsl:variable name="t:name-element-set" as="map(xs:string, xs:boolean)" select="t:name-set($t:name-elements)"/>
 
   <!-- ================================================================== -->
   <!-- Document identity and header metadata                               -->
@@ -513,7 +505,7 @@
   </xsl:function>
 
   <!-- Sort key: the surname when there is one. -->
-  <xsl:function name="t:record-sort-key" as="xs:string">
+  <xsl:function name="t:record-sort-key" as="xs:string" cache="yes">
     <xsl:param name="record" as="element()"/>
     <xsl:variable name="pers" as="element()?" select="$record/persName[1]"/>
     <xsl:sequence select="lower-case(
@@ -535,14 +527,14 @@
   </xsl:function>
 
   <!-- What a record says the person, place or body was: occupation, desc, type. -->
-  <xsl:function name="t:record-role" as="xs:string?">
+  <xsl:function name="t:record-role" as="xs:string?" cache="yes">
     <xsl:param name="record" as="element()"/>
     <xsl:variable name="parts" as="xs:string*"
       select="($record/occupation, $record/desc, $record/roleName, $record/affiliation) ! t:plain(.)"/>
     <xsl:sequence select="string-join($parts[.], '; ')[.]"/>
   </xsl:function>
 
-  <xsl:function name="t:record-note" as="xs:string?">
+  <xsl:function name="t:record-note" as="xs:string?" cache="yes">
     <xsl:param name="record" as="element()"/>
     <xsl:sequence select="string-join($record/note ! t:plain(.), ' ')[.]"/>
   </xsl:function>
@@ -553,10 +545,12 @@
     <xsl:sequence select="($record/location/geo)[1] ! normalize-space(.)[matches(., '^-?\d+(\.\d+)?[ ,]+-?\d+(\.\d+)?$')]"/>
   </xsl:function>
 
-  <!-- Every name element of a text that has an authority record, in document order. -->
-  <xsl:function name="t:named" as="element()*">
+  <!-- Every name element of a text that has an authority record, in document order
+       (cache="yes": the index of names, the search record and the registers'
+       record each ask for them). -->
+  <xsl:function name="t:named" as="element()*" cache="yes">
     <xsl:param name="root" as="node()"/>
-    <xsl:sequence select="root($root)//text//*[local-name() = $t:name-elements][@ref]"/>
+    <xsl:sequence select="root($root)//text//*[map:contains($t:name-element-set, local-name())][@ref]"/>
   </xsl:function>
 
   <!-- ================================================================== -->
@@ -667,7 +661,18 @@
   <xsl:function name="t:paragraph-number" as="xs:string">
     <xsl:param name="p" as="element()"/>
     <xsl:sequence select="if ($p/@n) then string($p/@n)
-      else string(count(root($p)//text//p[t:is-numbered(.)][. &lt;&lt; $p]) + 1)"/>
+      else string((t:paragraph-positions(root($p))(generate-id($p)),
+        count(root($p)//text//p[t:is-numbered(.)][. &lt;&lt; $p]) + 1)[1])"/>
+  </xsl:function>
+
+  <!-- The position of each numbered paragraph of a document (generate-id =>
+       1, 2, ...), counted once per document (cache="yes"): the page asks for a
+       paragraph's number at the paragraph, its pilcrow, each name in it (the
+       index of names, the registers' record) and its passage citation, and
+       counting the paragraphs before it each time made every page quadratic. -->
+  <xsl:function name="t:paragraph-positions" as="map(xs:string, xs:integer)" cache="yes">
+    <xsl:param name="root" as="node()"/>
+    <xsl:sequence select="map:merge($root//text//p[t:is-numbered(.)] ! map { generate-id(.): position() })"/>
   </xsl:function>
 
   <xsl:function name="t:paragraph-id" as="xs:string">
@@ -699,13 +704,23 @@
   <xsl:function name="t:plain" as="xs:string">
     <xsl:param name="node" as="node()"/>
     <xsl:param name="view" as="xs:string"/>
-    <xsl:variable name="flow" as="item()*">
-      <xsl:apply-templates select="$node/node()" mode="t:read">
-        <xsl:with-param name="t:view" as="xs:string" select="$view" tunnel="yes"/>
-        <xsl:with-param name="t:at-block" as="xs:boolean" select="true()" tunnel="yes"/>
-      </xsl:apply-templates>
-    </xsl:variable>
-    <xsl:sequence select="normalize-space(t:joined($flow))"/>
+    <xsl:choose>
+      <!-- Text alone (most names, abbreviations, expansions): mode t:read makes its characters of
+           each text node and whitespace of the rest, so the reading is its string value, without
+           a template for each node (the page asks this of every choice and record). -->
+      <xsl:when test="$node instance of element() and empty($node/*)">
+        <xsl:sequence select="normalize-space($node)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="flow" as="item()*">
+          <xsl:apply-templates select="$node/node()" mode="t:read">
+            <xsl:with-param name="t:view" as="xs:string" select="$view" tunnel="yes"/>
+            <xsl:with-param name="t:at-block" as="xs:boolean" select="true()" tunnel="yes"/>
+          </xsl:apply-templates>
+        </xsl:variable>
+        <xsl:sequence select="normalize-space(t:joined($flow))"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:function>
 
   <!-- The blocks of a note, read apart from the text it stands in. -->

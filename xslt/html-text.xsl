@@ -478,18 +478,22 @@
       else 'note-' || (count(t:footnotes($note)[. &lt;&lt; $note]) + 1)"/>
   </xsl:function>
 
-  <!-- Links: only to this page's ids, to the web (http, https) or mail, to
-       a page of the site ("d65.html", "../frus1961-63v05/d183.html", as
-       frus.xsl writes them) or into a FRUS volume: its local page when the
-       volume is built too, else history.state.gov (t:volume-link), whether
-       the pointer is FRUS's own ("frus1961-63v06#d66") or the document's
-       address ("https://history.state.gov/historicaldocuments/frus1961-63v06/d66",
-       which toolkit/pointers.py resolves as a publication). A pointer of
-       several tokens links its first (t:href); a ref naming several
-       documents links each (the template for ref with several targets). -->
+  <!-- Links: only to this page's ids, to the web (http, https) or mail, or
+       into a FRUS volume: its local page when the volume is built too, else
+       history.state.gov (t:volume-link), whether the pointer is FRUS's own
+       ("frus1961-63v06#d66") or the document's address
+       ("https://history.state.gov/historicaldocuments/frus1961-63v06/d66"):
+       toolkit/pointers.py resolves both as publications (t:pointers). A kind
+       that knows better where a pointer leads from its page says so beside it
+       (@t:href: frus.xsl, for the pages it cuts out of a volume), and that is
+       used as it is. A pointer of several tokens links its first (t:href); a
+       ref naming several documents links each (the template for ref with
+       several targets). -->
   <xsl:function name="t:href" as="xs:string?">
     <xsl:param name="ref" as="element()"/>
-    <xsl:sequence select="t:token-href(normalize-space(tokenize(string($ref/@target), '\s+')[1]), $ref)"/>
+    <xsl:sequence select="
+      if ($ref/@t:href) then $ref/@t:href[not(starts-with(., '#')) or t:renders-id($ref, substring(., 2))]
+      else t:token-href(normalize-space(tokenize(string($ref/@target), '\s+')[1]), $ref)"/>
   </xsl:function>
 
   <xsl:function name="t:token-href" as="xs:string?">
@@ -497,17 +501,16 @@
     <xsl:param name="ref" as="element()"/>
     <xsl:variable name="publication" as="array(xs:string)?" select="$t:pointers($target)[?1 = 'publication']"/>
     <xsl:sequence select="
-      if (exists($publication) and starts-with($target, $t:frus-site)) then t:volume-link($publication?2, $publication?3, t:up($ref))
+      if (exists($publication)) then t:volume-link($publication?2, $publication?3, t:up($ref))
       else if (starts-with($target, '#')) then $target[t:renders-id($ref, substring(., 2))]
       else if (matches($target, '^(https?|mailto):', 'i')) then $target
-      else if (matches($target, '^(\.\./)?([A-Za-z0-9_-]+/)?[A-Za-z0-9_.-]+\.html(#[A-Za-z0-9_.-]+)?$')) then $target
-      else t:volume-href($target, t:up($ref))"/>
+      else ()"/>
   </xsl:function>
 
   <!-- A reference to several documents ("four letters of October 27 and
        28"): its words, then a link to each document, numbered as FRUS
        numbers it ("66") or by its place in @target. -->
-  <xsl:template match="ref[count(tokenize(normalize-space(@target))) gt 1]" mode="t:inline" as="element()" priority="1">
+  <xsl:template match="ref[empty(@t:href)][count(tokenize(normalize-space(@target))) gt 1]" mode="t:inline" as="element()" priority="1">
     <xsl:variable name="ref" as="element()" select="."/>
     <span class="tei-ref several">
       <xsl:call-template name="t:id"/>

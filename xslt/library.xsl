@@ -271,6 +271,10 @@
     <xsl:param name="about" as="map(xs:string, xs:string)"/>
     <xsl:variable name="letters" as="xs:string*" select="distinct-values($register/t:entry/@letter ! string(.))"/>
     <xsl:variable name="count" as="xs:integer" select="count($register/t:entry)"/>
+    <!-- the keys that hold more than one person (their entries after the first: toolkit/library.py),
+         found once, not by comparing each entry with every other -->
+    <xsl:variable name="shared-keys" as="map(xs:string, xs:boolean)"
+      select="map:merge($register/t:entry[@part != '1'] ! map { string(@key): true() }, map { 'duplicates': 'use-first' })"/>
     <xsl:variable name="content" as="element()*">
       <h1><xsl:value-of select="$about?title"/></h1>
       <p class="register-intro">
@@ -301,7 +305,7 @@
           <ul class="register-entries">
             <xsl:for-each select="$register/t:entry[@letter = $letter]">
               <li>
-                <a href="{@key}.html{if (../t:entry[@key = current()/@key][2]) then '#person-' || @part else ''}"><xsl:value-of select="@name"/></a>
+                <a href="{@key}.html{if (map:contains($shared-keys, string(@key))) then '#person-' || @part else ''}"><xsl:value-of select="@name"/></a>
                 <xsl:for-each select="@dates">
                   <xsl:value-of select="' (' || . || ')'"/>
                 </xsl:for-each>

@@ -12,7 +12,8 @@
      an excerpt with the words marked;
    - filters volume, year, type, person and place: checkboxes with the
      number of documents each would give (values of one filter are OR-ed,
-     filters AND-ed); the order: best match, or by date (sort key "date"),
+     filters AND-ed), made when their group is opened; of a large filter
+     (persons, places) the values most documents have, and "Show all"; the order: best match, or by date (sort key "date"),
      the undated documents after the dated ones;
    - the address keeps the search (?q=...&sort=date:asc&year=1962), so it
      can be linked, reloaded and gone back to.
@@ -69,6 +70,7 @@
     input.value = wanted.q;
     if (order) { order.value = wanted.sort; }
     FILTERS.forEach(function (filter) {
+      if (wanted.filters[filter[0]].length) { fillGroup(filter[0], wanted.filters[filter[0]]); }
       var boxes = filtersBox.querySelectorAll('input[name="' + filter[0] + '"]');
       for (var i = 0; i !== boxes.length; i += 1) {
         boxes[i].checked = wanted.filters[filter[0]].indexOf(boxes[i].value) !== -1;
@@ -92,19 +94,46 @@
 
   /* ------------------------------------------------------------ the filters */
 
-  function sortedValues(name, counts) {
-    return Object.keys(counts).sort(function (a, b) {
+  /* A filter's checkboxes are made when its group is first opened (or a value
+     of it is chosen), not with the page: a library has a value per person and
+     place, some 1,500, and counting them all at every search took most of a
+     first query. A filter of more than MANY values shows the SHOWN that most
+     documents have, in that order, and a button that shows the others; a
+     smaller one shows all, in their own order (years, volumes, kinds). Only
+     the checkboxes shown get their counts at each search. The order is fixed
+     when a group is made (by the counts over all documents), so that the
+     boxes do not move under the keyboard or the pointer as counts change. */
+  var MANY = 15;
+  var SHOWN = 10;
+  var lastCounts = {};
+  var orders = {};
+
+  function naturalOrder(values) {
+    return values.sort(function (a, b) {
       return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
     });
   }
 
+  function orderedValues(name) {
+    if (!orders[name]) {
+      var counts = totals[name] || {};
+      var values = naturalOrder(Object.keys(counts));
+      orders[name] = values.length <= MANY ? values
+        : values.sort(function (a, b) { return (counts[b] || 0) - (counts[a] || 0); });
+    }
+    return orders[name];
+  }
+
+  function group(name) {
+    return filtersBox.querySelector('details[data-filter="' + name + '"]');
+  }
+
   function buildFilters() {
     filtersBox.textContent = '';
+    lastCounts = totals;
     FILTERS.forEach(function (filter) {
       var name = filter[0];
-      var counts = totals[name] || {};
-      var values = sortedValues(name, counts);
-      if (!values.length) { return; }
+      if (!Object.keys(totals[name] || {}).length) { return; }
       var details = document.createElement('details');
       details.className = 'search-filter';
       details.setAttribute('data-filter', name);
@@ -114,44 +143,101 @@
       chosen.className = 'search-chosen';
       summary.appendChild(chosen);
       details.appendChild(summary);
-      var fieldset = document.createElement('fieldset');
-      var legend = document.createElement('legend');
-      legend.className = 'visually-hidden';
-      legend.textContent = filter[1];
-      fieldset.appendChild(legend);
-      var items = document.createElement('ul');
-      values.forEach(function (value, i) {
-        var item = document.createElement('li');
-        var box = document.createElement('input');
-        box.type = 'checkbox';
-        box.name = name;
-        box.value = value;
-        box.id = 'filter-' + name + '-' + i;
-        var label = document.createElement('label');
-        label.htmlFor = box.id;
-        label.appendChild(document.createTextNode(value + ' '));
-        var count = document.createElement('span');
-        count.className = 'search-count';
-        label.appendChild(count);
-        item.appendChild(box);
-        item.appendChild(label);
-        items.appendChild(item);
+      details.addEventListener('toggle', function () {
+        if (details.open) { fillGroup(name, []); }
       });
-      fieldset.appendChild(items);
-      details.appendChild(fieldset);
       filtersBox.appendChild(details);
     });
-    showCounts(totals);
+  }
+
+  /* The group's checkboxes, made once: the first SHOWN values (all of a small
+     filter) and those in ``wanted``; the others on "Show all". */
+  function fillGroup(name, wanted) {
+    var details = group(name);
+    if (!details) { return; }
+    var fieldset = details.querySelector('fieldset');
+    if (!fieldset) {
+      var label = FILTERS.filter(function (filter) { return filter[0] === name; })[0][1];
+      fieldset = document.createElement('fieldset');
+      var legend = document.createElement('legend');
+      legend.className = 'visually-hidden';
+      legend.textContent = label;
+      fieldset.appendChild(legend);
+      fieldset.appendChild(document.createElement('ul'));
+      details.appendChild(fieldset);
+      var values = orderedValues(name);
+      addBoxes(name, values.slice(0, values.length <= MANY ? values.length : SHOWN));
+      if (values.length > MANY) {
+        var all = document.createElement('button');
+        all.type = 'button';
+        all.className = 'search-show-all';
+        all.textContent = 'Show all ' + values.length.toLocaleString('en');
+        all.addEventListener('click', function () {
+          var first = addBoxes(name, values);
+          all.remove();
+          if (first) { first.focus(); }
+        });
+        fieldset.appendChild(all);
+      }
+    }
+    addBoxes(name, wanted);
+  }
+
+  /* Checkboxes for the ``values`` of a filter that have none yet, with their
+     counts, the list kept in the filter's order; the first one made. */
+  function addBoxes(name, values) {
+    var items = group(name).querySelector('ul');
+    var present = {};
+    Array.prototype.forEach.call(items.children, function (item) {
+      present[item.firstElementChild.value] = item;
+    });
+    var adding = {};
+    values.forEach(function (value) { if (!present[value]) { adding[value] = true; } });
+    if (!Object.keys(adding).length) { return null; }
+    var first = null;
+    var list = document.createDocumentFragment();
+    orderedValues(name).forEach(function (value, index) {
+      var item = present[value];
+      if (!item && adding[value]) {
+        item = checkbox(name, value, index);
+        first = first || item.firstElementChild;
+      }
+      if (item) { list.appendChild(item); }
+    });
+    items.appendChild(list);
+    return first;
+  }
+
+  function checkbox(name, value, index) {
+    var item = document.createElement('li');
+    var box = document.createElement('input');
+    box.type = 'checkbox';
+    box.name = name;
+    box.value = value;
+    box.id = 'filter-' + name + '-' + index;
+    var label = document.createElement('label');
+    label.htmlFor = box.id;
+    label.appendChild(document.createTextNode(value + ' '));
+    var count = document.createElement('span');
+    count.className = 'search-count';
+    label.appendChild(count);
+    item.appendChild(box);
+    item.appendChild(label);
+    countOf(box, lastCounts);
+    return item;
+  }
+
+  function countOf(box, counts) {
+    var n = (counts[box.name] || {})[box.value] || 0;
+    box.nextElementSibling.querySelector('.search-count').textContent =
+      '(' + n + ' document' + (n === 1 ? '' : 's') + ')';
   }
 
   /* "(12)": the documents a value gives with the words and the other choices. */
   function showCounts(counts) {
+    lastCounts = counts;
     var boxes = filtersBox.querySelectorAll('input[type="checkbox"]');
-    for (var i = 0; i !== boxes.length; i += 1) {
-      var n = (counts[boxes[i].name] || {})[boxes[i].value] || 0;
-      boxes[i].nextElementSibling.querySelector('.search-count').textContent =
-        '(' + n + ' document' + (n === 1 ? '' : 's') + ')';
-    }
+    for (var i = 0; i !== boxes.length; i += 1) { countOf(boxes[i], counts); }
     openChosen();
   }
 

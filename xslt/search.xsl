@@ -11,7 +11,9 @@
     data-pagefind-ignore    inside them, what is not the reading text: the
                             diplomatic forms, paragraph numbers, ¶ and note links;
     data-pagefind-meta      the title, the date and the printed volume of a result;
-    data-pagefind-filter    volume, year, type, person and place (t:search-record);
+    data-pagefind-filter    volume, year and type (t:search-record); person and
+                            place are the registers' entries, added by the build
+                            to the copy of the page it indexes (toolkit/search.py);
     data-pagefind-sort      date: an ISO date (t:search-record).
   A page outside data-pagefind-body is not a result (index, contents pages).
   The search page (html/search/index.html) is a plain form: its script
@@ -79,8 +81,8 @@
 
   <!-- "Kuznetsov, Vasily V." from <forename>Vasily</forename> <forename>V.</forename>
        <surname>Kuznetsov</surname>: the form FRUS's lists of names use, so that
-       one person of the edition and of a volume is one value of the filter. -->
-  <xsl:function name="t:filing-name" as="xs:string">
+       the edition's record and a volume's entry are written alike in the registers. -->
+  <xsl:function name="t:filing-name" as="xs:string" cache="yes">
     <xsl:param name="record" as="element()"/>
     <xsl:variable name="pers" as="element()?" select="$record/persName[not(@type = ('alt', 'variant'))][surname][1]"/>
     <xsl:sequence select="if (exists($pers))
@@ -98,15 +100,14 @@
   </xsl:function>
 
   <!-- The filters and the sort key of a document page, for Pagefind (outside
-       the indexed text, never shown): volume, year, type, person, place; date. -->
+       the indexed text, never shown): volume, year, type; date. The filters
+       person and place are the registers' merged entries, which no page
+       knows alone: the build adds them to the copy of the page it indexes
+       (toolkit/library.py, search_filters). -->
   <xsl:function name="t:search-record" as="element()">
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="when" as="xs:string?" select="t:when($root)"/>
     <xsl:variable name="parts" as="xs:integer*" select="t:date-parts($when)"/>
-    <xsl:variable name="records" as="element()*" select="((t:header($root)/profileDesc/correspDesc/correspAction
-      /*[local-name() = $t:name-elements][@ref], t:named($root)) ! t:record(.))/."/>
-    <xsl:variable name="places" as="xs:string*"
-      select="distinct-values((t:place($root), $records[t:kind(.) = 'place'] ! t:record-name(.)))"/>
     <div class="search-record" hidden="">
       <xsl:for-each select="t:search-volume($root)">
         <span data-pagefind-filter="volume"><xsl:value-of select="."/></span>
@@ -115,14 +116,6 @@
         <span data-pagefind-filter="year"><xsl:value-of select="format-number(., '0000')"/></span>
       </xsl:for-each>
       <span data-pagefind-filter="type"><xsl:value-of select="t:document-type($root)"/></span>
-      <xsl:for-each select="distinct-values($records[t:kind(.) = 'person'] ! t:filing-name(.))">
-        <xsl:sort select="lower-case(.)"/>
-        <span data-pagefind-filter="person"><xsl:value-of select="."/></span>
-      </xsl:for-each>
-      <xsl:for-each select="$places">
-        <xsl:sort select="lower-case(.)"/>
-        <span data-pagefind-filter="place"><xsl:value-of select="."/></span>
-      </xsl:for-each>
       <xsl:if test="exists($parts)">
         <span data-pagefind-sort="date"><xsl:value-of select="t:iso-date($when)"/></span>
         <span data-pagefind-meta="datetime"><xsl:value-of select="t:iso-date($when)"/></span>

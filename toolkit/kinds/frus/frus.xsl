@@ -24,9 +24,10 @@
     the head's note n="0" (the source note)
                         note type="source";
     ref/@target "#d65", "#d65fn1", "#pg_182"
-                        the page of the document holding that id;
+                        @t:href: the page of the document holding that id;
     ref/@target "frus1961-63v05#d183", "frus1961-63v05"
-                        the document or volume at history.state.gov;
+                        @t:href: the document or volume, local when built
+                        too, else at history.state.gov;
     pb between two documents
                         the first page break of the next document.
   Words of the source are never changed: every unit holds its document's
@@ -313,7 +314,7 @@
       </xsl:when>
       <xsl:otherwise>
         <p rend="nested-document">
-          <ref target="{t:frus-id-href(string(@xml:id), $t:document)}">
+          <ref target="#{@xml:id}" t:href="{t:frus-id-href(string(@xml:id), $t:document)}">
             <xsl:value-of select="string-join((@n ! ('Document ' || . || ':'), t:frus-document-title(.)), ' ')"/>
           </ref>
         </p>
@@ -361,9 +362,15 @@
     </xsl:copy>
   </xsl:template>
 
-  <xsl:template match="ref/@target | ptr/@target" mode="t:frus-unit" as="attribute()">
+  <!-- The pointer stays as written; where it leads from the unit's page, which
+       only the volume knows, goes beside it as data (@t:href), which the HTML
+       uses as it is (html-text.xsl, t:href) rather than reading it back. -->
+  <xsl:template match="ref/@target | ptr/@target" mode="t:frus-unit" as="attribute()+">
     <xsl:param name="t:document" as="element(div)" tunnel="yes"/>
-    <xsl:attribute name="target" select="t:frus-href(string(.), $t:document)"/>
+    <xsl:copy/>
+    <xsl:for-each select="t:frus-href(string(.), $t:document)">
+      <xsl:attribute name="t:href" select="."/>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- Where a FRUS pointer leads from the page of $document: an id on this
@@ -372,15 +379,16 @@
        (then, like an id that names nothing, "#id": plain text on the page,
        never a dead link); another volume ("frus1961-63v05" or
        "frus1961-63v05#d183") is its local page when it is built too, else its
-       page at history.state.gov (t:volume-href). -->
-  <xsl:function name="t:frus-href" as="xs:string">
+       page at history.state.gov (t:volume-link). Nothing for any other
+       pointer (a web address): the HTML resolves it as any document's. -->
+  <xsl:function name="t:frus-href" as="xs:string?">
     <xsl:param name="pointer" as="xs:string"/>
     <xsl:param name="document" as="element(div)"/>
     <xsl:variable name="target" as="array(xs:string)?" select="$t:pointers($pointer)"/>
     <xsl:sequence select="
       if ($target?1 = 'here') then t:frus-id-href($target?3, $document)
       else if ($target?1 = 'publication') then t:volume-link($target?2, $target?3, '../')
-      else $pointer"/>
+      else ()"/>
   </xsl:function>
 
   <!-- Where an id of the volume leads from the page of $document (the id
