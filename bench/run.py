@@ -779,6 +779,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(build_breakdown(args.build_steps)))
         return 0
     sys.path.insert(0, str(BENCH))
+    from measure import write_bytecode
+
+    write_bytecode(ROOT)  # as installed: see measure.write_bytecode
     if args.volumes_only:
         args.sizes, args.no_make, args.tag = "", True, args.tag or "volumes"
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]

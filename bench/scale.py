@@ -37,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run  # noqa: E402  bench/run.py: run_once, Measurement, machine()
+from measure import write_bytecode  # noqa: E402
 
 ROOT = run.ROOT
 #: main when issue 21 was started: one pool that forks and one that spawns, three parses a document, no cache.
@@ -66,6 +67,7 @@ def before_tree(rev: str, scratch: Path) -> Path:
     for folder in ("xslt", "schemas"):
         if (scratch / folder).is_dir() and not (scratch / "toolkit" / folder).exists():
             (scratch / "toolkit" / folder).symlink_to(Path("..") / folder)
+    write_bytecode(scratch)  # both copies as installed (measure.write_bytecode)
     return scratch
 
 

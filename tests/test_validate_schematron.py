@@ -103,3 +103,19 @@ def test_fast_validator_finds_what_the_iso_validator_finds(validators, name: str
         assert _findings(validator(tree)) == expected
     if name in dict(MUTATIONS):
         assert expected, f"{name} breaks no rule: the mutation no longer applies to the telegram"
+
+
+FRUS_RULES = PROJECT_ROOT / "toolkit" / "kinds" / "frus" / "frus.sch"
+FRUS_FIXTURES = sorted((Path(__file__).parent / "fixtures" / "frus").glob("*.xml"))
+
+
+@pytest.mark.parametrize("path", FRUS_FIXTURES, ids=[path.name for path in FRUS_FIXTURES])
+def test_the_frus_rules_fast_validators_find_what_the_iso_validator_finds(path: Path) -> None:
+    reference = isoschematron.Schematron(etree.parse(str(FRUS_RULES)), store_report=True)
+    rules = schematron.Rules(FRUS_RULES)
+    tree = etree.parse(str(path))
+    reference.validate(tree)
+    expected = _findings(reference.validation_report)
+    for validator in (rules._validator, rules._small):
+        assert validator is not None
+        assert _findings(validator(tree)) == expected

@@ -63,7 +63,7 @@ def display_path(path: Path) -> str:
     try:
         # What path.resolve().relative_to(Path.cwd().resolve()) gives, without resolving the same
         # folders again for every document of a run (a report names each one).
-        shown = relative_to(str(resolved_path(Path(path))), str(_resolved_folder(os.getcwd()))) or str(path)
+        shown = relative_to(_resolved_name(Path(path)), str(_resolved_folder(os.getcwd()))) or str(path)
     except (ValueError, OSError, RuntimeError):  # a NUL, a loop, a name too long
         shown = str(path)
     return shown if shown.isprintable() else printable(shown)
@@ -85,6 +85,14 @@ def resolved_path(path: Path) -> Path:
         return path.resolve()  # (a ".." after a symbolic link is not the folder abspath() would make of it)
     # Keyed by the absolute folder: a relative one ("." for "doc.xml") means another folder after a chdir.
     return _resolved_folder(os.path.abspath(path.parent)) / name
+
+
+def _resolved_name(path: Path) -> str:
+    """``str(resolved_path(path))``, without making a Path of it (a report names every document)."""
+    name = path.name
+    if name in ("", ".", "..") or ".." in path.parts or os.path.islink(path):
+        return str(path.resolve())
+    return os.path.join(str(_resolved_folder(os.path.abspath(path.parent))), name)
 
 
 @functools.lru_cache(maxsize=256)

@@ -328,12 +328,15 @@ def resolve(results: list[DocumentResult], root_of: Callable[[Path], Path] | Non
     whether a document's ids must be unique across the edition (its kind says so: the edition's
     documents and the files they point into) or only within itself (any other TEI)."""
     index = _Index(results, root_of)
+    loaded: set[str] = set()  # (thousands of documents link the same authority file: loaded once)
     for result in results:
         if result.facts is None:
             continue
         result.problems.extend(_check_pointers(result.facts, index))
         for linked in result.facts.linked:  # validated alone, a document's ids still meet the authority file's
-            index.get(Path(linked))
+            if linked not in loaded:
+                loaded.add(linked)
+                index.get(Path(linked))
     shared = [result for result in results if result.facts is not None and shares_ids(result)]
     _check_unique_ids(index, shared, _reached_from(index, shared))
     for result in results:
@@ -344,9 +347,11 @@ def resolve(results: list[DocumentResult], root_of: Callable[[Path], Path] | Non
 def _reached_from(index: _Index, results: list[DocumentResult]) -> list[Facts]:
     """The documents, and every file they link or point into: one namespace of ids."""
     paths = {result.facts.path for result in results}
+    linked: set[str] = set()
     for result in results:
-        paths.update(Path(linked) for linked in result.facts.linked)
+        linked.update(result.facts.linked)
         paths.update(index.reached.get(result.facts.path, ()))
+    paths.update(map(Path, linked))
     return [facts for path, facts in index.facts.items() if facts is not None and path in paths]
 
 

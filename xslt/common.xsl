@@ -704,13 +704,23 @@
   <xsl:function name="t:plain" as="xs:string">
     <xsl:param name="node" as="node()"/>
     <xsl:param name="view" as="xs:string"/>
-    <xsl:variable name="flow" as="item()*">
-      <xsl:apply-templates select="$node/node()" mode="t:read">
-        <xsl:with-param name="t:view" as="xs:string" select="$view" tunnel="yes"/>
-        <xsl:with-param name="t:at-block" as="xs:boolean" select="true()" tunnel="yes"/>
-      </xsl:apply-templates>
-    </xsl:variable>
-    <xsl:sequence select="normalize-space(t:joined($flow))"/>
+    <xsl:choose>
+      <!-- Text alone (most names, abbreviations, expansions): mode t:read makes its characters of
+           each text node and whitespace of the rest, so the reading is its string value, without
+           a template for each node (the page asks this of every choice and record). -->
+      <xsl:when test="$node instance of element() and empty($node/*)">
+        <xsl:sequence select="normalize-space($node)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="flow" as="item()*">
+          <xsl:apply-templates select="$node/node()" mode="t:read">
+            <xsl:with-param name="t:view" as="xs:string" select="$view" tunnel="yes"/>
+            <xsl:with-param name="t:at-block" as="xs:boolean" select="true()" tunnel="yes"/>
+          </xsl:apply-templates>
+        </xsl:variable>
+        <xsl:sequence select="normalize-space(t:joined($flow))"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:function>
 
   <!-- The blocks of a note, read apart from the text it stands in. -->
