@@ -135,7 +135,7 @@ def queries(repeat: int) -> dict:
     chromium = find_chromium()
     if chromium is None:
         return {"skipped": "Chromium is not installed"}
-    firsts, later, counts, on_page = [], [], {}, []
+    firsts, later, counts, on_page, ready = [], [], {}, [], []
     with serve(SITE) as origin, sync_playwright() as playwright:
         browser = launch(playwright, chromium)
         for _ in range(max(repeat, 3)):
@@ -152,11 +152,14 @@ def queries(repeat: int) -> dict:
             page = context.new_page()
             page.goto(f"{origin}/html/search/index.html", wait_until="load")
             page.wait_for_selector("body.search-ready")
+            # from the page's request to its script ready to search (the index's filters loaded, the form set up)
+            ready.append(page.evaluate("performance.now()"))
             on_page.append(page.evaluate(PAGE_QUERY, FIRST_WORD))
             context.close()
         browser.close()
     return {"first_ms": statistics.median(firsts), "first_max_ms": max(firsts),
             "page_first_ms": statistics.median(on_page), "page_first_max_ms": max(on_page),
+            "page_ready_ms": statistics.median(ready), "page_ready_max_ms": max(ready),
             "later_ms": statistics.median(later), "later_max_ms": max(later), "results": counts,
             "queries": len(later)}
 
@@ -191,6 +194,8 @@ def markdown(report: dict) -> str:
             f"| first query on the search page (its script loaded the index with the page): submit to "
             f"results listed, median / slowest ms | {query['page_first_ms']:.0f} / {query['page_first_max_ms']:.0f} "
             f"| ≤ 300 |",
+            f"| the search page from its request to its script ready (the index's filters loaded): median / slowest ms "
+            f"| {query['page_ready_ms']:.0f} / {query['page_ready_max_ms']:.0f} | |",
             f"| later queries ({query['queries']}, {len(LATER_WORDS)} words): median / slowest ms "
             f"| {query['later_ms']:.0f} / {query['later_max_ms']:.0f} | ≤ 100 |",
         ]
