@@ -154,10 +154,10 @@ def bench(args: argparse.Namespace) -> dict:
                                     megabytes))
                 shutil.rmtree(out, ignore_errors=True)
 
-    frus = run.frus_folder(args.frus) if "library" in args.parts else None
-    if frus is None and "library" in args.parts:
+    frus = run.frus_folder(args.frus) if "library" in parts else None
+    if frus is None and "library" in parts:
         _say("FRUS volumes: ../shared/frus not found: library steps skipped")
-    else:
+    elif frus is not None:
         three = library(frus, corpus / "three", 1)
         six = library(frus, corpus / "six", 2)
         for which in ("after", "before"):
