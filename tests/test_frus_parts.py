@@ -75,7 +75,7 @@ def test_each_document_is_made_by_a_transformation_of_its_own(tmp_path: Path, ru
 
 def test_parts_of_several_documents_follow_part_size(tmp_path: Path, runs, monkeypatch) -> None:
     volume = etree.parse(str(FRUS_VOLUME)).getroot()
-    sizes = [len(etree.tostring(division, with_tail=False))
+    sizes = [frus.OUTPUT_PER_BYTE * len(etree.tostring(division, with_tail=False)) + frus.OUTPUT_PER_DOCUMENT
              for division in volume.iterfind(f".//{{{TEI}}}body//{{{TEI}}}div[@type='document']")]
     monkeypatch.setattr(frus, "PART_SIZE", sum(sizes) // 3)
     build_edition(tmp_path / "out", [FRUS_VOLUME], validate=False)

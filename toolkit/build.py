@@ -277,11 +277,14 @@ _worker_state: dict = {}
 
 def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters, validating: bool,
                  registered: tuple[output_formats.Format, ...] = (), kind_folders: tuple[Path, ...] = (),
-                 strict: bool = False) -> None:
+                 strict: bool = False, found: project.Project | None = None) -> None:
     # What the parent added at run time: a spawned worker starts from the built-in formats and kinds.
     for added in registered:
         output_formats.register(added)
     kinds.load_folders(kind_folders)
+    # The parent's project for the worker's life: project.current() looked for it again (two stat calls a
+    # folder up) four times a document (toolkit/project.py, fixed and pin).
+    project.pin(found)
     _worker_state.update(formats=formats, parameters=parameters, validating=validating, strict=strict, error=None)
     try:
         transform.compile_all()
@@ -331,9 +334,11 @@ def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...
     if len(jobs_list) > 1 and max(sizes.values(), default=0) >= LARGE_INPUT:
         jobs_list = sorted(jobs_list, key=lambda job: -sizes[job[0]])
         threshold, chunksize = 2, 1
-    results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
-                             initargs=(formats, parameters, validating, _registered_at_run_time(),
-                                       kinds.loaded_folders(), strict), threshold=threshold, chunksize=chunksize))
+    with project.fixed() as found:  # a pin made by the initializer run in this process ends with the run
+        results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
+                                 initargs=(formats, parameters, validating, _registered_at_run_time(),
+                                           kinds.loaded_folders(), strict, found),
+                                 threshold=threshold, chunksize=chunksize))
     if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
         raise _worker_state.pop("error")
     return results

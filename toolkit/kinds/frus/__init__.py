@@ -354,16 +354,23 @@ def _containers(element: etree._Element, home: str | None, lines: list[int], hom
 # Transformation in parts (toolkit/transform.py, transform_in_parts)
 # ---------------------------------------------------------------------------
 
-#: About how much of a volume one transformation publishes: bytes of its documents' TEI. Saxon's
-#: heap grows with what one transformation makes (every page, text and citation of the part, and
-#: the envelope returning them), not with the volume; a part of whole documents, at least one.
-PART_SIZE = 256 * 1024
+#: About how much one transformation of a volume makes: bytes of output (pages, texts, citations).
+#: Saxon's heap grows with what a transformation makes (and what a process has made before), not with
+#: the volume; a part is whole documents, at least one.
+PART_SIZE = 1_000_000
+#: What a document makes, about: bytes of output per byte of its TEI, and bytes whatever its size (the
+#: page's frame, its citations, its plain texts). Measured on the three volumes of ../shared/frus
+#: (output = 4.2 x TEI + 22 kB a document within 5 %): a volume of many short documents (the
+#: microfiche supplement: 746 in 0.7 MB) makes more than its size says.
+OUTPUT_PER_BYTE = 4
+OUTPUT_PER_DOCUMENT = 22_000
 
 
 def parts(root: etree._Element) -> list[tuple[int, int]]:
-    """The volume's documents in parts of about :data:`PART_SIZE` bytes of TEI, whole documents, in order:
-    each part's first and last positions among the documents (``text/body//div[@type = 'document']``,
-    nested ones too, in document order: as ``frus.xsl``, ``t:frus-documents``, counts them)."""
+    """The volume's documents in parts that make about :data:`PART_SIZE` bytes of output each, whole
+    documents, in order: each part's first and last positions among the documents
+    (``text/body//div[@type = 'document']``, nested ones too, in document order: as ``frus.xsl``,
+    ``t:frus-documents``, counts them)."""
     body = root.find(f"{{{TEI_NS}}}text/{{{TEI_NS}}}body")
     if body is None:
         return []
@@ -373,7 +380,7 @@ def parts(root: etree._Element) -> list[tuple[int, int]]:
         if division.get("type") != "document":
             continue
         position += 1
-        size += len(etree.tostring(division, with_tail=False))
+        size += OUTPUT_PER_BYTE * len(etree.tostring(division, with_tail=False)) + OUTPUT_PER_DOCUMENT
         if size >= PART_SIZE:
             found.append((first, position))
             first, size = position + 1, 0
