@@ -3,7 +3,7 @@
 Builds the edition (``tei/``) with every volume of ``../shared/frus/`` (skipped
 with a line when that folder is absent) into ``bench/corpus/library-site/``
 (gitignored), ``--no-validate`` (every document published, as bench/search.py
-does), all outputs, three ways:
+does; ``--validate``: as ``teikit build`` does by default), all outputs, three ways:
 
 * **bare**: without registers, chronology or search index: ``--no-search``,
   and ``t:library-record`` returning an empty record (a copy of
@@ -23,9 +23,12 @@ chronology together add at most 25 % to the bare build. ``--tree DIR``
 measures another source tree (a ``git archive`` of an earlier commit) with this
 venv, for a before / after in one run. Also: the register entries, merges and
 near misses the report counts. Results: bench/results/library.md and
-library.json (``--tree``: library-TREE.md / .json, TREE the folder's name).
+library.json (``--tree``: library-TREE.md / .json, TREE the folder's name;
+``--validate``, ``--jobs N``: -validated, -jobsN added to the name). On a
+shared machine, ``--jobs 1`` (every document in the command's own process, one
+at a time) gives the steadiest CPU seconds: no workers competing for the cores.
 
-    python bench/library.py [--repeat 2] [--tree DIR]
+    python bench/library.py [--repeat 2] [--tree DIR] [--validate] [--jobs N]
 """
 
 from __future__ import annotations
@@ -76,23 +79,24 @@ def empty_library_module(tree: Path) -> Path:
     return target
 
 
-def command(variant: str, inputs: list[Path], module: Path) -> list[str]:
-    arguments = ["build", "--no-validate", "--out", str(SITE), *map(str, inputs)]
+def command(variant: str, inputs: list[Path], module: Path, validate: bool, jobs: int | None = None) -> list[str]:
+    arguments = ["build", *([] if validate else ["--no-validate"]), *(["--jobs", str(jobs)] if jobs else []),
+                 "--out", str(SITE), *map(str, inputs)]
     if variant != "full":
-        arguments.insert(2, "--no-search")
+        arguments.insert(1, "--no-search")
     if variant == "bare":
         return [sys.executable, "-c", WITHOUT, str(module), *arguments]
     return [sys.executable, "-m", "toolkit", *arguments]
 
 
-def measure(inputs: list[Path], tree: Path, repeat: int) -> dict:
+def measure(inputs: list[Path], tree: Path, repeat: int, validate: bool, jobs: int | None) -> dict:
     """Best wall and CPU seconds of each variant, the variants run in turn in each round."""
     module = empty_library_module(tree)
     best = {variant: {"wall": float("inf"), "cpu": float("inf")} for variant in VARIANTS}
     for _ in range(repeat):
         for variant in VARIANTS:
             shutil.rmtree(SITE, ignore_errors=True)
-            wall, cpu, stderr = run(command(variant, inputs, module), cwd=tree)
+            wall, cpu, stderr = run(command(variant, inputs, module, validate, jobs), cwd=tree)
             best[variant] = {"wall": min(best[variant]["wall"], wall), "cpu": min(best[variant]["cpu"], cpu),
                              "summary": stderr.strip().splitlines()[-1]}
     return best
@@ -125,7 +129,8 @@ def markdown(result: dict, volumes: list[Path], repeat: int) -> str:
         "# Registers, chronology and search: what they add to a full build",
         "",
         f"Inputs: the edition (`tei/`) and {', '.join(path.name for path in volumes)}; "
-        f"`teikit build --no-validate`, all outputs; {result['tree']}; {result['jobs']} CPUs, load average "
+        f"`teikit build{'' if result['validate'] else ' --no-validate'} --jobs {result['jobs']}`, all outputs; "
+        f"{result['tree']}; {os.cpu_count()} CPUs, load average "
         f"{result['load']:.1f} at the start; the three in turn, best of {repeat}.",
         "",
         "| build | wall s | CPU s | CPU s added |",
@@ -151,6 +156,10 @@ def markdown(result: dict, volumes: list[Path], repeat: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--validate", action="store_true",
+                        help="build as `teikit build` does by default, validating (volumes published in part)")
+    parser.add_argument("--jobs", type=int, help="the builds' --jobs (1: one process, the steadiest CPU figures "
+                                                  "on a shared machine: no workers competing for the cores)")
     parser.add_argument("--tree", type=Path, default=ROOT,
                         help="the source tree to measure (default: this one), run with this venv")
     args = parser.parse_args(argv)
@@ -161,12 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     tree = args.tree.resolve()
     inputs = [ROOT / "tei", *volumes]
     load = os.getloadavg()[0]
-    times = measure(inputs, tree, args.repeat)
-    result = {"inputs": [path.name for path in inputs], "jobs": os.cpu_count(), "load": load,
+    times = measure(inputs, tree, args.repeat, args.validate, args.jobs)
+    result = {"inputs": [path.name for path in inputs], "jobs": args.jobs or os.cpu_count(), "load": load,
+              "validate": args.validate,
               "tree": "this tree" if tree == ROOT else f"the tree {tree.name}", "times": times,
               "added_cpu": times["full"]["cpu"] / times["bare"]["cpu"] - 1, "registers": counts()}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "library" if tree == ROOT else f"library-{tree.name}"
+    name = (("library" if tree == ROOT else f"library-{tree.name}") + ("-validated" if args.validate else "")
+            + (f"-jobs{args.jobs}" if args.jobs else ""))
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     text = markdown(result, volumes, args.repeat)
     (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")

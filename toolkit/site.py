@@ -8,9 +8,10 @@ page and a pointer into any other volume, or to a document kept back, to
 history.state.gov; and, for its own volume, which documents are kept back and
 why (the contents page lists them with the reason).
 
-The survey (:func:`survey`) reads every input once in the parent, before the
-workers start; a volume's documents kept back are known only to the worker
-that validated it, which adds them to its own transformation's ``t:site``
+The survey (:func:`survey`) reads every input in the parent, before the
+workers start, and parses those that may be FRUS volumes (``type="frus"``);
+a volume's documents kept back are known only to the worker that validated
+it, which adds them to its own transformation's ``t:site``
 (:func:`with_withheld`). So each transformation also records which documents
 of the build's volumes its pages link, and whether each had a page in the
 ``t:site`` it was given (:func:`links`); when every input is built, the build
