@@ -253,3 +253,20 @@ def test_the_copy_pagefind_reads_leaves_out_only_what_it_would_not_index(site: P
     assert len(copy) < len(page) * 0.8
     marked = page.replace(b"<title>", b'<title data-pagefind-meta="title">', 1)
     assert b"<title" in search._for_the_index(marked, None)
+
+
+def test_a_document_whose_head_is_its_title_alone_is_found_by_its_title(tmp_path: Path) -> None:
+    """A head that is the document's title (no number before it) is not repeated in the text; its
+    words are still searched (the page's h1), and a page without other words is not left out of the
+    index (Pagefind drops a page with no words: the build used to stop, "counts 6 pages of 7")."""
+    text = FRUS_SUPPLEMENT.read_text(encoding="utf-8")
+    first_head = text.index("<head>", text.index('type="document"'))
+    volume = tmp_path / FRUS_SUPPLEMENT.name
+    volume.write_text(text[:first_head] + "<head>Corrected: " + text[first_head + len("<head>"):], encoding="utf-8")
+    result = _build(tmp_path / "out", EDITION, volume)
+    assert result.returncode == 0, result.stderr
+    index = fragments(tmp_path / "out")
+    first = next(record for record in index.values() if record["meta"]["title"].startswith("Corrected: "))
+    assert first["content"].startswith("Corrected: ")
+    entry = json.loads((tmp_path / "out" / "html" / "pagefind" / "pagefind-entry.json").read_text())
+    assert sum(language["page_count"] for language in entry["languages"].values()) == len(index) == 7

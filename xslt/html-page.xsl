@@ -244,7 +244,10 @@
     <xsl:param name="root" as="document-node()"/>
     <xsl:variable name="m" as="map(xs:string, item()*)" select="t:meta($root)"/>
     <header class="document-header">
-      <h1 data-pagefind-meta="title"><xsl:value-of select="$m?title"/></h1>
+      <!-- The title is searched too (data-pagefind-body: a page may have several): a document
+           whose head is its title alone (the head is then not repeated in the text) has no
+           other words, and Pagefind leaves a page without words out of its index. -->
+      <h1 data-pagefind-meta="title" data-pagefind-body=""><xsl:value-of select="$m?title"/></h1>
       <xsl:variable name="facts" as="element()*" select="t:key-facts($root)"/>
       <xsl:if test="exists($facts)">
         <ul class="key-facts" aria-label="Key facts">
