@@ -353,12 +353,11 @@ def _necessary_condition(checks: list[tuple[str, bool]], global_names: set[str])
 _OR = re.compile(r"\s+or\s+")
 
 
-def _top_level_or(expression: str) -> list[str] | None:
-    """The operands of ``expression``'s top-level ``or`` (not inside brackets, calls or strings);
-    None when an ``or`` there could be a name rather than the operator."""
-    parts, depth, quote, start, index = [], 0, "", 0, 0
-    while index < len(expression):
-        char = expression[index]
+def _top_level(expression: str):
+    """The positions in ``expression`` outside strings and outside any bracket or call, with their
+    character: where a top-level operator (``or``, ``|``) may stand."""
+    depth, quote = 0, ""
+    for index, char in enumerate(expression):
         if quote:
             quote = "" if char == quote else quote
         elif char in "'\"":
@@ -367,14 +366,22 @@ def _top_level_or(expression: str) -> list[str] | None:
             depth += 1
         elif char in "])":
             depth -= 1
-        elif depth == 0 and (match := _OR.match(expression, index)):
-            before = expression[:index].rstrip()
-            if not before or before[-1] in "@:([,/|+-=<>*!":
-                return None  # "or" after an operator (or "*", which may be one) is a name
-            parts.append(expression[start:index].strip())
-            index = start = match.end()
+        elif depth == 0:
+            yield index, char
+
+
+def _top_level_or(expression: str) -> list[str] | None:
+    """The operands of ``expression``'s top-level ``or`` (not inside brackets, calls or strings);
+    None when an ``or`` there could be a name rather than the operator."""
+    parts, start = [], 0
+    for index, _ in _top_level(expression):
+        if index < start or not (match := _OR.match(expression, index)):
             continue
-        index += 1
+        before = expression[:index].rstrip()
+        if not before or before[-1] in "@:([,/|+-=<>*!":
+            return None  # "or" after an operator (or "*", which may be one) is a name
+        parts.append(expression[start:index].strip())
+        start = match.end()
     parts.append(expression[start:].strip())
     return parts if all(parts) else None
 
@@ -411,23 +418,9 @@ def _inline(expression: str, lets: dict[str, str], global_names: set[str], depth
 
 def _branches(pattern: str) -> list[str]:
     """The branches of a union pattern (top-level ``|``; not inside predicates, calls or strings)."""
-    branches, depth, quote, current = [], 0, "", []
-    for char in pattern:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            branches.append("".join(current).strip())
-            current = []
-            continue
-        current.append(char)
-    branches.append("".join(current).strip())
-    return branches
+    cuts = [index for index, char in _top_level(pattern) if char == "|"]
+    bounds = zip([-1, *cuts], [*cuts, len(pattern)])
+    return [pattern[start + 1:end].strip() for start, end in bounds]
 
 
 _SKELETON_STEP = re.compile(r"/\*\[local-name\(\)='(?P<local>[^']*)' and namespace-uri\(\)='(?P<uri>[^']*)'\](?:\[(?P<index>\d+)\])?")
