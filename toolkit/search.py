@@ -60,7 +60,7 @@ _LANG = re.compile(rb'<html[^>]*\slang="([A-Za-z]{2,3})')
 #: and citation sections, a third to a half of a page. Each is (where it starts, where it ends): the
 #: copy Pagefind reads leaves out what lies from the start to the end marker, not the end marker, when
 #: both are there, in this order, and nothing between them is for the index (no ``data-pagefind-``):
-#: the index is the same, made with some 0.5 of 3 CPU s less for the three volumes of ../shared/frus.
+#: the index is the same, made with some 0.5 of 3 CPU s less for the three FRUS volumes of bench/README.md.
 UNREAD = ((b"<meta charset=", b"</head>"), (b'<section id="names"', b"</article>"))
 _PAGEFIND_MARK = b"data-pagefind-"
 

@@ -359,7 +359,7 @@ def _containers(element: etree._Element, home: str | None, lines: list[int], hom
 #: the volume; a part is whole documents, at least one.
 PART_SIZE = 1_000_000
 #: What a document makes, about: bytes of output per byte of its TEI, and bytes whatever its size (the
-#: page's frame, its citations, its plain texts). Measured on the three volumes of ../shared/frus
+#: page's frame, its citations, its plain texts). Measured on the three FRUS volumes of bench/README.md
 #: (output = 4.2 x TEI + 22 kB a document within 5 %): a volume of many short documents (the
 #: microfiche supplement: 746 in 0.7 MB) makes more than its size says.
 OUTPUT_PER_BYTE = 4
