@@ -968,12 +968,14 @@
     </t:file>
   </xsl:function>
 
-  <!-- An HTML page as the text of its file: HTML5 syntax, UTF-8, indented
-       only where whitespace does not matter (never inside phrasing content). -->
+  <!-- An HTML page as the text of its file: HTML5 syntax, UTF-8, not
+       indented: the page's whitespace is exactly the result tree's (what the
+       templates made, nothing added by the serialiser), and indenting cost a
+       tenth of a document's transformation (bench/README.md, issue 21). -->
   <xsl:function name="t:serialize-html" as="xs:string">
     <xsl:param name="page" as="element()"/>
     <xsl:sequence select="serialize($page, map {
-      'method': 'html', 'html-version': 5.0, 'indent': true(), 'include-content-type': false(), 'encoding': 'UTF-8'
+      'method': 'html', 'html-version': 5.0, 'indent': false(), 'include-content-type': false(), 'encoding': 'UTF-8'
     }) || '&#10;'"/>
   </xsl:function>
 
