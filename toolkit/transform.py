@@ -125,6 +125,10 @@ class Envelope:
     card: str | None = None
     #: The library records of its pages (``<t:records>`` of ``<t:record>``, xslt/library.xsl), if HTML was made.
     records: str | None = None
+    #: Of a collection's units (a FRUS volume's documents), what each made: unit id -> its files
+    #: ("format/name") and its library records (``<t:record>`` elements, serialised one after another).
+    #: The stylesheet marks each unit's files with a ``<t:unit id="..."/>`` before them (xslt/collection.xsl).
+    units: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -385,7 +389,16 @@ def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str 
         raise TransformError(f"{stylesheet} returned <{etree.QName(root).localname}>, not <t:files>", path=subject)
     files: list[OutputFile] = []
     seen: set[str] = set()
-    for element in root.iterchildren(f"{{{T_NS}}}file"):
+    units: dict[str, tuple[list[str], list[str]]] = {}
+    unit: tuple[list[str], list[str]] | None = None
+    for element in root.iterchildren(f"{{{T_NS}}}file", f"{{{T_NS}}}unit", f"{{{T_NS}}}record"):
+        if element.tag == f"{{{T_NS}}}unit":
+            unit = units.setdefault(element.get("id", ""), ([], []))
+            continue
+        if element.tag == f"{{{T_NS}}}record":
+            if unit is not None:
+                unit[1].append(etree.tostring(element, encoding="unicode", with_tail=False))
+            continue
         output, name = element.get("format", ""), element.get("name", "")
         if output_formats.get(output) is None:
             raise TransformError(f'{stylesheet} made a file for the unknown output "{output}"', path=subject)
@@ -394,6 +407,8 @@ def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str 
                                  path=subject)
         seen.add((output, name))
         files.append(OutputFile(output, name, _content(element, stylesheet, subject)))
+        if unit is not None:
+            unit[0].append(f"{output}/{name}")
     card = root.find(f"{{{T_NS}}}card")
     records = root.findall(f"{{{T_NS}}}record")
     wrapper = None
@@ -401,7 +416,7 @@ def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str 
         wrapper = etree.Element(f"{{{T_NS}}}records", nsmap={"t": T_NS})
         wrapper.extend(records)
     return Envelope(files, etree.tostring(card, encoding="unicode", with_tail=False) if card is not None else None,
-                    etree.tostring(wrapper, encoding="unicode") if wrapper is not None else None)
+                    etree.tostring(wrapper, encoding="unicode") if wrapper is not None else None, units)
 
 
 def _content(element: etree._Element, stylesheet: str, subject: str | None) -> str | bytes:
@@ -461,12 +476,15 @@ def transform(document: Document, formats: tuple[str, ...] = (),
 def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
                        parameters: Parameters = Parameters(), root: Path | None = None,
                        profile: str | None = None,
-                       targets: pointers.StylesheetTargets | None = None) -> Iterator[Envelope]:
+                       targets: pointers.StylesheetTargets | None = None,
+                       skip: frozenset[int] | set[int] = frozenset()) -> Iterator[Envelope]:
     """What :func:`transform` makes, one envelope at a time: for a kind that transforms its files in parts
     (:attr:`toolkit.kinds.Kind.parts`, a FRUS volume), first the file's own pages and card, then each
     part's files, so that Saxon's memory follows a part and the caller writes each part's files before the
     next is made; for any other document, one envelope. The file is parsed into Saxon once. A file name
-    made twice, in one part or two, is an error, as in one envelope."""
+    made twice, in one part or two, is an error, as in one envelope. ``skip``: positions of a part's
+    candidates (from 1) whose units are not made (an incremental build keeps their files: a part is then
+    the runs of its other positions, and a part with none is not transformed at all)."""
     formats = formats or output_formats.names()
     _check_formats(formats)
     kind = (kinds.get(profile) if profile else None) or project.kind_for(document.path, document.root,
@@ -479,14 +497,30 @@ def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
                                      parameters, document.display, formats, kind.name,
                                      pointers.for_stylesheets(document, root, kind) if targets is None else targets)
     made: set[tuple[str, str]] = set()
-    for part in [(0,), *parts]:
+    for part in [(0,), *(_runs(first, last, skip) for first, last in parts)]:
+        if not part:
+            continue
         envelope = transformation.run(part)
         for item in envelope.files:
             if (item.format, item.name) in made:
                 raise TransformError(f'{transformation.stylesheet} named an output file "{item.name}", which is not '
                                      "a plain, new file name", path=document.display)
             made.add((item.format, item.name))
-        yield Envelope(_assembled(envelope.files), envelope.card, envelope.records)
+        yield Envelope(_assembled(envelope.files), envelope.card, envelope.records, envelope.units)
+
+
+def _runs(first: int, last: int, skip: frozenset[int] | set[int]) -> tuple[int, ...]:
+    """``t:part`` for the positions ``first`` to ``last`` less ``skip``: (F1, L1, F2, L2, ...), each run
+    of consecutive positions as its first and last; () when every position is skipped."""
+    runs: list[int] = []
+    for position in range(first, last + 1):
+        if position in skip:
+            continue
+        if runs and runs[-1] == position - 1:
+            runs[-1] = position
+        else:
+            runs += [position, position]
+    return tuple(runs)
 
 
 def merge_records(texts: list[str]) -> str | None:
