@@ -356,11 +356,7 @@ def _units_done(result: DocumentBuild, plan: _Plan, made: dict[str, tuple[list[s
     result.units_kept = len(plan.kept)
     texts = [text for identifier in plan.order if identifier in result.units
              for text in result.units[identifier].get("records", [])]
-    if not texts:
-        return []
-    wrapper = etree.Element(f"{{{transform.T_NS}}}records", nsmap={"t": transform.T_NS})
-    wrapper.extend(etree.fromstring(text) for text in texts)
-    return [etree.tostring(wrapper, encoding="unicode")]
+    return [transform.wrap_records(texts)] if texts else []
 
 
 # Worker processes (toolkit/pool.py): the stylesheets are compiled once, by the initializer.
