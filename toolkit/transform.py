@@ -8,17 +8,20 @@ output looks lives in ``xslt/``. The protocol between the two is small:
   the dispatch), the modules of every output format (:mod:`toolkit.formats`)
   and of every kind of document: it takes the TEI document and returns one
   *envelope* with the files of every output asked for (stylesheet parameter
-  ``t:formats``)::
+  ``t:formats``). The output modules make each file as an element::
 
-      <t:files xmlns:t="urn:telegram2477:xslt">
-        <t:file format="cite" name="frus1961-63v11-d256.bib">...finished text...</t:file>
-      </t:files>
+      <t:file format="cite" name="frus1961-63v11-d256.bib">...finished text...</t:file>
 
-  where every ``t:file`` holds the finished, serialised text of one output
-  file (HTML is serialised inside the stylesheet with ``serialize()``; bytes
-  as base64, ``encoding="base64"``) and names the output (the folder) it
-  belongs to; with the HTML comes the page's ``<t:card>``, what the index page
-  shows of it (:class:`Envelope`). One transformation for all outputs means
+  holding the finished, serialised text of one output file (HTML is
+  serialised inside the stylesheet with ``serialize()``; bytes as base64,
+  ``encoding="base64"``) and naming the output (the folder) it belongs to;
+  with the HTML come the page's ``<t:card>``, what the index page shows of
+  it, and its library records (:class:`Envelope`). The envelope is those
+  elements flattened into strings (``t:envelope`` in ``xslt/edition.xsl``:
+  for a file, ``file``, its format, encoding and name joined by tabs, then its
+  text; for a card or record, its name, then its XML), which Python takes as
+  Saxon's raw result (``transform_to_value``): no XML wrapper to escape the
+  pages into and parse again (:func:`split_envelope`). One transformation for all outputs means
   one parse, one read of the authority file and one header map per document.
   The entry is composed at run time, not kept as a file, so that the modules
   are found wherever the toolkit is installed (each is included by its
@@ -35,7 +38,7 @@ output looks lives in ``xslt/``. The protocol between the two is small:
   into Saxon once and transformed once per output format, each returning its
   own envelope (:func:`transform_in_parts`), so that Saxon holds one format's
   files at a time, not every format's (bench/README.md, "Large documents");
-* Python splits the envelope and writes each file atomically
+* Python checks the envelope's files and writes each one atomically
   (:func:`toolkit.xmlio.write_atomic`), so a failed transform never leaves a
   half-written output behind;
 * ``edition.xsl`` also accepts an edition manifest (``<t:edition>``, see
@@ -235,6 +238,8 @@ def executable():
                     compiled = saxon.compiler.compile_stylesheet(stylesheet_text=text, encoding="UTF-8")
                 except Exception as exc:  # PySaxonApiError carries the first static error
                     compiled, error = None, exc
+                else:
+                    compiled.set_result_as_raw_value(True)  # the envelope's strings, not a document of them
             if compiled is None:
                 raise TransformError(f"the stylesheet does not compile: {_message(error, stderr['text'])}",
                                      path=display_path(EDITION_STYLESHEET))
@@ -347,7 +352,8 @@ class _Transformation:
                 if part_value is not None:
                     self.compiled.set_parameter(f"{{{T_NS}}}part", part_value[0])
                 try:
-                    result = self.compiled.transform_to_string(xdm_node=self.node)
+                    value = self.compiled.transform_to_value(xdm_node=self.node)
+                    result = [item.string_value for item in value] if value is not None else []
                 finally:
                     if part_value is not None:  # unset before its values are freed
                         self.compiled.remove_parameter(f"{{{T_NS}}}part")
@@ -355,8 +361,6 @@ class _Transformation:
                 error = exc
         if error is not None:
             raise TransformError(f"{self.stylesheet} failed: {_message(error, stderr['text'])}", path=self.subject)
-        if not result:
-            raise TransformError(f"{self.stylesheet} returned nothing", path=self.subject)
         return split_envelope(result, stylesheet=self.stylesheet, subject=self.subject)
 
 
@@ -378,48 +382,43 @@ def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
     return _Transformation(xml_text, base_uri, parameters, subject, formats, profile, targets).run()
 
 
-def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str | None = None) -> Envelope:
-    """The files (and card) of a ``<t:files>`` envelope, checked: known formats; names plain, relative and unique;
-    a file ``encoding="base64"`` as its bytes."""
-    try:
-        root = etree.fromstring(result.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
-                                                                         huge_tree=True))
-    except etree.XMLSyntaxError as exc:
-        raise TransformError(f"{stylesheet} returned no envelope: {exc}", path=subject) from None
-    if root.tag != f"{{{T_NS}}}files":
-        raise TransformError(f"{stylesheet} returned <{etree.QName(root).localname}>, not <t:files>", path=subject)
+def split_envelope(result: list[str], *, stylesheet: str = "stylesheet", subject: str | None = None) -> Envelope:
+    """The files, card and records of an envelope (``t:envelope``, xslt/edition.xsl: a head and a text per
+    element), checked: known formats; names plain, relative and unique; a file in base64 as its bytes."""
+    if len(result) % 2:
+        raise TransformError(f"{stylesheet} returned no envelope: {len(result)} strings, not a head and a text each",
+                             path=subject)
     files: list[OutputFile] = []
-    seen: set[str] = set()
-    for element in root.iterchildren(f"{{{T_NS}}}file"):
-        output, name = element.get("format", ""), element.get("name", "")
-        if output_formats.get(output) is None:
-            raise TransformError(f'{stylesheet} made a file for the unknown output "{output}"', path=subject)
-        if not _plain_name(name) or (output, name) in seen:
-            raise TransformError(f'{stylesheet} named an output file "{name}", which is not a plain, new file name',
-                                 path=subject)
-        seen.add((output, name))
-        files.append(OutputFile(output, name, _content(element, stylesheet, subject)))
-    card = root.find(f"{{{T_NS}}}card")
-    records = root.findall(f"{{{T_NS}}}record")
-    wrapper = None
-    if records:
-        wrapper = etree.Element(f"{{{T_NS}}}records", nsmap={"t": T_NS})
-        wrapper.extend(records)
-    return Envelope(files, etree.tostring(card, encoding="unicode", with_tail=False) if card is not None else None,
-                    etree.tostring(wrapper, encoding="unicode") if wrapper is not None else None)
+    seen: set[tuple[str, str]] = set()
+    card, records = None, []
+    for head, text in zip(result[::2], result[1::2]):
+        kind, _, rest = head.partition("\t")
+        if kind == "file":
+            output, encoding, name = (rest.split("\t", 2) + ["", ""])[:3]
+            if output_formats.get(output) is None:
+                raise TransformError(f'{stylesheet} made a file for the unknown output "{output}"', path=subject)
+            if not _plain_name(name) or (output, name) in seen:
+                raise TransformError(f'{stylesheet} named an output file "{name}", which is not a plain, new file '
+                                     "name", path=subject)
+            seen.add((output, name))
+            files.append(OutputFile(output, name, _content(text, encoding, name, stylesheet, subject)))
+        elif kind == "card":
+            card = card if card is not None else text
+        elif kind == "record":
+            records.append(text)
+    # Each record is a whole element serialised by Saxon: one wrapper around them, not a parse and a copy.
+    return Envelope(files, card, f'<t:records xmlns:t="{T_NS}">{"".join(records)}</t:records>' if records else None)
 
 
-def _content(element: etree._Element, stylesheet: str, subject: str | None) -> str | bytes:
-    text = element.text or ""
-    encoding = element.get("encoding")
-    if encoding is None:
+def _content(text: str, encoding: str, name: str, stylesheet: str, subject: str | None) -> str | bytes:
+    if not encoding:
         return text
     if encoding != "base64":
         raise TransformError(f'{stylesheet} made a file in the unknown encoding "{encoding}"', path=subject)
     try:
         return base64.b64decode(text, validate=False)
     except (binascii.Error, ValueError):
-        raise TransformError(f'{stylesheet} made the file "{element.get("name")}" in base64 that does not decode',
+        raise TransformError(f'{stylesheet} made the file "{name}" in base64 that does not decode',
                              path=subject) from None
 
 
