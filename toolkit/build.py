@@ -144,8 +144,10 @@ class BuildResult(ProblemCollection):
         if failed:
             parts.append(f"{failed} failed, earlier outputs kept")
         if self.search_result is not None:
+            made, kept = len(self.search_result.made), len(self.search_result.kept)
             parts.append(f"search index of {self.search_result.pages} page{'s' * (self.search_result.pages != 1)} "
-                         f"in {self.search_seconds:.2f} s")
+                         f"({made} shard{'s' * (made != 1)} made" + (f", {kept} kept" if kept else "")
+                         + f") in {self.search_seconds:.2f} s")
         return "; ".join(parts) + f" in {self.seconds:.2f} s"
 
 
@@ -755,16 +757,19 @@ def _pages_changed(out_dir: Path, staged: dict[str, Path], stale: set[str]) -> b
 def _stage_search_index(out_dir: Path, folder: output.OutputFolder, entries: dict[str, output.Entry],
                         staged: dict[str, Path], filters: dict[str, dict[str, list[str]]]
                         ) -> tuple[search.IndexResult, dict[str, Path], set[str]]:
-    """Index every document page the output will hold into the staging folder: what it holds, its
-    files (relative name -> staged path) and the files of the earlier index it does not remake."""
+    """Index every document page the output will hold into the staging folder, a shard an input, keeping
+    the shards of the earlier index that would be made the same (:func:`toolkit.search.write_index`): what
+    it holds, its files (relative name -> staged path) and the files of the earlier index that go."""
     target = folder.staging / "search" / "pagefind"
-    result = search.write_index(_search_pages(out_dir, entries, staged), target, filters)
+    earlier = out_dir / search.INDEX_FOLDER
+    whole = earlier.is_dir() and not earlier.is_symlink()
+    result = search.write_index(_search_pages(out_dir, entries, staged), target, filters, earlier if whole else None)
     made = {f"{search.INDEX_FOLDER}/{path.relative_to(target).as_posix()}": path
             for path in sorted(target.rglob("*")) if path.is_file()}
-    earlier = out_dir / search.INDEX_FOLDER
+    kept = {f"{search.INDEX_FOLDER}/{relative}" for relative in result.kept_files}
     old = ({f"{search.INDEX_FOLDER}/{path.relative_to(earlier).as_posix()}" for path in earlier.rglob("*")
-            if path.is_file() and not path.is_symlink()} if earlier.is_dir() and not earlier.is_symlink() else set())
-    return result, made, old - set(made)
+            if path.is_file() and not path.is_symlink()} if whole else set())
+    return result, made, old - set(made) - kept
 
 
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,

@@ -469,8 +469,10 @@ class OutputFolder:
             try:
                 if target.is_file() and not target.is_symlink() and root in target.resolve().parents:
                     target.unlink()
-                    if relative.count("/") >= 2:
-                        target.parent.rmdir()  # only when empty
+                    # the folders it leaves empty, below the top one (html/pagefind/shards/VOLUME/fragment/)
+                    for _ in range(relative.count("/") - 1):
+                        target = target.parent
+                        target.rmdir()  # only when empty
             except OSError:
                 continue
 

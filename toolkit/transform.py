@@ -34,6 +34,10 @@ output looks lives in ``xslt/``. The protocol between the two is small:
   each returning its own envelope (:func:`transform_in_parts`); the build
   writes each part's files before the next part is made, so that Saxon's
   working memory and the envelope follow a part, not the volume;
+* a single document of :data:`FORMAT_BY_FORMAT` characters or more is parsed
+  into Saxon once and transformed once per output format, each returning its
+  own envelope (:func:`transform_in_parts`), so that Saxon holds one format's
+  files at a time, not every format's (bench/README.md, "Large documents");
 * Python checks the envelope's files and writes each one atomically
   (:func:`toolkit.xmlio.write_atomic`), so a failed transform never leaves a
   half-written output behind;
@@ -339,12 +343,13 @@ class _Transformation:
         if error is not None:
             raise TransformError(f"{self.stylesheet} failed: {_message(error, stderr['text'])}", path=subject)
 
-    def run(self, part: tuple[int, ...] = ()) -> Envelope:
-        """The envelope of the whole document, or of one part of it (``t:part``, xslt/collection.xsl)."""
+    def run(self, part: tuple[int, ...] = (), formats: tuple[str, ...] = ()) -> Envelope:
+        """The envelope of the whole document, or of one part of it (``t:part``, xslt/collection.xsl); of
+        ``formats`` (default: those the transformation was made for)."""
         error = None
         with _lock, _stderr_captured() as stderr:
             try:
-                _set_parameters(self.compiled, self.parameters, self.formats, self.profile)
+                _set_parameters(self.compiled, self.parameters, formats or self.formats, self.profile)
                 self.compiled.set_parameter(f"{{{T_NS}}}documents", self.documents)
                 self.compiled.set_parameter(f"{{{T_NS}}}pointers", self.pointers)
                 part_value = _integers(self.saxon, part) if part else None
@@ -482,6 +487,15 @@ def transform(document: Document, formats: tuple[str, ...] = (),
     return Envelope(_assembled(envelope.files), envelope.card, envelope.records)
 
 
+#: A document of this many characters or more (and no parts of its own) is transformed once per output
+#: format. Saxon's collector works harder per MB the more a transformation holds (its heap, which
+#: saxonche cannot size, grows with the input and what is made of it): one format at a time, a 50 MB
+#: document cost 13 % less CPU and 430 MB less memory; below about 20 MB it saves nothing and each
+#: extra transformation costs what the formats share (the header, the names; +15 % at 1 MB). Measured
+#: in bench/README.md ("Large documents").
+FORMAT_BY_FORMAT = 20_000_000
+
+
 def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
                        parameters: Parameters = Parameters(), root: Path | None = None,
                        profile: str | None = None,
@@ -490,8 +504,9 @@ def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
     """What :func:`transform` makes, one envelope at a time: for a kind that transforms its files in parts
     (:attr:`toolkit.kinds.Kind.parts`, a FRUS volume), first the file's own pages and card, then each
     part's files, so that Saxon's memory follows a part and the caller writes each part's files before the
-    next is made; for any other document, one envelope. The file is parsed into Saxon once. A file name
-    made twice, in one part or two, is an error, as in one envelope. ``skip``: positions of a part's
+    next is made; for a document of :data:`FORMAT_BY_FORMAT` characters or more, one envelope per output
+    format (the HTML's brings the card); for any other document, one envelope. The file is parsed into
+    Saxon once. A file name made twice, in one envelope or two, is an error, as in one envelope. ``skip``: positions of a part's
     candidates (from 1) whose units are not made (an incremental build keeps their files: a part is then
     the runs of its other positions, and a part with none is not transformed at all)."""
     formats = formats or output_formats.names()
@@ -499,17 +514,19 @@ def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
     kind = (kinds.get(profile) if profile else None) or project.kind_for(document.path, document.root,
                                                                          parameters.profile)
     parts = kind.parts(document.root) if kind.parts is not None else None
-    if not parts:
+    if parts:
+        runs = [((0,), formats), *((part, formats) for part in (_runs(first, last, skip) for first, last in parts) if part)]
+    elif len(formats) > 1 and len(document.text) >= FORMAT_BY_FORMAT:
+        runs = [((), (output,)) for output in formats]
+    else:
         yield transform(document, formats, parameters, root, kind.name, targets)
         return
     transformation = _Transformation(document.text, (document.resolved or document.path.resolve()).as_uri(),
                                      parameters, document.display, formats, kind.name,
                                      pointers.for_stylesheets(document, root, kind) if targets is None else targets)
     made: set[tuple[str, str]] = set()
-    for part in [(0,), *(_runs(first, last, skip) for first, last in parts)]:
-        if not part:
-            continue
-        envelope = transformation.run(part)
+    for part, asked in runs:
+        envelope = transformation.run(part, asked)
         for item in envelope.files:
             if (item.format, item.name) in made:
                 raise TransformError(f'{transformation.stylesheet} named an output file "{item.name}", which is not '
