@@ -48,8 +48,8 @@ def made(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     pages: set[str] = set()
     original = transform._Transformation.run
 
-    def counted(self, part: tuple[int, ...] = ()) -> transform.Envelope:
-        envelope = original(self, part)
+    def counted(self, *args, **kwargs) -> transform.Envelope:
+        envelope = original(self, *args, **kwargs)
         if self.subject not in SITE_WIDE:
             pages.update(item.name for item in envelope.files
                          if item.format == "html" and not item.name.endswith("/index.html"))

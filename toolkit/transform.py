@@ -506,9 +506,10 @@ def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
     part's files, so that Saxon's memory follows a part and the caller writes each part's files before the
     next is made; for a document of :data:`FORMAT_BY_FORMAT` characters or more, one envelope per output
     format (the HTML's brings the card); for any other document, one envelope. The file is parsed into
-    Saxon once. A file name made twice, in one envelope or two, is an error, as in one envelope. ``skip``: positions of a part's
-    candidates (from 1) whose units are not made (an incremental build keeps their files: a part is then
-    the runs of its other positions, and a part with none is not transformed at all)."""
+    Saxon once. A file name made twice, in one envelope or two, is an error, as in one envelope.
+    ``skip``: positions of a part's candidates (from 1) whose units are not made (an incremental build
+    keeps their files: a part is then the runs of its other positions, and a part with none is not
+    transformed at all)."""
     formats = formats or output_formats.names()
     _check_formats(formats)
     kind = (kinds.get(profile) if profile else None) or project.kind_for(document.path, document.root,
