@@ -359,3 +359,36 @@ def test_the_dates_of_two_pages_two_shards_name_alike_are_both_kept(tmp_path: Pa
     assert module.startswith("export default ") and module.rstrip().endswith(";")
     table = json.loads(module.removeprefix("export default ").rstrip().rstrip(";"))
     assert table == {"en_1234567": ["1962-12-23", "1963-01-02"], "en_aaaaaaa": "1962-10-27"}
+
+
+def test_beyond_the_most_shards_volumes_are_grouped_whole(site: Path, tmp_path: Path, monkeypatch) -> None:
+    """A first query loads a little of every shard: beyond search.MAX_SHARDS volumes, a shard holds several
+    whole volumes (about volumes / MAX_SHARDS each), every page indexed once."""
+    from toolkit import search
+
+    pages = _document_pages(site)
+    monkeypatch.setattr(search, "MAX_SHARDS", 1)
+    result = search.write_index(pages, tmp_path / "pagefind")
+    assert result.made == ["", "frus1961-63v06"]  # the two volumes in one shard, named by the first
+    shard = fragments_of(tmp_path / "pagefind" / "shards" / "frus1961-63v06")
+    assert {url.split("/")[1] for url in shard} == {"frus1961-63v06", "frus1961-63v10-12mSupp"}
+    assert len(shard) + len(fragments_of(tmp_path / "pagefind")) == result.pages
+
+
+def test_grouped_volumes_stay_grouped_when_a_volume_is_added(monkeypatch) -> None:
+    """The groups depend on the volumes' names, not on their number or place: a volume added to a library of
+    560 changes its own group (split or joined with a neighbour), the others stay as they were."""
+    from toolkit import search
+
+    monkeypatch.setattr(search, "MAX_SHARDS", 128)
+
+    def groups(names: list[str]) -> set[tuple[str, ...]]:
+        shards = {name: search._Shard(name, copies=[(f"{name}/d1.html", b"")]) for name in names}
+        return {tuple(url.split("/")[0] for url, _ in shard.copies) for shard in search._grouped(shards).values()}
+
+    names = [f"frus{1900 + number // 20}v{number % 20:02d}" for number in range(560)]
+    before = groups(names)
+    assert 100 <= len(before) <= 150 and max(map(len, before)) <= 10
+    assert sorted(name for group in before for name in group) == sorted(names)
+    after = groups(names + ["frus1950v07a"])
+    assert len(before - after) <= 2 and len(after - before) <= 2

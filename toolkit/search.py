@@ -142,7 +142,7 @@ class _Shard:
 
 def shard_of(address: str) -> str:
     """The shard a page belongs to: its volume's folder ("frus1961-63v06/d67.html"), or :data:`MAIN`
-    for a page at the top of ``html/``."""
+    for a page at the top of ``html/`` (beyond :data:`MAX_SHARDS` volumes, :func:`_grouped` groups them)."""
     return address.split("/", 1)[0] if "/" in address else MAIN
 
 
@@ -202,6 +202,7 @@ def _shards(pages: list[tuple[str, Path]],
         name = shard_of(url)
         shards.setdefault(name, _Shard(name)).copies.append((url, _for_the_index(content, filters.get(url))))
         result.pages += 1
+    shards = _grouped(shards)
     # One language for every shard, the one most pages are in: Pagefind would otherwise make an index per
     # language, and a search page finds only its own language's documents.
     language = min(languages, key=lambda name: (-languages[name], name)) if languages else "en"
@@ -218,6 +219,35 @@ def _shards(pages: list[tuple[str, Path]],
             digest.update(content)
         shard.key = digest.hexdigest()
     return ordered, result, language
+
+
+#: The most shards of volumes an index has: a first query loads a little of every shard (its entry, its
+#: metadata, the chunks of the words; the search page every filter's file too), so beyond this many
+#: volumes a shard holds several (:func:`_grouped`); memory then follows the largest group (docs/outputs.md).
+MAX_SHARDS = 128
+
+
+def _grouped(shards: dict[str, _Shard]) -> dict[str, _Shard]:
+    """The volumes' shards as they are, up to :data:`MAX_SHARDS`; beyond, grouped about ``k`` volumes a
+    shard (``k`` = volumes / MAX_SHARDS, rounded up), in the order of their names: a volume ends its group
+    when its name's hash is a multiple of ``k`` or the group has ``2k`` volumes. A group depends on its
+    volumes and their neighbours only, so adding or changing a volume makes its group's shard again, not
+    the others (which a split into equal runs would shift)."""
+    volumes = sorted(name for name in shards if name != MAIN)
+    if len(volumes) <= MAX_SHARDS:
+        return shards
+    size = -(-len(volumes) // MAX_SHARDS)
+    grouped = {MAIN: shards[MAIN]} if MAIN in shards else {}
+    group: list[str] = []
+    for number, volume in enumerate(volumes):
+        group.append(volume)
+        boundary = int(hashlib.sha256(volume.encode("utf-8")).hexdigest()[:8], 16) % size == 0
+        if boundary or len(group) >= 2 * size or number == len(volumes) - 1:
+            merged = grouped[group[0]] = _Shard(group[0])
+            for name in group:
+                merged.copies.extend(shards[name].copies)
+            group = []
+    return grouped
 
 
 def _pagefind_version() -> str:
