@@ -84,3 +84,166 @@ def test_a_sharing_parent_alone_when_one_job() -> None:
 def test_an_exception_in_the_sharing_parent_or_a_worker_reaches_the_caller() -> None:
     with pytest.raises(ValueError, match="five"):
         list(pool.imap(_fail_on_five, range(pool.PARALLEL_THRESHOLD * 4), jobs=2, share=True))
+
+
+# --- Workers replaced when past their memory budget (issue 21) ---
+
+def _log_and_add(item: tuple[str, int]) -> tuple[int, int]:
+    """Each call leaves one line in a log (O_APPEND: whole lines from any process), so that a task run
+    twice or never shows."""
+    log, number = item
+    with open(log, "a", encoding="ascii") as stream:
+        stream.write(f"{number}\n")
+    return number * 2, os.getpid()
+
+
+@pytest.mark.parametrize("fork", [False, True])
+def test_a_worker_past_its_budget_is_replaced_and_no_task_is_lost_or_run_twice(tmp_path, fork: bool) -> None:
+    log = str(tmp_path / "calls.log")
+    items = [(log, number) for number in range(40)]
+    # A budget of one byte: every worker is past it after its first answer.
+    results = list(pool.imap(_log_and_add, items, jobs=2, chunksize=2, budget=1, fork=fork))
+    assert [value for value, _ in results] == [number * 2 for number in range(40)]
+    calls = sorted(int(line) for line in open(log, encoding="ascii"))
+    assert calls == list(range(40))  # each task once
+    pids = {pid for _, pid in results}
+    # 20 chunks, a worker takes at most AHEAD of them before it is retired: fresh workers did the rest.
+    assert len(pids) >= 20 // pool.AHEAD
+    assert os.getpid() not in pids
+
+
+def test_a_worker_within_its_budget_is_kept(tmp_path) -> None:
+    log = str(tmp_path / "calls.log")
+    results = list(pool.imap(_log_and_add, [(log, number) for number in range(40)], jobs=2, chunksize=2,
+                             budget=None, fork=True))
+    assert len({pid for _, pid in results}) == 2
+    assert sorted(int(line) for line in open(log, encoding="ascii")) == list(range(40))
+
+
+def _fail_on_five_pair(item: tuple[str, int]) -> tuple[int, int]:
+    if item[1] == 5:
+        raise ValueError("five")
+    return _log_and_add(item)
+
+
+@pytest.mark.parametrize("share", [False, True])
+def test_errors_still_reach_the_caller_while_workers_are_replaced(tmp_path, share: bool) -> None:
+    items = [(str(tmp_path / "calls.log"), number) for number in range(pool.PARALLEL_THRESHOLD * 4)]
+    with pytest.raises(ValueError, match="five"):
+        list(pool.imap(_fail_on_five_pair, items, jobs=3, chunksize=1, budget=1, share=share))
+
+
+def _steps(item: tuple[int, int]) -> pool.Resume | list[tuple[int, int, int]]:
+    """A task of four steps that stops, when its worker is past its budget, after each step but the last."""
+    number, step = item
+    done = [(number, step, os.getpid())]
+    while step < 3:
+        if pool.over_budget():
+            return pool.Resume(done, (number, step + 1))
+        step += 1
+        done.append((number, step, os.getpid()))
+    return done
+
+
+def _joined(first: list, second: list) -> list:
+    return first + second
+
+
+@pytest.mark.parametrize("share", [False, True])
+def test_a_task_past_the_budget_is_resumed_in_a_fresh_worker(share: bool) -> None:
+    items = [(number, 0) for number in range(pool.PARALLEL_THRESHOLD * 2)]
+    results = list(pool.imap(_steps, items, jobs=3, chunksize=2, budget=1, merge=_joined, share=share, fork=share))
+    for number, steps in enumerate(results):
+        assert [(n, step) for n, step, _ in steps] == [(number, step) for step in range(4)]
+        by_workers = [pid for _, _, pid in steps]
+        if os.getpid() not in by_workers:  # worked by workers: each step in a worker of its own
+            assert len(set(by_workers)) == 4
+
+
+def test_a_task_is_not_resumed_in_this_process() -> None:
+    results = list(pool.imap(_steps, [(0, 0)], jobs=1, budget=1, merge=_joined))
+    assert [step for _, step, _ in results[0]] == [0, 1, 2, 3]
+    assert {pid for _, _, pid in results[0]} == {os.getpid()}
+    assert not pool.over_budget()  # the parent is never past a worker's budget
+
+
+def _die_on_five(item: int) -> int:
+    if item == 5:
+        os._exit(3)  # as the kernel's OOM killer would leave it: no answer
+    return item
+
+
+@pytest.mark.parametrize("fork", [False, True])
+def test_a_worker_that_dies_fails_the_run_instead_of_hanging(fork: bool) -> None:
+    with pytest.raises(pool.WorkerDied, match="exit code 3|without answering"):
+        list(pool.imap(_die_on_five, range(pool.PARALLEL_THRESHOLD * 2), jobs=2, chunksize=1, fork=fork))
+
+
+_INTERRUPTED = r'''
+import os, signal, sys, time
+from toolkit import pool
+
+def slow(item):
+    time.sleep(0.05)
+    return os.getpid()
+
+def main():
+    seen = set()
+    try:
+        for number, pid in enumerate(pool.imap(slow, range(400), jobs=2, chunksize=1, budget=1, fork=FORK)):
+            seen.add(pid)
+            if number == 3:
+                print("started", flush=True)
+                signal.pause()  # until the test's Ctrl-C
+    except KeyboardInterrupt:
+        import multiprocessing
+        alive = [pid for pid in seen if os.path.exists(f"/proc/{pid}") and
+                 open(f"/proc/{pid}/stat").read().split()[2] != "Z"]
+        print(f"interrupted children={len(multiprocessing.active_children())} alive={alive}", flush=True)
+        sys.exit(130)
+
+if __name__ == "__main__":  # a spawned worker imports this file too
+    main()
+'''
+
+
+@pytest.mark.parametrize("fork", [False, True])
+def test_ctrl_c_stops_the_workers_cleanly(tmp_path, fork: bool) -> None:
+    """Ctrl-C reaches the whole process group: the parent stops its workers, which print nothing."""
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "interrupted.py"
+    script.write_text(_INTERRUPTED.replace("FORK", str(fork)), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    assert process.stdout.readline().strip() == "started"
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert out.strip() == "interrupted children=0 alive=[]"
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
+_BUFFERED = r'''
+import sys
+from toolkit import pool
+
+def double(item):
+    return item * 2
+
+if __name__ == "__main__":
+    sys.stdout.write("written once\n")  # still in this process's buffer when the workers are forked
+    print(sum(pool.imap(double, range(64), jobs=2, fork=True)))
+'''
+
+
+def test_forked_workers_never_write_the_parents_unwritten_output(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    script = tmp_path / "buffered.py"
+    script.write_text(_BUFFERED, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.stdout == f"written once\n{sum(range(64)) * 2}\n", done.stderr

@@ -1,34 +1,54 @@
 """The one pool of worker processes every command uses (validate, build).
 
 :func:`imap` runs a function over items, in order, in this process when there
-are few items or one job, else in ``jobs`` worker processes. The workers are
-*spawned* (a fresh interpreter each), never forked: a build's workers load
-Saxon, whose native runtime must not be inherited through ``fork()``, and a
-spawned worker inherits nothing else either (no open files, no half-compiled
-schemas), so every command gets the same, predictable workers. Starting one
-costs an interpreter and the toolkit's imports (about 0.1 s of CPU each),
-which :data:`PARALLEL_THRESHOLD` keeps off small runs.
+are few items or one job, else in ``jobs`` worker processes. The pool is this
+module's own (a pipe to each worker, chunks handed out by the parent), not
+:mod:`concurrent.futures`: it replaces a worker whose memory passed a budget,
+which ``ProcessPoolExecutor(max_tasks_per_child=...)`` does blindly and which
+hung at exit now and then on Python 3.11 (bench/README.md, "300 MB").
+
+**Which workers.** By default they are *spawned* (a fresh interpreter each):
+a build's workers load Saxon, whose native runtime (a GraalVM isolate and its
+threads) must not be inherited through ``fork()``, and a spawned worker
+inherits nothing else either. Starting one costs an interpreter and the
+toolkit's imports (about 0.1 s of CPU each), which :data:`PARALLEL_THRESHOLD`
+keeps off small runs. A caller whose work loads no Saxon (validate) asks for
+``fork=True``: the workers are then forked from the parent once it has worked
+its first chunk, so they start with its imports and whatever it compiled
+(the schemas, the Schematron rules) instead of doing it again. A parent that
+has loaded saxonche gets spawned workers whatever it asks.
+
+**Memory.** After each chunk a worker reports its resident set; a worker
+that passed ``budget`` (:data:`WORKER_BUDGET`) is given no more work, finishes
+what it holds, exits, and a fresh worker takes the next chunks. A Saxon
+worker's heap grows with everything it has transformed, and saxonche cannot
+bound it (bench/README.md), so a worker is replaced when it needs it rather
+than after every task. A task that can stop half way (a FRUS volume, part by
+part) asks :func:`over_budget` between its steps and returns :class:`Resume`
+with what is left: the pool retires the worker and a fresh one does the rest
+(``merge`` joins the two results).
 
 Each worker dies with its parent (Linux ``PR_SET_PDEATHSIG``: even when the
-parent is killed with ``kill -9``), runs ``initializer`` once (compile the
-stylesheets, the schemas), and gets items in small chunks so that a worker that
-finishes early is never idle for long. On an exception, Ctrl-C or SIGTERM in
-the parent, the workers are stopped at once rather than left to finish their
-chunks.
+parent is killed with ``kill -9``), ignores Ctrl-C (the parent answers it),
+runs ``initializer`` once, and gets items in small chunks, two at a time so
+that it never waits for the parent between chunks. On an exception, Ctrl-C
+or SIGTERM in the parent, the workers are stopped at once. A worker that
+dies (killed, out of memory) fails the run with :class:`WorkerDied`; an
+exception in a worker reaches the caller as itself.
 
 With ``share`` (validate), the parent is one of the ``jobs``: it starts one
 worker fewer and works through the chunks from the last one back while the
-workers take them from the first, until they meet. That saves a worker's start
-(an interpreter and the imports: 0.1-0.15 s of CPU) and the parent works
-while the workers are still starting. A build does not share: its initializer
-loads Saxon, which the parent keeps out of itself while the workers run.
+workers take them from the first, until they meet.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -37,6 +57,14 @@ Result = TypeVar("Result")
 PARALLEL_THRESHOLD = 8
 #: The largest chunk of items sent to a worker at once.
 MAX_CHUNK = 16
+#: Chunks a worker holds at once: the one it works and the next, so it never waits for the parent.
+AHEAD = 2
+
+#: The resident set past which a worker is replaced (after its chunk, or between the steps of a
+#: resumable task). A build's worker is about 130 MB with Saxon and the compiled stylesheets and grows
+#: with what it transforms; 260 MB leaves one FRUS part's transformation (~1 MB of output, 20-40 MB
+#: of Saxon's heap) under the 300 MB of issue 21. Measured: bench/README.md, "One pool, workers replaced".
+WORKER_BUDGET = 260 * 1024 * 1024
 
 
 def _die_with_parent() -> None:
@@ -48,12 +76,6 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-
-
-def _start_worker(initializer: Callable[..., None] | None, initargs: tuple) -> None:
-    _die_with_parent()
-    if initializer is not None:
-        initializer(*initargs)
 
 
 def chunk_size(items: int, workers: int) -> int:
@@ -103,66 +125,361 @@ def workers_for(items: int, jobs: int, threshold: int = PARALLEL_THRESHOLD) -> i
     return min(jobs, items)
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def resident() -> int:
+    """This process's resident set in bytes (Linux /proc/self/statm), 0 where unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+#: The budget of the worker this process is (None: not a worker, never replaced).
+_budget: int | None = None
+
+
+def over_budget() -> bool:
+    """Whether this process is a pool worker past its memory budget: a resumable task then stops at its
+    next step and returns :class:`Resume`. Always False outside a worker (the parent cannot be replaced)."""
+    return _budget is not None and resident() > _budget
+
+
+@dataclass
+class Resume(Generic[Item, Result]):
+    """What a task returns when it stopped half way because :func:`over_budget`: its result so far, and
+    the item that does the rest (in a fresh worker). ``imap``'s ``merge`` joins the two results."""
+    done: Any
+    rest: Any
+
+
+class WorkerDied(RuntimeError):
+    """A worker process stopped without answering (killed, out of memory): the run cannot be whole."""
+
+
 def imap(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int,
          initializer: Callable[..., None] | None = None, initargs: tuple = (),
          chunksize: int | None = None, threshold: int = PARALLEL_THRESHOLD,
-         share: bool = False) -> Iterator[Result]:
+         share: bool = False, fork: bool = False, budget: int | None = WORKER_BUDGET,
+         merge: Callable[[Result, Result], Result] | None = None) -> Iterator[Result]:
     """``function`` over ``items``, results in the order of the items.
 
     ``function``, ``initializer`` and the items must pickle (module-level
     functions, plain data). In this process (fewer items than ``threshold``, or
     ``jobs`` 1) the initializer runs here, once, before the first item. A caller
     whose items are each a lot of work (whole FRUS volumes) lowers ``threshold``.
-    ``share``: this process works too, as one of the ``jobs`` (see the module docstring);
-    its results then all come once it is done.
+    ``share``: this process works too, as one of the ``jobs`` (see the module docstring).
+    ``fork``: the work loads no Saxon, forked workers are safe (see the module docstring).
+    ``budget``: the resident set in bytes past which a worker is replaced (None: never).
+    ``merge``: how a :class:`Resume`'s result so far and the rest's result make one.
     """
     items = list(items)
     workers = workers_for(len(items), jobs, threshold)
     if not workers or (share and workers == 1):
         if initializer is not None and items:
             initializer(*initargs)
-        yield from map(function, items)
+        for item in items:
+            yield _whole(function, item, merge)
         return
-    # Imported here: a run on a few documents (make of the edition) needs no pool.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     size = chunksize or chunk_size(len(items), workers)
-    pool = ProcessPoolExecutor(max_workers=workers - share, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(initializer, initargs))
+    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    pool = _Pool(function, workers - share, initializer, initargs, budget,
+                 fork=fork and "saxonche" not in sys.modules, share=share)
     try:
-        if share:
-            yield from _shared(pool, function, [items[start:start + size] for start in range(0, len(items), size)],
-                               initializer, initargs)
-        else:
-            yield from pool.map(function, items, chunksize=size)
+        yield from pool.run(chunks, merge)
     except BaseException:
         # A failure, Ctrl-C, SIGTERM or a consumer that stopped early: stop the workers now.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.stop()
         raise
-    pool.shutdown(wait=True)
+    pool.close()
 
 
-def _run_chunk(function: Callable[[Item], Result], chunk: list[Item]) -> list[Result]:
-    return [function(item) for item in chunk]
+def _whole(function: Callable[[Item], Result], item: Item, merge: Callable | None) -> Result:
+    """``function(item)`` in this process: a task that stops half way (it cannot here: :func:`over_budget`
+    is False outside a worker, but a task may stop for its own reasons) is carried on at once."""
+    result = function(item)
+    while isinstance(result, Resume):
+        rest = function(result.rest)
+        result = _merged(merge, result.done, rest)
+    return result
 
 
-def _shared(pool, function: Callable[[Item], Result], chunks: list[list[Item]],
-            initializer: Callable[..., None] | None, initargs: tuple) -> Iterator[Result]:
-    """The chunks, the workers taking them from the first and this process from the last.
+def _merged(merge: Callable | None, done: Any, rest: Any) -> Any:
+    if merge is None:
+        raise TypeError("a task returned pool.Resume, but imap was given no merge")
+    if isinstance(rest, Resume):
+        return Resume(merge(done, rest.done), rest.rest)
+    return merge(done, rest)
 
-    Every chunk is submitted; a submitted chunk that no worker has taken yet can be
-    cancelled, and this process then works it itself. The workers take chunks in order,
-    so the first one that cannot be cancelled is where the two meet."""
-    futures = [pool.submit(_run_chunk, function, chunk) for chunk in chunks]
-    if initializer is not None:
-        initializer(*initargs)
-    mine: dict[int, list[Result]] = {}
-    for index in reversed(range(len(chunks))):
-        if not futures[index].cancel():
-            break
-        mine[index] = _run_chunk(function, chunks[index])
-    for index, future in enumerate(futures):
-        yield from mine[index] if index in mine else future.result()
+
+def _hold_ctrl_c() -> bool:
+    """Block SIGINT in this thread (POSIX); whether it was blocked here."""
+    import signal
+
+    try:
+        return signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _release_ctrl_c(held: bool) -> None:
+    import signal
+
+    if held:
+        try:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        except (AttributeError, OSError, ValueError):
+            pass
+
+
+# ---------------------------------------------------------------------------
+# The worker's side
+# ---------------------------------------------------------------------------
+
+def _worker_main(connection, function: Callable, initializer: Callable[..., None] | None, initargs: tuple,
+                 budget: int | None, forked: bool = False) -> None:
+    """A worker's life: the initializer, then chunks until the parent says stop (None) or goes away.
+
+    Every answer is ``(chunk number, ok, results or the exception, resident set)``; a task that returned
+    :class:`Resume` ends the chunk there (its other items come back as not done: None). The worker leaves
+    with ``os._exit``: its outputs are written and closed task by task, and an interpreter's normal exit
+    (atexit, Saxon's runtime) is where pools have hung."""
+    import signal
+
+    global _budget
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent answers
+    _release_ctrl_c(True)  # held back by the parent while this worker started (_Pool._start)
+    _budget = budget
+    code = 0
+    try:
+        if initializer is not None:
+            initializer(*initargs)
+        while True:
+            message = connection.recv()
+            if message is None:
+                break
+            number, chunk = message
+            try:
+                results: list = []
+                for item in chunk:
+                    results.append(function(item))
+                    if isinstance(results[-1], Resume):
+                        break
+                reply = (number, True, results, resident())
+            except Exception as exc:  # noqa: BLE001 - the parent raises it
+                reply = (number, False, exc, resident())
+            try:
+                connection.send(reply)
+            except Exception as exc:  # noqa: BLE001 - a result or exception that does not pickle
+                connection.send((number, False, RuntimeError(f"a worker's answer could not be sent: {exc!r}"),
+                                 resident()))
+    except (EOFError, OSError, KeyboardInterrupt):
+        code = 1  # the parent went away or stopped us
+    except BaseException as exc:  # noqa: BLE001 - the initializer failed: tell the parent, which raises it
+        try:
+            connection.send((-1, False, exc, resident()))
+        except Exception:  # noqa: BLE001
+            pass
+        code = 1
+    finally:
+        if not forked:  # a forked worker's buffers hold the parent's unwritten output: never written twice
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
+# ---------------------------------------------------------------------------
+# The parent's side
+# ---------------------------------------------------------------------------
+
+class _Worker:
+    def __init__(self, process, connection):
+        self.process, self.connection = process, connection
+        self.holding: deque[int] = deque()  # the messages sent and not yet answered, in order
+        self.retiring = False
+
+
+_PENDING = object()
+
+
+class _Pool:
+    """The parent's half: hands chunks to workers, replaces those past the budget, yields in order.
+
+    A chunk sent is a message: its number and ``(position, item)`` pairs, the position being the item's
+    in the caller's list. A task that returned :class:`Resume` has its rest sent first in line to
+    another worker, and the items of its chunk after it go back in line too."""
+
+    def __init__(self, function: Callable, workers: int, initializer: Callable | None, initargs: tuple,
+                 budget: int | None, *, fork: bool, share: bool):
+        import multiprocessing
+
+        self.function, self.size, self.budget = function, workers, budget
+        self.initializer, self.initargs, self.share, self.fork = initializer, initargs, share, fork
+        self.context = multiprocessing.get_context("fork" if fork else "spawn")
+        self.workers: list[_Worker] = []
+        self.gone: list = []  # processes retired or stopped, joined at the end
+        self.started = 0  # workers started in all, replacements included
+        self.sent: dict[int, list[tuple[int, Any]]] = {}  # message number -> its pairs, until answered
+        self.numbers = 0
+
+    # -- workers --
+
+    def _start(self) -> None:
+        mine, theirs = self.context.Pipe()
+        # Forked workers inherit what the parent has initialised (it ran the initializer before forking).
+        initializer = None if self.fork else self.initializer
+        process = self.context.Process(target=_worker_main, args=(theirs, self.function, initializer,
+                                                                   self.initargs, self.budget, self.fork))
+        # Ctrl-C held back while the worker starts: a worker starting (an interpreter, fork's hooks) would
+        # otherwise die of it with a traceback before it can ignore it. It inherits the blocked signal,
+        # ignores it, then lets it through; the parent gets its own at once after.
+        held = _hold_ctrl_c()
+        try:
+            process.start()
+        finally:
+            _release_ctrl_c(held)
+        theirs.close()
+        self.workers.append(_Worker(process, mine))
+        self.started += 1
+
+    def _retire(self, worker: _Worker) -> None:
+        try:
+            worker.connection.send(None)
+        except OSError:
+            pass
+        worker.connection.close()
+        self.workers.remove(worker)
+        self.gone.append(worker.process)
+
+    def stop(self) -> None:
+        """Stop every worker at once (a failure, Ctrl-C): what they hold is not wanted any more."""
+        for worker in self.workers:
+            worker.process.terminate()
+            worker.connection.close()
+            self.gone.append(worker.process)
+        self.workers.clear()
+        self.close()
+
+    def close(self) -> None:
+        """Let every worker go and wait for it (one that does not leave within 10 s is killed)."""
+        for worker in list(self.workers):
+            self._retire(worker)
+        for process in self.gone:
+            process.join(10)
+            if process.exitcode is None:
+                process.kill()
+                process.join()
+        self.gone.clear()
+
+    # -- the run --
+
+    def run(self, chunks: list[list], merge: Callable | None) -> Iterator:
+        """The results of every item of ``chunks``, in order."""
+        self.merge = merge
+        self.results: list = []
+        self.partial: dict[int, Any] = {}  # position -> the result so far of a task that was resumed
+        waiting: deque[list[tuple[int, Any]]] = deque()
+        for chunk in chunks:
+            waiting.append([(len(self.results) + offset, item) for offset, item in enumerate(chunk)])
+            self.results.extend([_PENDING] * len(chunk))
+        if self.initializer is not None and (self.share or self.fork):
+            self.initializer(*self.initargs)  # the parent works (share), or its workers inherit it (fork)
+        if self.share and self.fork and waiting:
+            self._work_here(waiting.pop())  # before forking: the workers inherit what it compiled
+        for _ in range(min(self.size, len(waiting))):
+            self._start()
+        self._fill(waiting)
+        following = 0
+        while following < len(self.results):
+            while following < len(self.results) and self.results[following] is not _PENDING:
+                result, self.results[following] = self.results[following], None
+                yield result
+                following += 1
+            if following >= len(self.results):
+                break
+            if not self.workers and not waiting:
+                raise RuntimeError("the pool lost track of a task")  # a pool bug, never a hang
+            if self.share and waiting and all(worker.holding for worker in self.workers):
+                self._work_here(waiting.pop())  # the parent's own: from the back
+                self._receive(waiting, block=False)
+            else:
+                self._receive(waiting, block=True)
+        self.close()
+
+    def _work_here(self, pairs: list[tuple[int, Any]]) -> None:
+        for position, item in pairs:
+            self._settle(position, _whole(self.function, item, self.merge), None)
+
+    def _fill(self, waiting: deque) -> None:
+        """Hand waiting chunks to workers holding fewer than AHEAD; retire the idle ones past their budget,
+        and start workers (replacements) while there is work and room."""
+        for worker in list(self.workers):
+            if worker.retiring:
+                if not worker.holding:
+                    self._retire(worker)
+                continue
+            while waiting and len(worker.holding) < AHEAD:
+                pairs = waiting.popleft()
+                self.numbers += 1
+                self.sent[self.numbers] = pairs
+                try:
+                    worker.connection.send((self.numbers, [item for _, item in pairs]))
+                except OSError:
+                    raise WorkerDied(f"a worker process stopped without answering (exit code "
+                                     f"{worker.process.exitcode}): out of memory, or killed") from None
+                worker.holding.append(self.numbers)
+        if waiting and len(self.workers) < self.size:
+            self._start()
+            self._fill(waiting)
+
+    def _receive(self, waiting: deque, *, block: bool) -> None:
+        """Take the workers' answers (waiting for one when ``block``)."""
+        from multiprocessing.connection import wait
+
+        by_channel = {worker.connection: worker for worker in self.workers}
+        by_sentinel = {worker.process.sentinel: worker for worker in self.workers}
+        ready = wait([*by_channel, *by_sentinel], timeout=None if block else 0)
+        answered = [by_channel[channel] for channel in ready if channel in by_channel]
+        for worker in answered:
+            try:
+                number, ok, value, size = worker.connection.recv()
+            except (EOFError, OSError):
+                raise WorkerDied("a worker process stopped without answering: out of memory, or killed") from None
+            if not ok:
+                raise value
+            if number != worker.holding[0]:
+                raise RuntimeError(f"a worker answered message {number}, not {worker.holding[0]}")  # a pool bug
+            worker.holding.popleft()
+            pairs = self.sent.pop(number)
+            if self.budget is not None and size > self.budget:
+                worker.retiring = True
+            for (position, _), result in zip(pairs, value):
+                self._settle(position, result, waiting)
+            if len(value) < len(pairs):  # a Resume ended the chunk: its other items go back in line
+                worker.retiring = True
+                waiting.appendleft(pairs[len(value):])
+        for channel in ready:
+            worker = by_sentinel.get(channel)
+            if worker is not None and worker not in answered and worker in self.workers \
+                    and not worker.connection.poll():
+                raise WorkerDied(f"a worker process stopped without answering (exit code "
+                                 f"{worker.process.exitcode}): out of memory, or killed")
+        self._fill(waiting)
+
+    def _settle(self, position: int, result: Any, waiting: deque | None) -> None:
+        """An item's result in place; a Resume's rest goes first in line, to a fresh worker."""
+        if position in self.partial:
+            result = _merged(self.merge, self.partial.pop(position), result)
+        if isinstance(result, Resume):
+            if self.merge is None:
+                raise TypeError("a task returned pool.Resume, but imap was given no merge")
+            self.partial[position] = result.done
+            if waiting is None:  # worked in this process: carry on here
+                self._settle(position, _whole(self.function, result.rest, self.merge), None)
+            else:
+                waiting.appendleft([(position, result.rest)])
+            return
+        self.results[position] = result

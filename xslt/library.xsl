@@ -179,10 +179,9 @@
   <!-- Site-wide: the pages of a <t:library>                               -->
   <!-- ================================================================== -->
 
-  <xsl:template match="document-node(element(t:library))" priority="2" as="element(t:files)">
-    <t:files>
-      <xsl:apply-templates select="t:library/*" mode="t:library"/>
-    </t:files>
+  <xsl:template match="document-node(element(t:library))" priority="2" as="xs:string*">
+    <xsl:variable name="files" as="element(t:file)*"><xsl:apply-templates select="t:library/*" mode="t:library"/></xsl:variable>
+    <xsl:sequence select="t:envelope($files)"/>
   </xsl:template>
 
   <xsl:template match="*" mode="t:library" as="element()*"/>
