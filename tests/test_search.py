@@ -300,7 +300,7 @@ def test_a_shard_is_made_again_when_a_filter_of_one_of_its_pages_changes_and_onl
     assert again.made == [] and len(again.kept) == 3
     assert again.kept_files == {path.relative_to(tmp_path / "first" / "pagefind").as_posix()
                                 for path in (tmp_path / "first" / "pagefind").rglob("*")
-                                if path.is_file() and path.name != search.SHARDS_MODULE}
+                                if path.is_file() and path.name not in (search.SHARDS_MODULE, search.DATES_MODULE)}
     merged = {"frus1961-63v06/d67.html": {"person": ["Khrushchev, Nikita Sergeyevich"]}}
     changed = search.write_index(pages, tmp_path / "changed" / "pagefind", merged, earlier=tmp_path / "first" / "pagefind")
     assert changed.made == ["frus1961-63v06"] and changed.kept == ["", "frus1961-63v10-12mSupp"]
@@ -309,7 +309,7 @@ def test_a_shard_is_made_again_when_a_filter_of_one_of_its_pages_changes_and_onl
     assert len(volume_pages) > 1
     assert search._incomplete(changed_index / "shards" / "frus1961-63v06", len(volume_pages)) is None
     written = {path.relative_to(changed_index).as_posix() for path in changed_index.rglob("*") if path.is_file()}
-    assert all(name.startswith("shards/frus1961-63v06/") for name in written - {search.SHARDS_MODULE})
+    assert all(name.startswith("shards/frus1961-63v06/") for name in written - {search.SHARDS_MODULE, search.DATES_MODULE})
     assert fragments_of(changed_index / "shards" / "frus1961-63v06")["/frus1961-63v06/d67.html"]["filters"]["person"] \
         == ["Khrushchev, Nikita Sergeyevich"]
 
@@ -329,7 +329,7 @@ def test_a_rebuild_after_one_volume_changed_makes_its_shard_alone(tmp_path: Path
     index = out / "html" / "pagefind"
     untouched = {path: path.stat().st_mtime_ns for path in index.rglob("*") if path.is_file()
                  and not path.relative_to(index).as_posix().startswith("shards/frus1961-63v06/")
-                 and path.name != search.SHARDS_MODULE}
+                 and path.name not in (search.SHARDS_MODULE, search.DATES_MODULE)}
     text = volume.read_text(encoding="utf-8")
     paragraph = text.index("<p>", text.index('xml:id="d67"'))
     volume.write_text(text[:paragraph] + "<p>Zyxwvutsrq " + text[paragraph + 3:], encoding="utf-8")
@@ -343,3 +343,52 @@ def test_a_rebuild_after_one_volume_changed_makes_its_shard_alone(tmp_path: Path
     for folder, count in counts.items():
         assert search._incomplete(index / folder, count) is None, folder
     assert sum(counts.values()) == len(fragments(out))
+
+
+def test_the_dates_of_two_pages_two_shards_name_alike_are_both_kept(tmp_path: Path) -> None:
+    """Pagefind names a page by 7 hex digits of its hash, unique within one shard only: the dates module of
+    the index (what a search sorted by date orders by) gives such a name the list of both dates, and the
+    search page then reads the page's own (xslt/shards.js)."""
+    from toolkit import search
+
+    main, volume = search._Shard(search.MAIN), search._Shard("frus1961-63v06", place="shards/frus1961-63v06/")
+    (tmp_path / "shards" / "frus1961-63v06").mkdir(parents=True)
+    (tmp_path / search.SHARD_DATES).write_text(json.dumps({"en_1234567": "1962-12-23", "en_aaaaaaa": "1962-10-27"}))
+    (tmp_path / "shards" / "frus1961-63v06" / search.SHARD_DATES).write_text(json.dumps({"en_1234567": "1963-01-02"}))
+    module = search._dates_module([main, volume], tmp_path, None, set())
+    assert module.startswith("export default ") and module.rstrip().endswith(";")
+    table = json.loads(module.removeprefix("export default ").rstrip().rstrip(";"))
+    assert table == {"en_1234567": ["1962-12-23", "1963-01-02"], "en_aaaaaaa": "1962-10-27"}
+
+
+def test_beyond_the_most_shards_volumes_are_grouped_whole(site: Path, tmp_path: Path, monkeypatch) -> None:
+    """A first query loads a little of every shard: beyond search.MAX_SHARDS volumes, a shard holds several
+    whole volumes (about volumes / MAX_SHARDS each), every page indexed once."""
+    from toolkit import search
+
+    pages = _document_pages(site)
+    monkeypatch.setattr(search, "MAX_SHARDS", 1)
+    result = search.write_index(pages, tmp_path / "pagefind")
+    assert result.made == ["", "frus1961-63v06"]  # the two volumes in one shard, named by the first
+    shard = fragments_of(tmp_path / "pagefind" / "shards" / "frus1961-63v06")
+    assert {url.split("/")[1] for url in shard} == {"frus1961-63v06", "frus1961-63v10-12mSupp"}
+    assert len(shard) + len(fragments_of(tmp_path / "pagefind")) == result.pages
+
+
+def test_grouped_volumes_stay_grouped_when_a_volume_is_added(monkeypatch) -> None:
+    """The groups depend on the volumes' names, not on their number or place: a volume added to a library of
+    560 changes its own group (split or joined with a neighbour), the others stay as they were."""
+    from toolkit import search
+
+    monkeypatch.setattr(search, "MAX_SHARDS", 128)
+
+    def groups(names: list[str]) -> set[tuple[str, ...]]:
+        shards = {name: search._Shard(name, copies=[(f"{name}/d1.html", b"")]) for name in names}
+        return {tuple(url.split("/")[0] for url, _ in shard.copies) for shard in search._grouped(shards).values()}
+
+    names = [f"frus{1900 + number // 20}v{number % 20:02d}" for number in range(560)]
+    before = groups(names)
+    assert 100 <= len(before) <= 150 and max(map(len, before)) <= 10
+    assert sorted(name for group in before for name in group) == sorted(names)
+    after = groups(names + ["frus1950v07a"])
+    assert len(before - after) <= 2 and len(after - before) <= 2

@@ -21,8 +21,12 @@ largest process follows the largest input, not the library; and a shard is
 made again only when what Pagefind would read for it changed (its key: a hash
 of the exact copies of its pages, filters included, and of Pagefind's version),
 else the earlier build's files are kept. ``html/pagefind/shards.js``
-(written from ``xslt/shards.js``) lists the shards and searches them as one:
-the search page uses it, and so can a reader's script (docs/outputs.md).
+(written from ``xslt/shards.js``) lists the shards and searches them as one,
+merged into the main one by Pagefind's ``mergeIndex``, and puts a search sorted
+by date in date order again (``mergeIndex`` merges sorted shards by each
+result's place in its shard): by the pages' dates, ``html/pagefind/dates.js``
+(:func:`_dates_module`). The search page uses it, and so can a reader's
+script (docs/outputs.md).
 Pagefind's script finds the pages from where ``pagefind.js`` is served,
 wherever the site is hosted.
 
@@ -72,17 +76,20 @@ RECORDED_FILES = ("html/pagefind/pagefind.js", "html/pagefind/pagefind-entry.jso
 MAIN = ""
 #: Where the other shards are, in the index's folder: ``shards/VOLUME/``.
 SHARDS_FOLDER = "shards"
-#: Each shard's sort dates in Pagefind's order, as a module (``export default [...]``): what the
-#: search page's merge of the shards sorts by (xslt/shards.js).
+#: Each shard's pages' sort dates by Pagefind's name of the page (the fragment's: "en_65b12e6"), in its
+#: folder; and all shards' together, as a module (``export default {...}``) beside shards.js: what a search
+#: sorted by date orders the shards' results by (xslt/shards.js).
+SHARD_DATES = "dates.json"
 DATES_MODULE = "dates.js"
 #: What a shard's key is made of besides its pages: raise it when what a shard holds changes otherwise.
 SHARD_FORMAT = "teikit-shard-1"
 #: The line of xslt/shards.js that the build replaces with the list of shards.
 _SHARDS_LINE = "export const shards = [];"
 _SORT_DATE = re.compile(rb'data-pagefind-sort="date"[^>]*>([^<]*)<')
-#: Pagefind's files a shard other than the main one does without: the scripts and styles (the main
-#: shard's serve every shard); a shard keeps its data and its WebAssembly (each shard is an instance).
+#: Pagefind's files a shard other than the main one does without: the scripts, styles and WebAssembly
+#: (the main shard's serve every shard, merged into it): a shard keeps its data.
 _SCRIPT_SUFFIXES = (".js", ".css")
+_WEBASSEMBLY = "wasm."
 #: What marks a page's searchable text (xslt/search.xsl): a page without it is no result.
 BODY_MARK = b"data-pagefind-body"
 _LANG = re.compile(rb'<html[^>]*\slang="([A-Za-z]{2,3})')
@@ -127,16 +134,15 @@ class _Shard:
     place: str = ""
     key: str = ""
 
-    def dates(self) -> list[str]:
-        """The sort dates of its pages in the order Pagefind sorts them (a page's place in that order is
-        what Pagefind gives as the score of a result sorted by date): ISO dates, sorted as text."""
-        found = (_SORT_DATE.search(content) for _, content in self.copies)
-        return sorted(html.unescape(match.group(1).decode("utf-8")).strip() for match in found if match)
+    def dates(self) -> dict[str, str]:
+        """The sort date of each of its pages that has one, by address: ISO dates."""
+        found = ((url, _SORT_DATE.search(content)) for url, content in self.copies)
+        return {url: html.unescape(match.group(1).decode("utf-8")).strip() for url, match in found if match}
 
 
 def shard_of(address: str) -> str:
     """The shard a page belongs to: its volume's folder ("frus1961-63v06/d67.html"), or :data:`MAIN`
-    for a page at the top of ``html/``."""
+    for a page at the top of ``html/`` (beyond :data:`MAX_SHARDS` volumes, :func:`_grouped` groups them)."""
     return address.split("/", 1)[0] if "/" in address else MAIN
 
 
@@ -196,6 +202,7 @@ def _shards(pages: list[tuple[str, Path]],
         name = shard_of(url)
         shards.setdefault(name, _Shard(name)).copies.append((url, _for_the_index(content, filters.get(url))))
         result.pages += 1
+    shards = _grouped(shards)
     # One language for every shard, the one most pages are in: Pagefind would otherwise make an index per
     # language, and a search page finds only its own language's documents.
     language = min(languages, key=lambda name: (-languages[name], name)) if languages else "en"
@@ -212,6 +219,35 @@ def _shards(pages: list[tuple[str, Path]],
             digest.update(content)
         shard.key = digest.hexdigest()
     return ordered, result, language
+
+
+#: The most shards of volumes an index has: a first query loads a little of every shard (its entry, its
+#: metadata, the chunks of the words; the search page every filter's file too), so beyond this many
+#: volumes a shard holds several (:func:`_grouped`); memory then follows the largest group (docs/outputs.md).
+MAX_SHARDS = 128
+
+
+def _grouped(shards: dict[str, _Shard]) -> dict[str, _Shard]:
+    """The volumes' shards as they are, up to :data:`MAX_SHARDS`; beyond, grouped about ``k`` volumes a
+    shard (``k`` = volumes / MAX_SHARDS, rounded up), in the order of their names: a volume ends its group
+    when its name's hash is a multiple of ``k`` or the group has ``2k`` volumes. A group depends on its
+    volumes and their neighbours only, so adding or changing a volume makes its group's shard again, not
+    the others (which a split into equal runs would shift)."""
+    volumes = sorted(name for name in shards if name != MAIN)
+    if len(volumes) <= MAX_SHARDS:
+        return shards
+    size = -(-len(volumes) // MAX_SHARDS)
+    grouped = {MAIN: shards[MAIN]} if MAIN in shards else {}
+    group: list[str] = []
+    for number, volume in enumerate(volumes):
+        group.append(volume)
+        boundary = int(hashlib.sha256(volume.encode("utf-8")).hexdigest()[:8], 16) % size == 0
+        if boundary or len(group) >= 2 * size or number == len(volumes) - 1:
+            merged = grouped[group[0]] = _Shard(group[0])
+            for name in group:
+                merged.copies.extend(shards[name].copies)
+            group = []
+    return grouped
 
 
 def _pagefind_version() -> str:
@@ -366,6 +402,7 @@ def write_index(pages: dict[str, Path], target: Path,
                 result.made.append(shard.name)
             listing.append({"name": shard.name, "path": quote(shard.place), "pages": len(shard.copies),
                             "key": shard.key})
+        (target / DATES_MODULE).write_text(_dates_module(shards, target, earlier, set(result.kept)), encoding="utf-8")
         template = (XSLT_DIR / SHARDS_MODULE).read_text(encoding="utf-8")
         if _SHARDS_LINE not in template:
             raise SearchIndexError(f"the search index cannot be built: {SHARDS_MODULE} has no line `{_SHARDS_LINE}`",
@@ -386,7 +423,8 @@ def write_index(pages: dict[str, Path], target: Path,
 def _make_shard(shard: _Shard, language: str, target: Path, scratch: Path) -> None:
     """Have a Pagefind service of its own index ``shard`` into ``target`` (the pages laid out, as the site has
     them, in a folder of ``scratch``), check that what it wrote is whole, once more if not, and add the shard's
-    sort dates (:data:`DATES_MODULE`); a shard other than the main one loses Pagefind's scripts."""
+    sort dates by Pagefind's names of its pages (:data:`SHARD_DATES`); a shard other than the main one loses
+    Pagefind's scripts."""
     folder = Path(tempfile.mkdtemp(prefix="pages-", dir=scratch))
     try:
         for url, content in shard.copies:
@@ -411,9 +449,28 @@ def _make_shard(shard: _Shard, language: str, target: Path, scratch: Path) -> No
         shutil.rmtree(folder, ignore_errors=True)
     if shard.place:
         for path in target.iterdir():
-            if path.is_file() and path.name.endswith(_SCRIPT_SUFFIXES):
+            if path.is_file() and (path.name.endswith(_SCRIPT_SUFFIXES) or path.name.startswith(_WEBASSEMBLY)):
                 path.unlink()
-    (target / DATES_MODULE).write_text(f"export default {json.dumps(shard.dates())};\n", encoding="utf-8")
+    dates, named = shard.dates(), {}
+    for path in sorted((target / "fragment").iterdir()):
+        url = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])["url"]
+        date = dates.get(url.split("?", 1)[0].lstrip("/"))
+        if date is not None:
+            named[path.name.removesuffix(".pf_fragment")] = date
+    (target / SHARD_DATES).write_text(json.dumps(named, sort_keys=True), encoding="utf-8")
+
+
+def _dates_module(shards: list[_Shard], target: Path, earlier: Path | None, kept: set[str]) -> str:
+    """Every shard's sort dates by Pagefind's names of the pages, as a module. Two shards may name two pages
+    alike (Pagefind names a page by 7 hex digits of its hash, unique within one index only): such a name
+    has the list of their dates, and the search page asks the page itself (xslt/shards.js)."""
+    together: dict[str, object] = {}
+    for shard in shards:
+        folder = (earlier if shard.name in kept else target) / shard.place
+        for name, date in json.loads((folder / SHARD_DATES).read_bytes()).items():
+            known = together.get(name)
+            together[name] = date if known is None else [*(known if isinstance(known, list) else [known]), date]
+    return f"export default {json.dumps(together, sort_keys=True, ensure_ascii=True)};\n"
 
 
 def _earlier_shards(earlier: Path | None) -> dict[str, dict]:
@@ -441,7 +498,11 @@ def _kept_whole(folder: Path, pages: int) -> bool:
         metadata = [folder / f"pagefind.{language['hash']}.pf_meta" for language in languages.values()]
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return False
-    return counted == pages and all(path.is_file() for path in metadata) and (folder / DATES_MODULE).is_file()
+    try:
+        dates = json.loads((folder / SHARD_DATES).read_bytes())
+    except (OSError, ValueError):
+        return False
+    return counted == pages and all(path.is_file() for path in metadata) and isinstance(dates, dict)
 
 
 def _files_of(earlier: Path, place: str) -> set[str]:
@@ -452,7 +513,7 @@ def _files_of(earlier: Path, place: str) -> set[str]:
         relative = path.relative_to(earlier).as_posix()
         if not path.is_file() or path.is_symlink():
             continue
-        if not place and (relative.startswith(SHARDS_FOLDER + "/") or relative == SHARDS_MODULE):
+        if not place and (relative.startswith(SHARDS_FOLDER + "/") or relative in (SHARDS_MODULE, DATES_MODULE)):
             continue
         files.add(relative)
     return files

@@ -2,7 +2,7 @@
    into html/pagefind/ with the list of shards below (toolkit/search.py).
 
    The index is sharded by input: the edition's documents are one Pagefind
-   index (html/pagefind/ itself), each volume another
+   index (html/pagefind/ itself, the main shard), each volume another
    (html/pagefind/shards/VOLUME/), each made by its own Pagefind run and made
    again only when its pages change. This module searches them as one, with
    the calls of Pagefind's own module (options, filters, search, preload), so
@@ -11,13 +11,17 @@
    html/pagefind/pagefind.js, then calls options({highlightParam: 'find'}),
    filters() and search('Kuznetsov', {sort: {date: 'asc'}}) on it.
 
-   Each shard is searched by a Pagefind module of its own (open, below). Results by relevance are merged by their score, filters by adding
-   their counts, as Pagefind's own mergeIndex does. Sorted by date, a result's
-   score is its place in its shard's order of dates, not a date: Pagefind's
-   mergeIndex would interleave the shards by that place. Here each shard's
-   dates (dates.js beside its index, in Pagefind's order, loaded with the
-   first sorted search that finds something in it) turn the place into the
-   date, and the shards are merged by date. Nothing from another site. */
+   Pagefind's module (a copy of its own, pagefind.js?shards, so that a
+   script's own import of pagefind.js keeps its options) merges the shards
+   into the main one (mergeIndex): one WebAssembly, one web worker; results by
+   relevance merged by score, filters by adding their counts. Sorted by date,
+   Pagefind gives each result a score that is its place in its own shard's
+   order, not a date, and merges the shards by that place (documents of 1963
+   of one volume before those of 1962 of another); so the results are put in
+   date order again here, by the date of each page (dates.js beside this
+   module: every shard's pages' dates by Pagefind's name of the page; a name
+   two shards give two pages has their list, and the page's own date is
+   read). Nothing from another site. */
 
 export const shards = [];
 
@@ -26,105 +30,72 @@ var here = import.meta.url;
 var pagesBase = new URL('../', here).pathname;
 var settings = {};
 var opened = null;
+var dates = null;
 
-/* Each shard is searched by a Pagefind module of its own (pagefind.js under an address of its own, so a
-   module apart: two Pagefind instances made in one module, or one web worker, share its WebAssembly's
-   memory and break it), set to the shard's folder, in this thread (no worker each). */
+/* Pagefind's module with every shard merged into the main one; each merged shard is given the options
+   (Pagefind's own options() reaches the main shard only). */
+function setUp(module) {
+  return module.options(settings).then(function () {
+    return Promise.all(shards.slice(1).map(function (shard) {
+      var chosen = { baseUrl: pagesBase };
+      Object.keys(settings).forEach(function (name) { chosen[name] = settings[name]; });
+      return module.mergeIndex(new URL('./' + shard.path, here).pathname, chosen);
+    }));
+  }).then(function () { return module; });
+}
+
 function open() {
   if (!opened) {
-    opened = shards.map(function (shard, number) {
-      var ready = import(new URL('./pagefind.js?shard=' + number, here).href).then(function (module) {
-        var chosen = { basePath: new URL('./' + shard.path, here).pathname, baseUrl: pagesBase, noWorker: true };
-        Object.keys(settings).forEach(function (name) { chosen[name] = settings[name]; });
-        return module.options(chosen).then(function () { return module; });
-      });
-      return { shard: shard, ready: ready, dates: null };
-    });
+    opened = import(new URL('./pagefind.js?shards', here).href).then(setUp);
   }
   return opened;
 }
 
-/* The counts of several shards' filters added: {filter: {value: documents}}. */
-function added(all) {
-  var sum = {};
-  all.forEach(function (filters) {
-    Object.keys(filters || {}).forEach(function (name) {
-      var values = sum[name] || (sum[name] = {});
-      Object.keys(filters[name]).forEach(function (value) {
-        values[value] = (values[value] || 0) + filters[name][value];
-      });
-    });
-  });
-  return sum;
-}
-
-function datesOf(one) {
-  if (!one.dates) {
-    one.dates = import(new URL('./' + one.shard.path + 'dates.js', here).href).then(function (module) { return module.default; });
+/* The results in date order: by each page's date, the same date in Pagefind's order. */
+function byDate(results, direction) {
+  if (!dates) {
+    dates = import(new URL('./dates.js', here).href).then(function (module) { return module.default; });
   }
-  return one.dates;
-}
-
-/* The shards' results sorted by date, merged by date: a result's date is its shard's date at the place
-   its score gives; on the same date, the shards in their order, each in its own. */
-function byDate(all, found, direction) {
-  return Promise.all(all.map(function (one, index) {
-    return found[index].results.length ? datesOf(one) : [];
-  })).then(function (tables) {
-    var keyed = [];
-    found.forEach(function (search, shard) {
-      search.results.forEach(function (result, order) {
-        keyed.push({ result: result, date: tables[shard][Math.abs(result.score)], shard: shard, order: order });
-      });
-    });
+  return dates.then(function (table) {
+    return Promise.all(results.map(function (result) {
+      var date = table[result.id];
+      if (typeof date === 'string') { return date; }
+      return result.data().then(function (data) { return (data.meta && data.meta.datetime) || ''; });
+    }));
+  }).then(function (keys) {
+    var keyed = results.map(function (result, order) { return { result: result, date: keys[order], order: order }; });
     keyed.sort(function (a, b) {
       if (a.date !== b.date) { return (a.date < b.date ? -1 : 1) * direction; }
-      return a.shard - b.shard || a.order - b.order;
+      return a.order - b.order;
     });
     return keyed.map(function (item) { return item.result; });
   });
 }
 
+/* Options for every shard: once the shards are merged, they are merged again with the new options. */
 export function options(chosen) {
   Object.keys(chosen || {}).forEach(function (name) { settings[name] = chosen[name]; });
   if (!opened) { return Promise.resolve(); }
-  return Promise.all(opened.map(function (one) {
-    return one.ready.then(function (module) { return module.options(chosen); });
-  }));
+  opened = opened.then(function (module) { return module.destroy().then(function () { return setUp(module); }); });
+  return opened.then(function () { return undefined; });
 }
 
 export function filters() {
-  var all = open();
-  return Promise.all(all.map(function (one) {
-    return one.ready.then(function (module) { return module.filters(); });
-  })).then(added);
+  return open().then(function (module) { return module.filters(); });
 }
 
 export function preload(term, chosen) {
-  return Promise.all(open().map(function (one) {
-    return one.ready.then(function (module) { return module.preload(term, chosen || {}); });
-  }));
+  return open().then(function (module) { return module.preload(term, chosen || {}); });
 }
 
 export function search(term, chosen) {
   chosen = chosen || {};
-  var all = open();
-  return Promise.all(all.map(function (one) {
-    return one.ready.then(function (module) { return module.search(term, chosen); });
-  })).then(function (found) {
-    found = found.map(function (one) { return one || { results: [], unfilteredResultCount: 0 }; });
+  return open().then(function (module) { return module.search(term, chosen); }).then(function (found) {
     var sort = Object.keys(chosen.sort || {});
-    var merged = sort.length === 1 && sort[0] === 'date'
-      ? byDate(all, found, chosen.sort.date === 'desc' ? -1 : 1)
-      : Promise.resolve([].concat.apply([], found.map(function (one) { return one.results; }))
-        .sort(function (a, b) { return b.score - a.score; }));
-    return merged.then(function (results) {
-      return {
-        results: results,
-        unfilteredResultCount: found.reduce(function (sum, one) { return sum + (one.unfilteredResultCount || 0); }, 0),
-        filters: added(found.map(function (one) { return one.filters; })),
-        totalFilters: added(found.map(function (one) { return one.totalFilters; }))
-      };
+    if (!found || sort.length !== 1 || sort[0] !== 'date' || shards.length < 2) { return found; }
+    return byDate(found.results, chosen.sort.date === 'desc' ? -1 : 1).then(function (results) {
+      found.results = results;
+      return found;
     });
   });
 }
