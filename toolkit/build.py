@@ -685,7 +685,8 @@ def _stage_records(records: cache.Cache, folder: output.OutputFolder, results: l
 
 
 def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[Path], folder: output.OutputFolder,
-                 formats: tuple[str, ...], parameters: transform.Parameters, selection: confine.Selection) -> None:
+                 formats: tuple[str, ...], parameters: transform.Parameters, selection: confine.Selection,
+                 reuse: dict[Path, UnitReuse] | None = None) -> None:
     """Transform again, with the site as the build published it (:func:`toolkit.site.settled`), each
     input whose pages link a document of another volume that turned out to have no page (kept back by its
     errors, or its whole volume), so that the link leads to history.state.gov, never to a missing page;
@@ -702,13 +703,16 @@ def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[
     pages = final.pages()
     for result in results:
         if (result.staged or result.kept) and site.changed(result.data.get(SITE_LINKS, {}), pages):
-            _transform_again(result, slots[result.path], formats, final_parameters, selection.root_of(result.path))
+            _transform_again(result, slots[result.path], formats, final_parameters, selection.root_of(result.path),
+                             (reuse or {}).get(result.path))
 
 
 def _transform_again(result: DocumentBuild, stage_dir: Path, formats: tuple[str, ...],
-                     parameters: transform.Parameters, root: Path | None) -> None:
+                     parameters: transform.Parameters, root: Path | None, reuse: UnitReuse | None = None) -> None:
     """Stage ``result``'s outputs anew with ``parameters`` (in this process: they are few); its verdict
-    and what it keeps back stay as they were. A failure now leaves it with nothing new, as any failure."""
+    and what it keeps back stay as they were. A failure now leaves it with nothing new, as any failure.
+    Of a volume, only the documents whose links the site changed are transformed (``reuse``: the others'
+    keys are those of its last build: :func:`_unit_plan`)."""
     try:
         document = parse_document(result.path)
     except DocumentError as exc:
@@ -720,7 +724,8 @@ def _transform_again(result: DocumentBuild, stage_dir: Path, formats: tuple[str,
         if result.withheld:
             parameters = dataclasses.replace(
                 parameters, site=site.with_withheld(parameters.site, document.root, result.withheld))
-        fresh = _transform_parsed(DocumentBuild(result.path), document, profile, stage_dir, formats, parameters, root)
+        fresh = _transform_parsed(DocumentBuild(result.path), document, profile, stage_dir, formats, parameters, root,
+                                  reuse)
     result.kept, result.reused, result.units, result.units_kept = [], [], {}, 0
     if fresh.problems:
         result.problems.extend(fresh.problems)
@@ -728,6 +733,7 @@ def _transform_again(result: DocumentBuild, stage_dir: Path, formats: tuple[str,
         result.index_card = None
         return
     result.staged, result.index_card = fresh.staged, fresh.index_card
+    result.reused, result.units, result.units_kept = fresh.reused, fresh.units, fresh.units_kept
     result.data.update(fresh.data)
     result.linked = sorted(set(result.linked) | set(fresh.linked))
 
@@ -803,8 +809,9 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
     try:
         keys, built = _kept_inputs(files, records, out_dir, formats, parameters, root, validate, strict)
         salt = _unit_salt(formats, parameters, root, strict)
-        to_build = [(path, selection.root_of(path), folder.slot(number),
-                     UnitReuse(out_dir, hashlib.sha256(f"{salt}\0{_source_key(path)}".encode()).hexdigest()))
+        reuse = {path: UnitReuse(out_dir, hashlib.sha256(f"{salt}\0{_source_key(path)}".encode()).hexdigest())
+                 for path in files}
+        to_build = [(path, selection.root_of(path), folder.slot(number), reuse[path])
                     for number, path in enumerate(files) if path not in built]
         built.update((result.path, result)
                      for result in _build_all(to_build, formats, parameters, jobs, validate, strict))
@@ -837,7 +844,7 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
             result.problems[:0] = problems.get(path, [])
             results.append(result)
         _check_collisions(results, folder, EDITION_NAMES if "html" in formats else set())
-        _settle_site(surveyed, results, files, folder, formats, parameters, selection)
+        _settle_site(surveyed, results, files, folder, formats, parameters, selection, reuse)
 
         staged = {relative: path for result in results for relative, path in result.staged.items()}
         edition, filters = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
