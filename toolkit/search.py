@@ -221,9 +221,10 @@ def _shards(pages: list[tuple[str, Path]],
     return ordered, result, language
 
 
-#: The most shards of volumes an index has: a first query loads a little of every shard (its entry, its
-#: metadata, the chunks of the words; the search page every filter's file too), so beyond this many
-#: volumes a shard holds several (:func:`_grouped`); memory then follows the largest group (docs/outputs.md).
+#: The most shards of volumes an index has: a first query opens every shard (its entry, its metadata,
+#: the chunks of the words; the search page every filter's file too), so beyond this many volumes a shard
+#: holds several (:func:`_grouped`) and Pagefind's memory follows the largest group: at the FRUS series'
+#: ~560 volumes about 5 volumes, 1,400 pages, 280 MB a shard (docs/outputs.md, "How many shards").
 MAX_SHARDS = 128
 
 
