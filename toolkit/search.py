@@ -59,6 +59,7 @@ import tempfile
 import threading
 import zlib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -272,9 +273,8 @@ async def _index(folder: Path, language: str, target: Path, pages: int) -> int:
     from pagefind.service import PagefindService
 
     config = IndexConfig(output_path=str(target), force_language=language)
-    with _threads(THREADS):  # the service inherits the environment when it is launched
-        service = PagefindService()
-        await service.launch()
+    service = PagefindService()  # it inherits the environment (:func:`_threads`)
+    await service.launch()
     try:
         index = await service.create_index(config)
         answer = await index.add_directory(str(folder))
@@ -334,8 +334,12 @@ def _run_apart(work):
     return outcome["value"]
 
 
-#: Threads of a Pagefind service (its rayon and tokio pools); None: Pagefind's own choice, one a core.
+#: Threads of a Pagefind service (its rayon and tokio pools; None: Pagefind's own choice, one a core), and
+#: how many shards are made at a time. One thread a service cost the same CPU as Pagefind's default on
+#: 2 cores (bench/README.md, "Threads": 6.90 against 6.96 CPU s, three alternating rounds), and shards
+#: made at once add their memory up: Pagefind's default, one shard at a time.
 THREADS: int | None = None
+PARALLEL = 1
 _THREAD_VARIABLES = ("RAYON_NUM_THREADS", "TOKIO_WORKER_THREADS")
 #: How many times Pagefind indexes the pages before a build gives up on an index that is not whole.
 ATTEMPTS = 2
@@ -391,18 +395,19 @@ def write_index(pages: dict[str, Path], target: Path,
         shards, result, language = _shards(sorted(pages.items()), filters or {})
         previous = _earlier_shards(earlier)
         target.mkdir(parents=True, exist_ok=True)
-        listing = []
-        for shard in shards:  # the main one first: Pagefind writes it into the index's folder itself
+        listing, to_make = [], []
+        for shard in shards:
             before = previous.get(shard.name, {})
             if (earlier is not None and before.get("key") == shard.key and before.get("path") == quote(shard.place)
                     and _kept_whole(earlier / shard.place, len(shard.copies))):
                 result.kept.append(shard.name)
                 result.kept_files |= _files_of(earlier, shard.place)
             else:
-                _make_shard(shard, language, target / shard.place, target.parent)
+                to_make.append(shard)
                 result.made.append(shard.name)
             listing.append({"name": shard.name, "path": quote(shard.place), "pages": len(shard.copies),
                             "key": shard.key})
+        _make_shards(to_make, language, target)
         (target / DATES_MODULE).write_text(_dates_module(shards, target, earlier, set(result.kept)), encoding="utf-8")
         template = (XSLT_DIR / SHARDS_MODULE).read_text(encoding="utf-8")
         if _SHARDS_LINE not in template:
@@ -421,12 +426,36 @@ def write_index(pages: dict[str, Path], target: Path,
                                hint="build with --no-search to publish without the search index") from None
 
 
-def _make_shard(shard: _Shard, language: str, target: Path, scratch: Path) -> None:
-    """Have a Pagefind service of its own index ``shard`` into ``target`` (the pages laid out, as the site has
-    them, in a folder of ``scratch``), check that what it wrote is whole, once more if not, and add the shard's
+def _make_shards(shards: list[_Shard], language: str, target: Path) -> None:
+    """Make ``shards`` (:func:`_make_shard`), :data:`PARALLEL` at a time, each in a folder of its own beside
+    ``target``, and put each in its place in ``target`` once every one is whole."""
+    scratch = target.parent
+    with _threads(THREADS), ThreadPoolExecutor(max_workers=PARALLEL, thread_name_prefix="shard") as pool:
+        futures = [pool.submit(_make_shard, shard, language, scratch) for shard in shards]
+    made = [future.result() for future in futures if future.exception() is None]
+    try:
+        failed = next((future.exception() for future in futures if future.exception() is not None), None)
+        if failed is not None:
+            raise failed
+        for shard, folder in zip(shards, made):
+            if shard.place:
+                (target / shard.place).parent.mkdir(parents=True, exist_ok=True)
+                folder.rename(target / shard.place)
+            else:  # the main shard: in the index's folder itself, beside the others' folder
+                for path in folder.iterdir():
+                    path.rename(target / path.name)
+    finally:
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _make_shard(shard: _Shard, language: str, scratch: Path) -> Path:
+    """Have a Pagefind service of its own index ``shard`` into a new folder of ``scratch`` (the pages laid out,
+    as the site has them, in another), check that what it wrote is whole, once more if not, and add the shard's
     sort dates by Pagefind's names of its pages (:data:`SHARD_DATES`); a shard other than the main one loses
-    Pagefind's scripts."""
+    Pagefind's scripts. The folder made."""
     folder = Path(tempfile.mkdtemp(prefix="pages-", dir=scratch))
+    target = Path(tempfile.mkdtemp(prefix="shard-", dir=scratch))
     try:
         for url, content in shard.copies:
             place = folder / url
@@ -446,6 +475,9 @@ def _make_shard(shard: _Shard, language: str, target: Path, scratch: Path) -> No
         else:
             raise SearchIndexError(f"the search index Pagefind wrote is not whole: {shard.place}{broken}",
                                    hint="build again; if it persists, build with --no-search and report it")
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if shard.place:
@@ -460,6 +492,7 @@ def _make_shard(shard: _Shard, language: str, target: Path, scratch: Path) -> No
         if date is not None:
             named[path.name.removesuffix(".pf_fragment")] = date
     (target / SHARD_DATES).write_text(json.dumps(named, sort_keys=True), encoding="utf-8")
+    return target
 
 
 def _dates_module(shards: list[_Shard], target: Path, earlier: Path | None, kept: set[str]) -> str:
