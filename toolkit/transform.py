@@ -467,19 +467,52 @@ def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
     part's files, so that Saxon's memory follows a part and the caller writes each part's files before the
     next is made; for any other document, one envelope. The file is parsed into Saxon once. A file name
     made twice, in one part or two, is an error, as in one envelope."""
-    formats = formats or output_formats.names()
-    _check_formats(formats)
+    found = parted(document, parameters, root, profile, targets)
+    if found is None:
+        yield transform(document, formats, parameters, root, profile, targets)
+        return
+    yield from transform_parted(found, formats, parameters)
+
+
+@dataclass(frozen=True)
+class Parted:
+    """A document transformed part by part (a FRUS volume), as far as Saxon needs it: its text, not its
+    lxml tree. Small enough to hand to another worker, which carries on from a part (:func:`transform_parted`'s
+    ``start``) when the first one's memory is spent (toolkit/pool.py, ``Resume``)."""
+
+    text: str
+    base_uri: str
+    display: str
+    profile: str
+    #: ``(0,)`` (the file's own pages and card), then each part's documents (``t:part``).
+    parts: tuple[tuple[int, ...], ...]
+    targets: pointers.StylesheetTargets
+
+
+def parted(document: Document, parameters: Parameters = Parameters(), root: Path | None = None,
+           profile: str | None = None, targets: pointers.StylesheetTargets | None = None) -> Parted | None:
+    """The document as :class:`Parted`, or None when its kind transforms it whole."""
     kind = (kinds.get(profile) if profile else None) or project.kind_for(document.path, document.root,
                                                                          parameters.profile)
     parts = kind.parts(document.root) if kind.parts is not None else None
     if not parts:
-        yield transform(document, formats, parameters, root, kind.name, targets)
-        return
-    transformation = _Transformation(document.text, (document.resolved or document.path.resolve()).as_uri(),
-                                     parameters, document.display, formats, kind.name,
-                                     pointers.for_stylesheets(document, root, kind) if targets is None else targets)
-    made: set[tuple[str, str]] = set()
-    for part in [(0,), *parts]:
+        return None
+    return Parted(document.text, (document.resolved or document.path.resolve()).as_uri(), document.display,
+                  kind.name, ((0,), *(tuple(part) for part in parts)),
+                  pointers.for_stylesheets(document, root, kind) if targets is None else targets)
+
+
+def transform_parted(document: Parted, formats: tuple[str, ...] = (), parameters: Parameters = Parameters(),
+                     start: int = 0, made: set[tuple[str, str]] | None = None) -> Iterator[Envelope]:
+    """The envelopes of ``document.parts[start:]``, one a part (the file parsed into Saxon once). ``made``:
+    the (format, name) of the files of the parts before ``start``, so that a name made twice is found
+    across workers too."""
+    formats = formats or output_formats.names()
+    _check_formats(formats)
+    transformation = _Transformation(document.text, document.base_uri, parameters, document.display, formats,
+                                     document.profile, document.targets)
+    made = set(made or ())
+    for part in document.parts[start:]:
         envelope = transformation.run(part)
         for item in envelope.files:
             if (item.format, item.name) in made:
