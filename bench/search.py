@@ -90,23 +90,25 @@ def sizes() -> dict:
     index = SITE / "html" / "pagefind"
     text = 0
     fragments = 0
-    for path in (index / "fragment").iterdir():
+    for path in [*(index / "fragment").iterdir(), *index.glob("shards/*/fragment/*")]:  # every shard's
         record = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
         text += len(record["content"].encode("utf-8"))
         fragments += 1
-    data = sum(path.stat().st_size for path in index.rglob("*") if path.is_file()
-               and (path.parent != index or path.suffix == ".pf_meta"))
-    fixed = sum(path.stat().st_size for path in index.iterdir() if path.is_file() and path.suffix != ".pf_meta")
+    def fixed_file(path: Path) -> bool:  # Pagefind's scripts, styles and WebAssembly (each shard's too), ours
+        return path.suffix in (".js", ".css") and path.name != "dates.js" or path.name.startswith("wasm.")
+
+    data = sum(path.stat().st_size for path in index.rglob("*") if path.is_file() and not fixed_file(path))
+    fixed = sum(path.stat().st_size for path in index.rglob("*") if path.is_file() and fixed_file(path))
     pages = sum(path.stat().st_size for path in (SITE / "html").rglob("*.html")
                 if path.relative_to(SITE / "html").parts[0] not in ("pagefind", "search"))
     return {"pages": fragments, "text_bytes": text, "index_bytes": data, "fixed_bytes": fixed,
             "html_bytes": pages, "ratio": data / text if text else 0.0}
 
 
-QUERY = """async ([words, first]) => {
+QUERY = """async ([words, first, module]) => {
   const started = performance.now();
   if (first) {
-    window.pf = await import('/html/pagefind/pagefind.js');
+    window.pf = await import('/html/pagefind/' + module);
     await window.pf.options({highlightParam: 'find'});
   }
   const search = await window.pf.search(words);
@@ -127,7 +129,9 @@ PAGE_QUERY = """async (words) => {
 }"""
 
 
-def queries(repeat: int) -> dict:
+def queries(repeat: int, site: Path = SITE) -> dict:
+    """Query times over the site in ``site``: through the index's shards (html/pagefind/shards.js), or
+    Pagefind's pagefind.js where there are none (an index made before it was sharded)."""
     from playwright.sync_api import sync_playwright
 
     from browser_support import find_chromium, launch, serve
@@ -136,16 +140,17 @@ def queries(repeat: int) -> dict:
     if chromium is None:
         return {"skipped": "Chromium is not installed"}
     firsts, later, counts, on_page, ready = [], [], {}, [], []
-    with serve(SITE) as origin, sync_playwright() as playwright:
+    module = "shards.js" if (site / "html" / "pagefind" / "shards.js").is_file() else "pagefind.js"
+    with serve(site) as origin, sync_playwright() as playwright:
         browser = launch(playwright, chromium)
         for _ in range(max(repeat, 3)):
             context = browser.new_context()  # a fresh context: nothing of the index cached
             page = context.new_page()
             page.goto(f"{origin}/html/search/index.html", wait_until="load")
-            milliseconds, counts[FIRST_WORD] = page.evaluate(QUERY, [FIRST_WORD, True])
+            milliseconds, counts[FIRST_WORD] = page.evaluate(QUERY, [FIRST_WORD, True, module])
             firsts.append(milliseconds)
             for words in LATER_WORDS:
-                milliseconds, counts[words] = page.evaluate(QUERY, [words, False])
+                milliseconds, counts[words] = page.evaluate(QUERY, [words, False, module])
                 later.append(milliseconds)
             context.close()
             context = browser.new_context()

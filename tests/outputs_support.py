@@ -70,15 +70,30 @@ def build_edition(out_dir: Path, paths: list[Path] | None = None, **options) -> 
 
 
 def search_fragments(site: Path) -> dict[str, dict]:
-    """Every page in a build's search index, by its address under html/: Pagefind stores each as a
-    "fragment", gzip of ``pagefind_dcd`` and a JSON record (url, content, filters, meta, anchors)."""
+    """Every page in a build's search index, every shard's (html/pagefind/ and html/pagefind/shards/*/), by
+    its address under html/: Pagefind stores each as a "fragment", gzip of ``pagefind_dcd`` and a JSON
+    record (url, content, filters, meta, anchors)."""
     records = {}
-    for path in (site / "html" / "pagefind" / "fragment").iterdir():
+    index = site / "html" / "pagefind"
+    for path in [*(index / "fragment").iterdir(), *index.glob("shards/*/fragment/*")]:
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         record = json.loads(data[len(b"pagefind_dcd"):])
         records[record["url"]] = record
     return records
+
+
+def search_entries(site: Path) -> dict[str, dict]:
+    """Each shard's ``pagefind-entry.json`` in a build's search index, by the shard's folder in html/pagefind/."""
+    index = site / "html" / "pagefind"
+    return {path.parent.relative_to(index).as_posix(): json.loads(path.read_text(encoding="utf-8"))
+            for path in [index / "pagefind-entry.json", *index.glob("shards/*/pagefind-entry.json")]}
+
+
+def search_page_count(site: Path) -> int:
+    """The pages a build's search index holds, by what its shards' entries count."""
+    return sum(language["page_count"] for entry in search_entries(site).values()
+               for language in entry["languages"].values())
 
 
 # ---------------------------------------------------------------------------

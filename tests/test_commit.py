@@ -283,7 +283,30 @@ def test_outputs_of_unchanged_documents_are_not_touched(tmp_path: Path) -> None:
     assert build(out, documents) == 0
     before = {path.name: path.stat().st_ino for path in (out / "text").iterdir()}
     changed = documents / "doc1.xml"  # changed: an unchanged one would be kept whole (tests/test_incremental.py)
-    changed.write_text(changed.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Hello, new world.", "Hello, newer world."),
+                       encoding="utf-8")
     assert build(out, changed) == 0
     after = {path.name: path.stat().st_ino for path in (out / "text").iterdir()}
     assert {name for name in before if before[name] == after[name]} == {"doc0.reading.txt", "doc0.diplomatic.txt"}
+    assert "newer" in (out / "text" / "doc1.reading.txt").read_text(encoding="utf-8")
+
+
+def test_a_file_made_again_with_the_same_bytes_is_not_touched(tmp_path: Path) -> None:
+    """A document transformed again whose outputs come out the same (a comment added to its source), and the
+    site-wide pages made again on every build: the commit leaves each such file as it was (inode, time), so
+    a rebuild touches only what changed; a file that differs is replaced."""
+    documents = tmp_path / "edition"
+    edition(documents, "new", 2)
+    out = tmp_path / "out"
+    assert build(out, documents) == 0
+    files = [path for path in out.rglob("*") if path.is_file() and ".teikit" not in path.as_posix()
+             and "pagefind" not in path.parts]
+    before = {path: (path.stat().st_ino, path.stat().st_mtime_ns, path.read_bytes()) for path in files}
+    changed = documents / "doc1.xml"
+    changed.write_text(changed.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+    assert build(out, documents) == 0
+    assert {path: (path.stat().st_ino, path.stat().st_mtime_ns, path.read_bytes()) for path in files} == before
+    (out / "text" / "doc1.reading.txt").write_text("damaged", encoding="utf-8")  # not what the build makes
+    changed.write_text(changed.read_text(encoding="utf-8") + "<!-- edited again -->\n", encoding="utf-8")
+    assert build(out, documents) == 0
+    assert (out / "text" / "doc1.reading.txt").read_bytes() == before[out / "text" / "doc1.reading.txt"][2]

@@ -356,3 +356,45 @@ def test_identical_readings_align_without_comparing_token_pairs(monkeypatch) -> 
     tokens = ["the", " ", "word", "\n"] * 50_000
     monkeypatch.setattr(diff.difflib, "SequenceMatcher", None)
     assert diff.opcodes(tokens, list(tokens)) == [("equal", 0, len(tokens), 0, len(tokens))]
+
+
+def test_the_cycle_collector_does_not_run_during_a_diff_and_is_left_as_it_was(monkeypatch) -> None:
+    """A diff's records are kept until it ends and hold no cycles: the collector, walking them again and
+    again, made diff grow faster than its input (toolkit/diff.py, _collector_paused). Collections are
+    counted while the diff works (not the one its allocations may bring on once the collector is back)."""
+    import gc
+
+    from toolkit.xmlio import parse_document
+
+    case = CORRECTIONS / "add-persname"
+    before, after = parse_document(case / "before.xml"), parse_document(case / "after.xml")
+    working, runs = [False], []
+    compare = diff._diff
+
+    def observed(*arguments):
+        working[0] = True
+        try:
+            return compare(*arguments)
+        finally:
+            working[0] = False
+
+    def noted(phase: str, info: dict) -> None:
+        if phase == "start" and working[0]:
+            runs.append(info["generation"])
+
+    monkeypatch.setattr(diff, "_diff", observed)
+    assert gc.isenabled()
+    gc.callbacks.append(noted)
+    try:
+        result = diff.diff_documents(before, after)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            diff.diff_documents(before, after)
+            assert not gc.isenabled()  # a caller that had it off gets it back off
+        finally:
+            gc.enable()
+    finally:
+        gc.callbacks.remove(noted)
+    assert runs == [], f"the collector ran {len(runs)} times during a diff"
+    assert result.markup_changes  # the diff did its work

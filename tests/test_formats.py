@@ -79,3 +79,33 @@ def test_the_command_line_offers_a_registered_format(toy: formats.Format, tmp_pa
 def test_unregistered_the_format_is_unknown(tmp_path: Path) -> None:
     with pytest.raises(Exception, match='unknown output format "toy"'):
         build.parse_formats("toy")
+
+
+# A format module whose files the envelope's checks refuse (toolkit/transform.py, split_envelope): each
+# case's t:file call, and what the build says about it.
+BAD_FILES = {
+    "a path out of the folder": ("t:file('bad', '../escape.txt', 'x')", 'named an output file "../escape.txt"'),
+    "a hidden file": ("t:file('bad', '.hidden', 'x')", 'named an output file ".hidden"'),
+    "a name made twice": ("t:file('bad', 'twice.txt', 'a'), t:file('bad', 'twice.txt', 'b')",
+                          'named an output file "twice.txt"'),
+    "a file for another output": ("t:file('nowhere', 'x.txt', 'x')", 'unknown output "nowhere"'),
+    "an unknown encoding": ("t:file('bad', 'x.bin', 'eA==', 'rot13')", 'unknown encoding "rot13"'),
+    "base64 that does not decode": ("t:file('bad', 'x.bin', 'a', 'base64')", 'the file "x.bin" in base64'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_a_format_s_bad_file_fails_its_document(case: str, tmp_path: Path) -> None:
+    call, message = BAD_FILES[case]
+    module = tmp_path / "bad-files.xsl"
+    module.write_text(TOY_MODULE.replace("t:toy-files", "t:bad-files").replace(
+        TOY_MODULE[TOY_MODULE.index("<xsl:sequence"):TOY_MODULE.index("</xsl:function>")],
+        f'<xsl:sequence select="{call}"/>\n  '), encoding="utf-8")
+    formats.register(formats.Format("bad", "files the build refuses", (module,), "bad-files"))
+    try:
+        result = build.build([EDITION], tmp_path / "out", ("bad",), validate=False)
+    finally:
+        formats.unregister("bad")
+    assert [problem.message for problem in result.problems if message in problem.message], \
+        [problem.format() for problem in result.problems]
+    assert not (tmp_path / "out" / "bad").exists() and not (tmp_path / "escape.txt").exists()

@@ -201,3 +201,43 @@ def test_citations_of_a_generic_document(tmp_path: Path) -> None:
     assert csl_problems(json.loads((tmp_path / "cite" / "minimal.json").read_text(encoding="utf-8"))) == []
     ris = (tmp_path / "cite" / "minimal.ris").read_text(encoding="utf-8").splitlines()
     assert ris[0] == "TY  - GEN" and ris[-1] == "ER  - "
+
+
+# --- Passage citations: made once per document, filled in per paragraph -----
+
+def _paragraph_citations(text: str) -> list[list[str]]:
+    """For each numbered paragraph of a document: its Chicago note as the build gives it (t:citation, from the
+    document's pattern when it can) and as composed the long way (t:styled-citation), both as XML."""
+    from toolkit import transform
+
+    saxon = transform._saxon()
+    entry = transform.entry_stylesheet().replace("</xsl:stylesheet>", """
+  <xsl:template match="/" mode="t:test-passages" as="xs:string*">
+    <xsl:variable name="root" as="document-node()" select="."/>
+    <xsl:for-each select="//*:text//*:p[t:is-numbered(.)]">
+      <xsl:sequence select="serialize(t:citation($root, 'chicago-note', .)) || '|' || serialize(t:styled-citation(
+        t:meta($root), 'chicago-note', 'para. ' || t:paragraph-number(.), t:paragraph-id(.)))"/>
+    </xsl:for-each>
+  </xsl:template>
+</xsl:stylesheet>""")
+    stylesheet = saxon.compiler.compile_stylesheet(stylesheet_text=entry, encoding="UTF-8")
+    stylesheet.set_initial_mode("{urn:telegram2477:xslt}test-passages")
+    stylesheet.set_result_as_raw_value(True)
+    saxon.builder.set_base_uri((FIXTURES / "edition" / f"{DOC_ID}.xml").as_uri())
+    value = stylesheet.apply_templates_returning_value(xdm_value=saxon.builder.parse_xml(xml_text=text))
+    return [item.string_value.split("|") for item in value]
+
+
+@pytest.mark.parametrize("number", ["7", "3”", "A”.", "iv\ufdd0", "\ufdd1"])
+def test_a_passage_citation_is_the_document_s_with_the_paragraph_s_number(number: str) -> None:
+    """t:citation fills the document's Chicago note in with a paragraph's number and id; the same text as
+    composing the whole note for the paragraph, whatever its number holds (a closing quotation mark, which
+    punctuation moves a comma across, or the characters that mark the paragraph's places: the long way)."""
+    text = (FIXTURES / "edition" / f"{DOC_ID}.xml").read_text(encoding="utf-8")
+    assert 'n="2"' in text
+    pairs = _paragraph_citations(text.replace('n="2"', f'n="{number}"', 1))
+    assert len(pairs) >= 3
+    for made, composed in pairs:
+        assert made == composed
+    assert all("para. " in made and "#d256-p" in made for made, _ in pairs)
+    assert f"para. {number}" in pairs[1][0] or "”" in number  # punctuation may move a full stop into the quotes

@@ -85,7 +85,7 @@ def test_every_link_resolves(out: Path) -> None:
 
 
 def test_nothing_is_loaded_from_the_network(out: Path) -> None:
-    scripts = [out / "html" / "edition.js", out / "html" / "search.js"]
+    scripts = [out / "html" / "edition.js", out / "html" / "search.js", out / "html" / "pagefind" / "shards.js"]
     for path in html_pages(out) + [out / "html" / "search" / "index.html", out / "html" / "edition.css"] + scripts:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".css":
@@ -94,8 +94,11 @@ def test_nothing_is_loaded_from_the_network(out: Path) -> None:
         if path.suffix == ".js":
             assert not re.search(r"\b(fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon)\b", text)
             # the only module a script loads is one of the search index's, at an address beside the pages
+            # (the index's own list of shards, html/pagefind/shards.js: beside itself)
+            pattern = (r"new URL\('\./(pagefind\.js\?shards|dates\.js)', here"
+                       if path.parent.name == "pagefind" else r"new URL\('(\.\./)?pagefind/[\w.-]+\.js', [\w.]+")
             for imported in re.findall(r"\bimport\s*\(([^)]*)", text):
-                assert re.fullmatch(r"new URL\('(\.\./)?pagefind/[\w.-]+\.js', [\w.]+", imported.strip()), imported
+                assert re.fullmatch(pattern, imported.strip()), imported
             continue
         root = lxml.html.document_fromstring(text)
         # the only thing a page loads is its own script, from beside it

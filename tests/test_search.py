@@ -20,7 +20,7 @@ import pytest
 from lxml import etree
 
 from browser_support import FRUS_SUPPLEMENT, FRUS_VOLUME
-from outputs_support import search_fragments as fragments
+from outputs_support import search_entries, search_fragments as fragments, search_page_count
 from toolkit.paths import PROJECT_ROOT
 
 TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
@@ -45,8 +45,7 @@ def test_every_document_page_and_nothing_else_is_indexed(site: Path, index: dict
     expected = {TELEGRAM} | {f"/{folder}/{div.get('{http://www.w3.org/XML/1998/namespace}id')}.html"
                              for volume, folder in folders.items() for div in volume_documents(volume)}
     assert set(index) == expected
-    entry = json.loads((site / "html" / "pagefind" / "pagefind-entry.json").read_text())
-    assert sum(language["page_count"] for language in entry["languages"].values()) == len(expected)
+    assert search_page_count(site) == len(expected)
     assert (site / "html" / "pagefind" / "pagefind-highlight.js").is_file()
 
 
@@ -146,7 +145,7 @@ def test_a_new_build_replaces_the_index_whole_and_no_search_keeps_it(tmp_path: P
     second = _build(tmp_path, EDITION)  # the supplement is no longer built with it; its pages stay
     assert second.returncode == 0, second.stderr
     assert set(fragments(tmp_path)) == before
-    files = {path.name for path in (tmp_path / "html" / "pagefind" / "fragment").iterdir()}
+    files = list((tmp_path / "html" / "pagefind").rglob("fragment/*"))
     assert len(files) == 7, "the folder of the earlier index was not replaced"
     (tmp_path / "html" / "frus1961-63v11-d256.html").unlink()
     kept = _build(tmp_path, FRUS_SUPPLEMENT, extra=("--no-search",))
@@ -268,5 +267,128 @@ def test_a_document_whose_head_is_its_title_alone_is_found_by_its_title(tmp_path
     index = fragments(tmp_path / "out")
     first = next(record for record in index.values() if record["meta"]["title"].startswith("Corrected: "))
     assert first["content"].startswith("Corrected: ")
-    entry = json.loads((tmp_path / "out" / "html" / "pagefind" / "pagefind-entry.json").read_text())
-    assert sum(language["page_count"] for language in entry["languages"].values()) == len(index) == 7
+    assert search_page_count(tmp_path / "out") == len(index) == 7
+
+
+def fragments_of(shard: Path) -> dict[str, dict]:
+    """The pages of one shard's index folder, by address (as outputs_support.search_fragments)."""
+    import gzip
+
+    records = [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+               for path in (shard / "fragment").iterdir()]
+    return {record["url"]: record for record in records}
+
+
+def _document_pages(site: Path) -> dict[str, Path]:
+    html = site / "html"
+    return {path.relative_to(html).as_posix(): path for path in html.rglob("*.html")
+            if path.relative_to(html).parts[0] not in ("pagefind", "search", "persons", "places", "organisations",
+                                                       "chronology")}
+
+
+def test_a_shard_is_made_again_when_a_filter_of_one_of_its_pages_changes_and_only_then(site: Path,
+                                                                                     tmp_path: Path) -> None:
+    """The index is sharded by input (the edition's pages, each volume's); a shard's key is what Pagefind
+    reads of its pages, the registers' filters included: a merge of the registers that changes a person's
+    name on a page of volume VI makes that shard again, the others are kept as they are."""
+    from toolkit import search
+
+    pages = _document_pages(site)
+    first = search.write_index(pages, tmp_path / "first" / "pagefind")
+    assert first.made == ["", "frus1961-63v06", "frus1961-63v10-12mSupp"] and first.kept == []
+    again = search.write_index(pages, tmp_path / "again" / "pagefind", earlier=tmp_path / "first" / "pagefind")
+    assert again.made == [] and len(again.kept) == 3
+    assert again.kept_files == {path.relative_to(tmp_path / "first" / "pagefind").as_posix()
+                                for path in (tmp_path / "first" / "pagefind").rglob("*")
+                                if path.is_file() and path.name not in (search.SHARDS_MODULE, search.DATES_MODULE)}
+    merged = {"frus1961-63v06/d67.html": {"person": ["Khrushchev, Nikita Sergeyevich"]}}
+    changed = search.write_index(pages, tmp_path / "changed" / "pagefind", merged, earlier=tmp_path / "first" / "pagefind")
+    assert changed.made == ["frus1961-63v06"] and changed.kept == ["", "frus1961-63v10-12mSupp"]
+    changed_index = tmp_path / "changed" / "pagefind"
+    volume_pages = [url for url in pages if url.startswith("frus1961-63v06/") and b"data-pagefind-body" in pages[url].read_bytes()]
+    assert len(volume_pages) > 1
+    assert search._incomplete(changed_index / "shards" / "frus1961-63v06", len(volume_pages)) is None
+    written = {path.relative_to(changed_index).as_posix() for path in changed_index.rglob("*") if path.is_file()}
+    assert all(name.startswith("shards/frus1961-63v06/") for name in written - {search.SHARDS_MODULE, search.DATES_MODULE})
+    assert fragments_of(changed_index / "shards" / "frus1961-63v06")["/frus1961-63v06/d67.html"]["filters"]["person"] \
+        == ["Khrushchev, Nikita Sergeyevich"]
+
+
+def test_a_rebuild_after_one_volume_changed_makes_its_shard_alone(tmp_path: Path) -> None:
+    """After a word of volume VI changed, the build indexes volume VI again and keeps the index of the
+    edition and of the supplement as they were (their files untouched); the index finds the new word and
+    every shard is whole."""
+    from toolkit import search
+
+    volume = tmp_path / FRUS_VOLUME.name
+    volume.write_text(FRUS_VOLUME.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    first = _build(out, EDITION, volume, FRUS_SUPPLEMENT)
+    assert first.returncode == 0, first.stderr
+    assert "(3 shards made)" in first.stderr
+    index = out / "html" / "pagefind"
+    untouched = {path: path.stat().st_mtime_ns for path in index.rglob("*") if path.is_file()
+                 and not path.relative_to(index).as_posix().startswith("shards/frus1961-63v06/")
+                 and path.name not in (search.SHARDS_MODULE, search.DATES_MODULE)}
+    text = volume.read_text(encoding="utf-8")
+    paragraph = text.index("<p>", text.index('xml:id="d67"'))
+    volume.write_text(text[:paragraph] + "<p>Zyxwvutsrq " + text[paragraph + 3:], encoding="utf-8")
+    second = _build(out, EDITION, volume, FRUS_SUPPLEMENT)
+    assert second.returncode == 0, second.stderr
+    assert "(1 shard made, 2 kept)" in second.stderr
+    assert {path: path.stat().st_mtime_ns for path in untouched} == untouched
+    assert "Zyxwvutsrq" in fragments(out)["/frus1961-63v06/d67.html"]["content"]
+    counts = {folder: sum(language["page_count"] for language in entry["languages"].values())
+              for folder, entry in search_entries(out).items()}
+    for folder, count in counts.items():
+        assert search._incomplete(index / folder, count) is None, folder
+    assert sum(counts.values()) == len(fragments(out))
+
+
+def test_the_dates_of_two_pages_two_shards_name_alike_are_both_kept(tmp_path: Path) -> None:
+    """Pagefind names a page by 7 hex digits of its hash, unique within one shard only: the dates module of
+    the index (what a search sorted by date orders by) gives such a name the list of both dates, and the
+    search page then reads the page's own (xslt/shards.js)."""
+    from toolkit import search
+
+    main, volume = search._Shard(search.MAIN), search._Shard("frus1961-63v06", place="shards/frus1961-63v06/")
+    (tmp_path / "shards" / "frus1961-63v06").mkdir(parents=True)
+    (tmp_path / search.SHARD_DATES).write_text(json.dumps({"en_1234567": "1962-12-23", "en_aaaaaaa": "1962-10-27"}))
+    (tmp_path / "shards" / "frus1961-63v06" / search.SHARD_DATES).write_text(json.dumps({"en_1234567": "1963-01-02"}))
+    module = search._dates_module([main, volume], tmp_path, None, set())
+    assert module.startswith("export default ") and module.rstrip().endswith(";")
+    table = json.loads(module.removeprefix("export default ").rstrip().rstrip(";"))
+    assert table == {"en_1234567": ["1962-12-23", "1963-01-02"], "en_aaaaaaa": "1962-10-27"}
+
+
+def test_beyond_the_most_shards_volumes_are_grouped_whole(site: Path, tmp_path: Path, monkeypatch) -> None:
+    """A first query loads a little of every shard: beyond search.MAX_SHARDS volumes, a shard holds several
+    whole volumes (about volumes / MAX_SHARDS each), every page indexed once."""
+    from toolkit import search
+
+    pages = _document_pages(site)
+    monkeypatch.setattr(search, "MAX_SHARDS", 1)
+    result = search.write_index(pages, tmp_path / "pagefind")
+    assert result.made == ["", "frus1961-63v06"]  # the two volumes in one shard, named by the first
+    shard = fragments_of(tmp_path / "pagefind" / "shards" / "frus1961-63v06")
+    assert {url.split("/")[1] for url in shard} == {"frus1961-63v06", "frus1961-63v10-12mSupp"}
+    assert len(shard) + len(fragments_of(tmp_path / "pagefind")) == result.pages
+
+
+def test_grouped_volumes_stay_grouped_when_a_volume_is_added(monkeypatch) -> None:
+    """The groups depend on the volumes' names, not on their number or place: a volume added to a library of
+    560 changes its own group (split or joined with a neighbour), the others stay as they were."""
+    from toolkit import search
+
+    monkeypatch.setattr(search, "MAX_SHARDS", 128)
+
+    def groups(names: list[str]) -> set[tuple[str, ...]]:
+        shards = {name: search._Shard(name, copies=[(f"{name}/d1.html", b"")]) for name in names}
+        return {tuple(url.split("/")[0] for url, _ in shard.copies) for shard in search._grouped(shards).values()}
+
+    names = [f"frus{1900 + number // 20}v{number % 20:02d}" for number in range(560)]
+    before = groups(names)
+    assert 100 <= len(before) <= 150 and max(map(len, before)) <= 10
+    assert sorted(name for group in before for name in group) == sorted(names)
+    after = groups(names + ["frus1950v07a"])
+    assert len(before - after) <= 2 and len(after - before) <= 2

@@ -1,7 +1,8 @@
 """Search in a real browser: headless Chromium (Debian's) over the built site served on 127.0.0.1.
 
-Through Pagefind's JavaScript API (html/pagefind/pagefind.js, as a reader's own script would use
-it) and through the search page (html/search/index.html, xslt/search.js): "Kuznetsov" finds the
+Through Pagefind's JavaScript API (html/pagefind/shards.js, the calls of Pagefind's pagefind.js over
+the index's shards, as a reader's own script would use it; and pagefind.js alone with mergeIndex) and
+through the search page (html/search/index.html, xslt/search.js): "Kuznetsov" finds the
 telegram, documents of volume VI and of the microfiche supplement; the year filter narrows a
 search; sorting by date orders the results; a result opens its page at the paragraph with the
 words marked; the header's search box reaches the search page without JavaScript; opened from
@@ -24,9 +25,10 @@ VOLUME_VI = "/html/frus1961-63v06/"
 SUPPLEMENT = "/html/frus1961-63v10-12mSupp/"
 
 
-# Pagefind's API, as a reader's script uses it: import, search, read each result's data.
+# Pagefind's API over the index's shards (html/pagefind/shards.js, the calls of Pagefind's pagefind.js), as
+# a reader's script uses it: import, search, read each result's data.
 API_SEARCH = """async ([words, options]) => {
-  const pagefind = await import('/html/pagefind/pagefind.js');
+  const pagefind = await import('/html/pagefind/shards.js');
   await pagefind.options({highlightParam: 'find'});
   await pagefind.filters();  // loads the filters: a search then counts them
   const search = await pagefind.search(words, options || {});
@@ -55,6 +57,31 @@ def test_api_kuznetsov_finds_the_telegram_volume_vi_and_the_supplement(new_page,
     assert log.page_errors + log.console_errors == []
 
 
+# Pagefind's own module alone, the shards merged with its mergeIndex (their folders from shards.js).
+MERGED_SEARCH = """async (words) => {
+  const pagefind = await import('/html/pagefind/pagefind.js');
+  const {shards} = await import('/html/pagefind/shards.js');
+  for (const shard of shards.slice(1)) { await pagefind.mergeIndex('/html/pagefind/' + shard.path); }
+  const total = await pagefind.filters();
+  const search = await pagefind.search(words);
+  const data = await Promise.all(search.results.map(r => r.data()));
+  return {urls: data.map(d => d.url), counts: search.filters, total: total, shards: shards.map(s => s.path)};
+}"""
+
+
+def test_pagefind_alone_searches_every_shard_with_merge_index(new_page, origin: str) -> None:
+    """The index is sharded by input (the edition, each volume): Pagefind's own module finds in all of them
+    once the shards are merged (mergeIndex), with the filters' counts added."""
+    page, log = new_page()
+    page.goto(f"{origin}/html/index.html")
+    merged = page.evaluate(MERGED_SEARCH, "Kuznetsov")
+    assert merged["shards"] == ["", "shards/frus1961-63v06/", "shards/frus1961-63v10-12mSupp/"]
+    assert sorted(merged["urls"]) == sorted(api(page, origin, "Kuznetsov")["urls"])
+    assert sum(merged["counts"]["volume"].values()) == len(merged["urls"])
+    assert len(merged["total"]["volume"]) == 3  # the edition's volume (XI) and the two volumes'
+    assert log.page_errors + log.console_errors == []
+
+
 def test_api_the_year_filter_narrows_a_search(new_page, origin: str) -> None:
     page, log = new_page()
     everything = api(page, origin, "Kuznetsov")
@@ -73,6 +100,10 @@ def test_api_sorts_by_date(new_page, origin: str) -> None:
     assert len(oldest["dates"]) > 3
     assert oldest["dates"] == sorted(oldest["dates"])
     assert newest["dates"] == sorted(newest["dates"], reverse=True)
+    # in date order across the shards: the telegram (the edition's shard), dated December 23, 1962, after
+    # every document of volume VI (the shard of its own) found, which Pagefind's mergeIndex would not do
+    assert TELEGRAM in oldest["urls"] and any(url.startswith(VOLUME_VI) for url in oldest["urls"])
+    assert oldest["urls"][-1] == TELEGRAM and newest["urls"][0] == TELEGRAM
     # the filters a reader's script can list, with counts
     assert {"volume", "year", "type", "person", "place"} <= set(oldest["total"])
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -77,6 +78,13 @@ class DocumentBuild:
     published_in_part: bool = False
     #: Documents of a volume kept back from publication by their errors: id -> why.
     withheld: dict[str, str] = field(default_factory=dict)
+    #: Of a file transformed again, the files of its documents (a FRUS volume's) that were not: nothing
+    #: they depend on changed (:func:`_unit_plan`); they stay as they are, and still belong to it.
+    reused: list[str] = field(default_factory=list)
+    #: What each of its documents made, for its cache record: id -> {"key", "files", "records"}.
+    units: dict[str, dict] = field(default_factory=dict)
+    #: How many of its documents' files were kept (``reused``).
+    units_kept: int = 0
 
     @property
     def failed(self) -> bool:
@@ -119,11 +127,14 @@ class BuildResult(ProblemCollection):
 
     def summary(self) -> str:
         built, failed, kept = len(self.built), len(self.failed), len(self.kept)
+        reused = sum(document.units_kept for document in self.documents)
         skipped = sum(1 for document in self.documents if document.skipped)
         parts = [f"{built} document{'s' * (built != 1)} built ({', '.join(self.formats)})",
                  f"{len(self.written)} file{'s' * (len(self.written) != 1)} written to {display_path(self.out_dir)}"]
         if kept:
             parts.append(f"{kept} unchanged, outputs kept")
+        if reused:
+            parts.append(f"{reused} unchanged document{'s' * (reused != 1)} of changed volumes kept")
         if skipped:
             parts.append(f"{skipped} without text skipped")
         withheld = sum(len(document.withheld) for document in self.documents)
@@ -133,8 +144,10 @@ class BuildResult(ProblemCollection):
         if failed:
             parts.append(f"{failed} failed, earlier outputs kept")
         if self.search_result is not None:
+            made, kept = len(self.search_result.made), len(self.search_result.kept)
             parts.append(f"search index of {self.search_result.pages} page{'s' * (self.search_result.pages != 1)} "
-                         f"in {self.search_seconds:.2f} s")
+                         f"({made} shard{'s' * (made != 1)} made" + (f", {kept} kept" if kept else "")
+                         + f") in {self.search_seconds:.2f} s")
         return "; ".join(parts) + f" in {self.seconds:.2f} s"
 
 
@@ -168,7 +181,8 @@ def _has_text(root: etree._Element) -> bool:
 
 
 def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
-                   parameters: transform.Parameters, root: Path | None = None) -> DocumentBuild:
+                   parameters: transform.Parameters, root: Path | None = None,
+                   reuse: UnitReuse | None = None) -> DocumentBuild:
     """Transform one (already validated) document and stage its files in ``stage_dir``
     (``FORMAT/NAME``); :func:`build` puts them in place when the whole run is staged."""
     result = DocumentBuild(path)
@@ -178,12 +192,12 @@ def build_document(path: Path, stage_dir: Path, formats: tuple[str, ...],
         result.problems.append(exc.problem)
         return result
     return _transform_parsed(result, document, project.kind_for(path, document.root, parameters.profile), stage_dir,
-                             formats, parameters, root)
+                             formats, parameters, root, reuse)
 
 
 def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
                     parameters: transform.Parameters, root: Path | None = None,
-                    strict: bool = False) -> DocumentBuild:
+                    strict: bool = False, reuse: UnitReuse | None = None) -> DocumentBuild:
     """Validate one document's own steps and, when they pass, transform the same parsed tree: one read,
     one parse, one profile detection for both. The references between files are settled afterwards, by the
     parent (:func:`toolkit.validate.finish`): a document they make invalid loses what was staged for it.
@@ -202,7 +216,7 @@ def check_and_build(path: Path, stage_dir: Path, formats: tuple[str, ...],
         result.published_in_part, result.withheld = True, withheld
         if withheld:
             parameters = dataclasses.replace(parameters, site=site.with_withheld(parameters.site, document.root, withheld))
-    return _transform_parsed(result, document, profile, stage_dir, formats, parameters, root)
+    return _transform_parsed(result, document, profile, stage_dir, formats, parameters, root, reuse)
 
 
 def publication(root: etree._Element, problems: list[Problem], profile: kinds.Kind,
@@ -222,28 +236,32 @@ def publication(root: etree._Element, problems: list[Problem], profile: kinds.Ki
 
 def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.Kind, stage_dir: Path,
                       formats: tuple[str, ...], parameters: transform.Parameters,
-                      root: Path | None) -> DocumentBuild | pool.Resume:
-    """Transform a parsed document and stage its files; in a worker past its memory budget, a volume
-    transformed in parts stops between two parts and returns :class:`toolkit.pool.Resume` with the rest
-    (:class:`_Rest`), which a fresh worker carries on (:func:`_carry_on`, joined by :func:`_joined`)."""
+                      root: Path | None, reuse: UnitReuse | None = None) -> DocumentBuild | pool.Resume:
+    """Transform a parsed document and stage its files; in a worker past its memory budget, a file
+    transformed in several runs (a FRUS volume's parts) stops between two and returns
+    :class:`toolkit.pool.Resume` with the rest (:class:`_Rest`), which a fresh worker carries on
+    (:func:`_carry_on`, joined by :func:`_joined`)."""
     path = result.path
     if not _has_text(document.root):
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
         return result
     targets = pointers.for_stylesheets(document, root, profile)
     result.linked = sorted({str(target) for target in targets.documents.values()} | set(result.linked))
+    plan = _unit_plan(document, profile, formats, parameters, targets, reuse)
     records: list[str] = []
+    made: dict[str, tuple[list[str], list[str]]] = {}
     problems = len(result.problems)
     parted = stopped = None
     try:
         # One envelope, or one per part of a volume (toolkit/transform.py): each part's files are
         # written to the staging folder before the next part is made, so that no more than a part's
         # outputs are held at once.
-        parted = transform.parted(document, parameters, root, profile.name, targets)
-        envelopes = (transform.transform_parted(parted, formats, parameters) if parted is not None else
+        parted = transform.parted(document, formats, parameters, root, profile.name, targets,
+                                  skip=plan.skip if plan else frozenset())
+        envelopes = (transform.transform_parted(parted, parameters) if parted is not None else
                      transform.transform_in_parts(document, formats, parameters, root=root, profile=profile.name,
                                                   targets=targets))
-        stopped = _stage_envelopes(result, envelopes, stage_dir, records, parted)
+        stopped = _stage_envelopes(result, envelopes, stage_dir, records, made, parted)
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
     if len(result.problems) > problems:  # nothing of a document is placed unless all of it was made
@@ -252,27 +270,38 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
         return result
     for name, collect in cache.COLLECTORS.items():
         result.data[name] = collect(document, result.index_card)
+    # Which documents of the build's other volumes its pages link, as t:site said: settled after the build.
+    result.data[SITE_LINKS] = site.links(targets.pointers, parameters.site)
+    if stopped is not None:  # the library records and units are settled by the worker that makes the last run
+        return pool.Resume(result, _Rest(path, stage_dir, parted, stopped, parameters, tuple(result.staged),
+                                         tuple(records), made, plan))
+    _records_done(result, records, made, plan)
+    return result
+
+
+def _records_done(result: DocumentBuild, records: list[str], made: dict[str, tuple[list[str], list[str]]],
+                  plan: "_Plan | None") -> None:
+    """A file's library records (and, keeping some documents of a volume, its units) once all is made."""
+    if plan is not None:
+        records = _units_done(result, plan, made)
     if records:
         # The pages' library records come from the transformation itself (the envelope), not from a
         # collector of (document, card): kept in the cache record like the collectors' data.
         result.data[LIBRARY_DATA] = transform.merge_records(records)
-    # Which documents of the build's other volumes its pages link, as t:site said: settled after the build.
-    result.data[SITE_LINKS] = site.links(targets.pointers, parameters.site)
-    if stopped is not None:
-        return pool.Resume(result, _Rest(path, stage_dir, parted, stopped, parameters, tuple(result.staged)))
-    return result
 
 
 def _stage_envelopes(result: DocumentBuild, envelopes, stage_dir: Path, records: list[str],
-                     parted: transform.Parted | None, start: int = 0) -> int | None:
+                     made: dict[str, tuple[list[str], list[str]]], parted: transform.Parted | None,
+                     start: int = 0) -> int | None:
     """Write each envelope's files to the staging folder as it comes. In a worker past its memory budget
-    (:func:`toolkit.pool.over_budget`) with parts of ``parted`` left, stop: the number of the next part."""
+    (:func:`toolkit.pool.over_budget`) with runs of ``parted`` left, stop: the number of the next run."""
     for number, envelope in enumerate(envelopes, start):
         outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
         if envelope.card is not None:
             result.index_card = envelope.card
         if envelope.records is not None:
             records.append(envelope.records)
+        made.update(envelope.units)
         del envelope  # the outputs of a large part: keep one copy, not two
         too_long = next(filter(None, map(output.name_problem, outputs)), None)
         if too_long:
@@ -285,7 +314,7 @@ def _stage_envelopes(result: DocumentBuild, envelopes, stage_dir: Path, records:
                 raise output.OutputError(f"the outputs could not be written (earlier outputs kept): "
                                          f"{exc.strerror}", path=display_path(stage_dir.parent.parent)) from None
             result.staged[relative] = stage_dir / relative
-        if parted is not None and number + 1 < len(parted.parts) and pool.over_budget():
+        if parted is not None and number + 1 < len(parted.runs) and pool.over_budget():
             return number + 1
     return None
 
@@ -302,33 +331,38 @@ class _Rest:
     parameters: transform.Parameters
     #: The files staged for the volume so far (their names: one made twice is an error).
     staged: tuple[str, ...]
+    #: The library records, and what each document made (units), of the runs so far.
+    records: tuple[str, ...] = ()
+    made: dict = field(default_factory=dict)
+    plan: "_Plan | None" = None
 
 
 def _carry_on(rest: _Rest) -> DocumentBuild | pool.Resume:
-    """Transform and stage the parts a worker past its budget left; stop again if this one passes it too."""
+    """Transform and stage the runs a worker past its budget left; stop again if this one passes it too.
+    The worker that makes the last run settles the file's library records and units."""
     result = DocumentBuild(rest.path)
-    records: list[str] = []
-    made = {tuple(relative.split("/", 1)) for relative in rest.staged}
+    records, made = list(rest.records), dict(rest.made)
+    names = {tuple(relative.split("/", 1)) for relative in rest.staged}
     stopped = None
     try:
-        envelopes = transform.transform_parted(rest.parted, _worker_state["formats"], rest.parameters, rest.start,
-                                               made)
-        stopped = _stage_envelopes(result, envelopes, rest.stage_dir, records, rest.parted, rest.start)
+        envelopes = transform.transform_parted(rest.parted, rest.parameters, rest.start, names)
+        stopped = _stage_envelopes(result, envelopes, rest.stage_dir, records, made, rest.parted, rest.start)
     except TransformError as exc:
         result.problems.append(_problem(rest.path, exc.message, exc.hint))
     if result.problems:
         result.staged.clear()
         return result
-    if records:
-        result.data[LIBRARY_DATA] = transform.merge_records(records)
     if stopped is not None:
-        return pool.Resume(result, dataclasses.replace(rest, start=stopped, staged=rest.staged + tuple(result.staged)))
+        return pool.Resume(result, dataclasses.replace(rest, start=stopped, staged=rest.staged + tuple(result.staged),
+                                                       records=tuple(records), made=made))
+    _records_done(result, records, made, rest.plan)
     return result
 
 
 def _joined(done: DocumentBuild, rest: DocumentBuild) -> DocumentBuild:
-    """A volume's build from its first worker's part and the rest's (:func:`_carry_on`): as if one worker had
-    made it all; a failure in the rest places nothing of it."""
+    """A file's build from its first worker's runs and the rest's (:func:`_carry_on`): as if one worker had
+    made it all (the rest's last worker settled the records and units); a failure in the rest places
+    nothing of it."""
     if rest.problems:
         done.problems.extend(rest.problems)
         done.staged.clear()
@@ -336,10 +370,82 @@ def _joined(done: DocumentBuild, rest: DocumentBuild) -> DocumentBuild:
         done.data.clear()
         return done
     done.staged.update(rest.staged)
-    records = [text for text in (done.data.get(LIBRARY_DATA), rest.data.get(LIBRARY_DATA)) if text]
-    if records:
-        done.data[LIBRARY_DATA] = transform.merge_records(records)
+    if LIBRARY_DATA in rest.data:
+        done.data[LIBRARY_DATA] = rest.data[LIBRARY_DATA]
+    done.units.update(rest.units)
+    done.reused += rest.reused
+    done.units_kept += rest.units_kept
     return done
+
+
+@dataclass(frozen=True)
+class UnitReuse:
+    """What a worker needs to keep the unchanged documents of a changed volume (:func:`_unit_plan`): the
+    output folder (its cache record of the file) and the hash of what else every document's outputs
+    depend on: the toolkit, the options without the site, the file's path (:func:`_unit_salt`)."""
+
+    out_dir: Path
+    salt: str
+
+
+@dataclass
+class _Plan:
+    keys: dict[str, str]
+    order: list[str]
+    kept: dict[str, dict]
+    skip: frozenset[int]
+
+
+def _unit_plan(document: Document, profile: kinds.Kind, formats: tuple[str, ...], parameters: transform.Parameters,
+               targets: pointers.StylesheetTargets, reuse: UnitReuse | None) -> _Plan | None:
+    """Which documents of a file of many (a FRUS volume: its kind's ``units``) need not be made again.
+
+    Each document's key is the SHA-256 of :class:`UnitReuse` ``salt``, the kind, the files its pointers
+    may open (their bytes) and what the kind says its outputs read (:attr:`toolkit.kinds.Kind.units`).
+    A document whose key is the one its file's cache record holds for it, and whose files from then are
+    all still there, is not transformed: its files are kept. None (everything is made) without a
+    ``reuse``, for a kind without ``units``, with a format that assembles its files afterwards, or when
+    the kind cannot tell the documents apart."""
+    if (reuse is None or profile.units is None or profile.parts is None
+            or any(getattr(output_formats.get(name), "assemble", None) for name in formats)):
+        return None
+    import hashlib
+    import json
+
+    listed = profile.units(document.root, json.loads(parameters.site or "{}"), targets.pointers,
+                           document.path.name.removesuffix(".xml"))
+    if listed is None:
+        return None
+    salt = hashlib.sha256("\0".join([reuse.salt, profile.name, *(f"{key}={cache.file_digest(Path(path))}" for key, path
+                                                                  in sorted(targets.documents.items()))]).encode())
+    keys = {}
+    for identifier, depends in listed:
+        if depends is not None:
+            digest = salt.copy()
+            digest.update(depends)
+            keys[identifier] = digest.hexdigest()
+    record = cache.Cache(reuse.out_dir).read(_source_key(document.path))
+    earlier = record.units if record is not None else {}
+    kept = {identifier: earlier[identifier] for identifier, key in keys.items()
+            if identifier in earlier and earlier[identifier].get("key") == key
+            and all(os.path.isfile(reuse.out_dir / relative) for relative in earlier[identifier].get("files", []))}
+    skip = frozenset(position for position, (identifier, _) in enumerate(listed, 1) if identifier in kept)
+    return _Plan(keys, [identifier for identifier, _ in listed], kept, skip)
+
+
+def _units_done(result: DocumentBuild, plan: _Plan, made: dict[str, tuple[list[str], list[str]]]) -> list[str]:
+    """Record each document's files, key and library records (made now, or kept: ``result.reused``), and
+    return the file's library records in document order (``<t:records>``), as a transformation of the
+    whole file gives them."""
+    for identifier, (files, records) in made.items():
+        result.units[identifier] = {"key": plan.keys.get(identifier), "files": files, "records": records}
+    for identifier, unit in plan.kept.items():
+        result.units[identifier] = unit
+        result.reused += unit.get("files", [])
+    result.units_kept = len(plan.kept)
+    texts = [text for identifier in plan.order if identifier in result.units
+             for text in result.units[identifier].get("records", [])]
+    return [transform.wrap_records(texts)] if texts else []
 
 
 # Worker processes (toolkit/pool.py): the stylesheets are compiled once, by the initializer.
@@ -363,7 +469,8 @@ def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters, val
         _worker_state["error"] = exc
 
 
-def _build_in_worker(job: "tuple[Path, Path, Path] | _Rest | _Again") -> DocumentBuild | pool.Resume:
+def _build_in_worker(job: "tuple[Path, Path, Path, UnitReuse | None] | _Rest | _Again"
+                     ) -> DocumentBuild | pool.Resume:
     """A worker's task: an input (checked, when validating, and transformed), the parts of a volume another
     worker left (:class:`_Rest`), or an input to transform again with the settled site (:class:`_Again`)."""
     state = _worker_state
@@ -375,10 +482,11 @@ def _build_in_worker(job: "tuple[Path, Path, Path] | _Rest | _Again") -> Documen
             return _carry_on(job)
         if isinstance(job, _Again):
             return _transform_again(job)
-        path, root, stage_dir = job
+        path, root, stage_dir, reuse = job
         if state["validating"]:
-            return check_and_build(path, stage_dir, state["formats"], state["parameters"], root, state["strict"])
-        return build_document(path, stage_dir, state["formats"], state["parameters"], root)
+            return check_and_build(path, stage_dir, state["formats"], state["parameters"], root, state["strict"],
+                                   reuse)
+        return build_document(path, stage_dir, state["formats"], state["parameters"], root, reuse)
     except output.OutputError:
         raise  # a full disk stops the run
     except ToolkitError as exc:
@@ -400,7 +508,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _build_all(jobs_list: list[tuple[Path, Path, Path]], formats: tuple[str, ...],
+def _build_all(jobs_list: list[tuple[Path, Path, Path, UnitReuse | None]], formats: tuple[str, ...],
                parameters: transform.Parameters, jobs: int, validating: bool,
                strict: bool = False) -> list[DocumentBuild]:
     """Check (when ``validating``) and build each (document, its confinement root, its staging folder).
@@ -478,6 +586,7 @@ def _check_collisions(results: list[DocumentBuild], folder: output.OutputFolder,
                 result.path, f"two outputs would take the same place: {'; '.join(reasons)}",
                 "give each document its own TEI/@xml:id (FRUS: publicationStmt/idno), which names the output files"))
             result.staged.clear()
+            result.reused.clear()
             result.index_card = None
     if id(edition) in clashes:
         reasons = "; ".join(sorted(set(clashes[id(edition)])))
@@ -625,13 +734,25 @@ def _plan_manifest(folder: output.OutputFolder, results: list[DocumentBuild],
             continue
         key = _source_key(result.path)
         old = entries.get(key, output.Entry())
+        made = set(result.staged) | set(result.reused)  # reused: its documents' files kept (_unit_plan)
         kept = [relative for relative in old.files if relative.split("/", 1)[0] not in formats]
-        stale.update(relative for relative in old.files if relative.split("/", 1)[0] in formats)
+        stale.update(relative for relative in old.files if relative.split("/", 1)[0] in formats
+                     and relative not in made)
         card = result.index_card if "html" in formats else old.card
-        entries[key] = output.Entry(kept + sorted(result.staged), card)
+        entries[key] = output.Entry(kept + sorted(made), card)
     for key in [key for key in entries if not Path(key).exists()]:  # the document was removed
         stale.update(entries.pop(key).files)
     return entries, stale
+
+
+def _unit_salt(formats: tuple[str, ...], parameters: transform.Parameters, root: Path | None, strict: bool) -> str:
+    """What every document of a file transformed in parts depends on besides the file and the site
+    (:func:`_unit_plan`): the toolkit and the options of :func:`_kept_inputs` less ``t:site``, whose part
+    a document reads is in its own key (:attr:`toolkit.kinds.Kind.units`)."""
+    options = cache.options_fingerprint(formats, parameters.edition_url, parameters.access_date, root,
+                                        confine.max_size(), (f"strict={strict}", f"profile={parameters.profile}",
+                                                             f"title={parameters.site_title}", project.fingerprint()))
+    return f"{cache.toolkit_fingerprint()}\0{options}"
 
 
 def _kept_inputs(files: list[Path], records: cache.Cache, out_dir: Path, formats: tuple[str, ...],
@@ -679,8 +800,9 @@ def _stage_records(records: cache.Cache, folder: output.OutputFolder, results: l
         check = result.check
         record = cache.Record(source, keys[result.path], validating, check.profile if check else None,
                               records.linked_digests(result.linked), own_problems.get(result.path, []),
-                              check.facts if check else None, sorted(result.staged), result.index_card,
-                              result.skipped, result.data, result.published_in_part, result.withheld)
+                              check.facts if check else None, sorted(set(result.staged) | set(result.reused)),
+                              result.index_card, result.skipped, result.data, result.published_in_part,
+                              result.withheld, result.units)
         relative = f"{cache.CACHE_DIR}/{cache.record_name(source)}"
         staged[relative] = folder.stage(folder.staging / "cache", relative, record.as_json())
     gone = set()
@@ -693,12 +815,14 @@ def _stage_records(records: cache.Cache, folder: output.OutputFolder, results: l
 
 def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[Path], folder: output.OutputFolder,
                  formats: tuple[str, ...], parameters: transform.Parameters, selection: confine.Selection,
-                 jobs: int = 1) -> None:
+                 reuse: dict[Path, UnitReuse] | None = None, jobs: int = 1) -> None:
     """Transform again, with the site as the build published it (:func:`toolkit.site.settled`), each
     input whose pages link a document of another volume that turned out to have no page (kept back by its
     errors, or its whole volume), so that the link leads to history.state.gov, never to a missing page;
     and each kept from an earlier build whose links the site answers otherwise now (a document published
-    again). In the worker pool, as the first pass: a volume's Saxon stays out of this process."""
+    again). Of a volume, only the documents whose links the site changed are transformed (``reuse``: the
+    others' files are kept). In the worker pool, as the first pass: a volume's Saxon stays out of this
+    process."""
     outcomes: dict[Path, dict[str, str] | None] = {}
     for result in results:
         if result.path in surveyed.volume_of:
@@ -714,7 +838,7 @@ def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[
         return
     jobs_list = [_Again(result.path, selection.root_of(result.path), slots[result.path],
                         result.check.profile if result.check is not None and result.check.profile else None,
-                        dict(result.withheld)) for result in again]
+                        dict(result.withheld), (reuse or {}).get(result.path)) for result in again]
     with project.fixed() as found:
         fresh_results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
                                        initargs=(formats, final_parameters, False, _registered_at_run_time(),
@@ -723,13 +847,14 @@ def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[
     if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
         raise _worker_state.pop("error")
     for result, fresh in zip(again, fresh_results):
-        result.kept = []
+        result.kept, result.reused, result.units, result.units_kept = [], [], {}, 0
         if fresh.problems:
             result.problems.extend(fresh.problems)
             result.staged.clear()
             result.index_card = None
             continue
         result.staged, result.index_card = fresh.staged, fresh.index_card
+        result.reused, result.units, result.units_kept = fresh.reused, fresh.units, fresh.units_kept
         result.data.update(fresh.data)
         result.linked = sorted(set(result.linked) | set(fresh.linked))
 
@@ -744,6 +869,7 @@ class _Again:
     stage_dir: Path
     profile: str | None
     withheld: dict[str, str]
+    reuse: "UnitReuse | None" = None
 
 
 def _transform_again(job: _Again) -> DocumentBuild | pool.Resume:
@@ -760,7 +886,7 @@ def _transform_again(job: _Again) -> DocumentBuild | pool.Resume:
         parameters = dataclasses.replace(parameters, site=site.with_withheld(parameters.site, document.root,
                                                                              job.withheld))
     return _transform_parsed(DocumentBuild(job.path), document, profile, job.stage_dir, _worker_state["formats"],
-                             parameters, job.root)
+                             parameters, job.root, job.reuse)
 
 
 def _search_pages(out_dir: Path, entries: dict[str, output.Entry], staged: dict[str, Path]) -> dict[str, Path]:
@@ -788,16 +914,19 @@ def _pages_changed(out_dir: Path, staged: dict[str, Path], stale: set[str]) -> b
 def _stage_search_index(out_dir: Path, folder: output.OutputFolder, entries: dict[str, output.Entry],
                         staged: dict[str, Path], filters: dict[str, dict[str, list[str]]]
                         ) -> tuple[search.IndexResult, dict[str, Path], set[str]]:
-    """Index every document page the output will hold into the staging folder: what it holds, its
-    files (relative name -> staged path) and the files of the earlier index it does not remake."""
+    """Index every document page the output will hold into the staging folder, a shard an input, keeping
+    the shards of the earlier index that would be made the same (:func:`toolkit.search.write_index`): what
+    it holds, its files (relative name -> staged path) and the files of the earlier index that go."""
     target = folder.staging / "search" / "pagefind"
-    result = search.write_index(_search_pages(out_dir, entries, staged), target, filters)
+    earlier = out_dir / search.INDEX_FOLDER
+    whole = earlier.is_dir() and not earlier.is_symlink()
+    result = search.write_index(_search_pages(out_dir, entries, staged), target, filters, earlier if whole else None)
     made = {f"{search.INDEX_FOLDER}/{path.relative_to(target).as_posix()}": path
             for path in sorted(target.rglob("*")) if path.is_file()}
-    earlier = out_dir / search.INDEX_FOLDER
+    kept = {f"{search.INDEX_FOLDER}/{relative}" for relative in result.kept_files}
     old = ({f"{search.INDEX_FOLDER}/{path.relative_to(earlier).as_posix()}" for path in earlier.rglob("*")
-            if path.is_file() and not path.is_symlink()} if earlier.is_dir() and not earlier.is_symlink() else set())
-    return result, made, old - set(made)
+            if path.is_file() and not path.is_symlink()} if whole else set())
+    return result, made, old - set(made) - kept
 
 
 def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
@@ -830,7 +959,9 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
     records = cache.Cache(out_dir)
     try:
         keys, built = _kept_inputs(files, records, out_dir, formats, parameters, root, validate, strict)
-        to_build = [(path, selection.root_of(path), folder.slot(number))
+        salt = _unit_salt(formats, parameters, root, strict)
+        to_build = [(path, selection.root_of(path), folder.slot(number),
+                     UnitReuse(out_dir, hashlib.sha256(f"{salt}\0{_source_key(path)}".encode()).hexdigest()))
                     for number, path in enumerate(files) if path not in built]
         built.update((result.path, result)
                      for result in _build_all(to_build, formats, parameters, jobs, validate, strict))
@@ -849,6 +980,7 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
             for path in files:
                 if path not in valid_set:  # invalid after all (a pointer into another file): nothing of it is placed
                     built[path].staged.clear()
+                    built[path].reused.clear()
                     built[path].index_card = built[path].skipped = None
         else:
             valid_set = set(files)
@@ -862,7 +994,7 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
             result.problems[:0] = problems.get(path, [])
             results.append(result)
         _check_collisions(results, folder, EDITION_NAMES if "html" in formats else set())
-        _settle_site(surveyed, results, files, folder, formats, parameters, selection, jobs)
+        _settle_site(surveyed, results, files, folder, formats, parameters, selection, reuse, jobs)
 
         staged = {relative: path for result in results for relative, path in result.staged.items()}
         edition, filters = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters, jobs)

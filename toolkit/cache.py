@@ -21,7 +21,11 @@ renamed into place with the build's outputs). A record holds:
 * ``data``: a dict of what site-wide pages need of it (register entries,
   chronology entries, search records ...), filled in the worker by the
   functions of :data:`COLLECTORS`; a site-wide page is remade from every
-  input's ``data``, built now or kept, without transforming the kept ones.
+  input's ``data``, built now or kept, without transforming the kept ones;
+* ``units``: of a file of many documents (a FRUS volume), each document's own
+  key (what its outputs read of the file and the site), files and library
+  records: when the file changed, a document whose key did not is not
+  transformed again, its files are kept (toolkit/build.py, ``_unit_plan``).
 
 An input is *kept* when its record's key is this build's key for it, its
 linked files hash the same, every file it made is still there, and it was
@@ -151,6 +155,9 @@ class Record:
     #: A volume published document by document despite errors, and the documents it kept back (id -> why).
     published_in_part: bool = False
     withheld: dict[str, str] = field(default_factory=dict)
+    #: Of a file of many documents (a FRUS volume), each document's key, files and library records:
+    #: id -> {"key", "files", "records"} (toolkit/build.py, ``_unit_plan``).
+    units: dict[str, dict] = field(default_factory=dict)
 
     def as_json(self) -> str:
         # ensure_ascii: a source path that is not UTF-8 (a lone surrogate) is escaped, never a UnicodeEncodeError.
@@ -159,7 +166,7 @@ class Record:
                            "problems": [problem.as_dict() for problem in self.problems],
                            "facts": _facts_to_json(self.facts), "files": self.files, "card": self.card,
                            "skipped": self.skipped, "data": self.data, "published_in_part": self.published_in_part,
-                           "withheld": self.withheld}, ensure_ascii=True, separators=(",", ":"))
+                           "withheld": self.withheld, "units": self.units}, ensure_ascii=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> Record | None:
@@ -173,9 +180,26 @@ class Record:
                        facts=_facts_from_json(data.get("facts")), files=list(map(str, data.get("files") or [])),
                        card=data.get("card"), skipped=data.get("skipped"), data=dict(data.get("data") or {}),
                        published_in_part=bool(data.get("published_in_part")),
-                       withheld=dict(data.get("withheld") or {}))
+                       withheld=dict(data.get("withheld") or {}), units=_units(data.get("units")))
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
+
+
+def _relative_name(name: object) -> bool:
+    from toolkit.output import _relative_name as relative_name
+
+    return relative_name(name)
+
+
+def _units(data: object) -> dict[str, dict]:
+    """A record's ``units``, each checked for the form :func:`toolkit.build._unit_plan` reads (else left out:
+    that document is made again)."""
+    if not isinstance(data, dict):
+        return {}
+    return {identifier: unit for identifier, unit in data.items()
+            if isinstance(unit, dict) and isinstance(unit.get("key"), str)
+            and isinstance(unit.get("files"), list) and all(map(_relative_name, unit["files"]))
+            and isinstance(unit.get("records"), list) and all(isinstance(text, str) for text in unit["records"])}
 
 
 def _facts_to_json(facts) -> dict | None:

@@ -30,7 +30,10 @@ fsync'ed, so not against the loss of power.
 
 Only files that were not changed are left alone: an output not staged and not
 removed by a commit stays as it is, so an unchanged document's outputs carry
-over at no cost (an incremental build simply stages nothing for it).
+over at no cost (an incremental build simply stages nothing for it); and a
+staged file whose bytes and permissions are those of the file in its place is
+not renamed over it (the site-wide pages, made again on every build, mostly
+come out the same): a commit touches only the files that changed.
 
 One build at a time: the output folder is locked for the whole run
 (``fcntl.flock`` on ``OUT/.teikit-lock``); a second build into it stops at
@@ -55,6 +58,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +122,27 @@ def write_file(path: Path, content: str | bytes) -> None:
         handle = os.open(path, flags, 0o666)
     with os.fdopen(handle, "wb") as stream:
         stream.write(data)
+
+
+def _same_content(staged: Path, target: Path) -> bool:
+    """Whether ``target`` is a regular file (not a link) with the bytes and permissions of ``staged``."""
+    try:
+        mine, theirs = os.stat(staged), os.lstat(target)
+    except OSError:
+        return False
+    if (not stat.S_ISREG(theirs.st_mode) or theirs.st_size != mine.st_size
+            or stat.S_IMODE(theirs.st_mode) != stat.S_IMODE(mine.st_mode)):
+        return False
+    try:
+        with open(staged, "rb") as first, open(target, "rb") as second:
+            while True:
+                block = first.read(1 << 16)
+                if block != second.read(1 << 16):
+                    return False
+                if not block:
+                    return True
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:
@@ -398,7 +423,9 @@ class OutputFolder:
         (relative name -> staged path) renamed into place, the files in ``remove`` (owned by the
         manifest, no longer made) removed, and the manifest (its entries, the edition's files) written
         with them. Returns the final paths of the staged files."""
-        renames = dict(staged)
+        # A staged file with the very bytes and mode of the file in its place is not put there: the
+        # file stays as it was (inode and time), so a rebuild touches only what changed.
+        renames = {relative: source for relative, source in staged.items() if not _same_content(source, self.out_dir / relative)}
         if manifest is not None:
             renames.update(self._stage_manifest(*manifest))
         removals = sorted(set(remove) - set(renames))
@@ -442,8 +469,10 @@ class OutputFolder:
             try:
                 if target.is_file() and not target.is_symlink() and root in target.resolve().parents:
                     target.unlink()
-                    if relative.count("/") >= 2:
-                        target.parent.rmdir()  # only when empty
+                    # the folders it leaves empty, below the top one (html/pagefind/shards/VOLUME/fragment/)
+                    for _ in range(relative.count("/") - 1):
+                        target = target.parent
+                        target.rmdir()  # only when empty
             except OSError:
                 continue
 

@@ -10,13 +10,25 @@ registers' merged entries, known only when every page is built
 :func:`write_index`, which adds them to the copy of each page Pagefind reads,
 so that one person of two volumes is one value. :func:`write_index` is given
 every document page the output will hold after the build (the ones just
-staged, and those kept from earlier builds): it lays them out in a folder of
-the staging area as the site has them ("frus1961-63v06/d67.html" under
-``html/``; copies without what Pagefind would read for nothing, :data:`UNREAD`),
-has one Pagefind service index that folder in one request,
-and writes the index into the staging area; the build then commits its files
-with the pages (:func:`toolkit.build.build`). Pagefind's script finds the
-pages from where ``pagefind.js`` is served, wherever the site is hosted.
+staged, and those kept from earlier builds).
+
+The index is sharded by input: the pages at the top of ``html/`` (the
+edition's documents) are one Pagefind index, in ``html/pagefind/`` itself;
+each volume (the pages of ``html/VOLUME/``) is another, in
+``html/pagefind/shards/VOLUME/`` (:func:`shard_of`). Each shard is made by a
+Pagefind service of its own, started for it and stopped after it, so that the
+largest process follows the largest input, not the library; and a shard is
+made again only when what Pagefind would read for it changed (its key: a hash
+of the exact copies of its pages, filters included, and of Pagefind's version),
+else the earlier build's files are kept. ``html/pagefind/shards.js``
+(written from ``xslt/shards.js``) lists the shards and searches them as one,
+merged into the main one by Pagefind's ``mergeIndex``, and puts a search sorted
+by date in date order again (``mergeIndex`` merges sorted shards by each
+result's place in its shard): by the pages' dates, ``html/pagefind/dates.js``
+(:func:`_dates_module`). The search page uses it, and so can a reader's
+script (docs/outputs.md).
+Pagefind's script finds the pages from where ``pagefind.js`` is served,
+wherever the site is hosted.
 
 Pagefind's answer that it has written the index does not mean its files are
 whole: it writes each with ``tokio::fs`` (``write_all``, no ``flush``), whose
@@ -28,30 +40,56 @@ the build leaves the service running until every file it wrote has something
 in it (at most :data:`SETTLE` seconds), then checks what it wrote
 (:func:`_incomplete`: every file non-empty, every gzip file whole to its CRC,
 the entry naming its metadata and the pages indexed), and indexes once more if a
-file is not whole; a second failure stops the build, nothing changed.
+file is not whole; a second failure stops the build, nothing changed. A shard
+kept from an earlier build is checked too, more cheaply (:func:`_kept_whole`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
+import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import tempfile
 import threading
 import zlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from toolkit.errors import EXIT_USAGE, ToolkitError
+from toolkit.paths import XSLT_DIR
 
 #: The index's folder in the output, and the files of it that the build records
 #: (the others have names that change with their content).
 INDEX_FOLDER = "html/pagefind"
-RECORDED_FILES = ("html/pagefind/pagefind.js", "html/pagefind/pagefind-entry.json")
+#: The module in the index's folder that lists the shards and searches them as one (from xslt/shards.js).
+SHARDS_MODULE = "shards.js"
+RECORDED_FILES = ("html/pagefind/pagefind.js", "html/pagefind/pagefind-entry.json", f"html/pagefind/{SHARDS_MODULE}")
+#: The shard of the pages at the top of ``html/`` (the edition's documents): in the index's folder itself.
+MAIN = ""
+#: Where the other shards are, in the index's folder: ``shards/VOLUME/``.
+SHARDS_FOLDER = "shards"
+#: Each shard's pages' sort dates by Pagefind's name of the page (the fragment's: "en_65b12e6"), in its
+#: folder; and all shards' together, as a module (``export default {...}``) beside shards.js: what a search
+#: sorted by date orders the shards' results by (xslt/shards.js).
+SHARD_DATES = "dates.json"
+DATES_MODULE = "dates.js"
+#: What a shard's key is made of besides its pages: raise it when what a shard holds changes otherwise.
+SHARD_FORMAT = "teikit-shard-1"
+#: The line of xslt/shards.js that the build replaces with the list of shards.
+_SHARDS_LINE = "export const shards = [];"
+_SORT_DATE = re.compile(rb'data-pagefind-sort="date"[^>]*>([^<]*)<')
+#: Pagefind's files a shard other than the main one does without: the scripts, styles and WebAssembly
+#: (the main shard's serve every shard, merged into it): a shard keeps its data.
+_SCRIPT_SUFFIXES = (".js", ".css")
+_WEBASSEMBLY = "wasm."
 #: What marks a page's searchable text (xslt/search.xsl): a page without it is no result.
 BODY_MARK = b"data-pagefind-body"
 _LANG = re.compile(rb'<html[^>]*\slang="([A-Za-z]{2,3})')
@@ -79,6 +117,33 @@ class IndexResult:
     pages: int = 0
     #: Pages read and left out (no ``data-pagefind-body``: a volume's contents page).
     left_out: int = 0
+    #: The shards Pagefind made in this build, and those kept from the earlier one (their names).
+    made: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    #: The earlier index's files that stay as they are (relative to the index's folder): the kept shards'.
+    kept_files: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Shard:
+    """One Pagefind index of the site: the copies of its pages Pagefind reads, where it goes, its key."""
+
+    name: str
+    copies: list[tuple[str, bytes]] = field(default_factory=list)
+    #: Its folder in the index's folder: "" (the main shard) or "shards/NAME/".
+    place: str = ""
+    key: str = ""
+
+    def dates(self) -> dict[str, str]:
+        """The sort date of each of its pages that has one, by address: ISO dates."""
+        found = ((url, _SORT_DATE.search(content)) for url, content in self.copies)
+        return {url: html.unescape(match.group(1).decode("utf-8")).strip() for url, match in found if match}
+
+
+def shard_of(address: str) -> str:
+    """The shard a page belongs to: its volume's folder ("frus1961-63v06/d67.html"), or :data:`MAIN`
+    for a page at the top of ``html/`` (beyond :data:`MAX_SHARDS` volumes, :func:`_grouped` groups them)."""
+    return address.split("/", 1)[0] if "/" in address else MAIN
 
 
 def _binary_missing() -> str | None:
@@ -120,26 +185,78 @@ def _for_the_index(page: bytes, filters: dict[str, list[str]] | None) -> bytes:
     return copy[:end] + _filter_markup(filters) + copy[end:] if end >= 0 else copy
 
 
-def _gather(pages: list[tuple[str, Path]], folder: Path,
-            filters: dict[str, dict[str, list[str]]]) -> tuple[IndexResult, str]:
-    """Lay the document pages out in ``folder`` as the site will have them, as Pagefind is to read them
-    (:func:`_for_the_index`), and pick the index's language: what went in, and the language."""
+def _shards(pages: list[tuple[str, Path]],
+            filters: dict[str, dict[str, list[str]]]) -> tuple[list[_Shard], IndexResult, str]:
+    """The shards of the document pages (:func:`shard_of`), each with the copies Pagefind is to read
+    (:func:`_for_the_index`), its place and its key, the main one first; what went in; and the index's
+    language."""
     result = IndexResult()
     languages: Counter[str] = Counter()
+    shards: dict[str, _Shard] = {}
     for url, path in pages:
         content = path.read_bytes()
         if BODY_MARK not in content:
             result.left_out += 1
             continue
         languages[_language(content)] += 1
-        place = folder / url
-        place.parent.mkdir(parents=True, exist_ok=True)
-        place.write_bytes(_for_the_index(content, filters.get(url)))
+        name = shard_of(url)
+        shards.setdefault(name, _Shard(name)).copies.append((url, _for_the_index(content, filters.get(url))))
         result.pages += 1
-    # One index for the whole site, in the language most pages are in: Pagefind would otherwise
-    # make one per language, and a search page finds only its own language's documents.
+    shards = _grouped(shards)
+    # One language for every shard, the one most pages are in: Pagefind would otherwise make an index per
+    # language, and a search page finds only its own language's documents.
     language = min(languages, key=lambda name: (-languages[name], name)) if languages else "en"
-    return result, language
+    # The main shard holds Pagefind's scripts too: with no page at the top of html/, the first volume's.
+    main = MAIN if MAIN in shards or not shards else min(shards)
+    shards.setdefault(main, _Shard(main))
+    ordered = [shards[main]] + [shards[name] for name in sorted(shards) if name != main]
+    version = _pagefind_version()
+    for shard in ordered:
+        shard.place = "" if shard.name == main else f"{SHARDS_FOLDER}/{shard.name}/"
+        digest = hashlib.sha256("\0".join((SHARD_FORMAT, version, language, shard.place, "")).encode("utf-8"))
+        for url, content in shard.copies:
+            digest.update(f"{url}\0{len(content)}\0".encode("utf-8"))
+            digest.update(content)
+        shard.key = digest.hexdigest()
+    return ordered, result, language
+
+
+#: The most shards of volumes an index has: a first query loads a little of every shard (its entry, its
+#: metadata, the chunks of the words; the search page every filter's file too), so beyond this many
+#: volumes a shard holds several (:func:`_grouped`); memory then follows the largest group (docs/outputs.md).
+MAX_SHARDS = 128
+
+
+def _grouped(shards: dict[str, _Shard]) -> dict[str, _Shard]:
+    """The volumes' shards as they are, up to :data:`MAX_SHARDS`; beyond, grouped about ``k`` volumes a
+    shard (``k`` = volumes / MAX_SHARDS, rounded up), in the order of their names: a volume ends its group
+    when its name's hash is a multiple of ``k`` or the group has ``2k`` volumes. A group depends on its
+    volumes and their neighbours only, so adding or changing a volume makes its group's shard again, not
+    the others (which a split into equal runs would shift)."""
+    volumes = sorted(name for name in shards if name != MAIN)
+    if len(volumes) <= MAX_SHARDS:
+        return shards
+    size = -(-len(volumes) // MAX_SHARDS)
+    grouped = {MAIN: shards[MAIN]} if MAIN in shards else {}
+    group: list[str] = []
+    for number, volume in enumerate(volumes):
+        group.append(volume)
+        boundary = int(hashlib.sha256(volume.encode("utf-8")).hexdigest()[:8], 16) % size == 0
+        if boundary or len(group) >= 2 * size or number == len(volumes) - 1:
+            merged = grouped[group[0]] = _Shard(group[0])
+            for name in group:
+                merged.copies.extend(shards[name].copies)
+            group = []
+    return grouped
+
+
+def _pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind_bin")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 async def _index(folder: Path, language: str, target: Path, pages: int) -> int:
@@ -154,7 +271,10 @@ async def _index(folder: Path, language: str, target: Path, pages: int) -> int:
     from pagefind.service import PagefindService
 
     config = IndexConfig(output_path=str(target), force_language=language)
-    async with PagefindService() as service:
+    with _threads(THREADS):  # the service inherits the environment when it is launched
+        service = PagefindService()
+        await service.launch()
+    try:
         index = await service.create_index(config)
         answer = await index.add_directory(str(folder))
         indexed = int(answer.get("page_count") or 0)
@@ -163,7 +283,25 @@ async def _index(folder: Path, language: str, target: Path, pages: int) -> int:
         while indexed == pages and waited < SETTLE and not _written(target):
             await asyncio.sleep(0.05)
             waited += 0.05
+    finally:
+        await service.close()
     return indexed
+
+
+@contextlib.contextmanager
+def _threads(threads: int | None):
+    """The environment a Pagefind service launched inside the block runs with: ``threads`` threads."""
+    saved = {name: os.environ.get(name) for name in _THREAD_VARIABLES}
+    if threads:
+        os.environ.update(dict.fromkeys(_THREAD_VARIABLES, str(threads)))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _written(target: Path) -> bool:
@@ -195,6 +333,9 @@ def _run_apart(work):
     return outcome["value"]
 
 
+#: Threads of a Pagefind service (its rayon and tokio pools); None: Pagefind's own choice, one a core.
+THREADS: int | None = None
+_THREAD_VARIABLES = ("RAYON_NUM_THREADS", "TOKIO_WORKER_THREADS")
 #: How many times Pagefind indexes the pages before a build gives up on an index that is not whole.
 ATTEMPTS = 2
 #: How long the Pagefind service is left to finish writing the index (seconds) before it is stopped.
@@ -235,33 +376,40 @@ def _incomplete(target: Path, pages: int) -> str | None:
 
 
 def write_index(pages: dict[str, Path], target: Path,
-                filters: dict[str, dict[str, list[str]]] | None = None) -> IndexResult:
-    """Index ``pages`` (address relative to ``html/`` -> the file holding the page) into ``target``;
-    ``filters`` (address -> filter -> values) adds filters to pages that their own markup does not
-    have: the registers' persons and places (:func:`toolkit.library.search_filters`)."""
+                filters: dict[str, dict[str, list[str]]] | None = None, earlier: Path | None = None) -> IndexResult:
+    """Index ``pages`` (address relative to ``html/`` -> the file holding the page) into ``target``, one
+    shard an input (module docstring); ``filters`` (address -> filter -> values) adds filters to pages that
+    their own markup does not have: the registers' persons and places (:func:`toolkit.library.search_filters`).
+    A shard whose key is the one it has in ``earlier`` (the index of the earlier build) is kept there, not
+    made again: its files are the result's ``kept_files``."""
     missing = _binary_missing()
     if missing:
         raise SearchIndexError(f"the search index cannot be built: {missing}",
                                hint="run `make setup` (it installs pagefind[bin]), or build with --no-search")
-    try:  # beside the index, in the staging area
-        target.parent.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix="pages-", dir=target.parent))
-    except OSError as exc:
-        raise SearchIndexError(f"the search index cannot be built: {exc.strerror or exc}",
-                               hint="build with --no-search to publish without the search index") from None
     try:
-        result, language = _gather(sorted(pages.items()), folder, filters or {})
-        for attempt in range(ATTEMPTS):
-            shutil.rmtree(target, ignore_errors=True)
-            indexed = _run_apart(_index(folder, language, target, result.pages))
-            if indexed != result.pages:
-                raise SearchIndexError(f"the search index holds {indexed} of the {result.pages} document pages",
-                                       hint="build again; if it persists, build with --no-search and report it")
-            broken = _incomplete(target, result.pages)
-            if broken is None:
-                return result
-        raise SearchIndexError(f"the search index Pagefind wrote is not whole: {broken}",
-                               hint="build again; if it persists, build with --no-search and report it")
+        shards, result, language = _shards(sorted(pages.items()), filters or {})
+        previous = _earlier_shards(earlier)
+        target.mkdir(parents=True, exist_ok=True)
+        listing = []
+        for shard in shards:  # the main one first: Pagefind writes it into the index's folder itself
+            before = previous.get(shard.name, {})
+            if (earlier is not None and before.get("key") == shard.key and before.get("path") == quote(shard.place)
+                    and _kept_whole(earlier / shard.place, len(shard.copies))):
+                result.kept.append(shard.name)
+                result.kept_files |= _files_of(earlier, shard.place)
+            else:
+                _make_shard(shard, language, target / shard.place, target.parent)
+                result.made.append(shard.name)
+            listing.append({"name": shard.name, "path": quote(shard.place), "pages": len(shard.copies),
+                            "key": shard.key})
+        (target / DATES_MODULE).write_text(_dates_module(shards, target, earlier, set(result.kept)), encoding="utf-8")
+        template = (XSLT_DIR / SHARDS_MODULE).read_text(encoding="utf-8")
+        if _SHARDS_LINE not in template:
+            raise SearchIndexError(f"the search index cannot be built: {SHARDS_MODULE} has no line `{_SHARDS_LINE}`",
+                                   hint="reinstall teikit; build with --no-search to publish without the search index")
+        module = template.replace(_SHARDS_LINE, f"export const shards = {json.dumps(listing, ensure_ascii=True)};", 1)
+        (target / SHARDS_MODULE).write_text(module, encoding="utf-8")
+        return result
     except OSError as exc:
         raise SearchIndexError(f"the search index cannot be built: {exc.strerror or exc}",
                                hint="build with --no-search to publish without the search index") from None
@@ -270,5 +418,103 @@ def write_index(pages: dict[str, Path], target: Path,
     except Exception as exc:  # the Pagefind service's own errors (a failed binary, a broken pipe)
         raise SearchIndexError(f"the search index cannot be built: Pagefind failed ({exc or type(exc).__name__})",
                                hint="build with --no-search to publish without the search index") from None
+
+
+def _make_shard(shard: _Shard, language: str, target: Path, scratch: Path) -> None:
+    """Have a Pagefind service of its own index ``shard`` into ``target`` (the pages laid out, as the site has
+    them, in a folder of ``scratch``), check that what it wrote is whole, once more if not, and add the shard's
+    sort dates by Pagefind's names of its pages (:data:`SHARD_DATES`); a shard other than the main one loses
+    Pagefind's scripts."""
+    folder = Path(tempfile.mkdtemp(prefix="pages-", dir=scratch))
+    try:
+        for url, content in shard.copies:
+            place = folder / url
+            place.parent.mkdir(parents=True, exist_ok=True)
+            place.write_bytes(content)
+        pages = len(shard.copies)
+        for attempt in range(ATTEMPTS):
+            shutil.rmtree(target, ignore_errors=True)
+            indexed = _run_apart(_index(folder, language, target, pages))
+            if indexed != pages:
+                raise SearchIndexError(f"the search index holds {indexed} of the {pages} document pages"
+                                       + (f" of {shard.name}" if shard.name else ""),
+                                       hint="build again; if it persists, build with --no-search and report it")
+            broken = _incomplete(target, pages)
+            if broken is None:
+                break
+        else:
+            raise SearchIndexError(f"the search index Pagefind wrote is not whole: {shard.place}{broken}",
+                                   hint="build again; if it persists, build with --no-search and report it")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if shard.place:
+        for path in target.iterdir():
+            if path.is_file() and (path.name.endswith(_SCRIPT_SUFFIXES) or path.name.startswith(_WEBASSEMBLY)):
+                path.unlink()
+    dates, named = shard.dates(), {}
+    fragments = target / "fragment"  # Pagefind writes none for a shard without pages (nothing published)
+    for path in sorted(fragments.iterdir()) if fragments.is_dir() else ():
+        url = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])["url"]
+        date = dates.get(url.split("?", 1)[0].lstrip("/"))
+        if date is not None:
+            named[path.name.removesuffix(".pf_fragment")] = date
+    (target / SHARD_DATES).write_text(json.dumps(named, sort_keys=True), encoding="utf-8")
+
+
+def _dates_module(shards: list[_Shard], target: Path, earlier: Path | None, kept: set[str]) -> str:
+    """Every shard's sort dates by Pagefind's names of the pages, as a module. Two shards may name two pages
+    alike (Pagefind names a page by 7 hex digits of its hash, unique within one index only): such a name
+    has the list of their dates, and the search page asks the page itself (xslt/shards.js)."""
+    together: dict[str, object] = {}
+    for shard in shards:
+        folder = (earlier if shard.name in kept else target) / shard.place
+        for name, date in json.loads((folder / SHARD_DATES).read_bytes()).items():
+            known = together.get(name)
+            together[name] = date if known is None else [*(known if isinstance(known, list) else [known]), date]
+    return f"export default {json.dumps(together, sort_keys=True, ensure_ascii=True)};\n"
+
+
+def _earlier_shards(earlier: Path | None) -> dict[str, dict]:
+    """The shards of the earlier build's index (name -> its line of ``shards.js``); none if it has none."""
+    module = earlier / SHARDS_MODULE if earlier is not None else None
+    if module is None or earlier.is_symlink() or not module.is_file() or module.is_symlink():
+        return {}
+    prefix = "export const shards = "
+    try:
+        for line in module.read_text(encoding="utf-8").splitlines():
+            if line.startswith(prefix):
+                return {item["name"]: item for item in json.loads(line[len(prefix):].rstrip(";"))}
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    return {}
+
+
+def _kept_whole(folder: Path, pages: int) -> bool:
+    """Whether a shard of the earlier build is still there, whole as far as a cheap look tells: its entry
+    counting its pages and naming metadata that is there, and its dates (the build that made it checked
+    every file, :func:`_incomplete`)."""
+    try:
+        languages = json.loads((folder / "pagefind-entry.json").read_bytes()).get("languages")
+        counted = sum(int(language["page_count"]) for language in languages.values())
+        metadata = [folder / f"pagefind.{language['hash']}.pf_meta" for language in languages.values()]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return False
+    try:
+        dates = json.loads((folder / SHARD_DATES).read_bytes())
+    except (OSError, ValueError):
+        return False
+    return counted == pages and all(path.is_file() for path in metadata) and isinstance(dates, dict)
+
+
+def _files_of(earlier: Path, place: str) -> set[str]:
+    """The files of the shard at ``place`` in the earlier index (relative to the index's folder): those of
+    the main one are the folder's, but for the other shards' and the list of shards."""
+    files = set()
+    for path in (earlier / place).rglob("*"):
+        relative = path.relative_to(earlier).as_posix()
+        if not path.is_file() or path.is_symlink():
+            continue
+        if not place and (relative.startswith(SHARDS_FOLDER + "/") or relative in (SHARDS_MODULE, DATES_MODULE)):
+            continue
+        files.add(relative)
+    return files

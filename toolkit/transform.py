@@ -8,17 +8,20 @@ output looks lives in ``xslt/``. The protocol between the two is small:
   the dispatch), the modules of every output format (:mod:`toolkit.formats`)
   and of every kind of document: it takes the TEI document and returns one
   *envelope* with the files of every output asked for (stylesheet parameter
-  ``t:formats``)::
+  ``t:formats``). The output modules make each file as an element::
 
-      <t:files xmlns:t="urn:telegram2477:xslt">
-        <t:file format="cite" name="frus1961-63v11-d256.bib">...finished text...</t:file>
-      </t:files>
+      <t:file format="cite" name="frus1961-63v11-d256.bib">...finished text...</t:file>
 
-  where every ``t:file`` holds the finished, serialised text of one output
-  file (HTML is serialised inside the stylesheet with ``serialize()``; bytes
-  as base64, ``encoding="base64"``) and names the output (the folder) it
-  belongs to; with the HTML comes the page's ``<t:card>``, what the index page
-  shows of it (:class:`Envelope`). One transformation for all outputs means
+  holding the finished, serialised text of one output file (HTML is
+  serialised inside the stylesheet with ``serialize()``; bytes as base64,
+  ``encoding="base64"``) and naming the output (the folder) it belongs to;
+  with the HTML come the page's ``<t:card>``, what the index page shows of
+  it, and its library records (:class:`Envelope`). The envelope is those
+  elements flattened into strings (``t:envelope`` in ``xslt/edition.xsl``:
+  for a file, ``file``, its format, encoding and name joined by tabs, then its
+  text; for a card or record, its name, then its XML), which Python takes as
+  Saxon's raw result (``transform_to_value``): no XML wrapper to escape the
+  pages into and parse again (:func:`split_envelope`). One transformation for all outputs means
   one parse, one read of the authority file and one header map per document.
   The entry is composed at run time, not kept as a file, so that the modules
   are found wherever the toolkit is installed (each is included by its
@@ -31,7 +34,11 @@ output looks lives in ``xslt/``. The protocol between the two is small:
   each returning its own envelope (:func:`transform_in_parts`); the build
   writes each part's files before the next part is made, so that Saxon's
   working memory and the envelope follow a part, not the volume;
-* Python splits the envelope and writes each file atomically
+* a single document of :data:`FORMAT_BY_FORMAT` characters or more is parsed
+  into Saxon once and transformed once per output format, each returning its
+  own envelope (:func:`transform_in_parts`), so that Saxon holds one format's
+  files at a time, not every format's (bench/README.md, "Large documents");
+* Python checks the envelope's files and writes each one atomically
   (:func:`toolkit.xmlio.write_atomic`), so a failed transform never leaves a
   half-written output behind;
 * ``edition.xsl`` also accepts an edition manifest (``<t:edition>``, see
@@ -125,6 +132,10 @@ class Envelope:
     card: str | None = None
     #: The library records of its pages (``<t:records>`` of ``<t:record>``, xslt/library.xsl), if HTML was made.
     records: str | None = None
+    #: Of a collection's units (a FRUS volume's documents), what each made: unit id -> its files
+    #: ("format/name") and its library records (each a ``<t:record>`` serialised). The stylesheet puts a
+    #: ``<t:unit id="..."/>`` before each unit's files (xslt/collection.xsl).
+    units: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -231,6 +242,8 @@ def executable():
                     compiled = saxon.compiler.compile_stylesheet(stylesheet_text=text, encoding="UTF-8")
                 except Exception as exc:  # PySaxonApiError carries the first static error
                     compiled, error = None, exc
+                else:
+                    compiled.set_result_as_raw_value(True)  # the envelope's strings, not a document of them
             if compiled is None:
                 raise TransformError(f"the stylesheet does not compile: {_message(error, stderr['text'])}",
                                      path=display_path(EDITION_STYLESHEET))
@@ -330,19 +343,21 @@ class _Transformation:
         if error is not None:
             raise TransformError(f"{self.stylesheet} failed: {_message(error, stderr['text'])}", path=subject)
 
-    def run(self, part: tuple[int, ...] = ()) -> Envelope:
-        """The envelope of the whole document, or of one part of it (``t:part``, xslt/collection.xsl)."""
+    def run(self, part: tuple[int, ...] = (), formats: tuple[str, ...] = ()) -> Envelope:
+        """The envelope of the whole document, or of one part of it (``t:part``, xslt/collection.xsl); of
+        ``formats`` (default: those the transformation was made for)."""
         error = None
         with _lock, _stderr_captured() as stderr:
             try:
-                _set_parameters(self.compiled, self.parameters, self.formats, self.profile)
+                _set_parameters(self.compiled, self.parameters, formats or self.formats, self.profile)
                 self.compiled.set_parameter(f"{{{T_NS}}}documents", self.documents)
                 self.compiled.set_parameter(f"{{{T_NS}}}pointers", self.pointers)
                 part_value = _integers(self.saxon, part) if part else None
                 if part_value is not None:
                     self.compiled.set_parameter(f"{{{T_NS}}}part", part_value[0])
                 try:
-                    result = self.compiled.transform_to_string(xdm_node=self.node)
+                    value = self.compiled.transform_to_value(xdm_node=self.node)
+                    result = [item.string_value for item in value] if value is not None else []
                 finally:
                     if part_value is not None:  # unset before its values are freed
                         self.compiled.remove_parameter(f"{{{T_NS}}}part")
@@ -350,8 +365,6 @@ class _Transformation:
                 error = exc
         if error is not None:
             raise TransformError(f"{self.stylesheet} failed: {_message(error, stderr['text'])}", path=self.subject)
-        if not result:
-            raise TransformError(f"{self.stylesheet} returned nothing", path=self.subject)
         return split_envelope(result, stylesheet=self.stylesheet, subject=self.subject)
 
 
@@ -373,48 +386,64 @@ def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
     return _Transformation(xml_text, base_uri, parameters, subject, formats, profile, targets).run()
 
 
-def split_envelope(result: str, *, stylesheet: str = "stylesheet", subject: str | None = None) -> Envelope:
-    """The files (and card) of a ``<t:files>`` envelope, checked: known formats; names plain, relative and unique;
-    a file ``encoding="base64"`` as its bytes."""
-    try:
-        root = etree.fromstring(result.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
-                                                                         huge_tree=True))
-    except etree.XMLSyntaxError as exc:
-        raise TransformError(f"{stylesheet} returned no envelope: {exc}", path=subject) from None
-    if root.tag != f"{{{T_NS}}}files":
-        raise TransformError(f"{stylesheet} returned <{etree.QName(root).localname}>, not <t:files>", path=subject)
+def split_envelope(result: list[str], *, stylesheet: str = "stylesheet", subject: str | None = None) -> Envelope:
+    """The files, card and records of an envelope (``t:envelope``, xslt/edition.xsl: a head and a text per
+    element), checked: known formats; names plain, relative and unique; a file in base64 as its bytes."""
+    if len(result) % 2:
+        raise TransformError(f"{stylesheet} returned no envelope: {len(result)} strings, not a head and a text each",
+                             path=subject)
     files: list[OutputFile] = []
-    seen: set[str] = set()
-    for element in root.iterchildren(f"{{{T_NS}}}file"):
-        output, name = element.get("format", ""), element.get("name", "")
-        if output_formats.get(output) is None:
-            raise TransformError(f'{stylesheet} made a file for the unknown output "{output}"', path=subject)
-        if not _plain_name(name) or (output, name) in seen:
-            raise TransformError(f'{stylesheet} named an output file "{name}", which is not a plain, new file name',
-                                 path=subject)
-        seen.add((output, name))
-        files.append(OutputFile(output, name, _content(element, stylesheet, subject)))
-    card = root.find(f"{{{T_NS}}}card")
-    records = root.findall(f"{{{T_NS}}}record")
-    wrapper = None
-    if records:
-        wrapper = etree.Element(f"{{{T_NS}}}records", nsmap={"t": T_NS})
-        wrapper.extend(records)
-    return Envelope(files, etree.tostring(card, encoding="unicode", with_tail=False) if card is not None else None,
-                    etree.tostring(wrapper, encoding="unicode") if wrapper is not None else None)
+    seen: set[tuple[str, str]] = set()
+    card, records = None, []
+    units: dict[str, tuple[list[str], list[str]]] = {}
+    unit: tuple[list[str], list[str]] | None = None
+    for head, text in zip(result[::2], result[1::2]):
+        kind, _, rest = head.partition("\t")
+        if kind == "unit":
+            unit = units.setdefault(_unit_id(text, stylesheet, subject), ([], []))
+        elif kind == "file":
+            output, encoding, name = (rest.split("\t", 2) + ["", ""])[:3]
+            if output_formats.get(output) is None:
+                raise TransformError(f'{stylesheet} made a file for the unknown output "{output}"', path=subject)
+            if not _plain_name(name) or (output, name) in seen:
+                raise TransformError(f'{stylesheet} named an output file "{name}", which is not a plain, new file '
+                                     "name", path=subject)
+            seen.add((output, name))
+            files.append(OutputFile(output, name, _content(text, encoding, name, stylesheet, subject)))
+            if unit is not None:
+                unit[0].append(f"{output}/{name}")
+        elif kind == "card":
+            card = card if card is not None else text
+        elif kind == "record":
+            records.append(text)
+            if unit is not None:
+                unit[1].append(text)
+    return Envelope(files, card, wrap_records(records), units)
 
 
-def _content(element: etree._Element, stylesheet: str, subject: str | None) -> str | bytes:
-    text = element.text or ""
-    encoding = element.get("encoding")
-    if encoding is None:
+def wrap_records(records: list[str]) -> str | None:
+    """Serialised ``<t:record>`` elements as one ``<t:records>`` (None for none). Each record is a whole element
+    serialised by Saxon: one wrapper around them, not a parse and a copy."""
+    return f'<t:records xmlns:t="{T_NS}">{"".join(records)}</t:records>' if records else None
+
+
+def _unit_id(text: str, stylesheet: str, subject: str | None) -> str:
+    """The id of a ``<t:unit id="..."/>`` as Saxon serialised it."""
+    try:
+        return etree.fromstring(text).get("id", "")
+    except etree.XMLSyntaxError:
+        raise TransformError(f"{stylesheet} returned a unit marker that is not XML", path=subject) from None
+
+
+def _content(text: str, encoding: str, name: str, stylesheet: str, subject: str | None) -> str | bytes:
+    if not encoding:
         return text
     if encoding != "base64":
         raise TransformError(f'{stylesheet} made a file in the unknown encoding "{encoding}"', path=subject)
     try:
         return base64.b64decode(text, validate=False)
     except (binascii.Error, ValueError):
-        raise TransformError(f'{stylesheet} made the file "{element.get("name")}" in base64 that does not decode',
+        raise TransformError(f'{stylesheet} made the file "{name}" in base64 that does not decode',
                              path=subject) from None
 
 
@@ -458,68 +487,103 @@ def transform(document: Document, formats: tuple[str, ...] = (),
     return Envelope(_assembled(envelope.files), envelope.card, envelope.records)
 
 
+#: A document of this many characters or more (and no parts of its own) is transformed once per output
+#: format. Saxon's collector works harder per MB the more a transformation holds (its heap, which
+#: saxonche cannot size, grows with the input and what is made of it): one format at a time, a 50 MB
+#: document cost 13 % less CPU and 430 MB less memory; below about 20 MB it saves nothing and each
+#: extra transformation costs what the formats share (the header, the names; +15 % at 1 MB). Measured
+#: in bench/README.md ("Large documents").
+FORMAT_BY_FORMAT = 20_000_000
+
+
 def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
                        parameters: Parameters = Parameters(), root: Path | None = None,
                        profile: str | None = None,
-                       targets: pointers.StylesheetTargets | None = None) -> Iterator[Envelope]:
+                       targets: pointers.StylesheetTargets | None = None,
+                       skip: frozenset[int] | set[int] = frozenset()) -> Iterator[Envelope]:
     """What :func:`transform` makes, one envelope at a time: for a kind that transforms its files in parts
     (:attr:`toolkit.kinds.Kind.parts`, a FRUS volume), first the file's own pages and card, then each
     part's files, so that Saxon's memory follows a part and the caller writes each part's files before the
-    next is made; for any other document, one envelope. The file is parsed into Saxon once. A file name
-    made twice, in one part or two, is an error, as in one envelope."""
-    found = parted(document, parameters, root, profile, targets)
+    next is made; for a document of :data:`FORMAT_BY_FORMAT` characters or more, one envelope per output
+    format (the HTML's brings the card); for any other document, one envelope. The file is parsed into
+    Saxon once. A file name made twice, in one envelope or two, is an error, as in one envelope.
+    ``skip``: positions of a part's candidates (from 1) whose units are not made (an incremental build
+    keeps their files: a part is then the runs of its other positions, and a part with none is not
+    transformed at all)."""
+    found = parted(document, formats, parameters, root, profile, targets, skip)
     if found is None:
         yield transform(document, formats, parameters, root, profile, targets)
         return
-    yield from transform_parted(found, formats, parameters)
+    yield from transform_parted(found, parameters)
 
 
 @dataclass(frozen=True)
 class Parted:
-    """A document transformed part by part (a FRUS volume), as far as Saxon needs it: its text, not its
-    lxml tree. Small enough to hand to another worker, which carries on from a part (:func:`transform_parted`'s
-    ``start``) when the first one's memory is spent (toolkit/pool.py, ``Resume``)."""
+    """A document transformed in several runs (a FRUS volume's parts, a large document's formats), as far
+    as Saxon needs it: its text, not its lxml tree. Small enough to hand to another worker, which carries
+    on from a run (:func:`transform_parted`'s ``start``) when the first one's memory is spent
+    (toolkit/pool.py, ``Resume``)."""
 
     text: str
     base_uri: str
     display: str
     profile: str
-    #: ``(0,)`` (the file's own pages and card), then each part's documents (``t:part``).
-    parts: tuple[tuple[int, ...], ...]
+    formats: tuple[str, ...]
+    #: Each run: ``t:part`` (``(0,)``: the file's own pages and card) and the formats it makes.
+    runs: tuple[tuple[tuple[int, ...], tuple[str, ...]], ...]
     targets: pointers.StylesheetTargets
 
 
-def parted(document: Document, parameters: Parameters = Parameters(), root: Path | None = None,
-           profile: str | None = None, targets: pointers.StylesheetTargets | None = None) -> Parted | None:
-    """The document as :class:`Parted`, or None when its kind transforms it whole."""
+def parted(document: Document, formats: tuple[str, ...] = (), parameters: Parameters = Parameters(),
+           root: Path | None = None, profile: str | None = None, targets: pointers.StylesheetTargets | None = None,
+           skip: frozenset[int] | set[int] = frozenset()) -> Parted | None:
+    """The document as :class:`Parted` (see :func:`transform_in_parts`), or None when it is made in one run."""
+    formats = formats or output_formats.names()
+    _check_formats(formats)
     kind = (kinds.get(profile) if profile else None) or project.kind_for(document.path, document.root,
                                                                          parameters.profile)
     parts = kind.parts(document.root) if kind.parts is not None else None
-    if not parts:
+    if parts:
+        runs = [((0,), formats), *((part, formats) for part in (_runs(first, last, skip) for first, last in parts) if part)]
+    elif len(formats) > 1 and len(document.text) >= FORMAT_BY_FORMAT:
+        runs = [((), (output,)) for output in formats]
+    else:
         return None
     return Parted(document.text, (document.resolved or document.path.resolve()).as_uri(), document.display,
-                  kind.name, ((0,), *(tuple(part) for part in parts)),
+                  kind.name, formats, tuple(runs),
                   pointers.for_stylesheets(document, root, kind) if targets is None else targets)
 
 
-def transform_parted(document: Parted, formats: tuple[str, ...] = (), parameters: Parameters = Parameters(),
-                     start: int = 0, made: set[tuple[str, str]] | None = None) -> Iterator[Envelope]:
-    """The envelopes of ``document.parts[start:]``, one a part (the file parsed into Saxon once). ``made``:
-    the (format, name) of the files of the parts before ``start``, so that a name made twice is found
+def transform_parted(document: Parted, parameters: Parameters = Parameters(), start: int = 0,
+                     made: set[tuple[str, str]] | None = None) -> Iterator[Envelope]:
+    """The envelopes of ``document.runs[start:]``, one a run (the file parsed into Saxon once). ``made``:
+    the (format, name) of the files of the runs before ``start``, so that a name made twice is found
     across workers too."""
-    formats = formats or output_formats.names()
-    _check_formats(formats)
-    transformation = _Transformation(document.text, document.base_uri, parameters, document.display, formats,
-                                     document.profile, document.targets)
+    transformation = _Transformation(document.text, document.base_uri, parameters, document.display,
+                                     document.formats, document.profile, document.targets)
     made = set(made or ())
-    for part in document.parts[start:]:
-        envelope = transformation.run(part)
+    for part, asked in document.runs[start:]:
+        envelope = transformation.run(part, asked)
         for item in envelope.files:
             if (item.format, item.name) in made:
                 raise TransformError(f'{transformation.stylesheet} named an output file "{item.name}", which is not '
                                      "a plain, new file name", path=document.display)
             made.add((item.format, item.name))
-        yield Envelope(_assembled(envelope.files), envelope.card, envelope.records)
+        yield Envelope(_assembled(envelope.files), envelope.card, envelope.records, envelope.units)
+
+
+def _runs(first: int, last: int, skip: frozenset[int] | set[int]) -> tuple[int, ...]:
+    """``t:part`` for the positions ``first`` to ``last`` less ``skip``: (F1, L1, F2, L2, ...), each run
+    of consecutive positions as its first and last; () when every position is skipped."""
+    runs: list[int] = []
+    for position in range(first, last + 1):
+        if position in skip:
+            continue
+        if runs and runs[-1] == position - 1:
+            runs[-1] = position
+        else:
+            runs += [position, position]
+    return tuple(runs)
 
 
 def merge_records(texts: list[str]) -> str | None:

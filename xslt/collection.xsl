@@ -30,16 +30,21 @@
        and not the volume (toolkit/transform.py). Empty: all of it. (0): the
        collection's own files only (the contents page and the card). (F, L):
        the files of the units made from its candidates F to L (positions
-       among the candidates the kind's module counts, from 1). -->
+       among the candidates the kind's module counts, from 1); (F1, L1, F2,
+       L2, ...): those of several such runs (an incremental build makes again
+       only the units whose inputs changed: docs/outputs.md). -->
   <xsl:param name="t:part" as="xs:integer*" select="()"/>
 
   <!-- Which of a collection's candidates (in order) this transformation
        makes units of: all for the whole collection and for its own files
-       (the contents page lists every unit), else those of the part. -->
+       (the contents page lists every unit), else those of the part's runs. -->
   <xsl:function name="t:part-candidates" as="element()*">
     <xsl:param name="candidates" as="element()*"/>
+    <xsl:variable name="runs" as="xs:integer" select="count($t:part) idiv 2"/>
     <xsl:sequence select="if (empty($t:part) or $t:part = 0) then $candidates
-      else $candidates[position() ge $t:part[1] and position() le $t:part[last()]]"/>
+      else if ($runs eq 1) then $candidates[position() ge $t:part[1] and position() le $t:part[2]]
+      else for $run in 1 to $runs return subsequence($candidates, $t:part[2 * $run - 1],
+        $t:part[2 * $run] - $t:part[2 * $run - 1] + 1)"/>
   </xsl:function>
 
   <!-- The files of a collection: every output of every unit, then the
@@ -52,6 +57,8 @@
     <xsl:param name="units" as="document-node()*"/>
     <xsl:variable name="formats" as="xs:string*" select="tokenize($t:formats)"/>
     <xsl:for-each select="$units[not($t:part = 0)]">
+      <!-- what follows, up to the next t:unit, is this unit's: the build keeps it per unit (toolkit/transform.py) -->
+      <t:unit id="{t:doc-id(.)}"/>
       <xsl:sequence select="t:document-files(., $formats)[not(self::t:card)]"/>
     </xsl:for-each>
     <xsl:if test="$formats = 'html' and (empty($t:part) or $t:part = 0)">

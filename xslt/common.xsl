@@ -18,10 +18,13 @@
   template so that TEI elements the stylesheets were not written for degrade to
   their text instead of failing.
 
-  The result of every entry stylesheet is an envelope that toolkit/transform.py
-  splits into files and writes atomically:
-    <t:files><t:file format="html" name="NAME">finished text</t:file>...</t:files>
-  (with HTML, also the page's <t:card> for the index: see t:index-card).
+  Every output function returns its files as elements,
+    <t:file format="html" name="NAME">finished text</t:file>
+  (with HTML, also the page's <t:card> for the index, see t:index-card, and
+  its <t:record>s for the registers); the result of every entry stylesheet is
+  those elements flattened into an envelope of strings (t:envelope in
+  edition.xsl), which toolkit/transform.py splits into files and writes
+  atomically.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -968,12 +971,14 @@
     </t:file>
   </xsl:function>
 
-  <!-- An HTML page as the text of its file: HTML5 syntax, UTF-8, indented
-       only where whitespace does not matter (never inside phrasing content). -->
+  <!-- An HTML page as the text of its file: HTML5 syntax, UTF-8, not
+       indented: the page's whitespace is exactly the result tree's (what the
+       templates made, nothing added by the serialiser), and indenting cost a
+       tenth of a document's transformation (bench/README.md, issue 21). -->
   <xsl:function name="t:serialize-html" as="xs:string">
     <xsl:param name="page" as="element()"/>
     <xsl:sequence select="serialize($page, map {
-      'method': 'html', 'html-version': 5.0, 'indent': true(), 'include-content-type': false(), 'encoding': 'UTF-8'
+      'method': 'html', 'html-version': 5.0, 'indent': false(), 'include-content-type': false(), 'encoding': 'UTF-8'
     }) || '&#10;'"/>
   </xsl:function>
 

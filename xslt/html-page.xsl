@@ -48,8 +48,8 @@
   </xsl:function>
 
   <!-- The build asks for the index page with an edition manifest. -->
-  <xsl:template match="document-node(element(t:edition))" priority="2" as="element(t:files)">
-    <t:files><xsl:sequence select="t:index-files(t:edition)"/></t:files>
+  <xsl:template match="document-node(element(t:edition))" priority="2" as="xs:string*">
+    <xsl:sequence select="t:envelope(t:index-files(t:edition))"/>
   </xsl:template>
 
   <!-- ================================================================== -->

@@ -121,32 +121,35 @@
   <!-- <t:record page="frus1961-63v06/d66.html" title="..." when="1962-10-27"
          printed="FRUS 1961–1963, vol. VI, doc. 66" sender="..." addressee="...">
          <t:name kind="person" key="khrushchev-ns" name="Khrushchev, Nikita S."
-           sort="..." dates="1894–1971" role="..." source="frus1961-63v06#p_KNS2">
+           given="nikita" dates="1894–1971" role="..." source="frus1961-63v06#p_KNS2">
            <t:at id="p3" label="¶3"/> ...
          </t:name> ...
        </t:record>
        The facts are the page's card's (t:index-card); every record of a
        register that the text or the header names is a t:name, with the
-       places it is named (none: only in the header). -->
+       places it is named (none: only in the header). Only what
+       toolkit/library.py reads is written: each page's records are kept in
+       its cache record and read again by every build. -->
   <xsl:function name="t:library-record" as="element(t:record)">
     <xsl:param name="root" as="document-node()"/>
     <xsl:param name="card" as="element(t:card)"/>
     <xsl:variable name="header-names" as="element()*"
       select="t:header($root)/profileDesc/correspDesc/correspAction/*[local-name() = $t:name-elements][@ref]"/>
     <xsl:variable name="named" as="element()*" select="t:named($root)"/>
+    <xsl:variable name="collection" as="xs:string" select="(t:collection($root), 'edition')[1]"/>
     <t:record>
       <xsl:copy-of select="$card/(@page, @title, @when, @printed, @sender, @addressee, @place)"/>
       <xsl:for-each-group select="$header-names, $named" group-by="string((t:record(.) ! t:register-key(.), '')[1])">
         <xsl:variable name="record" as="element()?" select="t:record(current-group()[1])"/>
         <xsl:if test="current-grouping-key() and exists($record)">
-          <t:name kind="{t:kind($record)}" key="{current-grouping-key()}"
-            name="{if (t:kind($record) = 'person') then t:filing-name($record) else t:record-name($record)}"
-            sort="{t:record-sort-key($record)}"
-            source="{string-join(((t:collection($root), 'edition')[1], $record/@xml:id), '#')}">
-            <xsl:if test="t:kind($record) = 'person'">
+          <xsl:variable name="kind" as="xs:string" select="t:kind($record)"/>
+          <t:name kind="{$kind}" key="{current-grouping-key()}"
+            name="{if ($kind = 'person') then t:filing-name($record) else t:record-name($record)}"
+            source="{string-join(($collection, $record/@xml:id), '#')}">
+            <xsl:if test="$kind = 'person'">
               <!-- the first given name as written: toolkit/library.py keeps apart the persons of one key
                    whose given names differ (Theodore and Thomas C. Sorensen) -->
-              <xsl:attribute name="given" select="(t:given-names(t:person-name-parts($record)[2]), '')[1]"/>
+              <xsl:attribute name="given" select="t:first-given($record)"/>
             </xsl:if>
             <xsl:for-each select="t:record-dates($record)">
               <xsl:attribute name="dates" select="."/>
@@ -165,14 +168,20 @@
     </t:record>
   </xsl:function>
 
+  <!-- A person's first given name, folded ("nikita"), or "" (cache="yes": a volume's list of names
+       serves every document of the part transformed, which names the same persons again and again). -->
+  <xsl:function name="t:first-given" as="xs:string" cache="yes">
+    <xsl:param name="record" as="element()"/>
+    <xsl:sequence select="(t:given-names(t:person-name-parts($record)[2]), '')[1]"/>
+  </xsl:function>
+
   <!-- ================================================================== -->
   <!-- Site-wide: the pages of a <t:library>                               -->
   <!-- ================================================================== -->
 
-  <xsl:template match="document-node(element(t:library))" priority="2" as="element(t:files)">
-    <t:files>
-      <xsl:apply-templates select="t:library/*" mode="t:library"/>
-    </t:files>
+  <xsl:template match="document-node(element(t:library))" priority="2" as="xs:string*">
+    <xsl:variable name="files" as="element(t:file)*"><xsl:apply-templates select="t:library/*" mode="t:library"/></xsl:variable>
+    <xsl:sequence select="t:envelope($files)"/>
   </xsl:template>
 
   <xsl:template match="*" mode="t:library" as="element()*"/>
@@ -239,9 +248,16 @@
   <!-- A date as the chronology and the registers show it. -->
   <xsl:function name="t:library-date" as="element()?">
     <xsl:param name="when" as="xs:string?"/>
-    <xsl:for-each select="$when[exists(t:date-parts(.))]">
-      <time datetime="{(t:html-datetime(.), .)[1]}"><xsl:value-of select="t:format-when(., false())"/></time>
-    </xsl:for-each>
+    <xsl:sequence select="$when ! t:library-time(.)"/>
+  </xsl:function>
+
+  <!-- cache="yes": the site-wide pages show one date for every mention of every document of that day
+       (3,600 lines for 339 dates in bench/README.md's library), and formatting it each time (format-date) cost a fifth of their 0.33 CPU s. -->
+  <xsl:function name="t:library-time" as="element()?" cache="yes">
+    <xsl:param name="when" as="xs:string"/>
+    <xsl:if test="exists(t:date-parts($when))">
+      <time datetime="{(t:html-datetime($when), $when)[1]}"><xsl:value-of select="t:format-when($when, false())"/></time>
+    </xsl:if>
   </xsl:function>
 
   <!-- A document as a line: date, title (linked), printed source, from and to. -->

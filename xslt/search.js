@@ -2,8 +2,9 @@
    beside the pages by `teikit build`. Nothing from the network.
 
    The page is a plain form (words, order, filters) that works as a GET to
-   itself; this script runs it through Pagefind's JavaScript API
-   (html/pagefind/pagefind.js, the index the build writes) and lists the
+   itself; this script runs it through Pagefind's JavaScript API, over every
+   shard of the index the build writes (html/pagefind/shards.js: the same
+   calls as Pagefind's pagefind.js, the shards merged) and lists the
    documents found under it:
 
    - each result is a document: its title linked to the paragraph where the
@@ -400,7 +401,7 @@
         'Build the site with `teikit build` (not --no-search) and serve it with `teikit serve`.');
   }
 
-  import(new URL('../pagefind/pagefind.js', window.location.href).href).then(function (module) {
+  import(new URL('../pagefind/shards.js', window.location.href).href).then(function (module) {
     pagefind = module;
     return pagefind.options({ highlightParam: FIND_PARAM, excerptLength: 30 });
   }).then(function () {

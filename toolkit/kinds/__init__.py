@@ -102,6 +102,14 @@ class Kind:
     #: (first, last) positions among the publications the kind's stylesheet counts (from 1, the
     #: stylesheet parameter ``t:part``, xslt/collection.xsl). None: one transformation for the file.
     parts: Callable[[etree._Element], list[tuple[int, int]]] | None = None
+    #: For a kind with ``parts``, what each publication's outputs depend on, so that an incremental
+    #: build makes again only those of a changed file whose inputs changed (docs/outputs.md): given
+    #: the parsed file, the build's site as the stylesheet gets it (``t:site``, parsed), the resolved
+    #: pointers (``t:pointers``) and the file's name without its folder and ``.xml``, one (id, bytes)
+    #: per candidate in ``parts``' order: the bytes are everything its outputs read of the file and
+    #: the site (None: kept back, it has none); or None when the file cannot be told apart so (ids
+    #: missing or repeated): all of it is made again.
+    units: Callable[[etree._Element, dict, dict, str], list[tuple[str, bytes | None]] | None] | None = None
 
 
 _kinds: list[Kind] = []

@@ -389,8 +389,150 @@ def parts(root: etree._Element) -> list[tuple[int, int]]:
     return found
 
 
+# ---------------------------------------------------------------------------
+# What each document's outputs depend on (incremental builds: toolkit/build.py, docs/outputs.md)
+# ---------------------------------------------------------------------------
+
+_PB = f"{{{TEI_NS}}}pb"
+_HEAD = f"{{{TEI_NS}}}head"
+_LIST = f"{{{TEI_NS}}}list"
+_ITEM = f"{{{TEI_NS}}}item"
+
+
+def units(root: etree._Element, site: dict, resolved: dict, name: str) -> list[tuple[str, bytes | None]] | None:
+    """For each document of the volume, in ``parts``' order (``t:frus-documents``), its id and everything
+    its outputs read of the volume and the site (None for one kept back: it has none), as ``frus.xsl``
+    makes a unit (``t:frus-units``, ``t:frus-document``):
+
+    * the volume's header and its root's attributes (title, citation, language: every page);
+    * the document's own ``div``, whole (nested documents included), and the page breaks between
+      documents that belong to it (``t:frus-leading-pbs``);
+    * the previous and next published documents' ids, numbers and heads (the page's links and their titles);
+    * every id its attributes name (``t:pointers``' answer for each value and token, and each token as
+      an id): the element's name, how many elements carry the id, the document it stands in and whether
+      that one is kept back (``t:frus-id-href``), and, for an entry of a list (names, abbreviations), the
+      list types and the entry itself (``t:frus-person``, ``t:frus-entry-gloss``);
+    * whether each document nested in it is kept back (its link, or plain text);
+    * for each other volume or document it names (``["publication", volume, id]``), whether the site
+      has that volume and that document's page (``t:volume-link``).
+
+    Anything else of the volume (front and back matter outside the entries named, other documents,
+    chapters) only reaches the contents page, which is made again whenever the volume changed. None when
+    the documents are not told apart by their ids (one missing or repeated)."""
+    body = root.find(f"{{{TEI_NS}}}text/{{{TEI_NS}}}body")
+    if body is None:
+        return None
+    # As the stylesheet knows them: its volume's documents kept back (t:withheld, by t:frus-volume-id) and
+    # each volume's documents with a page (t:local-volumes).
+    withheld = set((site.get("withheld") or {}).get(volume_id(root) or name) or {})
+    pages = {volume: set(documents) for volume, documents in (site.get("volumes") or {}).items()}
+    documents = [division for division in body.iter(_DOCUMENT) if division.get("type") == "document"]
+    identifiers = [division.get(_XML_ID) or "" for division in documents]
+    if not all(identifiers) or len(set(identifiers)) != len(identifiers):
+        return None
+    order: dict[etree._Element, int] = {}
+    first: dict[str, etree._Element] = {}
+    carriers: dict[str, int] = {}
+    starts: list[int] = []  # document order of every div type="document" of the file, for following::
+    starting: list[etree._Element] = []
+    for number, element in enumerate(root.iter(etree.Element)):
+        order[element] = number
+        identifier = element.get(_XML_ID)
+        if identifier is not None:
+            carriers[identifier] = carriers.get(identifier, 0) + 1
+            first.setdefault(identifier, element)
+        if element.tag == _DOCUMENT and element.get("type") == "document":
+            starts.append(number)
+            starting.append(element)
+
+    def enclosing(element: etree._Element) -> etree._Element | None:
+        for ancestor in element.iterancestors(_DOCUMENT):
+            if ancestor.get("type") == "document":
+                return ancestor
+        return None
+
+    def following(element: etree._Element) -> etree._Element | None:
+        index = bisect.bisect_right(starts, order[element])
+        return starting[index] if index < len(starting) else None
+
+    def home(element: etree._Element) -> etree._Element | None:  # t:frus-home
+        if element.tag == _DOCUMENT and element.get("type") == "document":
+            return element
+        inside = enclosing(element)
+        if inside is None and element.tag == _PB and any(a.tag == f"{{{TEI_NS}}}body" for a in element.iterancestors()):
+            return following(element)
+        return inside
+
+    def serialised(element: etree._Element | None) -> bytes:
+        return b"-" if element is None else etree.tostring(element, with_tail=False)
+
+    def resolution(identifier: str) -> bytes:
+        element = first.get(identifier)
+        if element is None:
+            return b"none"
+        where = home(element)
+        where_id = where.get(_XML_ID) or "" if where is not None else ""
+        facts = [str(carriers[identifier]), element.tag, where_id, str(where_id in withheld)]
+        lists = [ancestor.get("type") or "" for ancestor in element.iterancestors(_LIST)]
+        text = b""
+        if lists:
+            facts += lists
+            text = serialised(next(element.iterancestors(_ITEM), element))
+        return "\0".join(facts).encode() + b"\0" + text
+
+    leading: dict[str, list[etree._Element]] = {}
+    for pb in body.iter(_PB):
+        if enclosing(pb) is None:
+            after = following(pb)
+            leading.setdefault(after.get(_XML_ID) or "" if after is not None else "", []).append(pb)
+
+    def neighbour(division: etree._Element | None) -> bytes:
+        if division is None:
+            return b"none"
+        return "\0".join((division.get(_XML_ID) or "", division.get("n") or "")).encode() + b"\0" + serialised(
+            division.find(_HEAD))
+
+    volume = etree.tostring(root.find(f"{{{TEI_NS}}}teiHeader"), with_tail=False) if root.find(
+        f"{{{TEI_NS}}}teiHeader") is not None else b"-"
+    volume += repr(sorted(root.attrib.items())).encode()
+    published = [division for division in documents if division.get(_XML_ID) not in withheld]
+    position = {id(division): index for index, division in enumerate(published)}
+    found: list[tuple[str, bytes | None]] = []
+    for division, identifier in zip(documents, identifiers):
+        if identifier in withheld:
+            found.append((identifier, None))
+            continue
+        index = position[id(division)]
+        parts = [volume, serialised(division), b"".join(map(serialised, leading.get(identifier, []))),
+                 neighbour(published[index - 1] if index > 0 else None),
+                 neighbour(published[index + 1] if index + 1 < len(published) else None)]
+        named: set[str] = set()
+        answers: list[str] = []
+        for element in [division, *leading.get(identifier, [])]:
+            for descendant in element.iter(etree.Element):
+                if descendant is not division and descendant.tag == _DOCUMENT and descendant.get("type") == "document":
+                    parts.append(f"nested {descendant.get(_XML_ID)} {descendant.get(_XML_ID) in withheld}".encode())
+                for value in descendant.attrib.values():
+                    for key in (value, *xml_tokens(value)):
+                        target = resolved.get(key)
+                        if target is not None:
+                            answers.append(f"{key}\0{chr(0).join(target)}")
+                            if target[0] == "here":
+                                named.add(target[2])
+                            elif target[0] == "publication":
+                                volume_pages = pages.get(target[1])
+                                answers.append(f"{volume_pages is not None}"
+                                               f"{target[2] in volume_pages if volume_pages is not None else ''}")
+                        named.update((key, key.lstrip("#"), key.partition("#")[2]))
+        parts += [resolution(name) + name.encode() for name in sorted(named) if name]
+        parts += [answer.encode() for answer in sorted(set(answers))]
+        found.append((identifier, b"\1".join(parts)))
+    return found
+
+
 _HERE = Path(__file__).parent
 KIND = Kind("frus", "a FRUS volume (Office of the Historian encoding)", recognise,
             grammar=TEI_ALL, rules=_HERE / "frus.sch", tei_all=True, extend_grammar=extend_grammar,
             file_checks=check_volume, cross_file_references=False, publication_name=is_volume_id,
-            stylesheets=(_HERE / "frus.xsl",), withhold=withhold, publishable_rules=PUBLISHABLE_RULES, parts=parts)
+            stylesheets=(_HERE / "frus.xsl",), withhold=withhold, publishable_rules=PUBLISHABLE_RULES, parts=parts,
+            units=units)

@@ -1,0 +1,101 @@
+/* shards.js: the library's search index as one, written by `teikit build`
+   into html/pagefind/ with the list of shards below (toolkit/search.py).
+
+   The index is sharded by input: the edition's documents are one Pagefind
+   index (html/pagefind/ itself, the main shard), each volume another
+   (html/pagefind/shards/VOLUME/), each made by its own Pagefind run and made
+   again only when its pages change. This module searches them as one, with
+   the calls of Pagefind's own module (options, filters, search, preload), so
+   that the search page and a reader's script use it as they would use
+   pagefind.js: a script imports html/pagefind/shards.js instead of
+   html/pagefind/pagefind.js, then calls options({highlightParam: 'find'}),
+   filters() and search('Kuznetsov', {sort: {date: 'asc'}}) on it.
+
+   Pagefind's module (a copy of its own, pagefind.js?shards, so that a
+   script's own import of pagefind.js keeps its options) merges the shards
+   into the main one (mergeIndex): one WebAssembly, one web worker; results by
+   relevance merged by score, filters by adding their counts. Sorted by date,
+   Pagefind gives each result a score that is its place in its own shard's
+   order, not a date, and merges the shards by that place (documents of 1963
+   of one volume before those of 1962 of another); so the results are put in
+   date order again here, by the date of each page (dates.js beside this
+   module: every shard's pages' dates by Pagefind's name of the page; a name
+   two shards give two pages has their list, and the page's own date is
+   read). Nothing from another site. */
+
+export const shards = [];
+
+var here = import.meta.url;
+/* Where the pages are (html/): every shard's results are addresses under it. */
+var pagesBase = new URL('../', here).pathname;
+var settings = {};
+var opened = null;
+var dates = null;
+
+/* Pagefind's module with every shard merged into the main one; each merged shard is given the options
+   (Pagefind's own options() reaches the main shard only). */
+function setUp(module) {
+  return module.options(settings).then(function () {
+    return Promise.all(shards.slice(1).map(function (shard) {
+      var chosen = { baseUrl: pagesBase };
+      Object.keys(settings).forEach(function (name) { chosen[name] = settings[name]; });
+      return module.mergeIndex(new URL('./' + shard.path, here).pathname, chosen);
+    }));
+  }).then(function () { return module; });
+}
+
+function open() {
+  if (!opened) {
+    opened = import(new URL('./pagefind.js?shards', here).href).then(setUp);
+  }
+  return opened;
+}
+
+/* The results in date order: by each page's date, the same date in Pagefind's order. */
+function byDate(results, direction) {
+  if (!dates) {
+    dates = import(new URL('./dates.js', here).href).then(function (module) { return module.default; });
+  }
+  return dates.then(function (table) {
+    return Promise.all(results.map(function (result) {
+      var date = table[result.id];
+      if (typeof date === 'string') { return date; }
+      return result.data().then(function (data) { return (data.meta && data.meta.datetime) || ''; });
+    }));
+  }).then(function (keys) {
+    var keyed = results.map(function (result, order) { return { result: result, date: keys[order], order: order }; });
+    keyed.sort(function (a, b) {
+      if (a.date !== b.date) { return (a.date < b.date ? -1 : 1) * direction; }
+      return a.order - b.order;
+    });
+    return keyed.map(function (item) { return item.result; });
+  });
+}
+
+/* Options for every shard: once the shards are merged, they are merged again with the new options. */
+export function options(chosen) {
+  Object.keys(chosen || {}).forEach(function (name) { settings[name] = chosen[name]; });
+  if (!opened) { return Promise.resolve(); }
+  opened = opened.then(function (module) { return module.destroy().then(function () { return setUp(module); }); });
+  return opened.then(function () { return undefined; });
+}
+
+export function filters() {
+  return open().then(function (module) { return module.filters(); });
+}
+
+export function preload(term, chosen) {
+  return open().then(function (module) { return module.preload(term, chosen || {}); });
+}
+
+export function search(term, chosen) {
+  chosen = chosen || {};
+  return open().then(function (module) { return module.search(term, chosen); }).then(function (found) {
+    var sort = Object.keys(chosen.sort || {});
+    if (!found || sort.length !== 1 || sort[0] !== 'date' || shards.length < 2) { return found; }
+    return byDate(found.results, chosen.sort.date === 'desc' ? -1 : 1).then(function (results) {
+      found.results = results;
+      return found;
+    });
+  });
+}
