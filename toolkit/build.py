@@ -960,8 +960,9 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
     try:
         keys, built = _kept_inputs(files, records, out_dir, formats, parameters, root, validate, strict)
         salt = _unit_salt(formats, parameters, root, strict)
-        to_build = [(path, selection.root_of(path), folder.slot(number),
-                     UnitReuse(out_dir, hashlib.sha256(f"{salt}\0{_source_key(path)}".encode()).hexdigest()))
+        reuse = {path: UnitReuse(out_dir, hashlib.sha256(f"{salt}\0{_source_key(path)}".encode()).hexdigest())
+                 for path in files}
+        to_build = [(path, selection.root_of(path), folder.slot(number), reuse[path])
                     for number, path in enumerate(files) if path not in built]
         built.update((result.path, result)
                      for result in _build_all(to_build, formats, parameters, jobs, validate, strict))
