@@ -21,14 +21,16 @@ seconds (user + system of the command and every process it waited for, the
 workers and Pagefind included). The target (issue 18): search, registers and
 chronology together add at most 25 % to the bare build. ``--tree DIR``
 measures another source tree (a ``git archive`` of an earlier commit) with this
-venv, for a before / after in one run. Also: the register entries, merges and
+venv; given twice (``--tree BEFORE --tree AFTER``), both are measured in one
+run, their builds taking turns in every round, so that the load of other work
+on a shared machine falls on both alike. Also: the register entries, merges and
 near misses the report counts. Results: bench/results/library.md and
 library.json (``--tree``: library-TREE.md / .json, TREE the folder's name;
 ``--validate``, ``--jobs N``: -validated, -jobsN added to the name). On a
 shared machine, ``--jobs 1`` (every document in the command's own process, one
 at a time) gives the steadiest CPU seconds: no workers competing for the cores.
 
-    python bench/library.py [--repeat 2] [--tree DIR] [--validate] [--jobs N]
+    python bench/library.py [--repeat 2] [--tree DIR [--tree DIR]] [--validate] [--jobs N]
 """
 
 from __future__ import annotations
@@ -89,17 +91,24 @@ def command(variant: str, inputs: list[Path], module: Path, validate: bool, jobs
     return [sys.executable, "-m", "toolkit", *arguments]
 
 
-def measure(inputs: list[Path], tree: Path, repeat: int, validate: bool, jobs: int | None) -> dict:
-    """Best wall and CPU seconds of each variant, the variants run in turn in each round."""
-    module = empty_library_module(tree)
-    best = {variant: {"wall": float("inf"), "cpu": float("inf")} for variant in VARIANTS}
+def measure(inputs: list[Path], trees: list[Path], repeat: int, validate: bool, jobs: int | None) -> dict:
+    """Best wall and CPU seconds of each variant of each tree; in each round every tree's variants in turn,
+    so that a change in the machine's load falls on before and after alike. Also what each tree's registers
+    hold (:func:`counts`, after its registers build)."""
+    modules = {tree: empty_library_module(tree) for tree in trees}
+    best = {tree: {variant: {"wall": float("inf"), "cpu": float("inf")} for variant in VARIANTS} for tree in trees}
+    found = {}
     for _ in range(repeat):
-        for variant in VARIANTS:
-            shutil.rmtree(SITE, ignore_errors=True)
-            wall, cpu, stderr = run(command(variant, inputs, module, validate, jobs), cwd=tree)
-            best[variant] = {"wall": min(best[variant]["wall"], wall), "cpu": min(best[variant]["cpu"], cpu),
-                             "summary": stderr.strip().splitlines()[-1]}
-    return best
+        for tree in trees:
+            for variant in VARIANTS:
+                shutil.rmtree(SITE, ignore_errors=True)
+                wall, cpu, stderr = run(command(variant, inputs, modules[tree], validate, jobs), cwd=tree)
+                best[tree][variant] = {"wall": min(best[tree][variant]["wall"], wall),
+                                       "cpu": min(best[tree][variant]["cpu"], cpu),
+                                       "summary": stderr.strip().splitlines()[-1]}
+                if variant == "registers":
+                    found[tree] = counts()
+    return {tree: {"times": best[tree], "registers": found[tree]} for tree in trees}
 
 
 def counts() -> dict:
@@ -130,8 +139,9 @@ def markdown(result: dict, volumes: list[Path], repeat: int) -> str:
         "",
         f"Inputs: the edition (`tei/`) and {', '.join(path.name for path in volumes)}; "
         f"`teikit build{'' if result['validate'] else ' --no-validate'} --jobs {result['jobs']}`, all outputs; "
-        f"{result['tree']}; {os.cpu_count()} CPUs, load average "
-        f"{result['load']:.1f} at the start; the three in turn, best of {repeat}.",
+        f"{result['tree']}{' (measured in turn with ' + ', '.join(result['measured_with']) + ')' if result['measured_with'] else ''}; "
+        f"{os.cpu_count()} CPUs, load average {result['load']:.1f} at the start, {result['load_end']:.1f} at the end; "
+        f"the three in turn, best of {repeat}.",
         "",
         "| build | wall s | CPU s | CPU s added |",
         "| --- | ---: | ---: | ---: |",
@@ -160,28 +170,33 @@ def main(argv: list[str] | None = None) -> int:
                         help="build as `teikit build` does by default, validating (volumes published in part)")
     parser.add_argument("--jobs", type=int, help="the builds' --jobs (1: one process, the steadiest CPU figures "
                                                   "on a shared machine: no workers competing for the cores)")
-    parser.add_argument("--tree", type=Path, default=ROOT,
-                        help="the source tree to measure (default: this one), run with this venv")
+    parser.add_argument("--tree", type=Path, action="append",
+                        help="a source tree to measure (default: this one), run with this venv; given more than "
+                             "once (before and after), the trees are measured in turn in each round")
     args = parser.parse_args(argv)
     volumes = sorted(SHARED.glob("frus*.xml"))
     if not volumes:
         print(f"bench/library.py: {SHARED} is absent: nothing to measure")
         return 0
-    tree = args.tree.resolve()
+    trees = [tree.resolve() for tree in (args.tree or [ROOT])]
     inputs = [ROOT / "tei", *volumes]
     load = os.getloadavg()[0]
-    times = measure(inputs, tree, args.repeat, args.validate, args.jobs)
-    result = {"inputs": [path.name for path in inputs], "jobs": args.jobs or os.cpu_count(), "load": load,
-              "validate": args.validate,
-              "tree": "this tree" if tree == ROOT else f"the tree {tree.name}", "times": times,
-              "added_cpu": times["full"]["cpu"] / times["bare"]["cpu"] - 1, "registers": counts()}
+    measured = measure(inputs, trees, args.repeat, args.validate, args.jobs)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = (("library" if tree == ROOT else f"library-{tree.name}") + ("-validated" if args.validate else "")
-            + (f"-jobs{args.jobs}" if args.jobs else ""))
-    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    text = markdown(result, volumes, args.repeat)
-    (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
-    print(text)
+    for tree in trees:
+        times = measured[tree]["times"]
+        result = {"inputs": [path.name for path in inputs], "jobs": args.jobs or os.cpu_count(), "load": load,
+                  "load_end": os.getloadavg()[0], "validate": args.validate,
+                  "tree": "this tree" if tree == ROOT else f"the tree {tree.name}",
+                  "measured_with": [other.name for other in trees if other != tree], "times": times,
+                  "added_cpu": times["full"]["cpu"] / times["bare"]["cpu"] - 1,
+                  "registers": measured[tree]["registers"]}
+        name = (("library" if tree == ROOT else f"library-{tree.name}") + ("-validated" if args.validate else "")
+                + (f"-jobs{args.jobs}" if args.jobs else ""))
+        (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        text = markdown(result, volumes, args.repeat)
+        (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
+        print(text)
     return 0
 
 

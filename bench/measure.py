@@ -20,10 +20,26 @@ SHARED = next((folder for folder in (ROOT.parent / "shared" / "frus", ROOT.paren
                if folder.is_dir()), ROOT.parent / "shared" / "frus")
 
 
+def own_package_data(tree: Path) -> None:
+    """Make another source tree's ``toolkit`` find that tree's stylesheets and schemas.
+
+    The venv's editable install maps the packages ``toolkit.xslt`` and ``toolkit.schemas`` to this
+    repository's ``xslt/`` and ``schemas/`` (toolkit/paths.py); a tree's ``toolkit``, imported from its
+    folder, looks for them inside itself first, then through that mapping: without these links, a
+    ``git archive`` of an earlier commit ran its Python with this repository's XSLT."""
+    if tree.resolve() == ROOT:
+        return
+    for name in ("xslt", "schemas"):
+        link = tree / "toolkit" / name
+        if (tree / name / "__init__.py").is_file() and not link.exists():
+            link.symlink_to(Path("..") / name)
+
+
 def run(command: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
     """Wall and CPU seconds of a command (run in the repository, or ``cwd``: another source tree, whose
-    ``toolkit`` ``python -m`` then imports), and its stderr; a traceback or an exit code other than
-    0 (built) or 1 (problems found) stops the benchmark."""
+    ``toolkit``, stylesheets and schemas ``python -m`` then uses: :func:`own_package_data`), and its stderr;
+    a traceback or an exit code other than 0 (built) or 1 (problems found) stops the benchmark."""
+    own_package_data(cwd)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=cwd)
     stderr = process.stderr.read()

@@ -14,7 +14,13 @@ worker (sampled from /proc, bench/run.py's ``run_once``):
   written here under bench/corpus/scale/, never committed): a full build;
 * a rebuild after one of the three volumes changed (a word of one paragraph),
   once for each volume: "after" keeps the two unchanged volumes, "before"
-  builds all three again.
+  builds all three again;
+* ``--parts rebuild``: the rebuild ratios alone, before and after in one run,
+  with the search index and without it (``--no-search``): for each toolkit, a
+  full build of the three volumes, then each volume changed in turn and built
+  again (measured), then put back and built again (not measured); the same
+  without the search index. Give ``--before`` the toolkit to compare with
+  (e.g. the commit before per-document reuse inside a volume).
 
 The machine is shared: compare CPU seconds, and ratios within this run.
 
@@ -189,7 +195,37 @@ def bench(args: argparse.Namespace) -> dict:
                                                           str(three[0].parent)], cwd=cwd, expect=(0, 1))
             for changed in three:
                 changed.write_bytes((frus / changed.name).read_bytes())
+    if "rebuild" in parts:
+        runs += rebuilds(args, scratch, corpus)
     return {"runs": runs}
+
+
+def rebuilds(args: argparse.Namespace, scratch: dict[str, Path], corpus: Path) -> list[run.Measurement]:
+    """A full build of the three volumes and a rebuild after each changed, before and after, with the search
+    index and without it; each change is put back (and built, not measured) before the next."""
+    frus = run.frus_folder(args.frus)
+    if frus is None:
+        _say("FRUS volumes: ../shared/frus not found: rebuild steps skipped")
+        return []
+    three = library(frus, corpus / "three-rebuild", 1)
+    runs = []
+    for search in ([], ["--no-search"]):
+        suffix = ", --no-search" if search else ""
+        for which in ("before", "after"):
+            command, cwd = teikit(which, scratch)
+            out = corpus / f"out-rebuild-{which}"
+            shutil.rmtree(out, ignore_errors=True)
+            build = command + ["build", *search, "--jobs", str(args.jobs), "--out", str(out), str(three[0].parent)]
+            runs.append(measure(f"{which}: full build, 3 volumes{suffix}", len(three), build, cwd, _mb(three)))
+            for changed in three:
+                pristine = changed.read_bytes()
+                change_one_word(changed)
+                runs.append(measure(f"{which}: rebuild, {changed.stem} changed{suffix}", len(three), build, cwd,
+                                    _mb(three)))
+                changed.write_bytes(pristine)
+                run.run_once("restore", 0, build, cwd=cwd, expect=(0, 1))
+            shutil.rmtree(out, ignore_errors=True)
+    return runs
 
 
 def _find(runs: list[run.Measurement], step: str) -> run.Measurement | None:
@@ -239,8 +275,10 @@ def evaluate(runs: list[run.Measurement]) -> list[dict]:
                 f"{peak['before']:.0f} MB (parent {full['before'].parent_rss:.0f}, worker {full['before'].worker_rss:.0f})",
                 f"{peak['after']:.0f} MB (parent {full['after'].parent_rss:.0f}, worker {full['after'].worker_rss:.0f})",
                 peak["after"] <= TARGET_PEAK_MB)
-    full = {w: _find(runs, f"{w}: full build, 3 volumes") for w in ("before", "after")}
     for step in sorted({m.step.split(": ", 1)[1] for m in runs if ": rebuild, " in m.step}):
+        # each rebuild against the full build of its own run: with the search index or without (--no-search)
+        suffix = ", --no-search" if step.endswith(", --no-search") else ""
+        full = {w: _find(runs, f"{w}: full build, 3 volumes{suffix}") for w in ("before", "after")}
         rebuild = {w: _find(runs, f"{w}: {step}") for w in ("before", "after")}
         if rebuild["after"] and all(full.values()):
             if rebuild["before"] is None:  # no cache before: a rebuild is a full build
@@ -282,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--validate-10000", action="store_true", help="also validate 10,000 documents")
     parser.add_argument("--parts", default="docs,library",
                         help="docs (generated documents: validate and build), validate (the same, validate only), "
-                             "library (FRUS)")
+                             "library (FRUS), rebuild (FRUS: the rebuild ratios, with and without the search index)")
     parser.add_argument("--quick", action="store_true",
                         help="library: the 6 volumes and the rebuilds measured with the new toolkit only, "
                              "each change kept for the next rebuild")

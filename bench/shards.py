@@ -174,6 +174,45 @@ def bench(args: argparse.Namespace) -> dict:
     return report
 
 
+def replicate(site: Path, target: Path, shards: int) -> Path:
+    """A copy of ``site``'s search page and index whose volume shards are repeated (links to the same
+    folders under other names, listed in shards.js) until it has ``shards`` shards: what a first query
+    costs as the number of shards grows, the words and pages being the same."""
+    shutil.rmtree(target, ignore_errors=True)
+    (target / "html").mkdir(parents=True)
+    for path in (site / "html").iterdir():
+        if path.is_file():
+            shutil.copy2(path, target / "html" / path.name)
+    shutil.copytree(site / "html" / "search", target / "html" / "search")
+    shutil.copytree(site / "html" / "pagefind", target / "html" / "pagefind", symlinks=True)
+    module = target / "html" / "pagefind" / "shards.js"
+    prefix = "export const shards = "
+    lines = module.read_text(encoding="utf-8").splitlines()
+    at = next(number for number, line in enumerate(lines) if line.startswith(prefix))
+    listed = json.loads(lines[at][len(prefix):].rstrip(";"))
+    volumes, copy = listed[1:], 0
+    while len(listed) < shards:
+        copy += 1
+        for shard in volumes[:shards - len(listed)]:
+            name = f"{shard['name']}-c{copy}"
+            (target / "html" / "pagefind" / "shards" / name).symlink_to(site / "html" / "pagefind" / shard["path"])
+            listed.append({**shard, "name": name, "path": f"shards/{name}/"})
+    lines[at] = prefix + json.dumps(listed) + ";"
+    module.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def scaling(site: Path, counts: list[int], repeat: int) -> dict:
+    """Query times over copies of ``site`` with ``counts`` shards (:func:`replicate`)."""
+    found = {}
+    for count in counts:
+        _say(f"queries over {count} shards")
+        copy = replicate(site, site.parent / f"{site.name}-x{count}", count)
+        found[count] = queries(copy, repeat)
+        shutil.rmtree(copy, ignore_errors=True)
+    return found
+
+
 def queries(site: Path, repeat: int) -> dict:
     import search  # bench/search.py
 
@@ -209,6 +248,12 @@ def markdown(report: dict) -> str:
         for variant, size in report["sizes"].items():
             lines.append(f"| {variant} | {size['shards']} | {size['pages']} | {size['text_bytes'] / 1e6:.2f} | "
                          f"{size['index_bytes'] / 1e6:.2f} | {size['ratio']:.2f} | {size['fixed_bytes'] / 1e6:.2f} |")
+    if report.get("scaling"):
+        lines += ["", "| shards (the 6-volume index's volumes repeated), ms | first (API) | first, slowest | later, median | "
+                  "later, slowest | first on the search page | page ready |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for count, query in report["scaling"].items():
+            lines.append(f"| {count} | {query['first_ms']:.0f} | {query['first_max_ms']:.0f} | {query['later_ms']:.0f} | "
+                         f"{query['later_max_ms']:.0f} | {query['page_first_ms']:.0f} | {query['page_ready_ms']:.0f} |")
     if report.get("queries"):
         lines += ["", "| queries (6 volumes), ms | first (API) | first, slowest | later, median | later, slowest | "
                   "first on the search page | page ready |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -228,10 +273,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3, help="fresh browser contexts of the query times")
     parser.add_argument("--skip-queries", action="store_true")
+    parser.add_argument("--scaling", metavar="SITE", type=Path,
+                        help="only the query times over a built site's index with its volume shards repeated "
+                             "(--shard-counts); results in shards-scaling.md/.json")
+    parser.add_argument("--shard-counts", default="7,28,112,224")
     parser.add_argument("--frus", type=Path, help="folder of FRUS volumes (default: ../shared/frus)")
     parser.add_argument("--corpus", type=Path, default=run.BENCH / "corpus")
     parser.add_argument("--results", type=Path, default=run.BENCH / "results")
     args = parser.parse_args(argv)
+    args.results.mkdir(parents=True, exist_ok=True)
+    if args.scaling:
+        counts = [int(count) for count in args.shard_counts.split(",")]
+        report = {"before": "-", "after": str(args.scaling), "machine": run.machine(), "steps": [],
+                  "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                  "scaling": scaling(args.scaling.resolve(), counts, args.repeat)}
+        (args.results / "shards-scaling.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        text = markdown(report)
+        (args.results / "shards-scaling.md").write_text(text, encoding="utf-8")
+        print(text)
+        return 0
     report = bench(args)
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "shards.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

@@ -119,3 +119,53 @@ def test_a_part_that_fails_places_nothing_of_the_volume(tmp_path: Path, monkeypa
     assert [problem.message for problem in result.errors] == ["a stylesheet failed on document 3"]
     assert not (tmp_path / "out" / "html" / VOLUME_ID).exists()
     assert result.documents[0].files == []
+
+
+def test_a_volume_past_a_workers_budget_is_finished_by_fresh_workers(tmp_path: Path, monkeypatch) -> None:
+    """Workers past their memory budget stop between two parts (toolkit/pool.py, Resume): a fresh worker
+    carries on with the rest; every file, problem and document kept back is what one process makes."""
+    from toolkit import build, pool
+
+    text = FRUS_SUPPLEMENT.read_text(encoding="utf-8")
+    supplement = tmp_path / "in" / FRUS_SUPPLEMENT.name
+    supplement.parent.mkdir()
+    supplement.write_text(text.replace('<frus:pdf bytes="215230"', '<uh-oh>page 3</uh-oh><frus:pdf bytes="215230"', 1),
+                          encoding="utf-8")
+    (tmp_path / "in" / FRUS_VOLUME.name).write_bytes(FRUS_VOLUME.read_bytes())
+    inputs = sorted((tmp_path / "in").glob("*.xml"))
+    one_process = build_edition(tmp_path / "one", inputs, search_index=False, jobs=1)
+
+    joined: list[Path] = []
+    original = build._joined
+
+    def counted(done, rest):
+        joined.append(done.path)
+        return original(done, rest)
+
+    monkeypatch.setattr(build, "_joined", counted)  # the parent joins the pieces: counted here
+    monkeypatch.setattr(build, "LARGE_INPUT", 0)  # both volumes to the workers, however small
+    monkeypatch.setattr(pool, "WORKER_BUDGET", 1)  # every worker is past it after its first part
+    monkeypatch.setattr(pool, "cores", lambda: 2)
+    monkeypatch.setattr(pool, "available_memory", lambda: 8 * pool.WORKER_MEMORY)
+    resumed = build_edition(tmp_path / "resumed", inputs, search_index=False, jobs=2)
+    # each volume's own pages in one worker, each of its parts in another (joined once a part)
+    assert set(joined) == set(inputs)
+    assert [problem.format() for problem in resumed.problems] == [problem.format() for problem in one_process.problems]
+    assert [document.withheld for document in resumed.documents] == [document.withheld for document in one_process.documents]
+    assert any(document.withheld for document in resumed.documents)
+    assert tree(tmp_path / "resumed") == tree(tmp_path / "one")
+
+
+def test_a_rest_that_fails_places_nothing_of_the_volume(tmp_path: Path) -> None:
+    from toolkit import build
+    from toolkit.errors import Problem
+
+    done = build.DocumentBuild(tmp_path / "v.xml", index_card="<card/>", staged={"html/v/index.html": tmp_path / "a"},
+                               data={build.LIBRARY_DATA: "<t:records xmlns:t='urn:telegram2477:xslt'/>"})
+    failed = build.DocumentBuild(tmp_path / "v.xml", problems=[Problem("v.xml", 1, 1, "a stylesheet failed")])
+    joined = build._joined(done, failed)
+    assert joined.staged == {} and joined.index_card is None and joined.data == {}
+    assert [problem.message for problem in joined.problems] == ["a stylesheet failed"]
+    rest = build.DocumentBuild(tmp_path / "v.xml", staged={"html/v/d1.html": tmp_path / "b"})
+    whole = build._joined(build.DocumentBuild(tmp_path / "v.xml", staged={"html/v/index.html": tmp_path / "a"}), rest)
+    assert sorted(whole.staged) == ["html/v/d1.html", "html/v/index.html"] and not whole.problems

@@ -239,3 +239,47 @@ def test_random_edits_anywhere_give_what_a_clean_build_gives(volumes, tmp_path, 
     out, pages = _rebuild(volumes, tmp_path, made, edit)
     assert len(pages) < len(_documents(_root(v06)))  # three edits do not touch every document
     _same_as_a_clean_build(volumes, out, tmp_path)
+
+
+def test_a_volume_that_no_longer_publishes_makes_only_the_documents_linking_it_again(volumes, tmp_path, made) -> None:
+    """An error in volume VI's header keeps the whole volume back (its earlier outputs stay, as for any file
+    that fails). Volume V did not change, but its one document that links volume VI must now link
+    history.state.gov: the build settles the site and transforms volume V again (toolkit/site.py), and of it
+    only that document. Its files are a clean build's (the clean build has no volume VI at all, so only
+    volume V's files are compared)."""
+    v06, v05 = volumes[V06], volumes[V05]
+    out, pages = _rebuild(volumes, tmp_path, made, lambda: _edit(v06, "<titleStmt>", "<titleStmt><bogus/>"))
+    assert pages == _pages(V05, _naming(_root(v05), {V06}))
+    clean = tmp_path / "clean"
+    _build(volumes, clean)
+    ours = {name: data for name, data in tree(out).items() if f"/{V05}/" in name}
+    assert ours and ours == {name: data for name, data in tree(clean).items() if f"/{V05}/" in name}
+    assert "history.state.gov/historicaldocuments/frus1961-63v06" in \
+        (out / "html" / V05 / "d37.html").read_text(encoding="utf-8")
+
+
+def test_a_documents_key_holds_each_answer_of_the_site_it_links(tmp_path: Path) -> None:
+    """Volume V's document 37 links volume VI as a whole and, here, its documents 66 and 67 (as in
+    tests/test_library.py): each answer of the site (is the volume in the build, has the document a page) is
+    in the key on its own, so that document 66 losing its page changes it even though 67 still has one."""
+    from toolkit import kinds, pointers
+    from toolkit.kinds import frus
+    from toolkit.xmlio import parse_document
+
+    source = tmp_path / FRUS_VOLUME_V.name
+    source.write_text(FRUS_VOLUME_V.read_text(encoding="utf-8").replace(
+        "<item>Soviet Crab Meat</item>", f'<item>Soviet Crab Meat; see <ref target="{V06}#d66">Document 66</ref> '
+        f'and <ref target="{V06}#d67">Document 67</ref>.</item>', 1), encoding="utf-8")
+    document = parse_document(source)
+    resolved = pointers.for_stylesheets(document, None, kinds.get("frus")).pointers
+    assert resolved[f"{V06}#d66"] == ("publication", V06, "d66")
+
+    def key(site: dict, identifier: str = "d37") -> bytes:
+        return dict(frus.units(document.root, site, resolved, "v05"))[identifier]
+
+    both = {"volumes": {V06: ["d66", "d67"]}}
+    assert key(both) == key({"volumes": {V06: ["d66", "d67"]}})
+    assert key({"volumes": {V06: ["d67"]}}) != key(both)
+    assert key({"volumes": {V06: ["d66"]}}) != key(both)
+    assert key({"volumes": {}}) != key(both) and key({}) == key({"volumes": {}})
+    assert key({"volumes": {V06: ["d67"]}}, "d48") == key(both, "d48")  # it links nothing of volume VI

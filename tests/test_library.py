@@ -184,11 +184,13 @@ def links_to_vi(out: Path) -> tuple[list[str], set[str]]:
             {href for href in telegram if re.search(r"frus1961-63v06/d6[67]\b", href)})
 
 
-def test_a_link_from_another_volume_to_a_document_kept_back_leads_to_history_state_gov(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: the inputs made again in workers too (build._settle_site)
+def test_a_link_from_another_volume_to_a_document_kept_back_leads_to_history_state_gov(tmp_path: Path,
+                                                                                      jobs: int) -> None:
     from outputs_support import LIVE_EDITION
 
     sources = pair(tmp_path)
-    result = build_edition(tmp_path / "out", [LIVE_EDITION.parent, *sources], search_index=False)
+    result = build_edition(tmp_path / "out", [LIVE_EDITION.parent, *sources], search_index=False, jobs=jobs)
     assert [problem.rule for problem in result.errors] == ["grammar"]
     assert [list(result.withheld) for result in result.documents if result.withheld] == [["d66"]]
     assert not (tmp_path / "out" / "html" / VOLUME_ID / "d66.html").exists()

@@ -220,7 +220,7 @@ def test_ctrl_c_stops_the_workers_cleanly(tmp_path, fork: bool) -> None:
                                text=True, start_new_session=True)
     assert process.stdout.readline().strip() == "started"
     os.killpg(process.pid, signal.SIGINT)
-    out, err = process.communicate(timeout=60)
+    out, err = process.communicate(timeout=300)
     assert process.returncode == 130, err
     assert out.strip() == "interrupted children=0 alive=[]"
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
@@ -247,3 +247,35 @@ def test_forked_workers_never_write_the_parents_unwritten_output(tmp_path) -> No
     script.write_text(_BUFFERED, encoding="utf-8")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert done.stdout == f"written once\n{sum(range(64)) * 2}\n", done.stderr
+
+
+_LARGE = r'''
+from toolkit import pool
+
+def halves(item):
+    """Large messages both ways: a large item, a large answer, and a large rest sent back to a worker."""
+    number, text = item
+    if len(text) > 1_000_000:
+        return pool.Resume(text[: len(text) // 2], (number, text[len(text) // 2:]))
+    return text
+
+def joined(first, second):
+    return first + second
+
+if __name__ == "__main__":
+    items = [(number, str(number % 10) * 4_000_000) for number in range(6)]
+    results = list(pool.imap(halves, items, jobs=2, chunksize=1, threshold=1, budget=1, merge=joined))
+    print(all(result == text for result, (_, text) in zip(results, items)), len(results))
+'''
+
+
+def test_large_messages_both_ways_never_deadlock(tmp_path) -> None:
+    """A worker sending a large answer while the parent sends it a large rest: neither waits for the other
+    (the parent sends from a thread of its own). In a process of its own, so that a deadlock fails the test."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "large.py"
+    script.write_text(_LARGE, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600)
+    assert done.stdout.strip() == "True 6", done.stderr

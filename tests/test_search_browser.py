@@ -82,6 +82,25 @@ def test_pagefind_alone_searches_every_shard_with_merge_index(new_page, origin: 
     assert log.page_errors + log.console_errors == []
 
 
+def test_options_given_while_a_search_runs_apply_to_every_shard(new_page, origin: str) -> None:
+    """Pagefind's options() reaches the main shard only once shards are merged: shards.js sets the shards up
+    anew with them, without failing the search under way (the search page's own, at its load)."""
+    page, log = new_page()
+    page.goto(f"{origin}/html/index.html")
+    found = page.evaluate("""async () => {
+      const pagefind = await import('/html/pagefind/shards.js');
+      const running = pagefind.search('Kuznetsov');
+      await pagefind.options({highlightParam: 'seen'});
+      const [before, after] = [await running, await pagefind.search('Kuznetsov')];
+      const data = await Promise.all(after.results.map(r => r.data()));
+      return {before: before.results.length, after: data.map(d => d.url)};
+    }""")
+    assert found["before"] == len(found["after"]) > 3
+    assert all("seen=kuznetsov" in url.lower() for url in found["after"])  # the volumes' results too
+    assert any(VOLUME_VI in url for url in found["after"])
+    assert log.page_errors + log.console_errors == []
+
+
 def test_api_the_year_filter_narrows_a_search(new_page, origin: str) -> None:
     page, log = new_page()
     everything = api(page, origin, "Kuznetsov")

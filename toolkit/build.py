@@ -236,7 +236,11 @@ def publication(root: etree._Element, problems: list[Problem], profile: kinds.Ki
 
 def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.Kind, stage_dir: Path,
                       formats: tuple[str, ...], parameters: transform.Parameters,
-                      root: Path | None, reuse: UnitReuse | None = None) -> DocumentBuild:
+                      root: Path | None, reuse: UnitReuse | None = None) -> DocumentBuild | pool.Resume:
+    """Transform a parsed document and stage its files; in a worker past its memory budget, a file
+    transformed in several runs (a FRUS volume's parts) stops between two and returns
+    :class:`toolkit.pool.Resume` with the rest (:class:`_Rest`), which a fresh worker carries on
+    (:func:`_carry_on`, joined by :func:`_joined`)."""
     path = result.path
     if not _has_text(document.root):
         result.skipped = "no <text>: nothing to publish (an authority or stand-off file)"
@@ -247,31 +251,17 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
     records: list[str] = []
     made: dict[str, tuple[list[str], list[str]]] = {}
     problems = len(result.problems)
+    parted = stopped = None
     try:
         # One envelope, or one per part of a volume (toolkit/transform.py): each part's files are
         # written to the staging folder before the next part is made, so that no more than a part's
         # outputs are held at once.
-        for envelope in transform.transform_in_parts(document, formats, parameters, root=root,
-                                                     profile=profile.name, targets=targets,
-                                                     skip=plan.skip if plan else frozenset()):
-            outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
-            if envelope.card is not None:
-                result.index_card = envelope.card
-            if envelope.records is not None:
-                records.append(envelope.records)
-            made.update(envelope.units)
-            del envelope  # the outputs of a large part: keep one copy, not two
-            too_long = next(filter(None, map(output.name_problem, outputs)), None)
-            if too_long:
-                result.problems.append(_problem(path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
-                break
-            for relative in list(outputs):
-                try:
-                    output.write_file(stage_dir / relative, outputs.pop(relative))
-                except OSError as exc:
-                    raise output.OutputError(f"the outputs could not be written (earlier outputs kept): "
-                                             f"{exc.strerror}", path=display_path(stage_dir.parent.parent)) from None
-                result.staged[relative] = stage_dir / relative
+        parted = transform.parted(document, formats, parameters, root, profile.name, targets,
+                                  skip=plan.skip if plan else frozenset())
+        envelopes = (transform.transform_parted(parted, parameters) if parted is not None else
+                     transform.transform_in_parts(document, formats, parameters, root=root, profile=profile.name,
+                                                  targets=targets))
+        stopped = _stage_envelopes(result, envelopes, stage_dir, records, made, parted)
     except TransformError as exc:
         result.problems.append(_problem(path, exc.message, exc.hint))
     if len(result.problems) > problems:  # nothing of a document is placed unless all of it was made
@@ -280,15 +270,112 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
         return result
     for name, collect in cache.COLLECTORS.items():
         result.data[name] = collect(document, result.index_card)
+    # Which documents of the build's other volumes its pages link, as t:site said: settled after the build.
+    result.data[SITE_LINKS] = site.links(targets.pointers, parameters.site)
+    if stopped is not None:  # the library records and units are settled by the worker that makes the last run
+        return pool.Resume(result, _Rest(path, stage_dir, parted, stopped, parameters, tuple(result.staged),
+                                         tuple(records), made, plan))
+    _records_done(result, records, made, plan)
+    return result
+
+
+def _records_done(result: DocumentBuild, records: list[str], made: dict[str, tuple[list[str], list[str]]],
+                  plan: "_Plan | None") -> None:
+    """A file's library records (and, keeping some documents of a volume, its units) once all is made."""
     if plan is not None:
         records = _units_done(result, plan, made)
     if records:
         # The pages' library records come from the transformation itself (the envelope), not from a
         # collector of (document, card): kept in the cache record like the collectors' data.
         result.data[LIBRARY_DATA] = transform.merge_records(records)
-    # Which documents of the build's other volumes its pages link, as t:site said: settled after the build.
-    result.data[SITE_LINKS] = site.links(targets.pointers, parameters.site)
+
+
+def _stage_envelopes(result: DocumentBuild, envelopes, stage_dir: Path, records: list[str],
+                     made: dict[str, tuple[list[str], list[str]]], parted: transform.Parted | None,
+                     start: int = 0) -> int | None:
+    """Write each envelope's files to the staging folder as it comes. In a worker past its memory budget
+    (:func:`toolkit.pool.over_budget`) with runs of ``parted`` left, stop: the number of the next run."""
+    for number, envelope in enumerate(envelopes, start):
+        outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
+        if envelope.card is not None:
+            result.index_card = envelope.card
+        if envelope.records is not None:
+            records.append(envelope.records)
+        made.update(envelope.units)
+        del envelope  # the outputs of a large part: keep one copy, not two
+        too_long = next(filter(None, map(output.name_problem, outputs)), None)
+        if too_long:
+            result.problems.append(_problem(result.path, too_long, "shorten the TEI/@xml:id, which names the outputs"))
+            return None
+        for relative in list(outputs):
+            try:
+                output.write_file(stage_dir / relative, outputs.pop(relative))
+            except OSError as exc:
+                raise output.OutputError(f"the outputs could not be written (earlier outputs kept): "
+                                         f"{exc.strerror}", path=display_path(stage_dir.parent.parent)) from None
+            result.staged[relative] = stage_dir / relative
+        if parted is not None and number + 1 < len(parted.runs) and pool.over_budget():
+            return number + 1
+    return None
+
+
+@dataclass(frozen=True)
+class _Rest:
+    """The parts of a volume a worker past its memory budget left (from ``start``), for a fresh worker."""
+
+    path: Path
+    stage_dir: Path
+    parted: transform.Parted
+    start: int
+    #: The parameters the first worker transformed with (a volume's withheld documents included).
+    parameters: transform.Parameters
+    #: The files staged for the volume so far (their names: one made twice is an error).
+    staged: tuple[str, ...]
+    #: The library records, and what each document made (units), of the runs so far.
+    records: tuple[str, ...] = ()
+    made: dict = field(default_factory=dict)
+    plan: "_Plan | None" = None
+
+
+def _carry_on(rest: _Rest) -> DocumentBuild | pool.Resume:
+    """Transform and stage the runs a worker past its budget left; stop again if this one passes it too.
+    The worker that makes the last run settles the file's library records and units."""
+    result = DocumentBuild(rest.path)
+    records, made = list(rest.records), dict(rest.made)
+    names = {tuple(relative.split("/", 1)) for relative in rest.staged}
+    stopped = None
+    try:
+        envelopes = transform.transform_parted(rest.parted, rest.parameters, rest.start, names)
+        stopped = _stage_envelopes(result, envelopes, rest.stage_dir, records, made, rest.parted, rest.start)
+    except TransformError as exc:
+        result.problems.append(_problem(rest.path, exc.message, exc.hint))
+    if result.problems:
+        result.staged.clear()
+        return result
+    if stopped is not None:
+        return pool.Resume(result, dataclasses.replace(rest, start=stopped, staged=rest.staged + tuple(result.staged),
+                                                       records=tuple(records), made=made))
+    _records_done(result, records, made, rest.plan)
     return result
+
+
+def _joined(done: DocumentBuild, rest: DocumentBuild) -> DocumentBuild:
+    """A file's build from its first worker's runs and the rest's (:func:`_carry_on`): as if one worker had
+    made it all (the rest's last worker settled the records and units); a failure in the rest places
+    nothing of it."""
+    if rest.problems:
+        done.problems.extend(rest.problems)
+        done.staged.clear()
+        done.index_card = None
+        done.data.clear()
+        return done
+    done.staged.update(rest.staged)
+    if LIBRARY_DATA in rest.data:
+        done.data[LIBRARY_DATA] = rest.data[LIBRARY_DATA]
+    done.units.update(rest.units)
+    done.reused += rest.reused
+    done.units_kept += rest.units_kept
+    return done
 
 
 @dataclass(frozen=True)
@@ -382,12 +469,20 @@ def _init_worker(formats: tuple[str, ...], parameters: transform.Parameters, val
         _worker_state["error"] = exc
 
 
-def _build_in_worker(job: tuple[Path, Path, Path, UnitReuse | None]) -> DocumentBuild:
-    path, root, stage_dir, reuse = job
+def _build_in_worker(job: "tuple[Path, Path, Path, UnitReuse | None] | _Rest | _Again"
+                     ) -> DocumentBuild | pool.Resume:
+    """A worker's task: an input (checked, when validating, and transformed), the parts of a volume another
+    worker left (:class:`_Rest`), or an input to transform again with the settled site (:class:`_Again`)."""
     state = _worker_state
     if state["error"] is not None:
         raise state["error"]  # the stylesheet does not compile: the parent stops the build
+    path = job[0] if isinstance(job, tuple) else job.path
     try:
+        if isinstance(job, _Rest):
+            return _carry_on(job)
+        if isinstance(job, _Again):
+            return _transform_again(job)
+        path, root, stage_dir, reuse = job
         if state["validating"]:
             return check_and_build(path, stage_dir, state["formats"], state["parameters"], root, state["strict"],
                                    reuse)
@@ -419,17 +514,18 @@ def _build_all(jobs_list: list[tuple[Path, Path, Path, UnitReuse | None]], forma
     """Check (when ``validating``) and build each (document, its confinement root, its staging folder).
 
     Inputs of a megabyte or more (whole FRUS volumes) go to the workers even when there are only a few,
-    one at a time and the largest first, so that the last one to finish is a small one."""
+    even one (the pool bounds a worker's memory, replacing it between two parts of a volume, where this
+    process's it cannot), one at a time and the largest first, so that the last one to finish is a small one."""
     sizes = {job[0]: _size(job[0]) for job in jobs_list}
     threshold, chunksize = PARALLEL_THRESHOLD, None
-    if len(jobs_list) > 1 and max(sizes.values(), default=0) >= LARGE_INPUT:
+    if max(sizes.values(), default=0) >= LARGE_INPUT:
         jobs_list = sorted(jobs_list, key=lambda job: -sizes[job[0]])
-        threshold, chunksize = 2, 1
+        threshold, chunksize = 1, 1
     with project.fixed() as found:  # a pin made by the initializer run in this process ends with the run
         results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
                                  initargs=(formats, parameters, validating, _registered_at_run_time(),
                                            kinds.loaded_folders(), strict, found),
-                                 threshold=threshold, chunksize=chunksize))
+                                 threshold=threshold, chunksize=chunksize, merge=_joined))
     if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
         raise _worker_state.pop("error")
     return results
@@ -540,7 +636,8 @@ EDITION_FOLDERS = (search.INDEX_FOLDER + "/", *(f"html/{name}/" for name in libr
 
 def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir: Path,
                          folder: output.OutputFolder, staged: dict[str, Path],
-                         parameters: transform.Parameters) -> tuple[dict[str, Path], dict[str, dict[str, list[str]]]]:
+                         parameters: transform.Parameters, jobs: int = 1
+                         ) -> tuple[dict[str, Path], dict[str, dict[str, list[str]]]]:
     """Stage the page assets, the index page and the library's pages; and give the search index's filters
     that come from the registers (:func:`toolkit.library.search_filters`)."""
     edition: dict[str, Path] = {}
@@ -550,21 +647,24 @@ def _stage_edition_files(results: list[DocumentBuild], valid: set[Path], out_dir
         # The toolkit's own file, not an input: --max-size (a limit for documents) does not apply.
         edition[relative] = folder.stage(place, relative, asset.read_bytes())
     entries = _index_entries(results, valid, out_dir, folder, set(staged))
-    for item in transform.index_page(entries, out_dir / "html", parameters):
+    records, found = _library_registers(results, folder)
+    tasks = [(SITE_INDEX, entries)] + [(SITE_LIBRARY, part) for part in library.manifests(records, found)]
+    for item in _site_pages(tasks, out_dir / "html", parameters, jobs):
         relative = f"html/{item.name}"
         edition[relative] = folder.stage(place, relative, item.content)
-    files, filters = _library_files(results, folder, parameters)
-    for relative, content in files.items():
-        edition[relative] = folder.stage(place, relative, content)
-    return edition, filters
+    for kind, register in found.items():
+        relative = f"html/{library.FOLDERS[kind]}/index.json"
+        edition[relative] = folder.stage(place, relative, library.as_json(kind, register))
+    edition[LIBRARY_REPORT] = folder.stage(place, LIBRARY_REPORT, library.report(found))
+    return edition, library.search_filters(records, found)
 
 
-def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
-                   parameters: transform.Parameters) -> tuple[dict[str, str], dict[str, dict[str, list[str]]]]:
-    """The registers and the chronology (toolkit/library.py) from every document's records (``data``, kept in
-    its cache record): those of this build or of its kept build; a document that fails now is shown by
-    those of its last successful build, as the index page shows it by its last card. With them, each page's
-    search filters made of the registers' entries."""
+def _library_registers(results: list[DocumentBuild], folder: output.OutputFolder
+                       ) -> tuple[list[etree._Element], dict[str, dict[str, library.Entry]]]:
+    """The records the registers and the chronology (toolkit/library.py) are made of, from every document's
+    records (``data``, kept in its cache record): those of this build or of its kept build; a document that
+    fails now is shown by those of its last successful build, as the index page shows it by its last card.
+    With them, the registers."""
     previous = cache.Cache(folder.out_dir)
     texts = []
     for result in results:
@@ -577,13 +677,42 @@ def _library_files(results: list[DocumentBuild], folder: output.OutputFolder,
         if records:
             texts.append(records)
     records = library.parse_records(texts)
-    found = library.registers(records)
-    files = {f"html/{item.name}": item.content for item in transform.library_pages(library.manifest(records, found),
-                                                                                  folder.out_dir / "html", parameters)}
-    for kind, register in found.items():
-        files[f"html/{library.FOLDERS[kind]}/index.json"] = library.as_json(kind, register)
-    files[LIBRARY_REPORT] = library.report(found)
-    return files, library.search_filters(records, found)
+    return records, library.registers(records)
+
+
+#: The site-wide transformations (:func:`_site_pages`): the index page, and one part of the library's pages.
+SITE_INDEX, SITE_LIBRARY = "index", "library"
+
+
+def _site_pages(tasks: list[tuple[str, object]], html_dir: Path, parameters: transform.Parameters,
+                jobs: int) -> list[output_formats.OutputFile]:
+    """The site-wide pages, one transformation a task (the index page; each register; the chronology), in
+    worker processes unless the build runs in one (``--jobs 1``): Saxon, and what a transformation over
+    the whole library holds, stay out of this process, whose memory then follows the inputs' records and
+    outputs' names alone (bench/README.md, "300 MB"). The pages come back in the order of the tasks."""
+    with project.fixed() as found:
+        pieces = pool.imap(_site_pages_in_worker, [(kind, value, html_dir) for kind, value in tasks], jobs=jobs,
+                           initializer=_init_site_worker, initargs=(parameters, _registered_at_run_time(),
+                                                                    kinds.loaded_folders(), found),
+                           threshold=1, chunksize=1)
+        return [item for piece in pieces for item in piece]
+
+
+def _init_site_worker(parameters: transform.Parameters, registered: tuple[output_formats.Format, ...],
+                      kind_folders: tuple[Path, ...], found: project.Project | None) -> None:
+    for added in registered:
+        output_formats.register(added)
+    kinds.load_folders(kind_folders)
+    project.pin(found)
+    _worker_state["site parameters"] = parameters
+
+
+def _site_pages_in_worker(task: tuple[str, object, Path]) -> list[output_formats.OutputFile]:
+    kind, value, html_dir = task
+    parameters = _worker_state["site parameters"]
+    if kind == SITE_INDEX:
+        return transform.index_page(value, html_dir, parameters)
+    return transform.library_pages(value, html_dir, parameters)
 
 
 #: The name of the library records in a document's ``data`` (and its cache record).
@@ -685,12 +814,15 @@ def _stage_records(records: cache.Cache, folder: output.OutputFolder, results: l
 
 
 def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[Path], folder: output.OutputFolder,
-                 formats: tuple[str, ...], parameters: transform.Parameters, selection: confine.Selection) -> None:
+                 formats: tuple[str, ...], parameters: transform.Parameters, selection: confine.Selection,
+                 reuse: dict[Path, UnitReuse] | None = None, jobs: int = 1) -> None:
     """Transform again, with the site as the build published it (:func:`toolkit.site.settled`), each
     input whose pages link a document of another volume that turned out to have no page (kept back by its
     errors, or its whole volume), so that the link leads to history.state.gov, never to a missing page;
     and each kept from an earlier build whose links the site answers otherwise now (a document published
-    again)."""
+    again). Of a volume, only the documents whose links the site changed are transformed (``reuse``: the
+    others' files are kept). In the worker pool, as the first pass: a volume's Saxon stays out of this
+    process."""
     outcomes: dict[Path, dict[str, str] | None] = {}
     for result in results:
         if result.path in surveyed.volume_of:
@@ -700,36 +832,61 @@ def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[
     # A staging folder of its own (staged files are never overwritten): those after the first pass's.
     slots = {path: folder.slot(len(files) + index) for index, path in enumerate(files)}
     pages = final.pages()
-    for result in results:
-        if (result.staged or result.kept) and site.changed(result.data.get(SITE_LINKS, {}), pages):
-            _transform_again(result, slots[result.path], formats, final_parameters, selection.root_of(result.path))
-
-
-def _transform_again(result: DocumentBuild, stage_dir: Path, formats: tuple[str, ...],
-                     parameters: transform.Parameters, root: Path | None) -> None:
-    """Stage ``result``'s outputs anew with ``parameters`` (in this process: they are few); its verdict
-    and what it keeps back stay as they were. A failure now leaves it with nothing new, as any failure."""
-    try:
-        document = parse_document(result.path)
-    except DocumentError as exc:
-        fresh = DocumentBuild(result.path, problems=[exc.problem])
-    else:
-        profile_name = result.check.profile if result.check is not None and result.check.profile else None
-        profile = (project.kind_named(profile_name, project.current()) if profile_name
-                   else project.kind_for(result.path, document.root, parameters.profile))
-        if result.withheld:
-            parameters = dataclasses.replace(
-                parameters, site=site.with_withheld(parameters.site, document.root, result.withheld))
-        fresh = _transform_parsed(DocumentBuild(result.path), document, profile, stage_dir, formats, parameters, root)
-    result.kept, result.reused, result.units, result.units_kept = [], [], {}, 0
-    if fresh.problems:
-        result.problems.extend(fresh.problems)
-        result.staged.clear()
-        result.index_card = None
+    again = [result for result in results
+             if (result.staged or result.kept) and site.changed(result.data.get(SITE_LINKS, {}), pages)]
+    if not again:
         return
-    result.staged, result.index_card = fresh.staged, fresh.index_card
-    result.data.update(fresh.data)
-    result.linked = sorted(set(result.linked) | set(fresh.linked))
+    jobs_list = [_Again(result.path, selection.root_of(result.path), slots[result.path],
+                        result.check.profile if result.check is not None and result.check.profile else None,
+                        dict(result.withheld), (reuse or {}).get(result.path)) for result in again]
+    with project.fixed() as found:
+        fresh_results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
+                                       initargs=(formats, final_parameters, False, _registered_at_run_time(),
+                                                 kinds.loaded_folders(), False, found),
+                                       threshold=1, chunksize=1, merge=_joined))
+    if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
+        raise _worker_state.pop("error")
+    for result, fresh in zip(again, fresh_results):
+        result.kept, result.reused, result.units, result.units_kept = [], [], {}, 0
+        if fresh.problems:
+            result.problems.extend(fresh.problems)
+            result.staged.clear()
+            result.index_card = None
+            continue
+        result.staged, result.index_card = fresh.staged, fresh.index_card
+        result.reused, result.units, result.units_kept = fresh.reused, fresh.units, fresh.units_kept
+        result.data.update(fresh.data)
+        result.linked = sorted(set(result.linked) | set(fresh.linked))
+
+
+@dataclass(frozen=True)
+class _Again:
+    """An input to transform again with the site as the build published it (:func:`_settle_site`); its
+    verdict and what it keeps back stay as they were."""
+
+    path: Path
+    root: Path | None
+    stage_dir: Path
+    profile: str | None
+    withheld: dict[str, str]
+    reuse: "UnitReuse | None" = None
+
+
+def _transform_again(job: _Again) -> DocumentBuild | pool.Resume:
+    """Stage an input's outputs anew with the worker's parameters (the settled site). A failure leaves it
+    with nothing new, as any failure."""
+    parameters = _worker_state["parameters"]
+    try:
+        document = parse_document(job.path)
+    except DocumentError as exc:
+        return DocumentBuild(job.path, problems=[exc.problem])
+    profile = (project.kind_named(job.profile, project.current()) if job.profile
+               else project.kind_for(job.path, document.root, parameters.profile))
+    if job.withheld:
+        parameters = dataclasses.replace(parameters, site=site.with_withheld(parameters.site, document.root,
+                                                                             job.withheld))
+    return _transform_parsed(DocumentBuild(job.path), document, profile, job.stage_dir, _worker_state["formats"],
+                             parameters, job.root, job.reuse)
 
 
 def _search_pages(out_dir: Path, entries: dict[str, output.Entry], staged: dict[str, Path]) -> dict[str, Path]:
@@ -803,8 +960,9 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
     try:
         keys, built = _kept_inputs(files, records, out_dir, formats, parameters, root, validate, strict)
         salt = _unit_salt(formats, parameters, root, strict)
-        to_build = [(path, selection.root_of(path), folder.slot(number),
-                     UnitReuse(out_dir, hashlib.sha256(f"{salt}\0{_source_key(path)}".encode()).hexdigest()))
+        reuse = {path: UnitReuse(out_dir, hashlib.sha256(f"{salt}\0{_source_key(path)}".encode()).hexdigest())
+                 for path in files}
+        to_build = [(path, selection.root_of(path), folder.slot(number), reuse[path])
                     for number, path in enumerate(files) if path not in built]
         built.update((result.path, result)
                      for result in _build_all(to_build, formats, parameters, jobs, validate, strict))
@@ -837,10 +995,10 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
             result.problems[:0] = problems.get(path, [])
             results.append(result)
         _check_collisions(results, folder, EDITION_NAMES if "html" in formats else set())
-        _settle_site(surveyed, results, files, folder, formats, parameters, selection)
+        _settle_site(surveyed, results, files, folder, formats, parameters, selection, reuse, jobs)
 
         staged = {relative: path for result in results for relative, path in result.staged.items()}
-        edition, filters = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters)
+        edition, filters = (_stage_edition_files(results, valid_set, out_dir, folder, staged, parameters, jobs)
                             if "html" in formats else ({}, {}))
         entries, stale = _plan_manifest(folder, results, formats)
         record_files, gone = _stage_records(records, folder, results, keys, own_problems, validate)

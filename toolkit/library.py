@@ -31,6 +31,7 @@ import difflib
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -203,8 +204,27 @@ def near_misses(register: dict[str, Entry]) -> list[tuple[Entry, Entry, str]]:
 def manifest(records: list[etree._Element], found: dict[str, dict[str, Entry]]) -> str:
     """The ``<t:library>`` xslt/library.xsl makes the registers' and the chronology's pages from."""
     library = etree.Element(f"{_T}library", nsmap={"t": T_NS})
+    for part in _manifest_parts(records, found):
+        library.append(part)
+    return etree.tostring(library, encoding="unicode")
+
+
+def manifests(records: list[etree._Element], found: dict[str, dict[str, Entry]]) -> list[str]:
+    """What :func:`manifest` holds, one ``<t:library>`` per register and one for the chronology: each makes
+    its own pages (xslt/library.xsl renders the children of ``<t:library>`` one by one), so that one
+    transformation holds one register's pages, not the whole site's (toolkit/build.py)."""
+    parts = []
+    for part in _manifest_parts(records, found):
+        library = etree.Element(f"{_T}library", nsmap={"t": T_NS})
+        library.append(part)
+        parts.append(etree.tostring(library, encoding="unicode"))
+    return parts
+
+
+def _manifest_parts(records: list[etree._Element], found: dict[str, dict[str, Entry]]) -> Iterator[etree._Element]:
+    """Each register's ``<t:register>``, then the ``<t:chronology>``."""
     for kind, register in found.items():
-        element = etree.SubElement(library, f"{_T}register", kind=kind)
+        element = etree.Element(f"{_T}register", kind=kind, nsmap={"t": T_NS})
         for entry in sorted(register.values(), key=lambda entry: (entry.key, entry.part)):
             item = etree.SubElement(element, f"{_T}entry", key=entry.key, part=str(entry.part), name=entry.name,
                                     letter=entry.key[:1].upper())
@@ -218,7 +238,8 @@ def manifest(records: list[etree._Element], found: dict[str, dict[str, Entry]]) 
                 at = etree.SubElement(item, f"{_T}mention", page=mention.page, **mention.facts)
                 for anchor, label in mention.places.items():
                     etree.SubElement(at, f"{_T}at", id=anchor, label=label)
-    chronology = etree.SubElement(library, f"{_T}chronology")
+        yield element
+    chronology = etree.Element(f"{_T}chronology", nsmap={"t": T_NS})
     for record in sorted(records, key=lambda record: (record.get("when") or "9999", record.get("page", ""))):
         document = etree.SubElement(chronology, f"{_T}document", page=record.get("page", ""),
                                     **{name: record.get(name) for name in _FACTS if record.get(name)})
@@ -227,7 +248,7 @@ def manifest(records: list[etree._Element], found: dict[str, dict[str, Entry]]) 
             document.set("year", year.group(1))
             month = year.group(2) or "00"
             document.set("month", month if "01" <= month <= "12" else "00")
-    return etree.tostring(library, encoding="unicode")
+    yield chronology
 
 
 #: The registers whose entries are filters of the search index, named as the kind (xslt/search.xsl

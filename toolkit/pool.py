@@ -44,7 +44,9 @@ workers take them from the first, until they meet.
 from __future__ import annotations
 
 import os
+import queue
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -118,9 +120,10 @@ def job_limit() -> int:
 
 def workers_for(items: int, jobs: int, threshold: int = PARALLEL_THRESHOLD) -> int:
     """How many worker processes :func:`imap` starts for ``items`` items (0: it works in this process):
-    ``jobs``, at most one per item and :func:`job_limit`; none for fewer items than ``threshold``."""
+    ``jobs``, at most one per item and :func:`job_limit`; none for fewer items than ``threshold`` (1: even one
+    item goes to a worker, whose memory the pool bounds where this process's it cannot)."""
     jobs = min(jobs, job_limit())
-    if jobs <= 1 or items < max(2, threshold):
+    if jobs <= 1 or items < max(1, threshold):
         return 0
     return min(jobs, items)
 
@@ -162,7 +165,7 @@ class WorkerDied(RuntimeError):
 def imap(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int,
          initializer: Callable[..., None] | None = None, initargs: tuple = (),
          chunksize: int | None = None, threshold: int = PARALLEL_THRESHOLD,
-         share: bool = False, fork: bool = False, budget: int | None = WORKER_BUDGET,
+         share: bool = False, fork: bool = False, budget: int | None | str = "default",
          merge: Callable[[Result, Result], Result] | None = None) -> Iterator[Result]:
     """``function`` over ``items``, results in the order of the items.
 
@@ -171,8 +174,10 @@ def imap(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int
     ``jobs`` 1) the initializer runs here, once, before the first item. A caller
     whose items are each a lot of work (whole FRUS volumes) lowers ``threshold``.
     ``share``: this process works too, as one of the ``jobs`` (see the module docstring).
-    ``fork``: the work loads no Saxon, forked workers are safe (see the module docstring).
-    ``budget``: the resident set in bytes past which a worker is replaced (None: never).
+    ``fork``: the work loads no Saxon, forked workers are safe (see the module docstring); its items must
+    be small (paths): they are sent from this thread, a large one could wait for a worker waiting for it.
+    ``budget``: the resident set in bytes past which a worker is replaced (None: never; by default
+    :data:`WORKER_BUDGET` as it is when called).
     ``merge``: how a :class:`Resume`'s result so far and the rest's result make one.
     """
     items = list(items)
@@ -183,6 +188,8 @@ def imap(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int
         for item in items:
             yield _whole(function, item, merge)
         return
+    if budget == "default":
+        budget = WORKER_BUDGET
     size = chunksize or chunk_size(len(items), workers)
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
     pool = _Pool(function, workers - share, initializer, initargs, budget,
@@ -324,6 +331,38 @@ class _Pool:
         self.started = 0  # workers started in all, replacements included
         self.sent: dict[int, list[tuple[int, Any]]] = {}  # message number -> its pairs, until answered
         self.numbers = 0
+        # Messages to the workers go out through a thread of their own: a large one (the rest of a volume)
+        # may wait for a worker that is itself waiting to send a large answer, which this thread's
+        # receiving (never blocked by a send) lets through. Never a deadlock between the two.
+        # Forked workers (validate) are sent paths alone, and a process with a thread of its own must not
+        # fork: they are sent to from this thread.
+        self.outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.sender = None if fork else threading.Thread(target=self._send_all, name="pool sender", daemon=True)
+        if self.sender is not None:
+            self.sender.start()
+
+    def _send(self, connection, message) -> None:
+        if self.sender is not None:
+            self.outbox.put((connection, message))
+            return
+        try:
+            connection.send(message)
+            if message is None:
+                connection.close()
+        except (OSError, ValueError):
+            pass  # the worker is gone: the parent sees it by its sentinel
+
+    def _send_all(self) -> None:
+        while True:
+            connection, message = self.outbox.get()
+            if connection is None:
+                return
+            try:
+                connection.send(message)
+                if message is None:  # a retired worker: its last message
+                    connection.close()
+            except (OSError, ValueError):
+                pass  # the worker is gone: the parent sees it by its sentinel
 
     # -- workers --
 
@@ -339,18 +378,14 @@ class _Pool:
         held = _hold_ctrl_c()
         try:
             process.start()
+            theirs.close()
+            self.workers.append(_Worker(process, mine))  # known before Ctrl-C can stop the run: stopped with it
+            self.started += 1
         finally:
             _release_ctrl_c(held)
-        theirs.close()
-        self.workers.append(_Worker(process, mine))
-        self.started += 1
 
     def _retire(self, worker: _Worker) -> None:
-        try:
-            worker.connection.send(None)
-        except OSError:
-            pass
-        worker.connection.close()
+        self._send(worker.connection, None)  # after what it was sent; the sender closes the pipe
         self.workers.remove(worker)
         self.gone.append(worker.process)
 
@@ -358,7 +393,6 @@ class _Pool:
         """Stop every worker at once (a failure, Ctrl-C): what they hold is not wanted any more."""
         for worker in self.workers:
             worker.process.terminate()
-            worker.connection.close()
             self.gone.append(worker.process)
         self.workers.clear()
         self.close()
@@ -367,12 +401,16 @@ class _Pool:
         """Let every worker go and wait for it (one that does not leave within 10 s is killed)."""
         for worker in list(self.workers):
             self._retire(worker)
+        if self.sender is not None:
+            self.outbox.put((None, None))
         for process in self.gone:
             process.join(10)
             if process.exitcode is None:
                 process.kill()
                 process.join()
         self.gone.clear()
+        if self.sender is not None:
+            self.sender.join(10)  # a send to a worker that is gone fails at once
 
     # -- the run --
 
@@ -425,11 +463,7 @@ class _Pool:
                 pairs = waiting.popleft()
                 self.numbers += 1
                 self.sent[self.numbers] = pairs
-                try:
-                    worker.connection.send((self.numbers, [item for _, item in pairs]))
-                except OSError:
-                    raise WorkerDied(f"a worker process stopped without answering (exit code "
-                                     f"{worker.process.exitcode}): out of memory, or killed") from None
+                self._send(worker.connection, (self.numbers, [item for _, item in pairs]))
                 worker.holding.append(self.numbers)
         if waiting and len(self.workers) < self.size:
             self._start()

@@ -452,7 +452,8 @@ def _make_shard(shard: _Shard, language: str, target: Path, scratch: Path) -> No
             if path.is_file() and (path.name.endswith(_SCRIPT_SUFFIXES) or path.name.startswith(_WEBASSEMBLY)):
                 path.unlink()
     dates, named = shard.dates(), {}
-    for path in sorted((target / "fragment").iterdir()):
+    fragments = target / "fragment"  # Pagefind writes none for a shard without pages (nothing published)
+    for path in sorted(fragments.iterdir()) if fragments.is_dir() else ():
         url = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])["url"]
         date = dates.get(url.split("?", 1)[0].lstrip("/"))
         if date is not None:

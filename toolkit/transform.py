@@ -510,6 +510,34 @@ def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
     ``skip``: positions of a part's candidates (from 1) whose units are not made (an incremental build
     keeps their files: a part is then the runs of its other positions, and a part with none is not
     transformed at all)."""
+    found = parted(document, formats, parameters, root, profile, targets, skip)
+    if found is None:
+        yield transform(document, formats, parameters, root, profile, targets)
+        return
+    yield from transform_parted(found, parameters)
+
+
+@dataclass(frozen=True)
+class Parted:
+    """A document transformed in several runs (a FRUS volume's parts, a large document's formats), as far
+    as Saxon needs it: its text, not its lxml tree. Small enough to hand to another worker, which carries
+    on from a run (:func:`transform_parted`'s ``start``) when the first one's memory is spent
+    (toolkit/pool.py, ``Resume``)."""
+
+    text: str
+    base_uri: str
+    display: str
+    profile: str
+    formats: tuple[str, ...]
+    #: Each run: ``t:part`` (``(0,)``: the file's own pages and card) and the formats it makes.
+    runs: tuple[tuple[tuple[int, ...], tuple[str, ...]], ...]
+    targets: pointers.StylesheetTargets
+
+
+def parted(document: Document, formats: tuple[str, ...] = (), parameters: Parameters = Parameters(),
+           root: Path | None = None, profile: str | None = None, targets: pointers.StylesheetTargets | None = None,
+           skip: frozenset[int] | set[int] = frozenset()) -> Parted | None:
+    """The document as :class:`Parted` (see :func:`transform_in_parts`), or None when it is made in one run."""
     formats = formats or output_formats.names()
     _check_formats(formats)
     kind = (kinds.get(profile) if profile else None) or project.kind_for(document.path, document.root,
@@ -520,13 +548,21 @@ def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
     elif len(formats) > 1 and len(document.text) >= FORMAT_BY_FORMAT:
         runs = [((), (output,)) for output in formats]
     else:
-        yield transform(document, formats, parameters, root, kind.name, targets)
-        return
-    transformation = _Transformation(document.text, (document.resolved or document.path.resolve()).as_uri(),
-                                     parameters, document.display, formats, kind.name,
-                                     pointers.for_stylesheets(document, root, kind) if targets is None else targets)
-    made: set[tuple[str, str]] = set()
-    for part, asked in runs:
+        return None
+    return Parted(document.text, (document.resolved or document.path.resolve()).as_uri(), document.display,
+                  kind.name, formats, tuple(runs),
+                  pointers.for_stylesheets(document, root, kind) if targets is None else targets)
+
+
+def transform_parted(document: Parted, parameters: Parameters = Parameters(), start: int = 0,
+                     made: set[tuple[str, str]] | None = None) -> Iterator[Envelope]:
+    """The envelopes of ``document.runs[start:]``, one a run (the file parsed into Saxon once). ``made``:
+    the (format, name) of the files of the runs before ``start``, so that a name made twice is found
+    across workers too."""
+    transformation = _Transformation(document.text, document.base_uri, parameters, document.display,
+                                     document.formats, document.profile, document.targets)
+    made = set(made or ())
+    for part, asked in document.runs[start:]:
         envelope = transformation.run(part, asked)
         for item in envelope.files:
             if (item.format, item.name) in made:

@@ -44,9 +44,12 @@ function setUp(module) {
   }).then(function () { return module; });
 }
 
+var generation = 0;
+
 function open() {
   if (!opened) {
-    opened = import(new URL('./pagefind.js?shards', here).href).then(setUp);
+    var address = './pagefind.js?shards' + (generation ? '=' + generation : '');
+    opened = import(new URL(address, here).href).then(setUp);
   }
   return opened;
 }
@@ -72,12 +75,15 @@ function byDate(results, direction) {
   });
 }
 
-/* Options for every shard: once the shards are merged, they are merged again with the new options. */
+/* Options for every shard. Once the shards are merged, the options reach only the main one in
+   Pagefind: a module of its own is then set up anew with them (the searches under way finish on the
+   earlier one, which is left as it is: destroying it would fail them). */
 export function options(chosen) {
   Object.keys(chosen || {}).forEach(function (name) { settings[name] = chosen[name]; });
   if (!opened) { return Promise.resolve(); }
-  opened = opened.then(function (module) { return module.destroy().then(function () { return setUp(module); }); });
-  return opened.then(function () { return undefined; });
+  generation += 1;
+  opened = null;
+  return open().then(function () { return undefined; });
 }
 
 export function filters() {

@@ -516,13 +516,13 @@ def units(root: etree._Element, site: dict, resolved: dict, name: str) -> list[t
                     for key in (value, *xml_tokens(value)):
                         target = resolved.get(key)
                         if target is not None:
-                            answers.append(f"{key}\0{chr(0).join(target)}")
+                            answer = f"{key}\0{chr(0).join(target)}"
                             if target[0] == "here":
                                 named.add(target[2])
-                            elif target[0] == "publication":
+                            elif target[0] == "publication":  # is the volume local, has the document a page
                                 volume_pages = pages.get(target[1])
-                                answers.append(f"{volume_pages is not None}"
-                                               f"{target[2] in volume_pages if volume_pages is not None else ''}")
+                                answer += f"\0{volume_pages is not None}\0{volume_pages is not None and target[2] in volume_pages}"
+                            answers.append(answer)
                         named.update((key, key.lstrip("#"), key.partition("#")[2]))
         parts += [resolution(name) + name.encode() for name in sorted(named) if name]
         parts += [answer.encode() for answer in sorted(set(answers))]
