@@ -220,7 +220,7 @@ def markdown(report: dict) -> str:
                   and row["size_mb"] > before["size_mb"] else "")
         base = fixed.setdefault(key, row)  # the rows come smallest first: the first is the telegram's
         above = (round((row["seconds"] - base["seconds"]) / (row["size_mb"] - base["size_mb"]), 3)
-                 if base is not row and row["size_mb"] > base["size_mb"] else "")
+                 if base is not row and base["size_mb"] < 0.1 < row["size_mb"] else "")  # the telegram: size 0.04
         previous[key] = row
         lines.append(f"| {row['size_mb']} | {row.get('tree', '')} | {row['step']} | {row['seconds']} | "
                      f"{row['s_per_mb']} | {above} | {peak} | {per} | {growth} | {row['exit']} | "
