@@ -12,7 +12,7 @@ DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
-	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library
+	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library bench-shards
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -170,6 +170,12 @@ bench-library: $(READY)
 SCALE_FLAGS ?=
 bench-scale: $(READY) tei-all
 	$(BIN)/python bench/scale.py $(SCALE_FLAGS)
+
+# The search index sharded by input, before (620fbe4) and after (HEAD) in one run: Pagefind's memory and CPU
+# on 3 and 6 volumes, the rebuild after one changed, index size, query times (bench/shards.py).
+SHARDS_FLAGS ?=
+bench-shards: $(READY)
+	$(BIN)/python bench/shards.py $(SHARDS_FLAGS)
 
 # One large document (1, 5 and 50 MB): time and peak memory of validate, build, lint and diff grow linearly (bench/large.py).
 LARGE_SIZES ?= 1,5,50

@@ -106,6 +106,8 @@ def measure(inputs: list[Path], trees: list[Path], repeat: int, validate: bool, 
                 best[tree][variant] = {"wall": min(best[tree][variant]["wall"], wall),
                                        "cpu": min(best[tree][variant]["cpu"], cpu),
                                        "summary": stderr.strip().splitlines()[-1]}
+                print(f"bench/library.py: {tree.name} {variant}: {cpu:.2f} CPU s, {wall:.1f} s wall",
+                      file=sys.stderr, flush=True)
                 if variant == "registers":
                     found[tree] = counts()
     return {tree: {"times": best[tree], "registers": found[tree]} for tree in trees}

@@ -383,8 +383,9 @@ def test_grouped_volumes_stay_grouped_when_a_volume_is_added(monkeypatch) -> Non
     monkeypatch.setattr(search, "MAX_SHARDS", 128)
 
     def groups(names: list[str]) -> set[tuple[str, ...]]:
-        shards = {name: search._Shard(name, copies=[(f"{name}/d1.html", b"")]) for name in names}
-        return {tuple(url.split("/")[0] for url, _ in shard.copies) for shard in search._grouped(shards).values()}
+        shards = {name: search._Shard(name, pages=[search._Page(f"{name}/d1.html", Path("d1.html"), None, "", None)])
+                  for name in names}
+        return {tuple(page.url.split("/")[0] for page in shard.pages) for shard in search._grouped(shards).values()}
 
     names = [f"frus{1900 + number // 20}v{number % 20:02d}" for number in range(560)]
     before = groups(names)

@@ -416,8 +416,8 @@ def _unit_plan(document: Document, profile: kinds.Kind, formats: tuple[str, ...]
                            document.path.name.removesuffix(".xml"))
     if listed is None:
         return None
-    salt = hashlib.sha256("\0".join([reuse.salt, profile.name, *(f"{key}={cache.file_digest(Path(path))}" for key, path
-                                                                  in sorted(targets.documents.items()))]).encode())
+    linked = [f"{key}={cache.file_digest(Path(path))}" for key, path in sorted(targets.documents.items())]
+    salt = hashlib.sha256(cache.key_bytes("\0".join([reuse.salt, profile.name, *linked])))
     keys = {}
     for identifier, depends in listed:
         if depends is not None:
@@ -960,7 +960,7 @@ def build(paths: list[Path] | tuple[Path, ...] = (), out_dir: Path = BUILD_DIR,
     try:
         keys, built = _kept_inputs(files, records, out_dir, formats, parameters, root, validate, strict)
         salt = _unit_salt(formats, parameters, root, strict)
-        reuse = {path: UnitReuse(out_dir, hashlib.sha256(f"{salt}\0{_source_key(path)}".encode()).hexdigest())
+        reuse = {path: UnitReuse(out_dir, hashlib.sha256(cache.key_bytes(f"{salt}\0{_source_key(path)}")).hexdigest())
                  for path in files}
         to_build = [(path, selection.root_of(path), folder.slot(number), reuse[path])
                     for number, path in enumerate(files) if path not in built]

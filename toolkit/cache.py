@@ -106,13 +106,19 @@ def fingerprinted_files(folders: list[Path] | None = None) -> list[Path]:
                    if path.is_file() and path.suffix in _FINGERPRINTED and "__pycache__" not in path.parts})
 
 
+def key_bytes(text: str) -> bytes:
+    """A key's text as bytes: file names are bytes the toolkit carries (a name that is not UTF-8 reaches
+    Python as lone surrogates), so they go back to their own bytes instead of failing to encode."""
+    return text.encode("utf-8", "surrogateescape")
+
+
 def fingerprint_of(folders: list[Path], files: list[Path], versions: tuple[str, ...] = ()) -> str:
     """SHA-256 over the versions given and the name and content of each file (those of ``folders``, then ``files``)."""
     digest = hashlib.sha256()
     for part in versions:
-        digest.update(part.encode() + b"\0")
+        digest.update(key_bytes(part) + b"\0")
     for path in fingerprinted_files(folders) + list(files):
-        digest.update(path.name.encode() + b"\0" + (file_digest(path) or "-").encode() + b"\0")
+        digest.update(key_bytes(path.name) + b"\0" + (file_digest(path) or "-").encode() + b"\0")
     return digest.hexdigest()
 
 
@@ -130,11 +136,11 @@ def options_fingerprint(formats: tuple[str, ...], edition_url: str, access_date:
     """The build's options that change outputs; with no access date, citations say today: so does the key."""
     date = (access_date or _dt.date.today()).isoformat()
     text = "\0".join((",".join(formats), edition_url, date, str(root or ""), str(max_size), *extra))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(key_bytes(text)).hexdigest()
 
 
 def input_key(content_digest: str, toolkit: str, options: str) -> str:
-    return hashlib.sha256(f"{content_digest}\0{toolkit}\0{options}".encode()).hexdigest()
+    return hashlib.sha256(key_bytes(f"{content_digest}\0{toolkit}\0{options}")).hexdigest()
 
 
 @dataclass

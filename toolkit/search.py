@@ -19,7 +19,8 @@ each volume (the pages of ``html/VOLUME/``) is another, in
 Pagefind service of its own, started for it and stopped after it, so that the
 largest process follows the largest input, not the library; and a shard is
 made again only when what Pagefind would read for it changed (its key: a hash
-of the exact copies of its pages, filters included, and of Pagefind's version),
+of the exact copies of its pages, filters included, and of Pagefind's version:
+the copies are hashed as the pages are read and made again for a shard that is made),
 else the earlier build's files are kept. ``html/pagefind/shards.js``
 (written from ``xslt/shards.js``) lists the shards and searches them as one,
 merged into the main one by Pagefind's ``mergeIndex``, and puts a search sorted
@@ -59,6 +60,7 @@ import tempfile
 import threading
 import zlib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -82,7 +84,7 @@ SHARDS_FOLDER = "shards"
 SHARD_DATES = "dates.json"
 DATES_MODULE = "dates.js"
 #: What a shard's key is made of besides its pages: raise it when what a shard holds changes otherwise.
-SHARD_FORMAT = "teikit-shard-1"
+SHARD_FORMAT = "teikit-shard-2"
 #: The line of xslt/shards.js that the build replaces with the list of shards.
 _SHARDS_LINE = "export const shards = [];"
 _SORT_DATE = re.compile(rb'data-pagefind-sort="date"[^>]*>([^<]*)<')
@@ -125,19 +127,34 @@ class IndexResult:
 
 
 @dataclass
+class _Page:
+    """A page of a shard: its address, its file, the filters added to it, and the hash of the copy Pagefind
+    reads (:func:`_for_the_index`; the copy itself is made again when the shard is, not kept in memory)."""
+
+    url: str
+    path: Path
+    filters: dict[str, list[str]] | None
+    digest: str
+    #: Its sort date (ISO), if it has one.
+    date: str | None
+
+    def copy(self) -> bytes:
+        return _for_the_index(self.path.read_bytes(), self.filters)
+
+
+@dataclass
 class _Shard:
-    """One Pagefind index of the site: the copies of its pages Pagefind reads, where it goes, its key."""
+    """One Pagefind index of the site: its pages, where it goes, its key."""
 
     name: str
-    copies: list[tuple[str, bytes]] = field(default_factory=list)
+    pages: list[_Page] = field(default_factory=list)
     #: Its folder in the index's folder: "" (the main shard) or "shards/NAME/".
     place: str = ""
     key: str = ""
 
     def dates(self) -> dict[str, str]:
         """The sort date of each of its pages that has one, by address: ISO dates."""
-        found = ((url, _SORT_DATE.search(content)) for url, content in self.copies)
-        return {url: html.unescape(match.group(1).decode("utf-8")).strip() for url, match in found if match}
+        return {page.url: page.date for page in self.pages if page.date is not None}
 
 
 def shard_of(address: str) -> str:
@@ -187,8 +204,8 @@ def _for_the_index(page: bytes, filters: dict[str, list[str]] | None) -> bytes:
 
 def _shards(pages: list[tuple[str, Path]],
             filters: dict[str, dict[str, list[str]]]) -> tuple[list[_Shard], IndexResult, str]:
-    """The shards of the document pages (:func:`shard_of`), each with the copies Pagefind is to read
-    (:func:`_for_the_index`), its place and its key, the main one first; what went in; and the index's
+    """The shards of the document pages (:func:`shard_of`), each with its pages (the hash of the copy
+    Pagefind is to read of each, :func:`_for_the_index`), its place and its key, the main one first; what went in; and the index's
     language."""
     result = IndexResult()
     languages: Counter[str] = Counter()
@@ -200,7 +217,11 @@ def _shards(pages: list[tuple[str, Path]],
             continue
         languages[_language(content)] += 1
         name = shard_of(url)
-        shards.setdefault(name, _Shard(name)).copies.append((url, _for_the_index(content, filters.get(url))))
+        copy = _for_the_index(content, filters.get(url))
+        found = _SORT_DATE.search(copy)
+        date = html.unescape(found.group(1).decode("utf-8")).strip() if found else None
+        shards.setdefault(name, _Shard(name)).pages.append(
+            _Page(url, path, filters.get(url), hashlib.sha256(copy).hexdigest(), date))
         result.pages += 1
     shards = _grouped(shards)
     # One language for every shard, the one most pages are in: Pagefind would otherwise make an index per
@@ -214,16 +235,16 @@ def _shards(pages: list[tuple[str, Path]],
     for shard in ordered:
         shard.place = "" if shard.name == main else f"{SHARDS_FOLDER}/{shard.name}/"
         digest = hashlib.sha256("\0".join((SHARD_FORMAT, version, language, shard.place, "")).encode("utf-8"))
-        for url, content in shard.copies:
-            digest.update(f"{url}\0{len(content)}\0".encode("utf-8"))
-            digest.update(content)
+        for page in shard.pages:
+            digest.update(f"{page.url}\0{page.digest}\0".encode("utf-8"))
         shard.key = digest.hexdigest()
     return ordered, result, language
 
 
-#: The most shards of volumes an index has: a first query loads a little of every shard (its entry, its
-#: metadata, the chunks of the words; the search page every filter's file too), so beyond this many
-#: volumes a shard holds several (:func:`_grouped`); memory then follows the largest group (docs/outputs.md).
+#: The most shards of volumes an index has: a first query opens every shard (its entry, its metadata,
+#: the chunks of the words; the search page every filter's file too), so beyond this many volumes a shard
+#: holds several (:func:`_grouped`) and Pagefind's memory follows the largest group: at the FRUS series'
+#: ~560 volumes about 5 volumes, 1,400 pages, 280 MB a shard (docs/outputs.md, "How many shards").
 MAX_SHARDS = 128
 
 
@@ -245,7 +266,7 @@ def _grouped(shards: dict[str, _Shard]) -> dict[str, _Shard]:
         if boundary or len(group) >= 2 * size or number == len(volumes) - 1:
             merged = grouped[group[0]] = _Shard(group[0])
             for name in group:
-                merged.copies.extend(shards[name].copies)
+                merged.pages.extend(shards[name].pages)
             group = []
     return grouped
 
@@ -271,9 +292,8 @@ async def _index(folder: Path, language: str, target: Path, pages: int) -> int:
     from pagefind.service import PagefindService
 
     config = IndexConfig(output_path=str(target), force_language=language)
-    with _threads(THREADS):  # the service inherits the environment when it is launched
-        service = PagefindService()
-        await service.launch()
+    service = PagefindService()  # it inherits the environment (:func:`_threads`)
+    await service.launch()
     try:
         index = await service.create_index(config)
         answer = await index.add_directory(str(folder))
@@ -333,8 +353,12 @@ def _run_apart(work):
     return outcome["value"]
 
 
-#: Threads of a Pagefind service (its rayon and tokio pools); None: Pagefind's own choice, one a core.
+#: Threads of a Pagefind service (its rayon and tokio pools; None: Pagefind's own choice, one a core), and
+#: how many shards are made at a time. One thread a service cost the same CPU as Pagefind's default on
+#: 2 cores (bench/README.md, "Threads": 6.90 against 6.96 CPU s, three alternating rounds), and shards
+#: made at once add their memory up: Pagefind's default, one shard at a time.
 THREADS: int | None = None
+PARALLEL = 1
 _THREAD_VARIABLES = ("RAYON_NUM_THREADS", "TOKIO_WORKER_THREADS")
 #: How many times Pagefind indexes the pages before a build gives up on an index that is not whole.
 ATTEMPTS = 2
@@ -390,18 +414,19 @@ def write_index(pages: dict[str, Path], target: Path,
         shards, result, language = _shards(sorted(pages.items()), filters or {})
         previous = _earlier_shards(earlier)
         target.mkdir(parents=True, exist_ok=True)
-        listing = []
-        for shard in shards:  # the main one first: Pagefind writes it into the index's folder itself
+        listing, to_make = [], []
+        for shard in shards:
             before = previous.get(shard.name, {})
             if (earlier is not None and before.get("key") == shard.key and before.get("path") == quote(shard.place)
-                    and _kept_whole(earlier / shard.place, len(shard.copies))):
+                    and _kept_whole(earlier / shard.place, len(shard.pages))):
                 result.kept.append(shard.name)
                 result.kept_files |= _files_of(earlier, shard.place)
             else:
-                _make_shard(shard, language, target / shard.place, target.parent)
+                to_make.append(shard)
                 result.made.append(shard.name)
-            listing.append({"name": shard.name, "path": quote(shard.place), "pages": len(shard.copies),
+            listing.append({"name": shard.name, "path": quote(shard.place), "pages": len(shard.pages),
                             "key": shard.key})
+        _make_shards(to_make, language, target)
         (target / DATES_MODULE).write_text(_dates_module(shards, target, earlier, set(result.kept)), encoding="utf-8")
         template = (XSLT_DIR / SHARDS_MODULE).read_text(encoding="utf-8")
         if _SHARDS_LINE not in template:
@@ -420,18 +445,42 @@ def write_index(pages: dict[str, Path], target: Path,
                                hint="build with --no-search to publish without the search index") from None
 
 
-def _make_shard(shard: _Shard, language: str, target: Path, scratch: Path) -> None:
-    """Have a Pagefind service of its own index ``shard`` into ``target`` (the pages laid out, as the site has
-    them, in a folder of ``scratch``), check that what it wrote is whole, once more if not, and add the shard's
-    sort dates by Pagefind's names of its pages (:data:`SHARD_DATES`); a shard other than the main one loses
-    Pagefind's scripts."""
-    folder = Path(tempfile.mkdtemp(prefix="pages-", dir=scratch))
+def _make_shards(shards: list[_Shard], language: str, target: Path) -> None:
+    """Make ``shards`` (:func:`_make_shard`), :data:`PARALLEL` at a time, each in a folder of its own beside
+    ``target``, and put each in its place in ``target`` once every one is whole."""
+    scratch = target.parent
+    with _threads(THREADS), ThreadPoolExecutor(max_workers=PARALLEL, thread_name_prefix="shard") as pool:
+        futures = [pool.submit(_make_shard, shard, language, scratch) for shard in shards]
+    made = [future.result() for future in futures if future.exception() is None]
     try:
-        for url, content in shard.copies:
-            place = folder / url
+        failed = next((future.exception() for future in futures if future.exception() is not None), None)
+        if failed is not None:
+            raise failed
+        for shard, folder in zip(shards, made):
+            if shard.place:
+                (target / shard.place).parent.mkdir(parents=True, exist_ok=True)
+                folder.rename(target / shard.place)
+            else:  # the main shard: in the index's folder itself, beside the others' folder
+                for path in folder.iterdir():
+                    path.rename(target / path.name)
+    finally:
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _make_shard(shard: _Shard, language: str, scratch: Path) -> Path:
+    """Have a Pagefind service of its own index ``shard`` into a new folder of ``scratch`` (the pages laid out,
+    as the site has them, in another), check that what it wrote is whole, once more if not, and add the shard's
+    sort dates by Pagefind's names of its pages (:data:`SHARD_DATES`); a shard other than the main one loses
+    Pagefind's scripts. The folder made."""
+    folder = Path(tempfile.mkdtemp(prefix="pages-", dir=scratch))
+    target = Path(tempfile.mkdtemp(prefix="shard-", dir=scratch))
+    try:
+        for page in shard.pages:
+            place = folder / page.url
             place.parent.mkdir(parents=True, exist_ok=True)
-            place.write_bytes(content)
-        pages = len(shard.copies)
+            place.write_bytes(page.copy())
+        pages = len(shard.pages)
         for attempt in range(ATTEMPTS):
             shutil.rmtree(target, ignore_errors=True)
             indexed = _run_apart(_index(folder, language, target, pages))
@@ -445,6 +494,9 @@ def _make_shard(shard: _Shard, language: str, target: Path, scratch: Path) -> No
         else:
             raise SearchIndexError(f"the search index Pagefind wrote is not whole: {shard.place}{broken}",
                                    hint="build again; if it persists, build with --no-search and report it")
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if shard.place:
@@ -459,6 +511,7 @@ def _make_shard(shard: _Shard, language: str, target: Path, scratch: Path) -> No
         if date is not None:
             named[path.name.removesuffix(".pf_fragment")] = date
     (target / SHARD_DATES).write_text(json.dumps(named, sort_keys=True), encoding="utf-8")
+    return target
 
 
 def _dates_module(shards: list[_Shard], target: Path, earlier: Path | None, kept: set[str]) -> str:
