@@ -488,11 +488,12 @@ def transform(document: Document, formats: tuple[str, ...] = (),
 
 
 #: A document of this many characters or more (and no parts of its own) is transformed once per output
-#: format. Saxon's collector works harder per MB the more a transformation holds (its heap, which
-#: saxonche cannot size, grows with the input and what is made of it): one format at a time, a 50 MB
-#: document cost 13 % less CPU and 430 MB less memory; below about 20 MB it saves nothing and each
-#: extra transformation costs what the formats share (the header, the names; +15 % at 1 MB). Measured
-#: in bench/README.md ("Large documents").
+#: format, so that Saxon holds one format's files at a time (and the build's worker pool has a point
+#: between runs to carry on from, toolkit/pool.py). What it saves, measured on bench/large.py's 50 MB
+#: document in three before/after pairs (bench/README.md, "Large documents"): peak memory 3.0-3.3 GB ->
+#: 2.8-2.9 GB (70 to 430 MB less); CPU not shown to be lower (-13 %, +8 %, +29 %: the machine's load
+#: moved between the two halves of each pair). Below 20 MB it saves nothing, and each extra
+#: transformation costs what the formats share (the header, the names: +15 % at 1 MB).
 FORMAT_BY_FORMAT = 20_000_000
 
 
