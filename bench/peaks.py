@@ -17,22 +17,10 @@ import sys
 import threading
 import time
 
+from run import _children  # bench/run.py: the same walk of /proc's process tree
+
 MB = 1024 * 1024
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            try:
-                with open(f"/proc/{pid}/task/{task}/children") as stream:
-                    found += [int(child) for child in stream.read().split()]
-            except OSError:
-                pass
-    except OSError:
-        pass
-    return found
 
 
 def _sample(root: int, peaks: dict[tuple[int, str], float], done: threading.Event) -> None:
