@@ -252,8 +252,7 @@ def markdown(report: dict) -> str:
         lines += ["", "| shards (the 6-volume index's volumes repeated), ms | first (API) | first, slowest | later, median | "
                   "later, slowest | first on the search page | page ready |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for count, query in report["scaling"].items():
-            lines.append(f"| {count} | {query['first_ms']:.0f} | {query['first_max_ms']:.0f} | {query['later_ms']:.0f} | "
-                         f"{query['later_max_ms']:.0f} | {query['page_first_ms']:.0f} | {query['page_ready_ms']:.0f} |")
+            lines.append(_query_row(count, query))
     if report.get("queries"):
         lines += ["", "| queries (6 volumes), ms | first (API) | first, slowest | later, median | later, slowest | "
                   "first on the search page | page ready |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -261,9 +260,15 @@ def markdown(report: dict) -> str:
             if "skipped" in query:
                 lines.append(f"| {variant} | {query['skipped']} |")
                 continue
-            lines.append(f"| {variant} | {query['first_ms']:.0f} | {query['first_max_ms']:.0f} | {query['later_ms']:.0f} | "
-                         f"{query['later_max_ms']:.0f} | {query['page_first_ms']:.0f} | {query['page_ready_ms']:.0f} |")
+            lines.append(_query_row(variant, query))
     return "\n".join(lines) + "\n"
+
+
+def _query_row(label: object, query: dict) -> str:
+    """One row of a query-times table: first (API) median and slowest, later median and slowest, the
+    search page's first query and its readiness, in ms."""
+    times = ("first_ms", "first_max_ms", "later_ms", "later_max_ms", "page_first_ms", "page_ready_ms")
+    return f"| {label} | " + " | ".join(f"{query[name]:.0f}" for name in times) + " |"
 
 
 def main(argv: list[str] | None = None) -> int:
