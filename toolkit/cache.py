@@ -229,7 +229,7 @@ def _facts_from_json(data: dict | None):
 
 def record_name(source: str) -> str:
     """The record's file name for an input (its real path): a hash, so any path gives a plain, short name."""
-    return hashlib.sha256(source.encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".json"
+    return hashlib.sha256(key_bytes(source)).hexdigest()[:32] + ".json"
 
 
 class Cache:
