@@ -131,6 +131,13 @@ def results(page) -> list[str]:
     return page.eval_on_selector_all("#search-results h2 a", "links => links.map(a => a.getAttribute('href'))")
 
 
+def settled(page) -> None:
+    """Wait until the search the page started has listed its results: it says "Searching…" from the
+    moment it starts (with the address) until then. Between the two the list is emptied and refilled, so
+    counting its items alone can catch it half-way (seen once in a fresh-clone CI)."""
+    page.wait_for_function("() => !document.getElementById('search-status').textContent.startsWith('Searching')")
+
+
 def test_the_page_finds_narrows_and_sorts(new_page, origin: str) -> None:
     page, log = new_page()
     page.goto(f"{origin}/{SEARCH_PAGE}")
@@ -152,6 +159,7 @@ def test_the_page_finds_narrows_and_sorts(new_page, origin: str) -> None:
     year = page.locator("input[name='year'][value='1962']")
     assert "documents)" in page.locator("label[for='%s']" % year.get_attribute("id")).inner_text()
     year.check()
+    settled(page)
     page.wait_for_function("n => document.querySelectorAll('#search-results li').length < n", arg=len(found))
     narrowed = results(page)
     assert 0 < len(narrowed) < len(found)
@@ -160,6 +168,7 @@ def test_the_page_finds_narrows_and_sorts(new_page, origin: str) -> None:
 
     page.select_option("#search-sort", "date:asc")
     page.wait_for_function("() => location.search.includes('sort=date')")
+    settled(page)
     page.wait_for_function("n => document.querySelectorAll('#search-results li').length === n", arg=len(narrowed))
     facts = page.eval_on_selector_all("#search-results .search-facts", "ps => ps.map(p => p.textContent)")
     assert facts and "December 23, 1962" in facts[-1], facts  # the telegram is the latest of them
