@@ -34,14 +34,16 @@ var openedWith = null;
 var opened = null;
 var dates = null;
 
-function moduleAddress(generation) {
-  return new URL('./pagefind.js?shards' + (generation ? '=' + generation : ''), here).href;
+/* Pagefind's module, a copy of its own for each set of options (generation). */
+function pagefindModule(generation) {
+  var address = './pagefind.js?shards' + (generation ? '=' + generation : '');
+  return import(new URL(address, here).href);
 }
 
 /* Pagefind's module is fetched and evaluated as soon as this one is, while the caller's script goes on
    to its options() and search(): importing it starts nothing else (Pagefind loads its index at the
    first call), and the first search then finds it ready instead of asking for it. */
-var first = import(moduleAddress(0));
+var first = pagefindModule(0);
 first.catch(function () { /* said by the first call that needs it (open) */ });
 
 /* Pagefind's module with every shard merged into the main one; each merged shard is given the options
@@ -61,7 +63,7 @@ var generation = 0;
 function open() {
   if (!opened) {
     openedWith = JSON.stringify(settings);
-    opened = (generation ? import(moduleAddress(generation)) : first).then(setUp);
+    opened = (generation ? pagefindModule(generation) : first).then(setUp);
   }
   return opened;
 }
