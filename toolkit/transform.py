@@ -618,7 +618,7 @@ def transform_parted(document: Parted, parameters: Parameters = Parameters(), st
             spool.mkdir(parents=True, exist_ok=True)
             page = spool / f".spool-{os.getpid()}-{number}.html"
             page.unlink(missing_ok=True)
-        envelope = transformation.run(part, asked, page)
+        envelope = transformation.run(part, asked, spool=page)
         for item in envelope.files:
             if (item.format, item.name) in made:
                 raise TransformError(f'{transformation.stylesheet} named an output file "{item.name}", which is not '
