@@ -457,7 +457,10 @@
   <xsl:variable name="t:mention-blocks" as="map(xs:string, xs:boolean)" select="t:name-set(('p', 'item', 'note',
     'head', 'dateline', 'salute', 'signed', 'closer', 'opener', 'floatingText', 'l', 'ab', 'cell'))"/>
 
-  <xsl:function name="t:mention" as="map(xs:string, xs:string)?" cache="yes">
+  <!-- Asked twice of each name (the index of names, the library record): not
+       cache="yes", which kept a map for every name of the text for the whole
+       transformation (bench/README.md, "Large documents, round four"). -->
+  <xsl:function name="t:mention" as="map(xs:string, xs:string)?">
     <xsl:param name="name" as="element()"/>
     <xsl:variable name="target" as="element()?" select="$name/ancestor::*[@xml:id][t:renders-id(., string(@xml:id))][1]"/>
     <xsl:variable name="block" as="element()?" select="$name/ancestor::*[map:contains($t:mention-blocks, local-name())][1]"/>
