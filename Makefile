@@ -12,7 +12,8 @@ DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
-	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library bench-shards bench-budget
+	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery \
+	bench-budget
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -183,6 +184,14 @@ bench-budget: $(READY) tei-all
 SHARDS_FLAGS ?=
 bench-shards: $(READY)
 	$(BIN)/python bench/shards.py $(SHARDS_FLAGS)
+
+# The first query through Pagefind's API over the sharded index (issue 18, target 300 ms): html/pagefind/shards.js
+# before (FIRSTQUERY_BEFORE) and after, served in turn over one build of the edition and ../shared/frus, on the
+# search page and cold, and with the volume shards repeated (bench/firstquery.py).
+FIRSTQUERY_BEFORE ?= 53427f7
+FIRSTQUERY_FLAGS ?= --rounds 15 --shards 8,16,32,64
+bench-firstquery: $(READY)
+	$(BIN)/python bench/firstquery.py --before $(FIRSTQUERY_BEFORE) $(FIRSTQUERY_FLAGS)
 
 # One large document (1, 5 and 50 MB): time and peak memory of validate, build, lint and diff grow linearly (bench/large.py).
 LARGE_SIZES ?= 1,5,50

@@ -258,7 +258,7 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
         # outputs are held at once.
         parted = transform.parted(document, formats, parameters, root, profile.name, targets,
                                   skip=plan.skip if plan else frozenset())
-        envelopes = (transform.transform_parted(parted, parameters) if parted is not None else
+        envelopes = (transform.transform_parted(parted, parameters, spool=stage_dir) if parted is not None else
                      transform.transform_in_parts(document, formats, parameters, root=root, profile=profile.name,
                                                   targets=targets))
         stopped = _stage_envelopes(result, envelopes, stage_dir, records, made, parted)
@@ -346,7 +346,7 @@ def _carry_on(rest: _Rest) -> DocumentBuild | pool.Resume:
     names = {tuple(relative.split("/", 1)) for relative in rest.staged}
     stopped = None
     try:
-        envelopes = transform.transform_parted(rest.parted, rest.parameters, rest.start, names)
+        envelopes = transform.transform_parted(rest.parted, rest.parameters, rest.start, names, spool=rest.stage_dir)
         stopped = _stage_envelopes(result, envelopes, rest.stage_dir, records, made, rest.parted, rest.start)
     except TransformError as exc:
         result.problems.append(_problem(rest.path, exc.message, exc.hint))

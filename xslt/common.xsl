@@ -974,7 +974,9 @@
   <!-- An HTML page as the text of its file: HTML5 syntax, UTF-8, not
        indented: the page's whitespace is exactly the result tree's (what the
        templates made, nothing added by the serialiser), and indenting cost a
-       tenth of a document's transformation (bench/README.md, issue 21). -->
+       tenth of a document's transformation (bench/README.md, issue 21). The
+       page a large document writes to a file (mode t:spool, html-page.xsl)
+       is serialised with the same parameters. -->
   <xsl:function name="t:serialize-html" as="xs:string">
     <xsl:param name="page" as="element()"/>
     <xsl:sequence select="serialize($page, map {
