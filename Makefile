@@ -13,7 +13,7 @@ SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
 	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery \
-	bench-budget
+	bench-validate bench-budget
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -197,6 +197,13 @@ bench-firstquery: $(READY)
 LARGE_SIZES ?= 1,5,50
 bench-large: $(READY)
 	$(BIN)/python bench/large.py --sizes $(LARGE_SIZES)
+
+# Validate against Jing (issue 21): the same findings as before on a corpus with known errors and the
+# fixtures, then before, after and Jing taking turns at 1,000 and 10,000 documents (bench/validate.py).
+VALIDATE_FLAGS ?= --sizes 1000,10000 --rounds 3
+bench-validate: $(READY)
+	$(BIN)/python bench/validate.py --check
+	$(BIN)/python bench/validate.py $(VALIDATE_FLAGS)
 
 bench-quick: $(READY)
 	$(BIN)/python bench/run.py --sizes 100,1000 --tag quick $(BENCH_FLAGS)
