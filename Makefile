@@ -12,7 +12,7 @@ DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
-	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery \
+	bench bench-quick bench-large bench-large-build bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery \
 	bench-validate bench-budget
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
@@ -197,6 +197,19 @@ bench-firstquery: $(READY)
 LARGE_SIZES ?= 1,5,50
 bench-large: $(READY)
 	$(BIN)/python bench/large.py --sizes $(LARGE_SIZES)
+
+# The build of one large document (issue 22, bench/README.md "round four"): this tree and the same tree
+# without the commits LARGE_UNDO (the page Saxon writes itself, the per-node caches) taking turns, each
+# command LARGE_REPEAT times; results in bench/results/large.{md,json}.
+LARGE_UNDO ?= 720bcb6 9350ee8 903a9a2
+LARGE_REPEAT ?= 3
+bench-large-build: $(READY)
+	rm -rf bench/corpus/large-before && mkdir -p bench/corpus/large-before
+	git archive HEAD | tar -x -C bench/corpus/large-before
+	for commit in $$(echo $(LARGE_UNDO) | tr ' ' '\n' | tac); do \
+	  git show $$commit -- toolkit xslt | patch -R -s -p1 -d bench/corpus/large-before || exit 1; done
+	$(BIN)/python bench/large.py --sizes $(LARGE_SIZES) --steps build --repeat $(LARGE_REPEAT) \
+	  --before bench/corpus/large-before
 
 # Validate against Jing (issue 21): the same findings as before on a corpus with known errors and the
 # fixtures, then before, after and Jing taking turns at 1,000 and 10,000 documents (bench/validate.py).
