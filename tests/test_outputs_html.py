@@ -301,3 +301,22 @@ def test_footnotes_without_numbers_or_ids_are_numbered_in_order(tmp_path: Path) 
     notes = page.xpath("//section[@role='doc-endnotes']//li")
     assert [note.get("id") for note in notes] == ["note-1", "note-2", "note-3"]
     assert "See Document 253." in notes[0].text_content() and "Added note 3." in notes[2].text_content()
+
+
+def test_names_in_unnumbered_items_and_letter_paragraphs_are_placed_by_position(tmp_path: Path) -> None:
+    """The index of names says where each name stands: an item or a letter's paragraph without @n by its
+    position among its siblings of its name (counted once per parent, html-page.xsl t:sibling-position)."""
+    from toolkit import transform
+
+    text = EDITION.read_text(encoding="utf-8")
+    for numbered in ('<item n="3" ', '<item n="4" ', '<p xml:id="d256-letter-p1" n="1"', '<p xml:id="d256-letter-p2" n="2"'):
+        assert numbered in text
+        text = text.replace(numbered, re.sub(r' n="\d+"', "", numbered))
+    source = tmp_path / EDITION.name
+    source.write_text(text, encoding="utf-8")
+    (tmp_path / "authority.xml").write_bytes((EDITION.parent / "authority.xml").read_bytes())  # the names' records
+    html = transform.transform(parse_document(source), ("html",), PARAMETERS).files[0].content
+    page = lxml.html.document_fromstring(html)
+    places = {(link.get("href"), link.text) for link in page.xpath("//section[@id='names']//a")}
+    assert {("#d256-item3", "item 3"), ("#d256-item4", "item 4"), ("#d256-letter-p1", "letter ¶1"),
+            ("#d256-letter-p2", "letter ¶2")} <= places
