@@ -165,11 +165,15 @@ def measure(site: Path, modules: dict[str, str], pages: dict[str, str], rounds: 
                             else (origin_sharded, "shards.js")
                         context = browser.new_context()  # nothing of the index cached
                         page = context.new_page()
+                        requests: list[str] = []
+                        page.on("request", lambda request, seen=requests: seen.append(request.url))
                         page.goto(f"{origin}/{address}", wait_until="load")
-                        before = _chromium_cpu()
+                        before, loaded = _chromium_cpu(), len(requests)
                         milliseconds, count = page.evaluate(QUERY, [FIRST_WORD, True, module])
                         record = found[page_name][name]
                         record["cpu"].append((_chromium_cpu() - before) * 1000)
+                        # what the page fetched from its load to the query's answer (its own script's too)
+                        record.setdefault("requests", []).append(len(requests) - loaded)
                         record["wall"].append(milliseconds)
                         record["results"] = count
                         context.close()
@@ -178,9 +182,9 @@ def measure(site: Path, modules: dict[str, str], pages: dict[str, str], rounds: 
         served.write_text(built, encoding="utf-8")
     for runs in found.values():
         for record in runs.values():
-            walls, cpus = record.pop("wall"), record.pop("cpu")
+            walls, cpus, fetched = record.pop("wall"), record.pop("cpu"), record.pop("requests")
             record.update(median_ms=statistics.median(walls), slowest_ms=max(walls), fastest_ms=min(walls),
-                          cpu_ms=statistics.median(cpus), runs=len(walls))
+                          cpu_ms=statistics.median(cpus), requests=statistics.median(fetched), runs=len(walls))
     return found
 
 
@@ -196,14 +200,16 @@ def markdown(report: dict) -> str:
              f"{report['date']}; {report['machine']}; `python bench/firstquery.py` ({report['rounds']} fresh "
              f"contexts each, taking turns). \"{FIRST_WORD}\" and the data of its first 10 results; wall ms "
              "median / fastest / slowest (the fastest: the run least slowed by other work on the machine), and "
-             "the median CPU ms of Chromium's processes during the query. "
+             "the median CPU ms of Chromium's processes during the query, and the requests the page made from its "
+             "load event to the answer (the search page's own script's included). "
              f"Target: {TARGET_MS} ms.", "",
-             "| library | page | shards | " + " | ".join(f"{name}: wall median / fastest / slowest, CPU" for name in names)
+             "| library | page | shards | " + " | ".join(f"{name}: wall median / fastest / slowest, CPU, requests" for name in names)
              + " | after / before (wall median) |",
              "| --- | --- | ---: | " + " | ".join("---:" for _ in names) + " | ---: |"]
     for row in report["rows"]:
         cells = [f"{row['runs'][name]['median_ms']:.0f} / {row['runs'][name]['fastest_ms']:.0f} / "
-                 f"{row['runs'][name]['slowest_ms']:.0f}, {row['runs'][name]['cpu_ms']:.0f}"
+                 f"{row['runs'][name]['slowest_ms']:.0f}, {row['runs'][name]['cpu_ms']:.0f}, "
+                 f"{row['runs'][name]['requests']:.0f}"
                  if name in row["runs"] else "-" for name in names]
         ratio = row["runs"][names[1]]["median_ms"] / row["runs"][names[0]]["median_ms"]
         lines.append(f"| {row['library']} | {row['page']} | {row['shards']} | " + " | ".join(cells)
