@@ -12,7 +12,8 @@ DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
-	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery
+	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery \
+	bench-validate bench-budget
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -171,6 +172,13 @@ SCALE_FLAGS ?=
 bench-scale: $(READY) tei-all
 	$(BIN)/python bench/scale.py $(SCALE_FLAGS)
 
+# Issue 21, point 3: the largest process of a build of 3, 6 and 12 FRUS volumes (copies with new ids), before
+# (53427f7) and after (HEAD) in one run, and with other worker budgets (bench/budget.py; e.g.
+# make bench-budget BUDGET_FLAGS='--volumes 6 --repeat 3 --before-budget 215').
+BUDGET_FLAGS ?=
+bench-budget: $(READY) tei-all
+	$(BIN)/python bench/budget.py $(BUDGET_FLAGS)
+
 # The search index sharded by input, before (620fbe4) and after (HEAD) in one run: Pagefind's memory and CPU
 # on 3 and 6 volumes, the rebuild after one changed, index size, query times (bench/shards.py).
 SHARDS_FLAGS ?=
@@ -189,6 +197,13 @@ bench-firstquery: $(READY)
 LARGE_SIZES ?= 1,5,50
 bench-large: $(READY)
 	$(BIN)/python bench/large.py --sizes $(LARGE_SIZES)
+
+# Validate against Jing (issue 21): the same findings as before on a corpus with known errors and the
+# fixtures, then before, after and Jing taking turns at 1,000 and 10,000 documents (bench/validate.py).
+VALIDATE_FLAGS ?= --sizes 1000,10000 --rounds 3
+bench-validate: $(READY)
+	$(BIN)/python bench/validate.py --check
+	$(BIN)/python bench/validate.py $(VALIDATE_FLAGS)
 
 bench-quick: $(READY)
 	$(BIN)/python bench/run.py --sizes 100,1000 --tag quick $(BENCH_FLAGS)
