@@ -189,7 +189,7 @@ bench-shards: $(READY)
 # before (FIRSTQUERY_BEFORE) and after, served in turn over one build of the edition and ../shared/frus, on the
 # search page and cold, and with the volume shards repeated (bench/firstquery.py).
 FIRSTQUERY_BEFORE ?= 53427f7
-FIRSTQUERY_FLAGS ?= --rounds 15 --shards 8,16,32,64
+FIRSTQUERY_FLAGS ?= --rounds 15 --shards 8,16,32,64 --one-index 620fbe4
 bench-firstquery: $(READY)
 	$(BIN)/python bench/firstquery.py --before $(FIRSTQUERY_BEFORE) $(FIRSTQUERY_FLAGS)
 
