@@ -12,7 +12,7 @@ DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
-	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery
+	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery bench-engine
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -170,6 +170,13 @@ bench-library: $(READY)
 SCALE_FLAGS ?=
 bench-scale: $(READY) tei-all
 	$(BIN)/python bench/scale.py $(SCALE_FLAGS)
+
+# The engine's floor (issue 21): the build's composed stylesheet on saxonche and on Saxon-HE for Java (one JVM,
+# warmed up), CPU ms a document, and Saxon's per-template timing profile (bench/engine.py; fetches the
+# Saxon-HE jar with pip under bench/corpus/saxon/; needs java and javac). ENGINE_TREE=DIR: another tree's toolkit.
+ENGINE_FLAGS ?= --docs 1000 --rounds 5 --profile
+bench-engine: $(READY)
+	$(BIN)/python bench/engine.py $(ENGINE_FLAGS) $(if $(ENGINE_TREE),--tree $(ENGINE_TREE))
 
 # The search index sharded by input, before (620fbe4) and after (HEAD) in one run: Pagefind's memory and CPU
 # on 3 and 6 volumes, the rebuild after one changed, index size, query times (bench/shards.py).
