@@ -219,7 +219,11 @@ def instructions_markdown(result: dict, volumes: list[Path]) -> str:
     return "\n".join([
         "# Registers, chronology and search: what they add to a full build, in instructions",
         "",
-        f"Inputs: the edition (`tei/`) and {', '.join(path.name for path in volumes)}; "
+        f"Inputs: the edition (`tei/`) and {', '.join(path.name for path in volumes)}"
+        + (f" (every {result['sample']}th document, without the back matter: --sample {result['sample']})"
+           if result["sample"] > 1 else "")
+        + f", {result['pages']} document pages from {result['tei_bytes'] / 1e6:.2f} MB of TEI "
+        f"({result['pages'] / (result['tei_bytes'] / 1e6):.0f} pages a MB); "
         f"`teikit build{'' if result['validate'] else ' --no-validate'} --jobs {result['jobs']}`, all outputs; "
         f"{result['tree']}; instructions executed by the command and every process it started "
         "(valgrind --tool=cachegrind --cache-sim=no --trace-children=yes), one count each: the load does not "
@@ -311,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="count each variant's instructions with valgrind (once each) instead of timing them")
     parser.add_argument("--parallel", type=int, default=3,
                         help="with --instructions: how many variants are counted at once (default: all three)")
+    parser.add_argument("--sample", type=int, metavar="N",
+                        help="build every N-th document of each volume, without its back matter (a smaller library "
+                             "with the whole one's ratio of pages to TEI: sampled())")
     parser.add_argument("--volume", type=Path, action="append",
                         help="a TEI file to build with the edition instead of ../shared/frus/*.xml (repeatable)")
     args = parser.parse_args(argv)
@@ -318,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     if not volumes:
         print(f"bench/library.py: {SHARED} is absent: nothing to measure")
         return 0
+    if args.sample and args.sample > 1:
+        volumes = sampled(volumes, args.sample)
     trees = [tree.resolve() for tree in (args.tree or [ROOT])]
     inputs = [ROOT / "tei", *volumes]
     load = os.getloadavg()[0]
@@ -343,6 +352,50 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def tei_bytes(path: Path) -> int:
+    """The bytes of TEI an input holds (a folder: its .xml files)."""
+    return sum(file.stat().st_size for file in path.glob("*.xml")) if path.is_dir() else path.stat().st_size
+
+
+def page_count(counted: dict) -> int:
+    """The document pages the full build indexed, from its summary line ("search index of N pages")."""
+    found = re.search(r"search index of (\d+) pages", counted["full"]["summary"])
+    return int(found.group(1)) if found else 0
+
+
+def sampled(volumes: list[Path], every: int) -> list[Path]:
+    """The volumes cut to every ``every``-th document (``div type="document"``, in document order) and without
+    their back matter (the back-of-book index: no page of its own), into bench/corpus/library-sample-N/: a
+    library whose pages and TEI are in the same ratio as the whole one's (the back matter is a twelfth of the
+    TEI; cut to a quarter of the documents with it whole, the sample would hold a larger share of it). What is
+    left is serialised as lxml parsed it; a removed element's tail goes to the element before it."""
+    from lxml import etree
+
+    folder = CORPUS / f"library-sample-{every}"
+    folder.mkdir(parents=True, exist_ok=True)
+    documents = ".//{http://www.tei-c.org/ns/1.0}div[@type='document']"
+    cut = []
+    for volume in volumes:
+        target = folder / volume.name
+        cut.append(target)
+        if target.is_file() and target.stat().st_mtime >= volume.stat().st_mtime:
+            continue
+        tree = etree.parse(str(volume))
+        root = tree.getroot()
+        doomed = [element for number, element in enumerate(root.iterfind(documents)) if number % every]
+        doomed += root.findall("{http://www.tei-c.org/ns/1.0}text/{http://www.tei-c.org/ns/1.0}back")
+        for element in doomed:
+            parent, previous = element.getparent(), element.getprevious()
+            if element.tail and element.tail.strip():
+                if previous is not None:
+                    previous.tail = (previous.tail or "") + element.tail
+                else:
+                    parent.text = (parent.text or "") + element.tail
+            parent.remove(element)
+        tree.write(str(target), encoding="UTF-8", xml_declaration=True)
+    return cut
+
+
 def instructions(inputs: list[Path], volumes: list[Path], trees: list[Path], args: argparse.Namespace) -> int:
     """``--instructions``: each tree's three variants counted (:func:`measure_instructions`), written out."""
     if shutil.which("valgrind") is None:
@@ -352,10 +405,12 @@ def instructions(inputs: list[Path], volumes: list[Path], trees: list[Path], arg
         counted = measure_instructions(inputs, tree, args.validate, args.jobs, args.parallel)
         result = {"inputs": [path.name for path in inputs], "jobs": args.jobs or os.cpu_count(),
                   "validate": args.validate, "tree": "this tree" if tree == ROOT else f"the tree {tree.name}",
-                  "counts": counted,
+                  "sample": args.sample or 1, "tei_bytes": sum(tei_bytes(path) for path in inputs),
+                  "pages": page_count(counted), "counts": counted,
                   "added_instructions": counted["full"]["instructions"] / counted["bare"]["instructions"] - 1}
         name = (("library-instructions" if tree == ROOT else f"library-instructions-{tree.name}")
-                + ("-validated" if args.validate else "") + (f"-jobs{args.jobs}" if args.jobs else ""))
+                + ("-validated" if args.validate else "") + (f"-jobs{args.jobs}" if args.jobs else "")
+                + (f"-sample{args.sample}" if args.sample and args.sample > 1 else ""))
         (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         text = instructions_markdown(result, volumes)
         (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
