@@ -110,10 +110,12 @@ def command(variant: str, inputs: list[Path], module: Path, validate: bool, jobs
     return [sys.executable, "-m", "toolkit", *arguments]
 
 
-def measure(inputs: list[Path], trees: list[Path], repeat: int, validate: bool, jobs: int | None) -> dict:
+def measure(inputs: list[Path], trees: list[Path], repeat: int, validate: bool, jobs: int | None,
+            each_round=None) -> dict:
     """Best wall and CPU seconds of each variant of each tree; in each round every tree's variants in turn,
     so that a change in the machine's load falls on before and after alike. Also what each tree's registers
-    hold (:func:`counts`, after its registers build)."""
+    hold (:func:`counts`, after its registers build). ``each_round`` is given what is measured so far after
+    every round (the results are written then: a run stopped half way still leaves its rounds)."""
     modules = {tree: empty_library_module(tree) for tree in trees}
     best = {tree: {variant: {"wall": float("inf"), "cpu": float("inf")} for variant in VARIANTS} for tree in trees}
     rounds: dict[Path, list[dict[str, float]]] = {tree: [] for tree in trees}
@@ -133,8 +135,11 @@ def measure(inputs: list[Path], trees: list[Path], repeat: int, validate: bool, 
                 if variant == "registers":
                     found[tree] = counts()
             rounds[tree].append(this_round)
-    return {tree: {"times": best[tree], "rounds": rounds[tree], "medians": medians(rounds[tree]),
-                   "registers": found[tree]} for tree in trees}
+        so_far = {tree: {"times": best[tree], "rounds": rounds[tree], "medians": medians(rounds[tree]),
+                         "registers": found[tree]} for tree in trees}
+        if each_round is not None:
+            each_round(so_far)
+    return so_far
 
 
 def medians(rounds: list[dict[str, float]]) -> dict[str, float]:
@@ -332,7 +337,14 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0]
     if args.instructions:
         return instructions(inputs, volumes, trees, args)
-    measured = measure(inputs, trees, args.repeat, args.validate, args.jobs)
+    measure(inputs, trees, args.repeat, args.validate, args.jobs,
+            lambda measured: write_results(measured, inputs, volumes, trees, load, args))
+    return 0
+
+
+def write_results(measured: dict, inputs: list[Path], volumes: list[Path], trees: list[Path], load: float,
+                  args: argparse.Namespace) -> None:
+    """Each tree's figures so far as library[-TREE][-validated][-jobsN][-sampleN].md and .json."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     for tree in trees:
         times = measured[tree]["times"]
@@ -344,12 +356,12 @@ def main(argv: list[str] | None = None) -> int:
                   "added_cpu": times["full"]["cpu"] / times["bare"]["cpu"] - 1,
                   "registers": measured[tree]["registers"]}
         name = (("library" if tree == ROOT else f"library-{tree.name}") + ("-validated" if args.validate else "")
-                + (f"-jobs{args.jobs}" if args.jobs else ""))
+                + (f"-jobs{args.jobs}" if args.jobs else "")
+                + (f"-sample{args.sample}" if args.sample and args.sample > 1 else ""))
         (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-        text = markdown(result, volumes, args.repeat)
+        text = markdown(result, volumes, len(measured[tree]["rounds"]))
         (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
-        print(text)
-    return 0
+        print(text, flush=True)
 
 
 def tei_bytes(path: Path) -> int:
