@@ -12,7 +12,8 @@ DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
-	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library bench-shards
+	bench bench-quick bench-large bench-large-build bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery \
+	bench-validate bench-budget
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -171,16 +172,51 @@ SCALE_FLAGS ?=
 bench-scale: $(READY) tei-all
 	$(BIN)/python bench/scale.py $(SCALE_FLAGS)
 
+# Issue 21, point 3: the largest process of a build of 3, 6 and 12 FRUS volumes (copies with new ids), before
+# (53427f7) and after (HEAD) in one run, and with other worker budgets (bench/budget.py; e.g.
+# make bench-budget BUDGET_FLAGS='--volumes 6 --repeat 3 --before-budget 215').
+BUDGET_FLAGS ?=
+bench-budget: $(READY) tei-all
+	$(BIN)/python bench/budget.py $(BUDGET_FLAGS)
+
 # The search index sharded by input, before (620fbe4) and after (HEAD) in one run: Pagefind's memory and CPU
 # on 3 and 6 volumes, the rebuild after one changed, index size, query times (bench/shards.py).
 SHARDS_FLAGS ?=
 bench-shards: $(READY)
 	$(BIN)/python bench/shards.py $(SHARDS_FLAGS)
 
+# The first query through Pagefind's API over the sharded index (issue 18, target 300 ms): html/pagefind/shards.js
+# before (FIRSTQUERY_BEFORE) and after, served in turn over one build of the edition and ../shared/frus, on the
+# search page and cold, and with the volume shards repeated (bench/firstquery.py).
+FIRSTQUERY_BEFORE ?= 53427f7
+FIRSTQUERY_FLAGS ?= --rounds 15 --shards 8,16,32,64 --one-index 620fbe4
+bench-firstquery: $(READY)
+	$(BIN)/python bench/firstquery.py --before $(FIRSTQUERY_BEFORE) $(FIRSTQUERY_FLAGS)
+
 # One large document (1, 5 and 50 MB): time and peak memory of validate, build, lint and diff grow linearly (bench/large.py).
 LARGE_SIZES ?= 1,5,50
 bench-large: $(READY)
 	$(BIN)/python bench/large.py --sizes $(LARGE_SIZES)
+
+# The build of one large document (issue 22, bench/README.md "round four"): this tree and the same tree
+# without the commits LARGE_UNDO (the page Saxon writes itself, the per-node caches) taking turns, each
+# command LARGE_REPEAT times; results in bench/results/large.{md,json}.
+LARGE_UNDO ?= 720bcb6 9350ee8 903a9a2 6c026d4
+LARGE_REPEAT ?= 3
+bench-large-build: $(READY)
+	rm -rf bench/corpus/large-before && mkdir -p bench/corpus/large-before
+	git archive HEAD | tar -x -C bench/corpus/large-before
+	for commit in $$(echo $(LARGE_UNDO) | tr ' ' '\n' | tac); do \
+	  git show $$commit -- toolkit xslt | patch -R -s -p1 -d bench/corpus/large-before || exit 1; done
+	$(BIN)/python bench/large.py --sizes $(LARGE_SIZES) --steps build --repeat $(LARGE_REPEAT) \
+	  --before bench/corpus/large-before
+
+# Validate against Jing (issue 21): the same findings as before on a corpus with known errors and the
+# fixtures, then before, after and Jing taking turns at 1,000 and 10,000 documents (bench/validate.py).
+VALIDATE_FLAGS ?= --sizes 1000,10000 --rounds 3
+bench-validate: $(READY)
+	$(BIN)/python bench/validate.py --check
+	$(BIN)/python bench/validate.py $(VALIDATE_FLAGS)
 
 bench-quick: $(READY)
 	$(BIN)/python bench/run.py --sizes 100,1000 --tag quick $(BENCH_FLAGS)

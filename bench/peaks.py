@@ -40,9 +40,13 @@ def _sample(root: int, peaks: dict[tuple[int, str], float], done: threading.Even
         done.wait(0.05)
 
 
-def main(command: list[str]) -> int:
-    with open("peaks.err", "w") as errors:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+def measure(command: list[str], *, cwd: str | os.PathLike | None = None, errors_to: str = "peaks.err") -> dict:
+    """Run ``command`` and measure it: exit code, wall and CPU seconds, the command's own peak (MB), the peak of
+    each Python process it started (largest first) and of its other processes by name. Its stderr goes to
+    ``errors_to``."""
+    with open(errors_to, "w") as errors:
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors,
+                                   stdin=subprocess.DEVNULL)
         peaks: dict[tuple[int, str], float] = {}
         done = threading.Event()
         sampler = threading.Thread(target=_sample, args=(process.pid, peaks, done))
@@ -55,10 +59,17 @@ def main(command: list[str]) -> int:
     parent = max((size for (pid, _), size in peaks.items() if pid == process.pid), default=0.0)
     others = sorted(((size, name) for (pid, name), size in peaks.items() if pid != process.pid), reverse=True)
     workers = [size for size, name in others if name.startswith("python")]
-    named = [(name, round(size)) for size, name in others if not name.startswith("python")]
-    print(f"rc={os.waitstatus_to_exitcode(status)} wall={wall:.1f} cpu={usage.ru_utime + usage.ru_stime:.1f} "
-          f"parent={parent:.0f} workers={len(workers)} largest_worker={max(workers, default=0):.0f} "
-          f"others={named[:3]} all_python={[round(size) for size in workers][:16]}")
+    return {"rc": os.waitstatus_to_exitcode(status), "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "parent": parent, "workers": workers,
+            "others": [(name, round(size)) for size, name in others if not name.startswith("python")]}
+
+
+def main(command: list[str]) -> int:
+    found = measure(command)
+    workers = found["workers"]
+    print(f"rc={found['rc']} wall={found['wall']:.1f} cpu={found['cpu']:.1f} "
+          f"parent={found['parent']:.0f} workers={len(workers)} largest_worker={max(workers, default=0):.0f} "
+          f"others={found['others'][:3]} all_python={[round(size) for size in workers][:16]}")
     return 0
 
 

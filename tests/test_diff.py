@@ -360,7 +360,7 @@ def test_identical_readings_align_without_comparing_token_pairs(monkeypatch) -> 
 
 def test_the_cycle_collector_does_not_run_during_a_diff_and_is_left_as_it_was(monkeypatch) -> None:
     """A diff's records are kept until it ends and hold no cycles: the collector, walking them again and
-    again, made diff grow faster than its input (toolkit/diff.py, _collector_paused). Collections are
+    again, made diff grow faster than its input (toolkit/collector.py, paused). Collections are
     counted while the diff works (not the one its allocations may bring on once the collector is back)."""
     import gc
 

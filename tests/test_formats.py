@@ -109,3 +109,41 @@ def test_a_format_s_bad_file_fails_its_document(case: str, tmp_path: Path) -> No
     assert [problem.message for problem in result.problems if message in problem.message], \
         [problem.format() for problem in result.problems]
     assert not (tmp_path / "out" / "bad").exists() and not (tmp_path / "escape.txt").exists()
+
+
+# Two formats failing at different lines of one module: Saxon's diagnostics (its stderr, captured in
+# one sink a process, toolkit/transform.py _stderr_captured) name where each failed, and a failure
+# never carries an earlier one's place.
+FAILING_MODULE = """<?xml version="1.0" encoding="UTF-8"?>
+<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:telegram2477:xslt" exclude-result-prefixes="#all">
+  <xsl:function name="t:first-files" as="element(t:file)*">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:sequence select="error(xs:QName('t:first'), 'the first failure')"/>
+  </xsl:function>
+  <xsl:function name="t:second-files" as="element(t:file)*">
+    <xsl:param name="root" as="document-node()"/>
+    <xsl:sequence select="error(xs:QName('t:second'), 'the second failure')"/>
+  </xsl:function>
+</xsl:stylesheet>
+"""
+
+
+def test_each_failure_names_its_own_place(tmp_path: Path) -> None:
+    module = tmp_path / "failing-files.xsl"
+    module.write_text(FAILING_MODULE, encoding="utf-8")
+    for name in ("first", "second"):
+        formats.register(formats.Format(name, f"fails: {name}", (module,), f"{name}-files"))
+    document = parse_document(EDITION)
+    said = []
+    try:
+        for name in ("first", "second", "first"):
+            with pytest.raises(transform.TransformError) as failed:
+                transform.transform(document, (name,))
+            said.append(failed.value.message)
+    finally:
+        formats.unregister("first")
+        formats.unregister("second")
+    assert "the first failure" in said[0] and "line 6 " in said[0] and "failing-files.xsl" in said[0]
+    assert "the second failure" in said[1] and "line 10 " in said[1] and "line 6 " not in said[1]
+    assert said[2] == said[0]

@@ -42,8 +42,9 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[int, ...], list[st
     made: list[tuple[tuple[int, ...], list[str]]] = []
     original = transform._Transformation.run
 
-    def counted(self, part: tuple[int, ...] = (), formats: tuple[str, ...] = ()) -> transform.Envelope:
-        envelope = original(self, part, formats)
+    def counted(self, part: tuple[int, ...] = (), formats: tuple[str, ...] = (),
+                spool: Path | None = None) -> transform.Envelope:
+        envelope = original(self, part, formats, spool)
         if self.subject not in SITE_WIDE:
             made.append((part, [item.name for item in envelope.files if item.format == "html"]))
         return envelope
@@ -109,10 +110,11 @@ def test_a_part_that_fails_places_nothing_of_the_volume(tmp_path: Path, monkeypa
     monkeypatch.setattr(frus, "PART_SIZE", 1)
     original = transform._Transformation.run
 
-    def failing(self, part: tuple[int, ...] = (), formats: tuple[str, ...] = ()) -> transform.Envelope:
+    def failing(self, part: tuple[int, ...] = (), formats: tuple[str, ...] = (),
+                spool: Path | None = None) -> transform.Envelope:
         if part and part[0] == 3:
             raise TransformError("a stylesheet failed on document 3", path=self.subject)
-        return original(self, part, formats)
+        return original(self, part, formats, spool)
 
     monkeypatch.setattr(transform._Transformation, "run", failing)
     result = build_edition(tmp_path / "out", [FRUS_VOLUME], validate=False)

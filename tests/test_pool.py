@@ -167,6 +167,84 @@ def test_a_task_is_not_resumed_in_this_process() -> None:
     assert not pool.over_budget()  # the parent is never past a worker's budget
 
 
+# --- Handed on BEFORE the budget would be passed (issue 21: a worker's peak at most 300 MB) ---
+# Real memory, real workers: each step keeps STEP bytes (written, so resident); the budget is a fresh
+# worker's resident set plus 100 MB, so that two steps fit and a third would pass it. Handing on after
+# the budget was passed (the rule before) would take a worker to about 120 MB over its start.
+
+_STEP = 40 * 1024 * 1024
+_kept: list[bytes] = []
+
+
+def _resident_here(_: int) -> int:
+    return pool.resident()
+
+
+def _fresh_worker() -> int:
+    """A fresh spawned worker's resident set, as the tests' workers start."""
+    return max(pool.imap(_resident_here, [0, 1], jobs=2, chunksize=1, threshold=1, budget=None))
+
+
+def _grow(item: tuple[str, int]) -> tuple[int, int, int]:
+    """A task that keeps STEP bytes and logs itself (once a call: a lost or doubled task shows)."""
+    log, number = item
+    _kept.append(bytes([number % 250 + 1]) * _STEP)
+    with open(log, "a", encoding="ascii") as stream:
+        stream.write(f"{number}\n")
+    return number, os.getpid(), pool.resident()
+
+
+def test_a_worker_gives_back_a_task_that_would_take_it_past_its_budget(tmp_path) -> None:
+    budget = _fresh_worker() + 100 * 1024 * 1024
+    log = str(tmp_path / "calls.log")
+    items = [(log, number) for number in range(8)]
+    # Two items a chunk and two chunks held: a worker holds four items it must not all do.
+    results = list(pool.imap(_grow, items, jobs=2, chunksize=2, threshold=1, budget=budget))
+    assert [number for number, _, _ in results] == list(range(8))
+    assert sorted(int(line) for line in open(log, encoding="ascii")) == list(range(8))  # each task once
+    assert max(size for _, _, size in results) <= budget
+    by_worker: dict[int, int] = {}
+    for _, pid, _ in results:
+        by_worker[pid] = by_worker.get(pid, 0) + 1
+    assert max(by_worker.values()) == 2 and len(by_worker) == 4  # two fit, a third is handed on
+
+
+def _grow_in_steps(item: tuple[int, int]) -> pool.Resume | list[tuple[int, int, int, int]]:
+    """Four steps of STEP bytes each, that stop when the next would pass the worker's budget."""
+    number, step = item
+    done = []
+    while True:
+        _kept.append(bytes([step + 1]) * _STEP)
+        done.append((number, step, os.getpid(), pool.resident()))
+        if step == 3:
+            return done
+        if pool.over_budget():
+            return pool.Resume(done, (number, step + 1))
+        step += 1
+
+
+def test_a_part_is_handed_on_before_it_would_take_its_worker_past_the_budget() -> None:
+    budget = _fresh_worker() + 100 * 1024 * 1024
+    results = list(pool.imap(_grow_in_steps, [(number, 0) for number in range(3)], jobs=2, chunksize=1,
+                             threshold=1, budget=budget, merge=_joined))
+    for number, steps in enumerate(results):
+        assert [(n, step) for n, step, _, _ in steps] == [(number, step) for step in range(4)]
+        assert max(size for _, _, _, size in steps) <= budget
+        workers = [pid for _, _, pid, _ in steps]
+        assert workers[0] == workers[1] != workers[2] == workers[3]  # two steps a worker
+
+
+def test_a_heavier_task_is_expected_to_add_more() -> None:
+    growth = pool._Growth()
+    growth.starts = [(30, 1000), (40, 4000)]
+    assert growth.expected_start(500) == 40  # never scaled down: the most seen
+    assert growth.expected_start(3000) == 90  # 30 for 1000 bytes: 90 for 3000
+    assert growth.expected_start(8000) == 240
+    assert growth.expected_step() == 40  # no later step seen: what a start added
+    growth.step = 12
+    assert growth.expected_step() == 12
+
+
 def _die_on_five(item: int) -> int:
     if item == 5:
         os._exit(3)  # as the kernel's OOM killer would leave it: no answer

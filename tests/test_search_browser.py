@@ -101,6 +101,31 @@ def test_options_given_while_a_search_runs_apply_to_every_shard(new_page, origin
     assert log.page_errors + log.console_errors == []
 
 
+def test_a_script_on_the_search_page_searches_with_the_index_the_page_opened(new_page, origin: str) -> None:
+    """The search page opens every shard when it loads. A reader's script there that asks for the options the
+    page has (its highlightParam) searches with that index: Pagefind's WebAssembly, worker and each shard's
+    metadata are fetched once, not a second time for a module of its own."""
+    page, log = new_page()
+    page.goto(f"{origin}/{SEARCH_PAGE}")
+    page.wait_for_selector("body.search-ready")
+    urls = page.evaluate("""async () => {
+      const pagefind = await import('/html/pagefind/shards.js');
+      await pagefind.options({highlightParam: 'find'});
+      const search = await pagefind.search('Kuznetsov');
+      return (await Promise.all(search.results.map(r => r.data()))).map(d => d.url);
+    }""")
+    assert any(url.startswith(VOLUME_VI) for url in urls) and any(url.startswith(SUPPLEMENT) for url in urls)
+    assert all("find=kuznetsov" in url.lower() for url in urls)
+
+    def fetched(ending: str) -> int:
+        return sum(1 for url in log.requests if url.split("?")[0].endswith(ending))
+
+    assert fetched("/pagefind/pagefind.js") == 1 and fetched("pagefind-worker.js") == 1
+    assert fetched("wasm.en.pagefind") + fetched("wasm.unknown.pagefind") == 1
+    assert fetched("/shards/frus1961-63v06/pagefind-entry.json") == 1
+    assert log.page_errors + log.console_errors == []
+
+
 def test_api_the_year_filter_narrows_a_search(new_page, origin: str) -> None:
     page, log = new_page()
     everything = api(page, origin, "Kuznetsov")

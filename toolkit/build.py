@@ -237,8 +237,8 @@ def publication(root: etree._Element, problems: list[Problem], profile: kinds.Ki
 def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.Kind, stage_dir: Path,
                       formats: tuple[str, ...], parameters: transform.Parameters,
                       root: Path | None, reuse: UnitReuse | None = None) -> DocumentBuild | pool.Resume:
-    """Transform a parsed document and stage its files; in a worker past its memory budget, a file
-    transformed in several runs (a FRUS volume's parts) stops between two and returns
+    """Transform a parsed document and stage its files; in a worker that its next run would take past its
+    memory budget, a file transformed in several runs (a FRUS volume's parts) stops between two and returns
     :class:`toolkit.pool.Resume` with the rest (:class:`_Rest`), which a fresh worker carries on
     (:func:`_carry_on`, joined by :func:`_joined`)."""
     path = result.path
@@ -258,7 +258,7 @@ def _transform_parsed(result: DocumentBuild, document: Document, profile: kinds.
         # outputs are held at once.
         parted = transform.parted(document, formats, parameters, root, profile.name, targets,
                                   skip=plan.skip if plan else frozenset())
-        envelopes = (transform.transform_parted(parted, parameters) if parted is not None else
+        envelopes = (transform.transform_parted(parted, parameters, spool=stage_dir) if parted is not None else
                      transform.transform_in_parts(document, formats, parameters, root=root, profile=profile.name,
                                                   targets=targets))
         stopped = _stage_envelopes(result, envelopes, stage_dir, records, made, parted)
@@ -293,8 +293,9 @@ def _records_done(result: DocumentBuild, records: list[str], made: dict[str, tup
 def _stage_envelopes(result: DocumentBuild, envelopes, stage_dir: Path, records: list[str],
                      made: dict[str, tuple[list[str], list[str]]], parted: transform.Parted | None,
                      start: int = 0) -> int | None:
-    """Write each envelope's files to the staging folder as it comes. In a worker past its memory budget
-    (:func:`toolkit.pool.over_budget`) with runs of ``parted`` left, stop: the number of the next run."""
+    """Write each envelope's files to the staging folder as it comes. In a worker that the next run would
+    take past its memory budget (:func:`toolkit.pool.over_budget`) with runs of ``parted`` left, stop: the
+    number of the next run."""
     for number, envelope in enumerate(envelopes, start):
         outputs = {f"{item.format}/{item.name}": item.content for item in envelope.files}
         if envelope.card is not None:
@@ -321,7 +322,7 @@ def _stage_envelopes(result: DocumentBuild, envelopes, stage_dir: Path, records:
 
 @dataclass(frozen=True)
 class _Rest:
-    """The parts of a volume a worker past its memory budget left (from ``start``), for a fresh worker."""
+    """The parts of a volume a worker near its memory budget left (from ``start``), for a fresh worker."""
 
     path: Path
     stage_dir: Path
@@ -338,14 +339,14 @@ class _Rest:
 
 
 def _carry_on(rest: _Rest) -> DocumentBuild | pool.Resume:
-    """Transform and stage the runs a worker past its budget left; stop again if this one passes it too.
+    """Transform and stage the runs a worker near its budget left; stop again if this one would pass it too.
     The worker that makes the last run settles the file's library records and units."""
     result = DocumentBuild(rest.path)
     records, made = list(rest.records), dict(rest.made)
     names = {tuple(relative.split("/", 1)) for relative in rest.staged}
     stopped = None
     try:
-        envelopes = transform.transform_parted(rest.parted, rest.parameters, rest.start, names)
+        envelopes = transform.transform_parted(rest.parted, rest.parameters, rest.start, names, spool=rest.stage_dir)
         stopped = _stage_envelopes(result, envelopes, rest.stage_dir, records, made, rest.parted, rest.start)
     except TransformError as exc:
         result.problems.append(_problem(rest.path, exc.message, exc.hint))
@@ -508,6 +509,16 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _weight(job: "tuple[Path, Path, Path, UnitReuse | None] | _Rest | _Again") -> int:
+    """A worker's task as the pool weighs it (toolkit/pool.py, ``weigh``), which what its start adds to the
+    worker's memory follows: an input is parsed twice (lxml's tree, held while Saxon's is made: twice its
+    bytes), the rest of a volume once (Saxon's tree: its characters). Measured (bench/README.md, "Handed on
+    before the budget"): volume V's start adds 118-129 MB as an input and 52-56 MB as a rest."""
+    if isinstance(job, _Rest):
+        return len(job.parted.text)
+    return 2 * _size(job[0] if isinstance(job, tuple) else job.path)
+
+
 def _build_all(jobs_list: list[tuple[Path, Path, Path, UnitReuse | None]], formats: tuple[str, ...],
                parameters: transform.Parameters, jobs: int, validating: bool,
                strict: bool = False) -> list[DocumentBuild]:
@@ -525,7 +536,7 @@ def _build_all(jobs_list: list[tuple[Path, Path, Path, UnitReuse | None]], forma
         results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
                                  initargs=(formats, parameters, validating, _registered_at_run_time(),
                                            kinds.loaded_folders(), strict, found),
-                                 threshold=threshold, chunksize=chunksize, merge=_joined))
+                                 threshold=threshold, chunksize=chunksize, merge=_joined, weigh=_weight))
     if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
         raise _worker_state.pop("error")
     return results
@@ -843,7 +854,7 @@ def _settle_site(surveyed: site.Site, results: list[DocumentBuild], files: list[
         fresh_results = list(pool.imap(_build_in_worker, jobs_list, jobs=jobs, initializer=_init_worker,
                                        initargs=(formats, final_parameters, False, _registered_at_run_time(),
                                                  kinds.loaded_folders(), False, found),
-                                       threshold=1, chunksize=1, merge=_joined))
+                                       threshold=1, chunksize=1, merge=_joined, weigh=_weight))
     if _worker_state.get("error") is not None:  # worked in this process: a stylesheet that does not compile
         raise _worker_state.pop("error")
     for result, fresh in zip(again, fresh_results):

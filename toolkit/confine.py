@@ -203,25 +203,47 @@ def root_of(document: Path, folders: Sequence[Path] = (), root: Path | None = No
 def regular_documents(candidates: Iterable[Path], root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """The regular files among a folder's ``*.xml`` entries that lie inside ``root``, and why the others do not."""
     kept, refused = [], []
+    # Whether each folder's real path lies inside root, found once: a folder holds thousands of documents,
+    # and resolving every document's path anew cost an lstat per component of it (0.1 s at 10,000).
+    inside_root: dict[str, bool] = {}
     for path in candidates:
-        real = real_path(path)
         try:
-            mode = os.stat(path).st_mode if real is not None else None
-        except OSError as exc:
-            refused.append((path, "a symbolic link that loops" if exc.errno == errno.ELOOP else
-                            f"unreadable ({exc.strerror})"))
-            continue
-        if real is None:
-            refused.append((path, "a symbolic link that loops"))
-        elif stat.S_ISDIR(mode):
-            continue  # a folder named *.xml: not a document
-        elif not stat.S_ISREG(mode):
-            refused.append((path, describe(mode)))
-        elif not inside(real, root):
-            refused.append((path, f"a symbolic link that leads outside {_shown(root)}"))
-        else:
-            kept.append(path)
+            mode = os.lstat(path).st_mode
+        except OSError:
+            mode = None
+        if mode is not None and stat.S_ISREG(mode):
+            # A regular file, not a symbolic link: its real path is its folder's real path and its name.
+            folder = os.path.dirname(path) or "."
+            if folder not in inside_root:
+                located = real_path(Path(folder))
+                inside_root[folder] = located is not None and inside(located, root)
+            if inside_root[folder]:
+                kept.append(path)
+                continue
+        _one_candidate(path, root, kept, refused)
     return kept, refused
+
+
+def _one_candidate(path: Path, root: Path, kept: list[Path], refused: list[tuple[Path, str]]) -> None:
+    """:func:`regular_documents` for an entry that is not plainly a regular file inside root (a symbolic
+    link, a folder, a device, a file whose folder leads out of root): resolved and looked at in full."""
+    real = real_path(path)
+    try:
+        mode = os.stat(path).st_mode if real is not None else None
+    except OSError as exc:
+        refused.append((path, "a symbolic link that loops" if exc.errno == errno.ELOOP else
+                        f"unreadable ({exc.strerror})"))
+        return
+    if real is None:
+        refused.append((path, "a symbolic link that loops"))
+    elif stat.S_ISDIR(mode):
+        return  # a folder named *.xml: not a document
+    elif not stat.S_ISREG(mode):
+        refused.append((path, describe(mode)))
+    elif not inside(real, root):
+        refused.append((path, f"a symbolic link that leads outside {_shown(root)}"))
+    else:
+        kept.append(path)
 
 
 @dataclass
@@ -281,6 +303,10 @@ def once(files: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
     return kept, repeated
 
 
+def _parts(path: Path) -> tuple[str, ...]:
+    return path.parts
+
+
 def select(paths: Iterable[Path] = (), root: Path | None = None) -> Selection:
     """Turn the user's files and folders into documents (default: the project's, :func:`project_documents`).
 
@@ -305,7 +331,8 @@ def select(paths: Iterable[Path] = (), root: Path | None = None) -> Selection:
             raise _os_error(path, exc) from None
         if stat.S_ISDIR(info.st_mode):
             real = real_path(path) or path
-            kept, skipped = regular_documents(sorted(path.rglob("*.xml")), real)
+            # Sorted by their parts, the order of Path's own comparison, without its cost per comparison.
+            kept, skipped = regular_documents(sorted(path.rglob("*.xml"), key=_parts), real)
             if not kept and not skipped:
                 raise UsageError("folder holds no .xml documents", path=_shown(path))
             files += kept

@@ -27,9 +27,7 @@ code is 1, like a change to the words.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import difflib
-import gc
 import itertools
 import re
 import subprocess
@@ -42,7 +40,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, project
+from toolkit import collector, confine, project
 from toolkit.diplomatic import Block, SourceText, blocks, normalise
 from toolkit.errors import EXIT_INVALID, EXIT_OK, UsageError
 from toolkit.paths import display_path
@@ -838,30 +836,12 @@ def _new_entries(old: etree._Element, new: etree._Element) -> list[str]:
 # --------------------------------------------------------------------------- public API
 
 
-@contextlib.contextmanager
-def _collector_paused():
-    """Python's cycle collector off for the duration, then as it was.
-
-    A diff makes millions of small containers (each element's record and attributes, the blocks' spans,
-    the tokens) and keeps all of them until it is done; none of them is garbage, let alone a cycle. The
-    collector runs every few hundred allocations and, as the heap grows, walks all of them again and
-    again: with it running, a diff cost 1.25 CPU s per MB at 5 MB and 1.41 at 20 MB; paused, 0.87 and
-    0.86, with the same peak memory (bench/README.md, "Large documents"). What a diff leaves behind is
-    freed by reference counting as usual; a cycle, if any, by the next collection after it.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def diff_documents(old: Document, new: Document, *, old_label: str | None = None,
                    new_label: str | None = None) -> DiffResult:
     """Compare two versions of a document; see the module docstring."""
-    with _collector_paused():
+    # A diff makes millions of small containers and keeps them all until it is done, none a cycle:
+    # the collector's walks over them cost a third of its time (toolkit/collector.py).
+    with collector.paused():
         return _diff(old, new, old_label, new_label)
 
 

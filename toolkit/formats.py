@@ -33,11 +33,12 @@ from toolkit.paths import XSLT_DIR
 
 @dataclass(frozen=True)
 class OutputFile:
-    """One finished output file: its format (folder), its name in that folder, and its text or bytes."""
+    """One finished output file: its format (folder), its name in that folder, and its text or bytes (or,
+    for a page Saxon wrote to a file itself, that file: toolkit/transform.py, ``spool``)."""
 
     format: str
     name: str
-    content: str | bytes
+    content: str | bytes | Path
 
 
 @dataclass(frozen=True)

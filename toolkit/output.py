@@ -111,8 +111,13 @@ def name_problem(relative: str) -> str | None:
     return None
 
 
-def write_file(path: Path, content: str | bytes) -> None:
-    """Write a new file (staging only: never over an existing one), mode as ``open()`` gives it."""
+def write_file(path: Path, content: str | bytes | Path) -> None:
+    """Write a new file (staging only: never over an existing one), mode as ``open()`` gives it. A
+    :class:`pathlib.Path` is a file already written on the same file system (a page Saxon wrote itself,
+    toolkit/transform.py, ``spool``): it is moved there, not read and copied."""
+    if isinstance(content, Path):
+        _move_new(content, path)
+        return
     data = content.encode("utf-8") if isinstance(content, str) else content
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
@@ -122,6 +127,22 @@ def write_file(path: Path, content: str | bytes) -> None:
         handle = os.open(path, flags, 0o666)
     with os.fdopen(handle, "wb") as stream:
         stream.write(data)
+
+
+def _move_new(source: Path, path: Path) -> None:
+    """Move ``source`` to ``path``, which must not exist (as ``O_EXCL`` for a written file)."""
+    os.chmod(source, file_mode())
+    try:
+        os.link(source, path)  # fails if path exists, as O_EXCL does
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, path)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV) or os.path.lexists(path):
+            raise
+        os.rename(source, path)  # a file system without hard links: the staging folder is this run's alone
+        return
+    os.unlink(source)
 
 
 def _same_content(staged: Path, target: Path) -> bool:

@@ -18,15 +18,27 @@ its first chunk, so they start with its imports and whatever it compiled
 (the schemas, the Schematron rules) instead of doing it again. A parent that
 has loaded saxonche gets spawned workers whatever it asks.
 
-**Memory.** After each chunk a worker reports its resident set; a worker
-that passed ``budget`` (:data:`WORKER_BUDGET`) is given no more work, finishes
-what it holds, exits, and a fresh worker takes the next chunks. A Saxon
-worker's heap grows with everything it has transformed, and saxonche cannot
-bound it (bench/README.md), so a worker is replaced when it needs it rather
-than after every task. A task that can stop half way (a FRUS volume, part by
-part) asks :func:`over_budget` between its steps and returns :class:`Resume`
-with what is left: the pool retires the worker and a fresh one does the rest
-(``merge`` joins the two results).
+**Memory.** ``budget`` (:data:`WORKER_BUDGET`) is the resident set a worker
+should never pass. A Saxon worker's heap grows with everything it has
+transformed, and saxonche cannot bound it (bench/README.md), so a worker is
+replaced when it needs it rather than after every task, and *before* it would
+pass the budget, not after: each worker learns how much its steps add (the
+peak of its resident set during a step, less the resident set before it,
+Linux's ``VmHWM`` reset by ``/proc/self/clear_refs``) and
+
+- takes a task (after its first) only if its resident set now plus the most
+  the start of a task has added in it (scaled up by the task's weight,
+  ``weigh(item)``, for a heavier one) stays within the budget; otherwise it gives the task back, and
+  the rest of its chunk, and leaves: a fresh worker takes them;
+- between the steps of a task that can stop half way (a FRUS volume, part by
+  part), :func:`over_budget` says whether the next step, adding what the
+  largest step so far added, would pass the budget: the task then returns
+  :class:`Resume` with what is left, the pool retires the worker and a fresh
+  one does the rest (``merge`` joins the two results).
+
+A worker's first task and first step are always done (a fresh worker is the
+smallest there is), so the run always moves on. A worker that reports a
+resident set past the budget after a chunk gets no more work either.
 
 Each worker dies with its parent (Linux ``PR_SET_PDEATHSIG``: even when the
 parent is killed with ``kill -9``), ignores Ctrl-C (the parent answers it),
@@ -62,11 +74,12 @@ MAX_CHUNK = 16
 #: Chunks a worker holds at once: the one it works and the next, so it never waits for the parent.
 AHEAD = 2
 
-#: The resident set past which a worker is replaced (after its chunk, or between the steps of a
-#: resumable task). A build's worker is about 130 MB with Saxon and the compiled stylesheets and grows
-#: with what it transforms; 260 MB leaves one FRUS part's transformation (~1 MB of output, 20-40 MB
-#: of Saxon's heap) under the 300 MB of issue 21. Measured: bench/README.md, "One pool, workers replaced".
-WORKER_BUDGET = 260 * 1024 * 1024
+#: The resident set a worker should not pass: it hands its next task or its next step (a FRUS part) to a
+#: fresh worker when what that adds, learned from its own earlier ones, would take it past. Issue 21 asks
+#: for 300 MB at most; 280 leaves 20 for a step that adds more than any before it in that worker (up to 8 MB
+#: more, measured) and for handing on the rest of a volume (pickled: up to 12 MB more).
+#: Measured: bench/README.md, "Handed on before the budget".
+WORKER_BUDGET = 280 * 1024 * 1024
 
 
 def _die_with_parent() -> None:
@@ -144,10 +157,92 @@ def resident() -> int:
 _budget: int | None = None
 
 
+class _Growth:
+    """What this worker has learned of how much its steps add to its resident set.
+
+    The time of a worker is cut into periods: the start of a task (from its beginning to its first
+    :func:`over_budget`, or to its end) and each later step (between two calls, or to the task's end); a
+    period ends with the answer sent, so that pickling a large result counts. Each period's growth is its
+    peak resident set less the resident set it began with."""
+
+    def __init__(self) -> None:
+        self.starts: list[tuple[int, int]] = []  # (growth, weight) of each task's start
+        self.step = 0  # the most a later step added (0: none seen)
+        self.kind: str | None = None  # the period going on: "start", "step", or None
+        self.weight = 1
+        self.mark = 0
+
+    def open(self, kind: str, weight: int = 1) -> None:
+        self.close()
+        self.kind, self.weight = kind, max(1, weight)
+        _reset_peak()
+        self.mark = resident()
+
+    def close(self) -> None:
+        if self.kind is None:
+            return
+        growth = max(0, _peak() - self.mark)
+        if self.kind == "start":
+            self.starts.append((growth, self.weight))
+        else:
+            self.step = max(self.step, growth)
+        self.kind = None
+
+    def expected_start(self, weight: int) -> int:
+        """What the start of a task of this weight is expected to add: the most a start added, scaled up
+        (never down) by how much heavier this task is than that one's."""
+        weight = max(1, weight)
+        return max((growth * max(weight, seen) // seen for growth, seen in self.starts), default=0)
+
+    def expected_step(self) -> int:
+        """What a later step is expected to add: the most one added, else the most a start added."""
+        return self.step or max((growth for growth, _ in self.starts), default=0)
+
+
+_growth = _Growth()
+#: Whether this process can reset its peak resident set (Linux 4.0 and later); None: not tried yet.
+_can_reset_peak: bool | None = None
+
+
+def _reset_peak() -> None:
+    global _can_reset_peak
+    if _can_reset_peak is False:
+        return
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+            clear.write("5")  # reset VmHWM to the resident set now
+        _can_reset_peak = True
+    except OSError:
+        _can_reset_peak = False
+
+
+def _peak() -> int:
+    """The peak resident set since :func:`_reset_peak`, in bytes (where it cannot be reset: the resident set
+    now, which misses what a step held and let go)."""
+    if _can_reset_peak:
+        try:
+            with open("/proc/self/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            pass
+    return resident()
+
+
 def over_budget() -> bool:
-    """Whether this process is a pool worker past its memory budget: a resumable task then stops at its
-    next step and returns :class:`Resume`. Always False outside a worker (the parent cannot be replaced)."""
-    return _budget is not None and resident() > _budget
+    """Between two steps of a resumable task: whether this process is a pool worker that the next step
+    would take past its budget (its resident set now, plus the most a step has added in it). The task
+    then stops and returns :class:`Resume`. Always False outside a worker (the parent cannot be replaced)."""
+    if _budget is None:
+        return False
+    _growth.open("step")  # the step just done is measured; the next one begins
+    return resident() + _growth.expected_step() > _budget
+
+
+def _takes(weight: int) -> bool:
+    """Whether this worker, having done a task already, takes one more of this weight within its budget."""
+    return _budget is None or resident() + _growth.expected_start(weight) <= _budget
 
 
 @dataclass
@@ -166,7 +261,8 @@ def imap(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int
          initializer: Callable[..., None] | None = None, initargs: tuple = (),
          chunksize: int | None = None, threshold: int = PARALLEL_THRESHOLD,
          share: bool = False, fork: bool = False, budget: int | None | str = "default",
-         merge: Callable[[Result, Result], Result] | None = None) -> Iterator[Result]:
+         merge: Callable[[Result, Result], Result] | None = None,
+         weigh: Callable[[Item], int] | None = None) -> Iterator[Result]:
     """``function`` over ``items``, results in the order of the items.
 
     ``function``, ``initializer`` and the items must pickle (module-level
@@ -176,9 +272,11 @@ def imap(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int
     ``share``: this process works too, as one of the ``jobs`` (see the module docstring).
     ``fork``: the work loads no Saxon, forked workers are safe (see the module docstring); its items must
     be small (paths): they are sent from this thread, a large one could wait for a worker waiting for it.
-    ``budget``: the resident set in bytes past which a worker is replaced (None: never; by default
+    ``budget``: the resident set in bytes a worker should not pass (None: no limit; by default
     :data:`WORKER_BUDGET` as it is when called).
     ``merge``: how a :class:`Resume`'s result so far and the rest's result make one.
+    ``weigh``: an item's weight (its bytes, say; by default 1 each), run in the worker: a task heavier than
+    those a worker has done is expected to add proportionally more memory when it starts.
     """
     items = list(items)
     workers = workers_for(len(items), jobs, threshold)
@@ -193,7 +291,7 @@ def imap(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int
     size = chunksize or chunk_size(len(items), workers)
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
     pool = _Pool(function, workers - share, initializer, initargs, budget,
-                 fork=fork and "saxonche" not in sys.modules, share=share)
+                 fork=fork and "saxonche" not in sys.modules, share=share, weigh=weigh)
     try:
         yield from pool.run(chunks, merge)
     except BaseException:
@@ -246,20 +344,22 @@ def _release_ctrl_c(held: bool) -> None:
 # ---------------------------------------------------------------------------
 
 def _worker_main(connection, function: Callable, initializer: Callable[..., None] | None, initargs: tuple,
-                 budget: int | None, forked: bool = False) -> None:
+                 budget: int | None, forked: bool = False, weigh: Callable[[Any], int] | None = None) -> None:
     """A worker's life: the initializer, then chunks until the parent says stop (None) or goes away.
 
     Every answer is ``(chunk number, ok, results or the exception, resident set)``; a task that returned
-    :class:`Resume` ends the chunk there (its other items come back as not done: None). The worker leaves
+    :class:`Resume` ends the chunk there, and so does a task the worker does not take (:func:`_takes`): the
+    items not done are left out of the results, and the parent hands them on. The worker leaves
     with ``os._exit``: its outputs are written and closed task by task, and an interpreter's normal exit
     (atexit, Saxon's runtime) is where pools have hung."""
     import signal
 
-    global _budget
+    global _budget, _growth
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent answers
     _release_ctrl_c(True)  # held back by the parent while this worker started (_Pool._start)
-    _budget = budget
+    _budget, _growth = budget, _Growth()  # a forked worker learns afresh
+    took = False  # whether this worker has taken a task: its first one it always takes
     code = 0
     try:
         if initializer is not None:
@@ -272,6 +372,11 @@ def _worker_main(connection, function: Callable, initializer: Callable[..., None
             try:
                 results: list = []
                 for item in chunk:
+                    weight = weigh(item) if weigh is not None else 1
+                    if took and not _takes(weight):
+                        break  # given back before it starts: a fresh worker takes it
+                    took = True
+                    _growth.open("start", weight)
                     results.append(function(item))
                     if isinstance(results[-1], Resume):
                         break
@@ -283,6 +388,7 @@ def _worker_main(connection, function: Callable, initializer: Callable[..., None
             except Exception as exc:  # noqa: BLE001 - a result or exception that does not pickle
                 connection.send((number, False, RuntimeError(f"a worker's answer could not be sent: {exc!r}"),
                                  resident()))
+            _growth.close()  # the last period takes in the answer's pickling
     except (EOFError, OSError, KeyboardInterrupt):
         code = 1  # the parent went away or stopped us
     except BaseException as exc:  # noqa: BLE001 - the initializer failed: tell the parent, which raises it
@@ -320,10 +426,10 @@ class _Pool:
     another worker, and the items of its chunk after it go back in line too."""
 
     def __init__(self, function: Callable, workers: int, initializer: Callable | None, initargs: tuple,
-                 budget: int | None, *, fork: bool, share: bool):
+                 budget: int | None, *, fork: bool, share: bool, weigh: Callable | None = None):
         import multiprocessing
 
-        self.function, self.size, self.budget = function, workers, budget
+        self.function, self.size, self.budget, self.weigh = function, workers, budget, weigh
         self.initializer, self.initargs, self.share, self.fork = initializer, initargs, share, fork
         self.context = multiprocessing.get_context("fork" if fork else "spawn")
         self.workers: list[_Worker] = []
@@ -371,7 +477,8 @@ class _Pool:
         # Forked workers inherit what the parent has initialised (it ran the initializer before forking).
         initializer = None if self.fork else self.initializer
         process = self.context.Process(target=_worker_main, args=(theirs, self.function, initializer,
-                                                                   self.initargs, self.budget, self.fork))
+                                                                   self.initargs, self.budget, self.fork,
+                                                                   self.weigh))
         # Ctrl-C held back while the worker starts: a worker starting (an interpreter, fork's hooks) would
         # otherwise die of it with a traceback before it can ignore it. It inherits the blocked signal,
         # ignores it, then lets it through; the parent gets its own at once after.
@@ -492,7 +599,7 @@ class _Pool:
                 worker.retiring = True
             for (position, _), result in zip(pairs, value):
                 self._settle(position, result, waiting)
-            if len(value) < len(pairs):  # a Resume ended the chunk: its other items go back in line
+            if len(value) < len(pairs):  # a Resume, or a task not taken, ended the chunk: the rest go back in line
                 worker.retiring = True
                 waiting.appendleft(pairs[len(value):])
         for channel in ready:

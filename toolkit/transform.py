@@ -38,6 +38,14 @@ output looks lives in ``xslt/``. The protocol between the two is small:
   into Saxon once and transformed once per output format, each returning its
   own envelope (:func:`transform_in_parts`), so that Saxon holds one format's
   files at a time, not every format's (bench/README.md, "Large documents");
+  a document of :data:`SPOOL_PAGE` characters or more published as one page,
+  given a folder to spool to (:func:`transform_parted`'s ``spool``), has its HTML
+  page written by Saxon straight into a file there (stylesheet parameter
+  ``t:spool``, mode ``t:spool`` in ``xslt/html-page.xsl``) and the envelope
+  names it with the encoding ``spooled``: the page is never held whole as a
+  result tree, a string, the envelope's text and a Python str, which made the
+  transformation's heap, and its collector's work per MB, grow with the
+  document (bench/README.md, "Large documents, round four");
 * Python checks the envelope's files and writes each one atomically
   (:func:`toolkit.xmlio.write_atomic`), so a failed transform never leaves a
   half-written output behind;
@@ -171,10 +179,24 @@ def _message(exc: BaseException, detail: str = "") -> str:
 _WHERE = re.compile(r"on line \d+ column \d+ of [\w.-]+\.xsl")
 
 
+# The file Saxon's stderr goes to while it runs: one per process, emptied after each use (a new temporary
+# file per call cost 0.5 ms of a generated document's 50 in the worker, four calls a document).
+_sink: tuple[int, object] | None = None
+
+
+def _stderr_sink():
+    """This process's sink (a process forked from one that had it makes its own: they would share the offset)."""
+    global _sink
+    if _sink is None or _sink[0] != os.getpid():
+        _sink = (os.getpid(), tempfile.TemporaryFile())
+    return _sink[1]
+
+
 @contextlib.contextmanager
 def _stderr_captured():
     """Saxon prints its diagnostics to the process's stderr (fd 2): keep them
-    out of the user's terminal and hand them to the caller instead."""
+    out of the user's terminal and hand them to the caller instead. Callers
+    hold ``_lock`` (one sink a process)."""
     captured = {"text": ""}
     try:
         sys.stderr.flush()
@@ -182,15 +204,18 @@ def _stderr_captured():
     except (OSError, ValueError):  # no usable fd 2: let Saxon print
         yield captured
         return
-    with tempfile.TemporaryFile() as sink:
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield captured
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            sink.seek(0)
-            captured["text"] = sink.read().decode("utf-8", "replace")
+    sink = _stderr_sink().fileno()
+    os.dup2(sink, 2)
+    try:
+        yield captured
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        size = os.lseek(sink, 0, os.SEEK_CUR)
+        if size:
+            captured["text"] = os.pread(sink, size, 0).decode("utf-8", "replace")
+            os.ftruncate(sink, 0)
+            os.lseek(sink, 0, os.SEEK_SET)
 
 
 def _modules() -> list[Path]:
@@ -343,13 +368,18 @@ class _Transformation:
         if error is not None:
             raise TransformError(f"{self.stylesheet} failed: {_message(error, stderr['text'])}", path=subject)
 
-    def run(self, part: tuple[int, ...] = (), formats: tuple[str, ...] = ()) -> Envelope:
+    def run(self, part: tuple[int, ...] = (), formats: tuple[str, ...] = (), spool: Path | None = None) -> Envelope:
         """The envelope of the whole document, or of one part of it (``t:part``, xslt/collection.xsl); of
-        ``formats`` (default: those the transformation was made for)."""
+        ``formats`` (default: those the transformation was made for). ``spool``: a file (absent) the
+        document's HTML page is written to by Saxon (``t:spool``); the envelope's page is then that
+        :class:`pathlib.Path`, not its text."""
         error = None
         with _lock, _stderr_captured() as stderr:
             try:
                 _set_parameters(self.compiled, self.parameters, formats or self.formats, self.profile)
+                if spool is not None:
+                    self.compiled.set_parameter(f"{{{T_NS}}}spool", self.saxon.processor.make_string_value(
+                        spool.resolve().as_uri()))
                 self.compiled.set_parameter(f"{{{T_NS}}}documents", self.documents)
                 self.compiled.set_parameter(f"{{{T_NS}}}pointers", self.pointers)
                 part_value = _integers(self.saxon, part) if part else None
@@ -363,9 +393,18 @@ class _Transformation:
                         self.compiled.remove_parameter(f"{{{T_NS}}}part")
             except Exception as exc:  # PySaxonApiError: a dynamic error in the stylesheet
                 error = exc
-        if error is not None:
-            raise TransformError(f"{self.stylesheet} failed: {_message(error, stderr['text'])}", path=self.subject)
-        return split_envelope(result, stylesheet=self.stylesheet, subject=self.subject)
+        try:
+            if error is not None:
+                raise TransformError(f"{self.stylesheet} failed: {_message(error, stderr['text'])}",
+                                     path=self.subject)
+            envelope = split_envelope(result, stylesheet=self.stylesheet, subject=self.subject, spool=spool)
+        except TransformError:
+            if spool is not None:
+                spool.unlink(missing_ok=True)
+            raise
+        if spool is not None and not any(item.content is spool for item in envelope.files):
+            spool.unlink(missing_ok=True)  # written, but the envelope made the page otherwise: not an output
+        return envelope
 
 
 def _integers(saxon: _Saxon, numbers: tuple[int, ...]) -> tuple[object, list]:
@@ -386,9 +425,11 @@ def _run(xml_text: str, base_uri: str, parameters: Parameters, subject: str,
     return _Transformation(xml_text, base_uri, parameters, subject, formats, profile, targets).run()
 
 
-def split_envelope(result: list[str], *, stylesheet: str = "stylesheet", subject: str | None = None) -> Envelope:
+def split_envelope(result: list[str], *, stylesheet: str = "stylesheet", subject: str | None = None,
+                   spool: Path | None = None) -> Envelope:
     """The files, card and records of an envelope (``t:envelope``, xslt/edition.xsl: a head and a text per
-    element), checked: known formats; names plain, relative and unique; a file in base64 as its bytes."""
+    element), checked: known formats; names plain, relative and unique; a file in base64 as its bytes; the
+    one file ``spooled`` (``spool`` was given and Saxon wrote it) as that file's path."""
     if len(result) % 2:
         raise TransformError(f"{stylesheet} returned no envelope: {len(result)} strings, not a head and a text each",
                              path=subject)
@@ -409,7 +450,12 @@ def split_envelope(result: list[str], *, stylesheet: str = "stylesheet", subject
                 raise TransformError(f'{stylesheet} named an output file "{name}", which is not a plain, new file '
                                      "name", path=subject)
             seen.add((output, name))
-            files.append(OutputFile(output, name, _content(text, encoding, name, stylesheet, subject)))
+            if encoding == "spooled":
+                content: str | bytes | Path = _spooled(spool, name, stylesheet, subject)
+                spool = None  # one file a spool
+            else:
+                content = _content(text, encoding, name, stylesheet, subject)
+            files.append(OutputFile(output, name, content))
             if unit is not None:
                 unit[0].append(f"{output}/{name}")
         elif kind == "card":
@@ -433,6 +479,14 @@ def _unit_id(text: str, stylesheet: str, subject: str | None) -> str:
         return etree.fromstring(text).get("id", "")
     except etree.XMLSyntaxError:
         raise TransformError(f"{stylesheet} returned a unit marker that is not XML", path=subject) from None
+
+
+def _spooled(spool: Path | None, name: str, stylesheet: str, subject: str | None) -> Path:
+    """The file Saxon wrote for an envelope's ``spooled`` entry (``t:spool``, xslt/edition.xsl)."""
+    if spool is None or not spool.is_file():
+        raise TransformError(f'{stylesheet} named the file "{name}" written to a spool, but wrote none',
+                             path=subject)
+    return spool
 
 
 def _content(text: str, encoding: str, name: str, stylesheet: str, subject: str | None) -> str | bytes:
@@ -496,6 +550,15 @@ def transform(document: Document, formats: tuple[str, ...] = (),
 #: transformation costs what the formats share (the header, the names: +15 % at 1 MB).
 FORMAT_BY_FORMAT = 20_000_000
 
+#: A document published as one page (:func:`_one_page`) of this many characters or more has its HTML page
+#: written by Saxon itself into the build's staging folder (``t:spool``, :func:`transform_parted`), in the
+#: run that makes its HTML (with the other formats below :data:`FORMAT_BY_FORMAT`): not held whole as a
+#: result tree, a string, the envelope's text and a Python str. Measured on bench/large.py's documents, the
+#: HTML's transformation in process (bench/README.md, "Large documents, round four"): 4 MB 0.71 -> 0.50 CPU
+#: s per MB, 16 MB 0.77 -> 0.58, 50 MB 0.88 -> 0.68; at 1 MB the same CPU within the noise and a quarter
+#: less memory (242 -> 178 MB); the telegram alone (36 kB), no difference: left as it was below 1 MB.
+SPOOL_PAGE = 1_000_000
+
 
 def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
                        parameters: Parameters = Parameters(), root: Path | None = None,
@@ -506,7 +569,8 @@ def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
     (:attr:`toolkit.kinds.Kind.parts`, a FRUS volume), first the file's own pages and card, then each
     part's files, so that Saxon's memory follows a part and the caller writes each part's files before the
     next is made; for a document of :data:`FORMAT_BY_FORMAT` characters or more, one envelope per output
-    format (the HTML's brings the card); for any other document, one envelope. The file is parsed into
+    format (the HTML's brings the card); for any other document, one envelope (through a :class:`Parted`
+    of one run when its page may be spooled: :data:`SPOOL_PAGE`). The file is parsed into
     Saxon once. A file name made twice, in one envelope or two, is an error, as in one envelope.
     ``skip``: positions of a part's candidates (from 1) whose units are not made (an incremental build
     keeps their files: a part is then the runs of its other positions, and a part with none is not
@@ -533,6 +597,9 @@ class Parted:
     #: Each run: ``t:part`` (``(0,)``: the file's own pages and card) and the formats it makes.
     runs: tuple[tuple[tuple[int, ...], tuple[str, ...]], ...]
     targets: pointers.StylesheetTargets
+    #: Whether its HTML page may be spooled (:func:`transform_parted`): one TEI document made format by
+    #: format, whose one page is its source's (not a volume's or a corpus's pages).
+    spooled: bool = False
 
 
 def parted(document: Document, formats: tuple[str, ...] = (), parameters: Parameters = Parameters(),
@@ -546,25 +613,42 @@ def parted(document: Document, formats: tuple[str, ...] = (), parameters: Parame
     parts = kind.parts(document.root) if kind.parts is not None else None
     if parts:
         runs = [((0,), formats), *((part, formats) for part in (_runs(first, last, skip) for first, last in parts) if part)]
-    elif len(formats) > 1 and len(document.text) >= FORMAT_BY_FORMAT:
+    elif len(document.text) >= FORMAT_BY_FORMAT and (len(formats) > 1 or _one_page(document, kind)):
         runs = [((), (output,)) for output in formats]
+    elif len(document.text) >= SPOOL_PAGE and "html" in formats and _one_page(document, kind):
+        runs = [((), formats)]  # one run, its page spooled
     else:
         return None
     return Parted(document.text, (document.resolved or document.path.resolve()).as_uri(), document.display,
                   kind.name, formats, tuple(runs),
-                  pointers.for_stylesheets(document, root, kind) if targets is None else targets)
+                  pointers.for_stylesheets(document, root, kind) if targets is None else targets,
+                  spooled=len(document.text) >= SPOOL_PAGE and _one_page(document, kind))
+
+
+def _one_page(document: Document, kind: kinds.Kind) -> bool:
+    """Whether the document is published as one HTML page made from it (a TEI document of a kind
+    without parts), the page ``t:spool`` may write."""
+    return kind.parts is None and etree.QName(document.root).localname == "TEI"
 
 
 def transform_parted(document: Parted, parameters: Parameters = Parameters(), start: int = 0,
-                     made: set[tuple[str, str]] | None = None) -> Iterator[Envelope]:
+                     made: set[tuple[str, str]] | None = None, spool: Path | None = None) -> Iterator[Envelope]:
     """The envelopes of ``document.runs[start:]``, one a run (the file parsed into Saxon once). ``made``:
     the (format, name) of the files of the runs before ``start``, so that a name made twice is found
-    across workers too."""
+    across workers too. ``spool``: a folder (on the file system of the caller's outputs) where Saxon writes
+    the HTML page of a :attr:`Parted.spooled` document itself; that envelope's page is then the file's
+    :class:`pathlib.Path` (hidden, in ``spool``), which the caller moves into place
+    (:func:`toolkit.output.write_file`)."""
     transformation = _Transformation(document.text, document.base_uri, parameters, document.display,
                                      document.formats, document.profile, document.targets)
     made = set(made or ())
-    for part, asked in document.runs[start:]:
-        envelope = transformation.run(part, asked)
+    for number, (part, asked) in enumerate(document.runs[start:], start):
+        page = None
+        if spool is not None and document.spooled and not part and "html" in asked:
+            spool.mkdir(parents=True, exist_ok=True)
+            page = spool / f".spool-{os.getpid()}-{number}.html"
+            page.unlink(missing_ok=True)
+        envelope = transformation.run(part, asked, spool=page)
         for item in envelope.files:
             if (item.format, item.name) in made:
                 raise TransformError(f'{transformation.stylesheet} named an output file "{item.name}", which is not '
@@ -589,6 +673,8 @@ def _runs(first: int, last: int, skip: frozenset[int] | set[int]) -> tuple[int, 
 
 def merge_records(texts: list[str]) -> str | None:
     """The library records of several envelopes (``<t:records>`` each, in order) as one ``<t:records>``."""
+    if len(texts) == 1:  # one envelope's, as it is: parsing and writing it again cost 0.45 ms a document
+        return texts[0]
     wrapper = None
     for text in texts:
         records = etree.fromstring(text)

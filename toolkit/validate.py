@@ -28,7 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit import confine, kinds, pool, project, references, relaxng, schematron
+from toolkit import collector, confine, kinds, pool, project, references, relaxng, schematron
 from toolkit.errors import Problem, ProblemCollection, UsageError
 from toolkit.paths import display_path
 from toolkit.xmlio import Document, DocumentError, parse_document
@@ -216,7 +216,10 @@ def validate_paths(paths: Iterable[Path] = (), *, engine: str = "lxml", jobs: in
         raise UsageError(f'unknown engine "{engine}"', hint='choose "lxml" or "jing"')
     project.check_profile(profile)
     selection = selection or confine.select(paths, root)
-    with project.fixed():  # one look for the project, not two per document
+    # One look for the project, not two per document; no cycle collection while every document's result
+    # is kept (none makes a cycle: toolkit/collector.py), in the workers too (forked from here, they
+    # inherit the pause).
+    with project.fixed(), collector.paused():
         results = list(_check_all(selection.files, engine, jobs or os.cpu_count() or 1, profile))
         return finish(results, selection, engine)
 

@@ -35,10 +35,29 @@
        `teikit build`. -->
   <xsl:param name="t:formats" as="xs:string" select="string-join(map:keys($t:outputs), ' ')"/>
 
+  <!-- t:spool: the URI of a file the document's HTML page is written to by
+       Saxon itself, or '' (the default: the page's text comes back in the
+       envelope). Set by the build (toolkit/transform.py, spool) only for a
+       TEI document of FORMAT_BY_FORMAT characters or more published as one
+       page, in the run that makes its HTML: the page is serialised straight
+       from the templates into the file, never held whole in memory as a tree,
+       a string, an envelope's text and a Python str (bench/README.md, "Large
+       documents, round four"). The envelope then names the page with the
+       encoding 'spooled' and no text, and the build moves the file into the
+       staging folder. -->
+  <xsl:param name="t:spool" as="xs:string" select="''"/>
+
   <xsl:template match="/" as="xs:string*">
+    <!-- Before the envelope's variable: xsl:result-document is refused in a
+         variable's or a function's evaluation ("temporary output state"). -->
+    <xsl:apply-templates select=".[$t:spool]" mode="t:spool"/>
     <xsl:variable name="items" as="element()*"><xsl:apply-templates select="." mode="t:publish"/></xsl:variable>
     <xsl:sequence select="t:envelope($items)"/>
   </xsl:template>
+
+  <!-- Mode t:spool: the files a format writes to $t:spool itself (html-page.xsl
+       adds the page); by default none. -->
+  <xsl:mode name="t:spool" on-no-match="deep-skip"/>
 
   <!-- The envelope of a transformation, what toolkit/transform.py reads
        (split_envelope): two strings per element, a head and a text. A

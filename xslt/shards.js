@@ -29,8 +29,22 @@ var here = import.meta.url;
 /* Where the pages are (html/): every shard's results are addresses under it. */
 var pagesBase = new URL('../', here).pathname;
 var settings = {};
+/* The options the open module was set up with (as text), to tell a change from the same options again. */
+var openedWith = null;
 var opened = null;
 var dates = null;
+
+/* Pagefind's module, a copy of its own for each set of options (generation). */
+function pagefindModule(generation) {
+  var address = './pagefind.js?shards' + (generation ? '=' + generation : '');
+  return import(new URL(address, here).href);
+}
+
+/* Pagefind's module is fetched and evaluated as soon as this one is, while the caller's script goes on
+   to its options() and search(): importing it starts nothing else (Pagefind loads its index at the
+   first call), and the first search then finds it ready instead of asking for it. */
+var first = pagefindModule(0);
+first.catch(function () { /* said by the first call that needs it (open) */ });
 
 /* Pagefind's module with every shard merged into the main one; each merged shard is given the options
    (Pagefind's own options() reaches the main shard only). */
@@ -48,8 +62,8 @@ var generation = 0;
 
 function open() {
   if (!opened) {
-    var address = './pagefind.js?shards' + (generation ? '=' + generation : '');
-    opened = import(new URL(address, here).href).then(setUp);
+    openedWith = JSON.stringify(settings);
+    opened = (generation ? pagefindModule(generation) : first).then(setUp);
   }
   return opened;
 }
@@ -77,10 +91,13 @@ function byDate(results, direction) {
 
 /* Options for every shard. Once the shards are merged, the options reach only the main one in
    Pagefind: a module of its own is then set up anew with them (the searches under way finish on the
-   earlier one, which is left as it is: destroying it would fail them). */
+   earlier one, which is left as it is: destroying it would fail them). Options the open module already
+   has change nothing and keep it: a reader's script on the search page that asks for the page's own
+   highlightParam searches with the index the page has opened (or is opening), instead of opening every
+   shard a second time beside it. */
 export function options(chosen) {
   Object.keys(chosen || {}).forEach(function (name) { settings[name] = chosen[name]; });
-  if (!opened) { return Promise.resolve(); }
+  if (!opened || JSON.stringify(settings) === openedWith) { return Promise.resolve(); }
   generation += 1;
   opened = null;
   return open().then(function () { return undefined; });

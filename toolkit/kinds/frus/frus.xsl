@@ -159,8 +159,6 @@
     <xsl:variable name="volume-id" as="xs:string" select="t:frus-volume-id($volume)"/>
     <xsl:variable name="divs" as="element(div)*"
       select="t:frus-documents($volume)[empty(t:withheld($volume-id, string(@xml:id)))]"/>
-    <xsl:variable name="entries" as="map(xs:string, xs:string)*"
-      select="$divs ! map { 'id': string(@xml:id), 'title': t:frus-document-title(.) }"/>
     <xsl:variable name="leading-pbs" as="map(xs:string, element(pb)*)" select="t:frus-leading-pbs($volume)"/>
     <!-- of a part (t:part, collection.xsl), only its documents: counted among all of them, kept back or not -->
     <xsl:variable name="wanted" as="map(xs:string, xs:boolean)"
@@ -168,10 +166,18 @@
     <xsl:for-each select="$divs">
       <xsl:variable name="i" as="xs:integer" select="position()"/>
       <xsl:if test="map:contains($wanted, generate-id(.))">
-        <xsl:sequence select="t:unit(t:frus-document(., $leading-pbs), t:frus-volume-id($volume),
-          $entries[$i - 1], $entries[$i + 1])"/>
+        <!-- the titles of its neighbours only: each of a volume's parts titled every document of the
+             volume, so a volume of N parts did it N times over (bench/README.md, "Engine floor") -->
+        <xsl:sequence select="t:unit(t:frus-document(., $leading-pbs), $volume-id,
+          $divs[$i - 1] ! t:frus-entry(.), $divs[$i + 1] ! t:frus-entry(.))"/>
       </xsl:if>
     </xsl:for-each>
+  </xsl:function>
+
+  <!-- A document as its neighbours' previous / next links name it. -->
+  <xsl:function name="t:frus-entry" as="map(xs:string, xs:string)">
+    <xsl:param name="div" as="element(div)"/>
+    <xsl:sequence select="map { 'id': string($div/@xml:id), 'title': t:frus-document-title($div) }"/>
   </xsl:function>
 
   <!-- Page breaks outside any document belong to the next document: its
