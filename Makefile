@@ -12,8 +12,8 @@ DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
-	bench bench-quick bench-large bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery \
-	bench-validate bench-budget
+	bench bench-quick bench-large bench-large-build bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery \
+	bench-validate bench-budget bench-engine
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -172,6 +172,13 @@ SCALE_FLAGS ?=
 bench-scale: $(READY) tei-all
 	$(BIN)/python bench/scale.py $(SCALE_FLAGS)
 
+# The engine's floor (issue 21): the build's composed stylesheet on saxonche and on Saxon-HE for Java (one JVM,
+# warmed up), CPU ms a document, and Saxon's per-template timing profile (bench/engine.py; fetches the
+# Saxon-HE jar with pip under bench/corpus/saxon/; needs java and javac). ENGINE_TREE=DIR: another tree's toolkit.
+ENGINE_FLAGS ?= --docs 1000 --rounds 5 --profile
+bench-engine: $(READY)
+	$(BIN)/python bench/engine.py $(ENGINE_FLAGS) $(if $(ENGINE_TREE),--tree $(ENGINE_TREE))
+
 # Issue 21, point 3: the largest process of a build of 3, 6 and 12 FRUS volumes (copies with new ids), before
 # (53427f7) and after (HEAD) in one run, and with other worker budgets (bench/budget.py; e.g.
 # make bench-budget BUDGET_FLAGS='--volumes 6 --repeat 3 --before-budget 215').
@@ -189,7 +196,7 @@ bench-shards: $(READY)
 # before (FIRSTQUERY_BEFORE) and after, served in turn over one build of the edition and ../shared/frus, on the
 # search page and cold, and with the volume shards repeated (bench/firstquery.py).
 FIRSTQUERY_BEFORE ?= 53427f7
-FIRSTQUERY_FLAGS ?= --rounds 15 --shards 8,16,32,64
+FIRSTQUERY_FLAGS ?= --rounds 15 --shards 8,16,32,64 --one-index 620fbe4
 bench-firstquery: $(READY)
 	$(BIN)/python bench/firstquery.py --before $(FIRSTQUERY_BEFORE) $(FIRSTQUERY_FLAGS)
 
@@ -197,6 +204,19 @@ bench-firstquery: $(READY)
 LARGE_SIZES ?= 1,5,50
 bench-large: $(READY)
 	$(BIN)/python bench/large.py --sizes $(LARGE_SIZES)
+
+# The build of one large document (issue 22, bench/README.md "round four"): this tree and the same tree
+# without the commits LARGE_UNDO (the page Saxon writes itself, the per-node caches) taking turns, each
+# command LARGE_REPEAT times; results in bench/results/large.{md,json}.
+LARGE_UNDO ?= 720bcb6 9350ee8 903a9a2 6c026d4
+LARGE_REPEAT ?= 3
+bench-large-build: $(READY)
+	rm -rf bench/corpus/large-before && mkdir -p bench/corpus/large-before
+	git archive HEAD | tar -x -C bench/corpus/large-before
+	for commit in $$(echo $(LARGE_UNDO) | tr ' ' '\n' | tac); do \
+	  git show $$commit -- toolkit xslt | patch -R -s -p1 -d bench/corpus/large-before || exit 1; done
+	$(BIN)/python bench/large.py --sizes $(LARGE_SIZES) --steps build --repeat $(LARGE_REPEAT) \
+	  --before bench/corpus/large-before
 
 # Validate against Jing (issue 21): the same findings as before on a corpus with known errors and the
 # fixtures, then before, after and Jing taking turns at 1,000 and 10,000 documents (bench/validate.py).

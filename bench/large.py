@@ -28,11 +28,13 @@ loading Saxon), which weighs on the 1 MB figure; the "above the fixed cost"
 column takes it off (CPU s minus the telegram's, per MB). ``--before DIR``
 runs every command a second time, right before this tree's, from another
 source tree (a ``git archive`` of an earlier commit, run with this venv), so
-that before and after come from one run on one machine load. Generated files
-go to ``bench/corpus/large/`` (gitignored), results to
+that before and after come from one run on one machine load; ``--repeat N``
+runs each command N times, the trees taking turns, and reports the median
+CPU time and the largest peak (every sample is kept in the JSON). Generated
+files go to ``bench/corpus/large/`` (gitignored), results to
 ``bench/results/large.md`` and ``large.json``.
 
-    python bench/large.py --sizes 1,5,50 [--before DIR]
+    python bench/large.py --sizes 1,5,50 [--before DIR] [--repeat 3] [--steps build]
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -135,7 +138,8 @@ def trees(before: Path | None) -> list[Tree]:
 STEPS = ("validate", "build", "lint", "diff")
 
 
-def bench_size(megabytes: float, corpus: Path, measured: list[Tree], steps: tuple[str, ...] = STEPS) -> list[dict]:
+def bench_size(megabytes: float, corpus: Path, measured: list[Tree], steps: tuple[str, ...] = STEPS,
+               repeat: int = 1) -> list[dict]:
     """The commands ``steps`` on one document of about ``megabytes`` MB (0: the telegram alone, the fixed cost)."""
     folder = corpus / f"m{megabytes:g}"
     if megabytes:
@@ -163,23 +167,34 @@ def bench_size(megabytes: float, corpus: Path, measured: list[Tree], steps: tupl
     limit = ["--max-size", f"{max(64, int(size * 2))}M"]
 
     def add(tree: str, step: str, seconds: float, code: int | None, expected: int | None,
-            peak: float | None = None) -> None:
-        rows.append({"size_mb": round(size, 2), "tree": tree, "step": step, "seconds": round(seconds, 3),
-                     "s_per_mb": round(seconds / size, 3), "peak_mb": round(peak) if peak is not None else None,
-                     "mb_per_mb": round(peak / size, 1) if peak is not None else None,
-                     "exit": code, "ok": code == expected})
+            peak: float | None = None, samples: list[tuple[float, float]] | None = None) -> None:
+        row = {"size_mb": round(size, 2), "tree": tree, "step": step, "seconds": round(seconds, 3),
+               "s_per_mb": round(seconds / size, 3), "peak_mb": round(peak) if peak is not None else None,
+               "mb_per_mb": round(peak / size, 1) if peak is not None else None,
+               "exit": code, "ok": code == expected}
+        if samples is not None and len(samples) > 1:  # every run's (CPU s, peak MB); the row has the median CPU
+            row["samples"] = [[round(cpu, 3), round(mb)] for cpu, mb in samples]
+        rows.append(row)
         print(f"{size:7.2f} MB  {tree:12} {step:34} {seconds:8.2f} CPU s  {peak or 0:7.0f} MB  exit {code}",
               file=sys.stderr)
 
     def run(step: str, arguments: list[str], expected: int) -> None:
         if arguments[0] not in steps:
             return
-        for tree, command, env in measured:  # one after the other, on the same load
-            out = folder / "out"
-            if out.exists():
-                shutil.rmtree(out)
-            seconds, code, peak = _timed([*command, *arguments[:1], *limit, *arguments[1:]], folder, env)
-            add(tree, step, seconds, code, expected, peak)
+        samples: dict[str, list[tuple[float, float]]] = {tree: [] for tree, _, _ in measured}
+        codes: dict[str, int] = {}
+        for _ in range(repeat):
+            for tree, command, env in measured:  # one after the other, on the same load
+                out = folder / "out"
+                if out.exists():
+                    shutil.rmtree(out)
+                seconds, code, peak = _timed([*command, *arguments[:1], *limit, *arguments[1:]], folder, env)
+                samples[tree].append((seconds, peak))
+                codes[tree] = code if codes.get(tree, expected) == expected else codes[tree]
+        for tree, _, _ in measured:
+            taken = samples[tree]
+            add(tree, step, statistics.median(cpu for cpu, _ in taken), codes[tree], expected,
+                max(mb for _, mb in taken), taken)
 
     if megabytes and "validate" in steps:  # this tree's, in this process
         add(measured[-1][0], "schematron step (in process)", _schematron_seconds(path), 0, 0)
@@ -202,7 +217,9 @@ def markdown(report: dict) -> str:
         "across sizes: a linear step keeps them flat). Every command ran with --max-size raised "
         "above the file (the default is what fits in 2 GB, docs/validation.md). The smallest size is "
         "the telegram alone: the fixed cost; \"above the fixed cost\" is (CPU s - the telegram's) per MB."
-        + (f" Before: {report['before']}, each command run right before this tree's." if report.get("before") else ""),
+        + (f" Before: {report['before']}, each command run right before this tree's." if report.get("before") else "")
+        + (f" Each command ran {report['repeat']} times, the trees taking turns: CPU s is the median, peak the "
+           "largest (every run in large.json)." if report.get("repeat", 1) > 1 else ""),
         "",
         "| size MB | tree | step | CPU s | CPU s per MB | CPU s per MB above the fixed cost | peak MB "
         "| peak MB per MB | peak growth per MB since the size before | exit | as expected |",
@@ -239,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", type=Path, metavar="DIR",
                         help="another source tree (git archive of an earlier commit) to run, with this venv, "
                              "right before this tree's every command")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="run each command N times, the trees taking turns: the median CPU time, the largest "
+                             "peak (default 1)")
     parser.add_argument("--add", type=Path, action="append", metavar="JSON",
                         help="add the rows of an earlier run's large.json (other sizes) to this report")
     args = parser.parse_args(argv)
@@ -250,14 +270,14 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [float(s) for s in args.sizes.split(",") if s.strip()]
     rows = []
     for size in [0.0, *sizes] if sizes else []:  # no sizes: only the rows of --add, in one report
-        rows += bench_size(size, args.corpus, measured, steps)
+        rows += bench_size(size, args.corpus, measured, steps, max(1, args.repeat))
     for extra in args.add or []:  # rows of an earlier run of other sizes (one run of 50 MB takes long)
         rows += json.loads(extra.read_text(encoding="utf-8"))["rows"]
     rows.sort(key=lambda row: (row["size_mb"], STEPS.index(row["step"].split()[1]) if row["step"].startswith("teikit")
                                else -1))
     report = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "machine": f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}",
-              "before": str(args.before) if args.before else None, "rows": rows}
+              "before": str(args.before) if args.before else None, "repeat": max(1, args.repeat), "rows": rows}
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "large.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     (args.results / "large.md").write_text(markdown(report), encoding="utf-8")

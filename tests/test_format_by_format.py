@@ -60,6 +60,7 @@ def test_a_large_document_is_made_format_by_format_and_every_file_is_the_same(tm
     assert spooled == []
     runs.clear()
     monkeypatch.setattr(transform, "FORMAT_BY_FORMAT", 1)
+    monkeypatch.setattr(transform, "SPOOL_PAGE", 1)
     by_format = build_edition(tmp_path / "split", [EDITION], validate=False, search_index=False)
     assert not at_once.errors and not by_format.errors
     assert [(formats, made) for _, formats, made in runs] == [
@@ -85,6 +86,7 @@ def test_one_format_asked_is_one_transformation(tmp_path: Path, runs, spooled, m
 def test_the_html_alone_of_a_large_document_is_spooled_too(tmp_path: Path, runs, spooled, monkeypatch) -> None:
     whole = build_edition(tmp_path / "whole", [EDITION], validate=False, search_index=False, formats=("html",))
     monkeypatch.setattr(transform, "FORMAT_BY_FORMAT", 1)
+    monkeypatch.setattr(transform, "SPOOL_PAGE", 1)
     runs.clear()
     result = build_edition(tmp_path / "out", [EDITION], validate=False, search_index=False, formats=("html",))
     assert not whole.errors and not result.errors
@@ -92,8 +94,22 @@ def test_the_html_alone_of_a_large_document_is_spooled_too(tmp_path: Path, runs,
     assert tree(tmp_path / "out") == tree(tmp_path / "whole")
 
 
+def test_a_page_above_spool_page_is_spooled_in_the_one_run_of_every_format(tmp_path: Path, runs, spooled,
+                                                                            monkeypatch) -> None:
+    whole = build_edition(tmp_path / "whole", [EDITION], validate=False, search_index=False)
+    monkeypatch.setattr(transform, "SPOOL_PAGE", 1)  # FORMAT_BY_FORMAT left where it is
+    runs.clear()
+    result = build_edition(tmp_path / "out", [EDITION], validate=False, search_index=False)
+    assert not whole.errors and not result.errors
+    assert [(formats, made) for _, formats, made in runs] == [(("html", "text", "cite"), ["cite", "html", "text"])]
+    assert spooled == ["html/frus1961-63v11-d256.html"]
+    assert tree(tmp_path / "out") == tree(tmp_path / "whole")
+    assert not [path for path in (tmp_path / "out").rglob("*") if ".spool" in path.name]
+
+
 def test_a_volume_s_pages_are_never_spooled(tmp_path: Path, runs, spooled, monkeypatch) -> None:
     monkeypatch.setattr(transform, "FORMAT_BY_FORMAT", 1)
+    monkeypatch.setattr(transform, "SPOOL_PAGE", 1)
     result = build_edition(tmp_path / "out", [FRUS_VOLUME], validate=False, search_index=False)
     assert not result.errors and len(runs) > 1
     assert spooled == []

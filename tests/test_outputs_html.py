@@ -278,3 +278,45 @@ def test_pages_are_valid_html5(out: Path, tmp_path: Path, java: str) -> None:
     checked = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "text", *map(str, pages)],
                              capture_output=True, text=True, timeout=300)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_footnotes_without_numbers_or_ids_are_numbered_in_order(tmp_path: Path) -> None:
+    """Footnotes with neither @n nor @xml:id are numbered by their position among the document's
+    footnotes (counted once per document, common.xsl t:footnote-positions): mark, id and note agree."""
+    from toolkit import transform
+
+    text = EDITION.read_text(encoding="utf-8").replace(' n="1" type="editorial" place="foot" xml:id="d256-fn1"',
+                                                        ' type="editorial" place="foot"')
+    assert 'xml:id="d256-fn1"' not in text
+    paragraphs = [match.end() for match in re.finditer(r"<p xml:id=\"d256-p\d+\" n=\"\d+\">", text)]
+    assert len(paragraphs) >= 3
+    for number, at in reversed(list(enumerate(paragraphs[1:3], 2))):  # two more, after the existing one
+        text = text[:at] + f'Text<note type="editorial" place="foot">Added note {number}.</note> ' + text[at:]
+    source = tmp_path / EDITION.name
+    source.write_text(text, encoding="utf-8")
+    html = transform.transform(parse_document(source), ("html",), PARAMETERS).files[0].content
+    page = lxml.html.document_fromstring(html)
+    marks = page.xpath("//a[@role='doc-noteref']")
+    assert [(mark.get("href"), mark.text) for mark in marks] == [("#note-1", "1"), ("#note-2", "2"), ("#note-3", "3")]
+    notes = page.xpath("//section[@role='doc-endnotes']//li")
+    assert [note.get("id") for note in notes] == ["note-1", "note-2", "note-3"]
+    assert "See Document 253." in notes[0].text_content() and "Added note 3." in notes[2].text_content()
+
+
+def test_names_in_unnumbered_items_and_letter_paragraphs_are_placed_by_position(tmp_path: Path) -> None:
+    """The index of names says where each name stands: an item or a letter's paragraph without @n by its
+    position among its siblings of its name (counted once per parent, html-page.xsl t:sibling-position)."""
+    from toolkit import transform
+
+    text = EDITION.read_text(encoding="utf-8")
+    for numbered in ('<item n="3" ', '<item n="4" ', '<p xml:id="d256-letter-p1" n="1"', '<p xml:id="d256-letter-p2" n="2"'):
+        assert numbered in text
+        text = text.replace(numbered, re.sub(r' n="\d+"', "", numbered))
+    source = tmp_path / EDITION.name
+    source.write_text(text, encoding="utf-8")
+    (tmp_path / "authority.xml").write_bytes((EDITION.parent / "authority.xml").read_bytes())  # the names' records
+    html = transform.transform(parse_document(source), ("html",), PARAMETERS).files[0].content
+    page = lxml.html.document_fromstring(html)
+    places = {(link.get("href"), link.text) for link in page.xpath("//section[@id='names']//a")}
+    assert {("#d256-item3", "item 3"), ("#d256-item4", "item 4"), ("#d256-letter-p1", "letter ¶1"),
+            ("#d256-letter-p2", "letter ¶2")} <= places

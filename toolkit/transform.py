@@ -38,8 +38,9 @@ output looks lives in ``xslt/``. The protocol between the two is small:
   into Saxon once and transformed once per output format, each returning its
   own envelope (:func:`transform_in_parts`), so that Saxon holds one format's
   files at a time, not every format's (bench/README.md, "Large documents");
-  given a folder to spool to (:func:`transform_parted`'s ``spool``), its HTML
-  page is written by Saxon straight into a file there (stylesheet parameter
+  a document of :data:`SPOOL_PAGE` characters or more published as one page,
+  given a folder to spool to (:func:`transform_parted`'s ``spool``), has its HTML
+  page written by Saxon straight into a file there (stylesheet parameter
   ``t:spool``, mode ``t:spool`` in ``xslt/html-page.xsl``) and the envelope
   names it with the encoding ``spooled``: the page is never held whole as a
   result tree, a string, the envelope's text and a Python str, which made the
@@ -549,6 +550,15 @@ def transform(document: Document, formats: tuple[str, ...] = (),
 #: transformation costs what the formats share (the header, the names: +15 % at 1 MB).
 FORMAT_BY_FORMAT = 20_000_000
 
+#: A document published as one page (:func:`_one_page`) of this many characters or more has its HTML page
+#: written by Saxon itself into the build's staging folder (``t:spool``, :func:`transform_parted`), in the
+#: run that makes its HTML (with the other formats below :data:`FORMAT_BY_FORMAT`): not held whole as a
+#: result tree, a string, the envelope's text and a Python str. Measured on bench/large.py's documents, the
+#: HTML's transformation in process (bench/README.md, "Large documents, round four"): 4 MB 0.71 -> 0.50 CPU
+#: s per MB, 16 MB 0.77 -> 0.58, 50 MB 0.88 -> 0.68; at 1 MB the same CPU within the noise and a quarter
+#: less memory (242 -> 178 MB); the telegram alone (36 kB), no difference: left as it was below 1 MB.
+SPOOL_PAGE = 1_000_000
+
 
 def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
                        parameters: Parameters = Parameters(), root: Path | None = None,
@@ -559,7 +569,8 @@ def transform_in_parts(document: Document, formats: tuple[str, ...] = (),
     (:attr:`toolkit.kinds.Kind.parts`, a FRUS volume), first the file's own pages and card, then each
     part's files, so that Saxon's memory follows a part and the caller writes each part's files before the
     next is made; for a document of :data:`FORMAT_BY_FORMAT` characters or more, one envelope per output
-    format (the HTML's brings the card); for any other document, one envelope. The file is parsed into
+    format (the HTML's brings the card); for any other document, one envelope (through a :class:`Parted`
+    of one run when its page may be spooled: :data:`SPOOL_PAGE`). The file is parsed into
     Saxon once. A file name made twice, in one envelope or two, is an error, as in one envelope.
     ``skip``: positions of a part's candidates (from 1) whose units are not made (an incremental build
     keeps their files: a part is then the runs of its other positions, and a part with none is not
@@ -604,12 +615,14 @@ def parted(document: Document, formats: tuple[str, ...] = (), parameters: Parame
         runs = [((0,), formats), *((part, formats) for part in (_runs(first, last, skip) for first, last in parts) if part)]
     elif len(document.text) >= FORMAT_BY_FORMAT and (len(formats) > 1 or _one_page(document, kind)):
         runs = [((), (output,)) for output in formats]
+    elif len(document.text) >= SPOOL_PAGE and "html" in formats and _one_page(document, kind):
+        runs = [((), formats)]  # one run, its page spooled
     else:
         return None
     return Parted(document.text, (document.resolved or document.path.resolve()).as_uri(), document.display,
                   kind.name, formats, tuple(runs),
                   pointers.for_stylesheets(document, root, kind) if targets is None else targets,
-                  spooled=_one_page(document, kind))
+                  spooled=len(document.text) >= SPOOL_PAGE and _one_page(document, kind))
 
 
 def _one_page(document: Document, kind: kinds.Kind) -> bool:

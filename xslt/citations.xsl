@@ -120,8 +120,10 @@
 
   <!-- A series title and its subseries: "Foreign Relations of the United
        States, 1961–1963" is ("Foreign Relations of the United States",
-       "1961–1963"); a title without a trailing span of years is itself. -->
-  <xsl:function name="t:split-series" as="xs:string+">
+       "1961–1963"); a title without a trailing span of years is itself.
+       cache="yes": t:meta asks twice a document, and analyze-string builds a
+       tree each time (a FRUS volume's units share one series). -->
+  <xsl:function name="t:split-series" as="xs:string+" cache="yes">
     <xsl:param name="series" as="xs:string"/>
     <xsl:variable name="parts" as="xs:string*"
       select="analyze-string($series, '^(.+?),\s*(\d{4}(\s*[–-]\s*\d{2,4})?)$')/fn:match/fn:group[@nr = (1, 2)] ! string(.)"/>
@@ -176,8 +178,28 @@
   <!-- The styles                                                          -->
   <!-- ================================================================== -->
 
-  <!-- A citation of the document, or of one paragraph when $paragraph is given. -->
-  <xsl:function name="t:citation" as="element(t:rich)" cache="yes">
+  <!-- A citation of the document, or of one paragraph when $paragraph is given.
+       The document's citations are kept once made (t:document-citation); a
+       paragraph's is made when asked (a copy of the document's note with the
+       paragraph's number, t:paragraph-citation-pattern): kept, one for each
+       paragraph of a document, they held memory for the whole transformation
+       and made a 50 MB page's collector work harder per MB (bench/README.md,
+       "Large documents, round four"). -->
+  <xsl:function name="t:citation" as="element(t:rich)">
+    <xsl:param name="root" as="node()"/>
+    <xsl:param name="style" as="xs:string"/>
+    <xsl:param name="paragraph" as="element()?"/>
+    <xsl:sequence select="if (exists($paragraph)) then t:composed-citation($root, $style, $paragraph)
+                          else t:document-citation($root, $style)"/>
+  </xsl:function>
+
+  <xsl:function name="t:document-citation" as="element(t:rich)" cache="yes">
+    <xsl:param name="root" as="node()"/>
+    <xsl:param name="style" as="xs:string"/>
+    <xsl:sequence select="t:composed-citation($root, $style, ())"/>
+  </xsl:function>
+
+  <xsl:function name="t:composed-citation" as="element(t:rich)">
     <xsl:param name="root" as="node()"/>
     <xsl:param name="style" as="xs:string"/>
     <xsl:param name="paragraph" as="element()?"/>

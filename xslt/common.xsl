@@ -649,8 +649,23 @@
   <!-- The number shown for a footnote: @n, else its position. -->
   <xsl:function name="t:note-number" as="xs:string">
     <xsl:param name="note" as="element()"/>
-    <xsl:sequence select="if ($note/@n) then string($note/@n)
-      else string(count(t:footnotes($note)[. &lt;&lt; $note]) + 1)"/>
+    <xsl:sequence select="if ($note/@n) then string($note/@n) else string(t:footnote-position($note))"/>
+  </xsl:function>
+
+  <!-- A note's position among the document's footnotes (one more than the
+       footnotes before it), from the positions counted once per document: the
+       page asks it at the note's mark, its id and the notes section, and
+       counting the footnotes before each note made a document of many
+       notes without @n quadratic (bench/README.md, "Large documents, round four"). -->
+  <xsl:function name="t:footnote-position" as="xs:integer">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="(t:footnote-positions(root($note))(generate-id($note)),
+      count(t:footnotes($note)[. &lt;&lt; $note]) + 1)[1]"/>
+  </xsl:function>
+
+  <xsl:function name="t:footnote-positions" as="map(xs:string, xs:integer)" cache="yes">
+    <xsl:param name="root" as="node()"/>
+    <xsl:sequence select="map:merge(t:footnotes($root) ! map { generate-id(.): position() })"/>
   </xsl:function>
 
   <!-- The paragraphs that get numbers and anchors: the running text's own p. -->

@@ -457,7 +457,10 @@
   <xsl:variable name="t:mention-blocks" as="map(xs:string, xs:boolean)" select="t:name-set(('p', 'item', 'note',
     'head', 'dateline', 'salute', 'signed', 'closer', 'opener', 'floatingText', 'l', 'ab', 'cell'))"/>
 
-  <xsl:function name="t:mention" as="map(xs:string, xs:string)?" cache="yes">
+  <!-- Asked twice of each name (the index of names, the library record): not
+       cache="yes", which kept a map for every name of the text for the whole
+       transformation (bench/README.md, "Large documents, round four"). -->
+  <xsl:function name="t:mention" as="map(xs:string, xs:string)?">
     <xsl:param name="name" as="element()"/>
     <xsl:variable name="target" as="element()?" select="$name/ancestor::*[@xml:id][t:renders-id(., string(@xml:id))][1]"/>
     <xsl:variable name="block" as="element()?" select="$name/ancestor::*[map:contains($t:mention-blocks, local-name())][1]"/>
@@ -465,14 +468,29 @@
     <xsl:variable name="label" as="xs:string?" select="
       if (empty($block)) then ()
       else if (t:is-numbered($block)) then '¶' || t:paragraph-number($block)
-      else if (local-name($block) = 'p' and $in-letter) then 'letter ¶' || ($block/@n, count($block/preceding-sibling::p) + 1)[1]
+      else if (local-name($block) = 'p' and $in-letter) then 'letter ¶' || ($block/@n, t:sibling-position($block))[1]
       else if ($in-letter) then 'letter'
-      else if (local-name($block) = 'item') then 'item ' || ($block/@n, count($block/preceding-sibling::item) + 1)[1]
+      else if (local-name($block) = 'item') then 'item ' || ($block/@n, t:sibling-position($block))[1]
       else if (local-name($block) = 'note' and $block/@type = 'source') then 'source note'
       else if (local-name($block) = 'note') then 'note ' || t:note-number($block)
       else if (local-name($block) = 'head') then 'heading'
       else local-name($block)"/>
     <xsl:sequence select="if (exists($target) and exists($label)) then map { 'id': string($target/@xml:id), 'label': $label } else ()"/>
+  </xsl:function>
+
+  <!-- An element's position among its parent's children of its name, from
+       the positions counted once per parent and name: asked for every name in
+       a list's item or a letter's paragraph, counting the siblings before each
+       made a list of many items with names quadratic. -->
+  <xsl:function name="t:sibling-position" as="xs:integer">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="t:sibling-positions($element/.., node-name($element))(generate-id($element))"/>
+  </xsl:function>
+
+  <xsl:function name="t:sibling-positions" as="map(xs:string, xs:integer)" cache="yes">
+    <xsl:param name="parent" as="node()"/>
+    <xsl:param name="name" as="xs:QName"/>
+    <xsl:sequence select="map:merge($parent/*[node-name() eq $name] ! map { generate-id(.): position() })"/>
   </xsl:function>
 
   <xsl:function name="t:names-section" as="element()">

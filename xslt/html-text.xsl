@@ -35,10 +35,15 @@
   <xsl:variable name="t:html-hidden" as="map(xs:string, xs:boolean)" select="t:name-set(('listPerson', 'listPlace', 'listOrg', 'listEvent',
     'listRelation', 'listNym', 'standOff', 'teiHeader', 'interpGrp', 'spanGrp', 'linkGrp', 'fw', 'figDesc', 'facsimile'))"/>
 
-  <!-- cache="yes": t:flow-children asks this of every child at every level,
-       the p template and the quote test ask again, and the last test scans
-       the element's descendants. -->
-  <xsl:function name="t:is-block" as="xs:boolean" cache="yes">
+  <!-- t:flow-children asks this of every child at every level, the p
+       template and the quote test ask again, and the last test scans the
+       element's descendants up to the first block. Not cache="yes": kept, an
+       answer for every element of the text held memory for the whole
+       transformation, and asking two or three times costs less than that
+       (bench/README.md, "Large documents, round four"); the scans are as
+       many either way (one per element asked, each through its descendants
+       up to the first block). -->
+  <xsl:function name="t:is-block" as="xs:boolean">
     <xsl:param name="node" as="node()"/>
     <xsl:sequence select="$node instance of element() and (
       map:contains($t:html-blocks, local-name($node))
@@ -475,7 +480,7 @@
   <xsl:function name="t:note-id" as="xs:string">
     <xsl:param name="note" as="element()"/>
     <xsl:sequence select="if ($note/@xml:id) then string($note/@xml:id)
-      else 'note-' || (count(t:footnotes($note)[. &lt;&lt; $note]) + 1)"/>
+      else 'note-' || t:footnote-position($note)"/>
   </xsl:function>
 
   <!-- Links: only to this page's ids, to the web (http, https) or mail, or
