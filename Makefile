@@ -13,7 +13,7 @@ SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
 	bench bench-quick bench-large bench-large-build bench-frus bench-scale bench-search bench-library bench-library-instructions bench-shards bench-firstquery \
-	bench-validate bench-budget
+	bench-validate bench-budget bench-engine
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -179,6 +179,13 @@ bench-library-instructions: $(READY)
 SCALE_FLAGS ?=
 bench-scale: $(READY) tei-all
 	$(BIN)/python bench/scale.py $(SCALE_FLAGS)
+
+# The engine's floor (issue 21): the build's composed stylesheet on saxonche and on Saxon-HE for Java (one JVM,
+# warmed up), CPU ms a document, and Saxon's per-template timing profile (bench/engine.py; fetches the
+# Saxon-HE jar with pip under bench/corpus/saxon/; needs java and javac). ENGINE_TREE=DIR: another tree's toolkit.
+ENGINE_FLAGS ?= --docs 1000 --rounds 5 --profile
+bench-engine: $(READY)
+	$(BIN)/python bench/engine.py $(ENGINE_FLAGS) $(if $(ENGINE_TREE),--tree $(ENGINE_TREE))
 
 # Issue 21, point 3: the largest process of a build of 3, 6 and 12 FRUS volumes (copies with new ids), before
 # (53427f7) and after (HEAD) in one run, and with other worker budgets (bench/budget.py; e.g.
