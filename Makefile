@@ -12,7 +12,7 @@ DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
-	bench bench-quick bench-large bench-large-build bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery \
+	bench bench-quick bench-large bench-large-build bench-frus bench-scale bench-search bench-library bench-library-instructions bench-shards bench-firstquery \
 	bench-validate bench-budget bench-engine
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
@@ -164,6 +164,14 @@ bench-search: $(READY)
 # they add to a full build (bench/library.py; BENCH_TREE=DIR measures a `git archive` of another commit).
 bench-library: $(READY)
 	$(BIN)/python bench/library.py --repeat 2 $(if $(BENCH_TREE),--tree $(BENCH_TREE))
+
+# The same three builds counted in instructions (valgrind's cachegrind, children and Pagefind included: the
+# load does not change them), one process each (--jobs 1); BENCH_SAMPLE=4 builds every 4th document of each
+# volume (the whole library's ratio of pages to TEI) and takes a quarter of the time (bench/library.py).
+BENCH_SAMPLE ?=
+bench-library-instructions: $(READY)
+	$(BIN)/python bench/library.py --instructions --jobs 1 $(if $(BENCH_SAMPLE),--sample $(BENCH_SAMPLE)) \
+		$(if $(BENCH_TREE),--tree $(BENCH_TREE))
 
 # Issue 21, before (53b4ac2) and after (HEAD) in one run: 1,000 documents validated and
 # built, the FRUS volumes and a library of them twice over, rebuilds after one volume changed

@@ -273,7 +273,9 @@ def markdown(result: dict, volumes: list[Path], repeat: int) -> str:
     lines = [
         "# Registers, chronology and search: what they add to a full build",
         "",
-        f"Inputs: the edition (`tei/`) and {', '.join(path.name for path in volumes)}; "
+        f"Inputs: the edition (`tei/`) and {', '.join(path.name for path in volumes)}"
+        + (f" (every {result['sample']}th document, without the back matter: --sample {result['sample']})"
+           if result.get("sample", 1) > 1 else "") + "; "
         f"`teikit build{'' if result['validate'] else ' --no-validate'} --jobs {result['jobs']}`, all outputs; "
         f"{result['tree']}{' (measured in turn with ' + ', '.join(result['measured_with']) + ')' if result['measured_with'] else ''}; "
         f"{os.cpu_count()} CPUs, load average {result['load']:.1f} at the start, {result['load_end']:.1f} at the end; "
@@ -353,6 +355,7 @@ def write_results(measured: dict, inputs: list[Path], volumes: list[Path], trees
                   "tree": "this tree" if tree == ROOT else f"the tree {tree.name}",
                   "measured_with": [other.name for other in trees if other != tree], "times": times,
                   "rounds": measured[tree]["rounds"], "medians": measured[tree]["medians"],
+                  "sample": args.sample or 1,
                   "added_cpu": times["full"]["cpu"] / times["bare"]["cpu"] - 1,
                   "registers": measured[tree]["registers"]}
         name = (("library" if tree == ROOT else f"library-{tree.name}") + ("-validated" if args.validate else "")
