@@ -12,8 +12,8 @@ DOCUMENTS := $(sort $(wildcard tei/*.xml tei/.*.xml))
 SCHEMAS   := $(wildcard schemas/*.rng schemas/*.sch)
 
 .PHONY: FORCE all setup validate test tools tei-all lint diff check clean distclean html text cite golden axe citeproc-js screenshots \
-	bench bench-quick bench-large bench-large-build bench-frus bench-scale bench-search bench-library bench-shards bench-firstquery \
-	bench-validate bench-budget
+	bench bench-quick bench-large bench-large-build bench-frus bench-scale bench-search bench-library bench-library-instructions bench-shards bench-firstquery \
+	bench-validate bench-budget bench-engine
 
 # `make` validates and builds every output into build/ with ONE `teikit build`;
 # the stamp makes a second `make` with nothing changed do nothing. Outputs
@@ -165,12 +165,27 @@ bench-search: $(READY)
 bench-library: $(READY)
 	$(BIN)/python bench/library.py --repeat 2 $(if $(BENCH_TREE),--tree $(BENCH_TREE))
 
+# The same three builds counted in instructions (valgrind's cachegrind, children and Pagefind included: the
+# load does not change them), one process each (--jobs 1); BENCH_SAMPLE=4 builds every 4th document of each
+# volume (the whole library's ratio of pages to TEI) and takes a quarter of the time (bench/library.py).
+BENCH_SAMPLE ?=
+bench-library-instructions: $(READY)
+	$(BIN)/python bench/library.py --instructions --jobs 1 $(if $(BENCH_SAMPLE),--sample $(BENCH_SAMPLE)) \
+		$(if $(BENCH_TREE),--tree $(BENCH_TREE))
+
 # Issue 21, before (53b4ac2) and after (HEAD) in one run: 1,000 documents validated and
 # built, the FRUS volumes and a library of them twice over, rebuilds after one volume changed
 # (bench/scale.py; e.g. make bench-scale SCALE_FLAGS='--parts library --quick').
 SCALE_FLAGS ?=
 bench-scale: $(READY) tei-all
 	$(BIN)/python bench/scale.py $(SCALE_FLAGS)
+
+# The engine's floor (issue 21): the build's composed stylesheet on saxonche and on Saxon-HE for Java (one JVM,
+# warmed up), CPU ms a document, and Saxon's per-template timing profile (bench/engine.py; fetches the
+# Saxon-HE jar with pip under bench/corpus/saxon/; needs java and javac). ENGINE_TREE=DIR: another tree's toolkit.
+ENGINE_FLAGS ?= --docs 1000 --rounds 5 --profile
+bench-engine: $(READY)
+	$(BIN)/python bench/engine.py $(ENGINE_FLAGS) $(if $(ENGINE_TREE),--tree $(ENGINE_TREE))
 
 # Issue 21, point 3: the largest process of a build of 3, 6 and 12 FRUS volumes (copies with new ids), before
 # (53427f7) and after (HEAD) in one run, and with other worker budgets (bench/budget.py; e.g.

@@ -112,8 +112,9 @@ def markdown(rows: list[dict], args: argparse.Namespace) -> str:
         started = "/".join(str(len(row["workers"])) for row in group)
         pagefind = max((size for row in group for name, size in row["others"] if name == "pagefind"), default=0)
         largest = max(parent, worker, pagefind)
-        lines.append(f"| {volumes} ({group[0]['megabytes']}) | {variant} | {cpu:.1f} "
-                     f"({', '.join(format(row['cpu'], '.1f') for row in group)}) | {wall:.0f} | {parent:.0f} | {worker:.0f} "
+        rounds = ", ".join(format(row["cpu"], ".1f") for row in group)
+        lines.append(f"| {volumes} ({group[0]['megabytes']}) | {variant} | {cpu:.1f} ({rounds}) "
+                     f"| {wall:.0f} | {parent:.0f} | {worker:.0f} "
                      f"| {started} | {pagefind:.0f} | {'yes' if largest <= TARGET_PEAK_MB else '**no**'} |")
     return "\n".join(lines) + "\n"
 

@@ -1,8 +1,8 @@
 """Validate against Jing (issue 21): before and after in one run, and the same verdicts.
 
-Two jobs, both on the toolkit at ``--before`` (a ``git archive`` of that
-commit, run from a scratch folder, as bench/scale.py does) and on this
-checkout ("after"):
+Two jobs, both on the toolkit at ``--before`` and at ``--after`` (default
+HEAD), each a ``git archive`` of that commit in a scratch folder (as
+bench/scale.py does), both run in this repository's folder:
 
 * **the same findings** (``--check``): a corpus of generated telegrams with
   known errors of every step (not well-formed, grammar, Schematron rules,
@@ -49,7 +49,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run  # noqa: E402  bench/run.py: jing_jar, machine, SCHEMA
 from generate import generate  # noqa: E402
-from measure import write_bytecode  # noqa: E402
 from scale import before_tree  # noqa: E402
 
 ROOT = run.ROOT
@@ -149,7 +148,7 @@ def error_corpus(folder: Path) -> Path:
     return folder
 
 
-def check_same(before: Path, corpus: Path) -> int:
+def check_same(before: Path, after: Path, corpus: Path) -> int:
     """Validate the error corpus and the test fixtures with both toolkits; 0 when every report is the same."""
     different = 0
     targets = [corpus, ROOT / "tests" / "fixtures"]
@@ -157,7 +156,7 @@ def check_same(before: Path, corpus: Path) -> int:
         for options in (["--format", "json", "--jobs", "1"], ["--format", "json", "--jobs", "2"],
                         ["--jobs", "1"], ["--jobs", "2"]):
             reports = {}
-            for which, cwd in (("before", before), ("after", ROOT)):
+            for which, cwd in (("before", before), ("after", after)):
                 _, _, _, stdout, stderr = timed(teikit_command("validate", *options, str(target)), cwd)
                 reports[which] = stdout + stderr
             label = f"validate {' '.join(options)} {target.relative_to(ROOT)}"
@@ -176,7 +175,7 @@ def check_same(before: Path, corpus: Path) -> int:
 # The timing
 # ---------------------------------------------------------------------------
 
-def time_rounds(before: Path, sizes: list[int], rounds: int) -> list[Timing]:
+def time_rounds(before: Path, after: Path, sizes: list[int], rounds: int) -> list[Timing]:
     timings: list[Timing] = []
     jing_jar = run.jing_jar() if shutil.which("java") else None
     for size in sizes:
@@ -185,7 +184,7 @@ def time_rounds(before: Path, sizes: list[int], rounds: int) -> list[Timing]:
             generate(folder, size)
         files = sorted(str(path) for path in folder.glob("*.xml"))
         commands = {"before": (teikit_command("validate", "--jobs", "2", str(folder)), before),
-                    "after": (teikit_command("validate", "--jobs", "2", str(folder)), ROOT)}
+                    "after": (teikit_command("validate", "--jobs", "2", str(folder)), after)}
         if jing_jar:
             commands["Jing"] = (["java", "-jar", jing_jar, str(run.SCHEMA), *files], ROOT)
         order = list(commands)
@@ -228,19 +227,21 @@ def table(timings: list[Timing], before: str, after: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", default=BEFORE, help=f"the commit to compare with (default {BEFORE})")
+    parser.add_argument("--after", default="HEAD", help="the commit measured against it (default HEAD; a frozen copy)")
     parser.add_argument("--sizes", default="1000", help="numbers of documents, comma-separated (1000,10000)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of before, after and Jing taking turns")
     parser.add_argument("--check", action="store_true", help="only check that both give the same findings")
     parser.add_argument("--tag", default="", help="suffix of the results files")
     args = parser.parse_args(argv)
     scratch = ROOT / "bench" / "corpus" / "validate"
+    # Both toolkits are frozen copies (git archive): the checkout may change while the benchmark runs.
     before = before_tree(args.before, scratch / "before-toolkit")
-    write_bytecode(ROOT)
+    after_tree = before_tree(args.after, scratch / "after-toolkit")
     if args.check:
-        return check_same(before, error_corpus(scratch / "errors"))
-    after = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
+        return check_same(before, after_tree, error_corpus(scratch / "errors"))
+    after = subprocess.run(["git", "rev-parse", "--short", args.after], cwd=ROOT, capture_output=True,
                            text=True).stdout.strip()
-    timings = time_rounds(before, [int(size) for size in args.sizes.split(",")], args.rounds)
+    timings = time_rounds(before, after_tree, [int(size) for size in args.sizes.split(",")], args.rounds)
     text = table(timings, args.before, after)
     print(text)
     name = f"validate{'-' + args.tag if args.tag else ''}"

@@ -175,7 +175,8 @@ def test_cli_build_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_stylesheet_conventions() -> None:
     """Every template, function, parameter and variable declares its type (as=);
     everything global of ours, and every mode, is in the t: namespace; every
-    mode has a catch-all template."""
+    mode says what happens to a node none of its templates match: a catch-all
+    template, or an xsl:mode declaration with on-no-match."""
     from lxml import etree
 
     from toolkit.paths import XSLT_DIR
@@ -195,6 +196,9 @@ def test_stylesheet_conventions() -> None:
                 modes.add(mode)
                 if element.get("match") in ("*", "element()"):
                     catch_alls.add(mode)
+        for element in tree.iter(f"{xsl}mode"):
+            if element.get("on-no-match"):
+                catch_alls.add(element.get("name"))
     assert not problems, problems
     assert all(mode.startswith("t:") for mode in modes), modes
     assert modes == catch_alls, modes - catch_alls

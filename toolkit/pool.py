@@ -14,7 +14,7 @@ inherits nothing else either. Starting one costs an interpreter and the
 toolkit's imports (about 0.1 s of CPU each), which :data:`PARALLEL_THRESHOLD`
 keeps off small runs. A caller whose work loads no Saxon (validate) asks for
 ``fork=True``: the workers are then forked from the parent once it has worked
-its first chunk, so they start with its imports and whatever it compiled
+its first item, so they start with its imports and whatever it compiled
 (the schemas, the Schematron rules) instead of doing it again. A parent that
 has loaded saxonche gets spawned workers whatever it asks.
 
@@ -533,7 +533,13 @@ class _Pool:
         if self.initializer is not None and (self.share or self.fork):
             self.initializer(*self.initargs)  # the parent works (share), or its workers inherit it (fork)
         if self.share and self.fork and waiting:
-            self._work_here(waiting.pop())  # before forking: the workers inherit what it compiled
+            # One item before forking (the last one): the workers inherit what it compiled (the schemas and
+            # rules). Not its whole chunk: the rest of it goes back in line, and the workers start a chunk
+            # sooner (validate: 15 documents, about 45 ms of a run that takes 2 s at 1,000).
+            last = waiting.pop()
+            self._work_here(last[:1])
+            if last[1:]:
+                waiting.append(last[1:])
         for _ in range(min(self.size, len(waiting))):
             self._start()
         self._fill(waiting)

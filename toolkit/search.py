@@ -366,14 +366,20 @@ ATTEMPTS = 2
 SETTLE = 10.0
 #: Pagefind's files that are gzip streams (their CRC says whether they are whole); the others are text.
 _GZIP_SUFFIXES = (".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter", ".pagefind")
+#: A page's record in the index (its text, anchors, filters, address), and what its gzip stream starts with.
+_FRAGMENT = ".pf_fragment"
+_FRAGMENT_SIGNATURE = b"pagefind_dcd"
 
 
-def _incomplete(target: Path, pages: int) -> str | None:
+def _incomplete(target: Path, pages: int, dates: dict[str, str] | None = None,
+                named: dict[str, str] | None = None) -> str | None:
     """What of the index Pagefind wrote into ``target`` is not whole (a file and why), or None.
 
     Pagefind writes a file in one ``write`` of its whole content (text files are far below the 2 MiB a
     tokio write takes at once), so a lost write leaves it empty; a gzip file cut anywhere fails its CRC;
-    the entry must be JSON naming a metadata file that is there and the pages indexed."""
+    the entry must be JSON naming a metadata file that is there and the pages indexed. A fragment (a page's
+    record, read whole to check it) also gives its page's sort date, by address in ``dates``, to ``named``
+    under Pagefind's name of the page: one read of each fragment checks it and names its date."""
     entry = target / "pagefind-entry.json"
     try:
         languages = json.loads(entry.read_bytes()).get("languages")
@@ -389,13 +395,20 @@ def _incomplete(target: Path, pages: int) -> str | None:
         name = path.relative_to(target).as_posix()
         if path.stat().st_size == 0:
             return f"{name} is empty"
-        if path.name.endswith(_GZIP_SUFFIXES):
-            try:
+        if not path.name.endswith(_GZIP_SUFFIXES):
+            continue
+        try:
+            if path.name.endswith(_FRAGMENT):
+                record = json.loads(gzip.decompress(path.read_bytes())[len(_FRAGMENT_SIGNATURE):])
+                date = (dates or {}).get(record["url"].split("?", 1)[0].lstrip("/"))
+                if date is not None and named is not None:
+                    named[path.name.removesuffix(_FRAGMENT)] = date
+            else:
                 with gzip.open(path) as stream:
                     while stream.read(1 << 20):
                         pass
-            except (OSError, EOFError, zlib.error):
-                return f"{name} is cut short"
+        except (OSError, EOFError, zlib.error, ValueError, TypeError, KeyError, AttributeError):
+            return f"{name} is cut short"
     return None
 
 
@@ -481,6 +494,7 @@ def _make_shard(shard: _Shard, language: str, scratch: Path) -> Path:
             place.parent.mkdir(parents=True, exist_ok=True)
             place.write_bytes(page.copy())
         pages = len(shard.pages)
+        dates = shard.dates()
         for attempt in range(ATTEMPTS):
             shutil.rmtree(target, ignore_errors=True)
             indexed = _run_apart(_index(folder, language, target, pages))
@@ -488,7 +502,8 @@ def _make_shard(shard: _Shard, language: str, scratch: Path) -> Path:
                 raise SearchIndexError(f"the search index holds {indexed} of the {pages} document pages"
                                        + (f" of {shard.name}" if shard.name else ""),
                                        hint="build again; if it persists, build with --no-search and report it")
-            broken = _incomplete(target, pages)
+            named: dict[str, str] = {}
+            broken = _incomplete(target, pages, dates, named)
             if broken is None:
                 break
         else:
@@ -503,13 +518,6 @@ def _make_shard(shard: _Shard, language: str, scratch: Path) -> Path:
         for path in target.iterdir():
             if path.is_file() and (path.name.endswith(_SCRIPT_SUFFIXES) or path.name.startswith(_WEBASSEMBLY)):
                 path.unlink()
-    dates, named = shard.dates(), {}
-    fragments = target / "fragment"  # Pagefind writes none for a shard without pages (nothing published)
-    for path in sorted(fragments.iterdir()) if fragments.is_dir() else ():
-        url = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])["url"]
-        date = dates.get(url.split("?", 1)[0].lstrip("/"))
-        if date is not None:
-            named[path.name.removesuffix(".pf_fragment")] = date
     (target / SHARD_DATES).write_text(json.dumps(named, sort_keys=True), encoding="utf-8")
     return target
 

@@ -196,7 +196,7 @@ def _start_checking(folders: tuple[Path, ...], found: project.Project | None) ->
 
 def _check_all(paths: list[Path], engine: str, jobs: int, override: str | None) -> Iterator[DocumentResult]:
     # The parent checks documents too (share): it has the toolkit imported already. Validation loads no
-    # Saxon, so the workers are forked once the parent has checked its first chunk: they inherit its imports
+    # Saxon, so the workers are forked once the parent has checked its first document: they inherit its imports
     # and the schemas and rules it compiled (tei_all, the Schematron) instead of loading them again.
     yield from pool.imap(functools.partial(_check_one, engine, override), paths, jobs=jobs,
                          initializer=_start_checking, initargs=(kinds.loaded_folders(), project.current()),

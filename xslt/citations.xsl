@@ -120,8 +120,10 @@
 
   <!-- A series title and its subseries: "Foreign Relations of the United
        States, 1961–1963" is ("Foreign Relations of the United States",
-       "1961–1963"); a title without a trailing span of years is itself. -->
-  <xsl:function name="t:split-series" as="xs:string+">
+       "1961–1963"); a title without a trailing span of years is itself.
+       cache="yes": t:meta asks twice a document, and analyze-string builds a
+       tree each time (a FRUS volume's units share one series). -->
+  <xsl:function name="t:split-series" as="xs:string+" cache="yes">
     <xsl:param name="series" as="xs:string"/>
     <xsl:variable name="parts" as="xs:string*"
       select="analyze-string($series, '^(.+?),\s*(\d{4}(\s*[–-]\s*\d{2,4})?)$')/fn:match/fn:group[@nr = (1, 2)] ! string(.)"/>

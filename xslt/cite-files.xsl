@@ -140,7 +140,10 @@
   }"/>
   <xsl:function name="t:bib-escape" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
-    <xsl:sequence select="string-join(analyze-string(normalize-space($text), '[\\{}~^&amp;%$#_–—]')/*
+    <xsl:variable name="plain" as="xs:string" select="normalize-space($text)"/>
+    <!-- most fields have none of the characters: no analyze-string (a tree built per field) for them -->
+    <xsl:sequence select="if (translate($plain, '\{}~^&amp;%$#_–—', '') eq $plain) then $plain
+      else string-join(analyze-string($plain, '[\\{}~^&amp;%$#_–—]')/*
       ! (if (self::fn:match) then $t:bib-escapes(string(.)) else string(.)))"/>
   </xsl:function>
 
