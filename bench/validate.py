@@ -57,8 +57,9 @@ PYTHON = str(run.VENV_BIN / "python")
 BEFORE = "53427f7"
 
 #: Runs the toolkit of the tree named by TEIKIT_BENCH_TREE as ``python -m toolkit`` does (in this
-#: repository's folder for both toolkits: the same project file, the same paths in the reports), then writes the CPU seconds of this process alone (not its
-#: workers: forked or spawned, they leave with os._exit and never run atexit) on stderr.
+#: repository's folder for both toolkits: the same project file, the same paths in the reports), then
+#: writes the CPU seconds of this process alone on stderr (not its workers': forked or spawned, they
+#: leave with os._exit and never run atexit).
 _OWN_CPU = """
 import atexit, os, resource, runpy, sys
 sys.path.insert(0, os.environ["TEIKIT_BENCH_TREE"])
@@ -200,7 +201,8 @@ def time_rounds(before: Path, after: Path, sizes: list[int], rounds: int) -> lis
 
 
 def table(timings: list[Timing], before: str, after: str) -> str:
-    rows = ["| documents | toolkit | wall s (median) | CPU s (median) | parent's own CPU s | vs Jing: wall | vs Jing: CPU | rounds | load |",
+    rows = ["| documents | toolkit | wall s (median) | CPU s (median) | parent's own CPU s | vs Jing: wall "
+            "| vs Jing: CPU | rounds | load |",
             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for size in sorted({t.size for t in timings}):
         mine = [t for t in timings if t.size == size]
@@ -233,7 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check that both give the same findings")
     parser.add_argument("--tag", default="", help="suffix of the results files")
     args = parser.parse_args(argv)
-    scratch = ROOT / "bench" / "corpus" / "validate"
+    # A folder of its own for each job: a --check run must not replace the toolkits a timing run is using.
+    job = "check" if args.check else f"timing{'-' + args.tag if args.tag else ''}"
+    scratch = ROOT / "bench" / "corpus" / "validate" / job
     # Both toolkits are frozen copies (git archive): the checkout may change while the benchmark runs.
     before = before_tree(args.before, scratch / "before-toolkit")
     after_tree = before_tree(args.after, scratch / "after-toolkit")

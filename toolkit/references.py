@@ -140,7 +140,8 @@ def collect(document: Document, known: LocalIndex | None = None) -> Facts:
                 found.sort(key=lambda pair: pointer_order[pair[0]])  # in POINTER_ATTRIBUTES order
             for attribute, value in found:
                 for token in xml_tokens(value):
-                    if (token, owner) not in settled or _names_nothing(token, attribute, owner):
+                    # A settled pointer has a fragment (LocalIndex.resolves), so it names something.
+                    if (token, owner) not in settled:
                         pending.append((element, owner, attribute, token))
     # Only now are all the document's ids known (pointers may point forward).
     kept: dict[etree._Element, list[tuple[str, str, str]]] = {}
@@ -211,7 +212,7 @@ class LocalIndex:
         return tuple(sorted(self._linked.get(facts.path.parent, ())))
 
     def settled(self, facts: Facts) -> set[tuple[str, str]]:
-        """(pointer, owner) pairs already shown to resolve into another file, from ``facts``' folder."""
+        """(pointer, owner) pairs already shown to resolve to a record in another file, from ``facts``' folder."""
         return self._settled.setdefault(facts.path.parent, set())
 
     def resolves(self, facts: Facts, value: str, owner: str) -> bool:
@@ -249,7 +250,9 @@ class LocalIndex:
                 return False
             self._linked.setdefault(facts.path.parent, set()).add(str(target_path))
             outcome = self._outcomes[key] = _found(target, fragment, owner)
-            if outcome:
+            if outcome and fragment:
+                # Only a pointer to a record: collect() then knows, without asking _names_nothing for
+                # each of them (190 a telegram), that it names something (a bare file may not, by attribute).
                 self.settled(facts).add((value, owner))
         return outcome
 
