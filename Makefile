@@ -216,7 +216,7 @@ bench-large: $(READY)
 # The build of one large document (issue 22, bench/README.md "round four"): this tree and the same tree
 # without the commits LARGE_UNDO (the page Saxon writes itself, the per-node caches) taking turns, each
 # command LARGE_REPEAT times; results in bench/results/large.{md,json}.
-LARGE_UNDO ?= 720bcb6 9350ee8 903a9a2 6c026d4
+LARGE_UNDO ?= 720bcb6 9350ee8 903a9a2 6c026d4 57b65cd
 LARGE_REPEAT ?= 3
 bench-large-build: $(READY)
 	rm -rf bench/corpus/large-before && mkdir -p bench/corpus/large-before
