@@ -16,11 +16,12 @@ import shutil
 import subprocess
 import sys
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Iterator
 
 from toolkit.paths import PROJECT_ROOT
+from toolkit.serve import Server
 
 #: The document page and the index page, relative to the build folder.
 DOCUMENT_PAGE = "html/frus1961-63v11-d256.html"
@@ -104,8 +105,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def serve(directory: Path) -> Iterator[str]:
     """Serve ``directory`` over HTTP on 127.0.0.1 (a free port) in a thread; yields the origin."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="edition-http", daemon=True)
     thread.start()
     try:

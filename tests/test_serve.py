@@ -148,3 +148,34 @@ def test_the_default_port_is_the_documented_one() -> None:
     port = next(action for action in serve._actions if "--port" in action.option_strings)
     assert port.default == DEFAULT_PORT == 8000
     assert f"http://127.0.0.1:{DEFAULT_PORT}/" in (PROJECT_ROOT / "xslt" / "search.xsl").read_text(encoding="utf-8")
+
+
+def test_a_browser_that_goes_away_mid_file_gets_no_traceback(tmp_path: Path, capfd) -> None:
+    """A connection closed before a large file is sent (a page left half loaded) is normal: the
+    server says nothing, and keeps answering."""
+    import socket
+    import struct
+
+    from toolkit.serve import start_server
+
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "big.html").write_bytes(b"x" * 8_000_000)
+    server = start_server(tmp_path, port=0)
+    try:
+        port = server.server_address[1]
+        for _ in range(3):
+            client = socket.create_connection((HOST, port))
+            client.sendall(b"GET /html/big.html HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.recv(1024)
+            # linger 0: the close resets the connection, as a browser's cancelled request does
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()
+        time.sleep(0.5)  # let the server's threads meet the closed connections
+        with urllib.request.urlopen(f"http://{HOST}:{port}/html/big.html") as answer:
+            assert len(answer.read()) == 8_000_000
+    finally:
+        server.shutdown()
+        server.server_close()
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err, captured.err
+    assert captured.err == "", captured.err

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -55,15 +56,30 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
 
+class Server(ThreadingHTTPServer):
+    """The standard library's threaded server, without its traceback when a browser goes away.
+
+    A browser that closes a connection before a file is sent (a page left, a
+    search cancelled) is normal; the base class prints a traceback for it.
+    Here it is ignored, and any other error answering a request is one line."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            return
+        print(f"teikit serve: error: answering {client_address[0]}: {error}", file=sys.stderr)
+
+
 def start_server(folder: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
     """Serve ``folder`` on 127.0.0.1:``port`` (0: any free port) in a thread of its own."""
     handler = functools.partial(_Handler, directory=str(folder))
     try:
-        server = ThreadingHTTPServer((HOST, port), handler)
+        server = Server((HOST, port), handler)
     except OSError as exc:
         raise UsageError(f"cannot serve on {HOST}:{port}: {exc.strerror or exc}",
                          hint=f"choose another port with --port (e.g. --port {port + 1 if port else DEFAULT_PORT})") from None
-    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="teikit-serve", daemon=True).start()
     return server
 
