@@ -113,10 +113,15 @@ def cores() -> int:
 
 def available_memory() -> int | None:
     """Bytes of memory available for new processes without swapping (Linux MemAvailable), or None."""
+    return _proc_bytes("/proc/meminfo", "MemAvailable:")
+
+
+def _proc_bytes(path: str, field: str) -> int | None:
+    """A ``FIELD: N kB`` line of a /proc file, in bytes, or None where it cannot be read."""
     try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
+        with open(path, encoding="ascii") as lines:
+            for line in lines:
+                if line.startswith(field):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
@@ -219,15 +224,8 @@ def _reset_peak() -> None:
 def _peak() -> int:
     """The peak resident set since :func:`_reset_peak`, in bytes (where it cannot be reset: the resident set
     now, which misses what a step held and let go)."""
-    if _can_reset_peak:
-        try:
-            with open("/proc/self/status", encoding="ascii") as status:
-                for line in status:
-                    if line.startswith("VmHWM:"):
-                        return int(line.split()[1]) * 1024
-        except (OSError, ValueError, IndexError):
-            pass
-    return resident()
+    peak = _proc_bytes("/proc/self/status", "VmHWM:") if _can_reset_peak else None
+    return peak if peak is not None else resident()
 
 
 def over_budget() -> bool:
