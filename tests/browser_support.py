@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from toolkit.paths import PROJECT_ROOT
-from toolkit.serve import Server
+from toolkit.serve import Server, SiteHandler
 
 #: The document page and the index page, relative to the build folder.
 DOCUMENT_PAGE = "html/frus1961-63v11-d256.html"
@@ -96,15 +96,23 @@ def build_library(out_dir: Path) -> Path:
     return out_dir
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _PlainHandler(SimpleHTTPRequestHandler):
+    """Files as the standard library sends them: no Cache-Control, nothing about encodings."""
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
         pass
 
 
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` over HTTP on 127.0.0.1 (a free port) in a thread; yields the origin."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, plain: bool = False, answered: list[str] | None = None) -> Iterator[str]:
+    """Serve ``directory`` over HTTP on 127.0.0.1 (a free port) in a thread, with the headers `teikit serve`
+    sends (toolkit.serve.SiteHandler), or ``plain``: as Python's http.server does; yields the origin.
+    ``answered``, if given, gets the address of every request the server answers (what the browser's
+    cache did not)."""
+    base = _PlainHandler if plain else SiteHandler
+    if answered is not None:
+        base = type("Counting", (base,), {"handle_one_request": _counting(base.handle_one_request, answered)})
+    handler = functools.partial(base, directory=str(directory))
     server = Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="edition-http", daemon=True)
     thread.start()
@@ -114,6 +122,14 @@ def serve(directory: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def _counting(handle, answered: list[str]):
+    def handle_one_request(self) -> None:
+        handle(self)
+        if getattr(self, "path", None):
+            answered.append(self.path)
+    return handle_one_request
 
 
 def launch(playwright, executable: str):

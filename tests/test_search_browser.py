@@ -101,28 +101,94 @@ def test_options_given_while_a_search_runs_apply_to_every_shard(new_page, origin
     assert log.page_errors + log.console_errors == []
 
 
-def test_a_script_on_the_search_page_searches_with_the_index_the_page_opened(new_page, origin: str) -> None:
+def test_a_script_on_the_search_page_searches_with_the_index_the_page_opened(new_page, site: Path) -> None:
     """The search page opens every shard when it loads. A reader's script there that asks for the options the
     page has (its highlightParam) searches with that index: Pagefind's WebAssembly, worker and each shard's
-    metadata are fetched once, not a second time for a module of its own."""
+    metadata are fetched once, not a second time for a module of its own (counted by the server: what
+    shards.js fetches ahead, Pagefind then takes from the browser's cache)."""
+    from browser_support import serve
+
+    answered: list[str] = []
     page, log = new_page()
-    page.goto(f"{origin}/{SEARCH_PAGE}")
-    page.wait_for_selector("body.search-ready")
-    urls = page.evaluate("""async () => {
-      const pagefind = await import('/html/pagefind/shards.js');
-      await pagefind.options({highlightParam: 'find'});
-      const search = await pagefind.search('Kuznetsov');
-      return (await Promise.all(search.results.map(r => r.data()))).map(d => d.url);
-    }""")
+    with serve(site, answered=answered) as own:
+        page.goto(f"{own}/{SEARCH_PAGE}")
+        page.wait_for_selector("body.search-ready")
+        urls = page.evaluate("""async () => {
+          const pagefind = await import('/html/pagefind/shards.js');
+          await pagefind.options({highlightParam: 'find'});
+          const search = await pagefind.search('Kuznetsov');
+          return (await Promise.all(search.results.map(r => r.data()))).map(d => d.url);
+        }""")
     assert any(url.startswith(VOLUME_VI) for url in urls) and any(url.startswith(SUPPLEMENT) for url in urls)
     assert all("find=kuznetsov" in url.lower() for url in urls)
 
     def fetched(ending: str) -> int:
-        return sum(1 for url in log.requests if url.split("?")[0].endswith(ending))
+        return sum(1 for url in answered if url.split("?")[0].endswith(ending))
 
     assert fetched("/pagefind/pagefind.js") == 1 and fetched("pagefind-worker.js") == 1
     assert fetched("wasm.en.pagefind") + fetched("wasm.unknown.pagefind") == 1
     assert fetched("/shards/frus1961-63v06/pagefind-entry.json") == 1
+    assert fetched(".pf_meta") == 3  # one a shard
+    assert log.page_errors + log.console_errors == []
+
+
+def test_each_shard_is_fetched_once_ahead_of_pagefind_and_its_files_inflated_by_the_browser(new_page,
+                                                                                           site: Path) -> None:
+    """A first query through the API: shards.js fetches every shard's entry (asked for with its tag, a hash
+    of the file, Pagefind's metaCacheTag) and metadata as it is imported, and Pagefind's own requests for
+    them are answered by the browser's cache, which the server allows (Cache-Control); Pagefind's gzip files
+    come with Content-Encoding: gzip, so the browser inflates them, not Pagefind's script."""
+    import hashlib
+    import json
+
+    from browser_support import serve
+
+    listing = next(line for line in (site / "html" / "pagefind" / "shards.js").read_text(encoding="utf-8").splitlines()
+                   if line.startswith("export const shards = "))
+    shards = json.loads(listing.split("=", 1)[1].strip().rstrip(";"))
+    answered: list[str] = []
+    page, log = new_page()
+    encodings: dict[str, str | None] = {}
+    page.on("response", lambda response: encodings.__setitem__(response.url.split("?")[0].split("/html/")[-1],
+                                                                response.headers.get("content-encoding")))
+    with serve(site, answered=answered) as own:
+        page.goto(f"{own}/html/index.html")
+        found = page.evaluate(API_SEARCH, ["Kuznetsov", None])
+    assert TELEGRAM in found["urls"] and any(url.startswith(VOLUME_VI) for url in found["urls"])
+    for shard in shards:
+        entry = site / "html" / "pagefind" / shard["path"] / "pagefind-entry.json"
+        assert shard["tag"] == hashlib.sha256(entry.read_bytes()).hexdigest()[:16]
+        assert (entry.parent / shard["meta"]).is_file()
+        base = f"/html/pagefind/{shard['path']}"
+        assert answered.count(f"{base}pagefind-entry.json?ts={shard['tag']}") == 1, answered
+        assert answered.count(f"{base}{shard['meta']}") == 1
+    assert not [url for url in answered if "pagefind-entry.json" in url and "?ts=" not in url]
+    assert encodings["pagefind/wasm.en.pagefind"] == "gzip"
+    assert encodings[f"pagefind/{shards[1]['path']}{shards[1]['meta']}"] == "gzip"
+    assert all(value == "gzip" for name, value in encodings.items() if name.endswith(".pf_index"))
+    assert log.page_errors + log.console_errors == []
+
+
+def test_the_search_page_searches_the_words_of_its_address_before_it_loads_its_filters(new_page,
+                                                                                     origin: str) -> None:
+    """Loading the filters (every shard's filter files) would make the page's first search wait: the words
+    of the address are searched first, the filters loaded after, with the counts of that search."""
+    page, log = new_page()
+    order: list[str] = []
+    page.on("request", lambda request: order.append(request.url.split("?")[0]))
+    page.goto(f"{origin}/{SEARCH_PAGE}?q=Kuznetsov")
+    page.wait_for_selector("body.search-ready")
+    chunks = [number for number, url in enumerate(order) if url.endswith(".pf_index")]
+    filters = [number for number, url in enumerate(order) if url.endswith(".pf_filter")]
+    fragments = [number for number, url in enumerate(order) if url.endswith(".pf_fragment")]
+    assert chunks and filters and fragments
+    assert max(chunks) < min(filters) and max(fragments) < min(filters)  # the results listed, then the filters
+    shown = len(page.locator("#search-results li").all())
+    page.click("details[data-filter='volume'] summary")
+    counts = page.eval_on_selector_all("details[data-filter='volume'] .search-count",
+                                       "cs => cs.map(c => Number(c.textContent.match(/\\d+/)[0]))")
+    total = int(page.inner_text("#search-status").split()[0])
+    assert sum(counts) == total >= shown > 0  # the counts of this search, not of every document
     assert log.page_errors + log.console_errors == []
 
 

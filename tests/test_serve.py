@@ -179,3 +179,50 @@ def test_a_browser_that_goes_away_mid_file_gets_no_traceback(tmp_path: Path, cap
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err, captured.err
     assert captured.err == "", captured.err
+
+
+def test_the_index_is_served_inflated_by_the_browser_and_cached_where_it_never_changes(tmp_path: Path) -> None:
+    """What the server sends with each file (toolkit.search.http_headers): Pagefind's gzip files as
+    Content-Encoding: gzip to a browser that takes it (the same bytes, which Pagefind inflates itself, to
+    one that does not); the files named by their content's hash and an entry asked for with its tag kept
+    by the browser; the pages, shards.js, Pagefind's scripts and an entry asked without a tag asked again."""
+    import gzip
+
+    from toolkit.search import IMMUTABLE, REVALIDATE
+    from toolkit.serve import start_server
+
+    index = tmp_path / "html" / "pagefind"
+    (index / "index").mkdir(parents=True)
+    data = gzip.compress(b"pagefind_dcd" + b"chunk" * 100)
+    (index / "index" / "en_1234567.pf_index").write_bytes(data)
+    (index / "wasm.en.pagefind").write_bytes(data)
+    (index / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+    (index / "shards.js").write_text("export const shards = [];", encoding="utf-8")
+    (tmp_path / "html" / "index.html").write_text("<!DOCTYPE html><title>t</title>", encoding="utf-8")
+    server = start_server(tmp_path, port=0)
+
+    def get(path: str, gzip_accepted: bool = True) -> tuple[bytes, dict[str, str]]:
+        request = urllib.request.Request(f"http://{HOST}:{server.server_address[1]}{path}",
+                                         headers={"Accept-Encoding": "gzip, br" if gzip_accepted else "identity"})
+        with urllib.request.urlopen(request) as answer:
+            return answer.read(), {name.lower(): value for name, value in answer.headers.items()}
+
+    try:
+        body, headers = get("/html/pagefind/index/en_1234567.pf_index")
+        assert body == data and headers["content-encoding"] == "gzip" and headers["cache-control"] == IMMUTABLE
+        assert "Accept-Encoding" in headers["vary"]
+        body, headers = get("/html/pagefind/index/en_1234567.pf_index", gzip_accepted=False)
+        assert body == data and "content-encoding" not in headers and headers["cache-control"] == IMMUTABLE
+        body, headers = get("/html/pagefind/wasm.en.pagefind")
+        assert headers["content-encoding"] == "gzip" and headers["cache-control"] == REVALIDATE
+        assert get("/html/pagefind/pagefind-entry.json?ts=0123abcd")[1]["cache-control"] == IMMUTABLE
+        assert get("/html/pagefind/pagefind-entry.json?ts=0123abcd")[1].get("content-encoding") is None
+        assert get("/html/pagefind/pagefind-entry.json")[1]["cache-control"] == REVALIDATE
+        for path in ("/html/pagefind/shards.js", "/html/index.html"):
+            assert get(path)[1]["cache-control"] == REVALIDATE and "content-encoding" not in get(path)[1]
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            get("/html/pagefind/index/en_7654321.pf_index")
+        assert missing.value.headers.get("Content-Encoding") is None
+    finally:
+        server.shutdown()
+        server.server_close()

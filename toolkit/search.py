@@ -85,6 +85,8 @@ SHARD_DATES = "dates.json"
 DATES_MODULE = "dates.js"
 #: What a shard's key is made of besides its pages: raise it when what a shard holds changes otherwise.
 SHARD_FORMAT = "teikit-shard-2"
+#: Hex digits of the hash of a shard's pagefind-entry.json that name it in the list of shards (its ``tag``).
+ENTRY_TAG = 16
 #: The line of xslt/shards.js that the build replaces with the list of shards.
 _SHARDS_LINE = "export const shards = [];"
 _SORT_DATE = re.compile(rb'data-pagefind-sort="date"[^>]*>([^<]*)<')
@@ -365,7 +367,14 @@ ATTEMPTS = 2
 #: How long the Pagefind service is left to finish writing the index (seconds) before it is stopped.
 SETTLE = 10.0
 #: Pagefind's files that are gzip streams (their CRC says whether they are whole); the others are text.
-_GZIP_SUFFIXES = (".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter", ".pagefind")
+GZIP_SUFFIXES = (".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter", ".pagefind")
+#: Those of them named by a hash of their content (a new content is a new name); the others (the
+#: WebAssembly, "wasm.en.pagefind") keep their name from one Pagefind version to the next.
+HASHED_SUFFIXES = (".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter")
+#: What a browser may keep a file of the index for without asking again: a year, never changed.
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: The other files of a site: asked again (a conditional request) each time they are used.
+REVALIDATE = "no-cache"
 #: A page's record in the index (its text, anchors, filters, address), and what its gzip stream starts with.
 _FRAGMENT = ".pf_fragment"
 _FRAGMENT_SIGNATURE = b"pagefind_dcd"
@@ -395,7 +404,7 @@ def _incomplete(target: Path, pages: int, dates: dict[str, str] | None = None,
         name = path.relative_to(target).as_posix()
         if path.stat().st_size == 0:
             return f"{name} is empty"
-        if not path.name.endswith(_GZIP_SUFFIXES):
+        if not path.name.endswith(GZIP_SUFFIXES):
             continue
         try:
             if path.name.endswith(_FRAGMENT):
@@ -410,6 +419,35 @@ def _incomplete(target: Path, pages: int, dates: dict[str, str] | None = None,
         except (OSError, EOFError, zlib.error, ValueError, TypeError, KeyError, AttributeError):
             return f"{name} is cut short"
     return None
+
+
+def http_headers(path: str, query: str, gzip_accepted: bool) -> list[tuple[str, str]]:
+    """The HTTP headers a server sends with the file ``path`` of a site (under ``html/``; ``query``: what
+    follows "?" in the request) for the index to be read fast: what ``teikit serve`` and the browser tests'
+    server send, and what docs/outputs.md ("Serving the index") asks of a static host.
+
+    - Pagefind's gzip files (:data:`GZIP_SUFFIXES`) as ``Content-Encoding: gzip`` when the browser takes
+      it: the browser inflates them as it receives them, and Pagefind's script, finding its data already
+      inflated, does not inflate it again in JavaScript (the largest part of a first query's work in the
+      browser: bench/README.md); a client that does not take gzip gets the same bytes, which Pagefind
+      inflates itself.
+    - Files named by their content's hash (:data:`HASHED_SUFFIXES`), and a shard's ``pagefind-entry.json``
+      asked for with its tag (``?ts=TAG``, Pagefind's ``metaCacheTag``: :func:`_fetched_first`), are the same for
+      as long as their address is: :data:`IMMUTABLE`, so that what shards.js fetches ahead is taken from
+      the browser's cache when Pagefind asks for it, and a later page reads the index from the cache.
+    - Everything else (the pages, shards.js, Pagefind's scripts and WebAssembly, whose names do not change
+      with their content): :data:`REVALIDATE`, so that a page rebuilt is seen at once."""
+    name = path.rsplit("/", 1)[-1]
+    headers = []
+    in_index = f"/{INDEX_FOLDER.rsplit('/', 1)[-1]}/" in f"/{path.lstrip('/')}"
+    if in_index and name.endswith(GZIP_SUFFIXES):
+        headers.append(("Vary", "Accept-Encoding"))
+        if gzip_accepted:
+            headers.append(("Content-Encoding", "gzip"))
+    keyed = name == "pagefind-entry.json" and query.startswith("ts=")
+    headers.append(("Cache-Control", IMMUTABLE if in_index and (name.endswith(HASHED_SUFFIXES) or keyed)
+                    else REVALIDATE))
+    return headers
 
 
 def write_index(pages: dict[str, Path], target: Path,
@@ -440,6 +478,9 @@ def write_index(pages: dict[str, Path], target: Path,
             listing.append({"name": shard.name, "path": quote(shard.place), "pages": len(shard.pages),
                             "key": shard.key})
         _make_shards(to_make, language, target)
+        for shard, line in zip(shards, listing):
+            folder = (earlier if shard.name in result.kept else target) / shard.place
+            line.update(_fetched_first(folder, language))
         (target / DATES_MODULE).write_text(_dates_module(shards, target, earlier, set(result.kept)), encoding="utf-8")
         template = (XSLT_DIR / SHARDS_MODULE).read_text(encoding="utf-8")
         if _SHARDS_LINE not in template:
@@ -520,6 +561,23 @@ def _make_shard(shard: _Shard, language: str, scratch: Path) -> Path:
                 path.unlink()
     (target / SHARD_DATES).write_text(json.dumps(named, sort_keys=True), encoding="utf-8")
     return target
+
+
+def _fetched_first(folder: Path, language: str) -> dict[str, str]:
+    """What shards.js needs to fetch the shard in ``folder`` ahead of Pagefind's script (xslt/shards.js):
+    ``tag``, a hash of its ``pagefind-entry.json`` (given to Pagefind as the shard's ``metaCacheTag``, the
+    entry is asked for as ``pagefind-entry.json?ts=TAG``: the same address for the same file, a new one for
+    a new file; not the shard's key, since Pagefind, given the same pages again, may write another entry:
+    its metadata's name is a hash of what it wrote), and ``meta``, the name of its metadata, which
+    Pagefind's script reads from the entry. Pagefind picks the index of the searching page's language, else
+    the one of most pages: a shard has one, ``language`` (``force_language``)."""
+    entry = (folder / "pagefind-entry.json").read_bytes()
+    files = {"tag": hashlib.sha256(entry).hexdigest()[:ENTRY_TAG]}
+    languages = json.loads(entry)["languages"]
+    if languages:  # none in an index of no page
+        index = languages.get(language) or max(languages.values(), key=lambda found: found["page_count"])
+        files["meta"] = f"pagefind.{index['hash']}.pf_meta"
+    return files
 
 
 def _dates_module(shards: list[_Shard], target: Path, earlier: Path | None, kept: set[str]) -> str:

@@ -4,7 +4,9 @@ Search needs HTTP (a browser does not let a page opened from a file read the
 index), so the edition comes with a small server: the standard library's
 ``http.server`` over the output folder, on the loopback interface only
 (default port :data:`DEFAULT_PORT`; ``/`` leads to ``/html/``), answering with
-``Cache-Control: no-cache`` so that a reload shows a page just rebuilt.
+``Cache-Control: no-cache`` so that a reload shows a page just rebuilt, but for
+the search index's files that never change under their address (and its gzip
+files sent as such): :func:`toolkit.search.http_headers`.
 
 The documents watched are the ones named, else those the output folder was
 last built from (its manifest), else the edition's ``tei/``. At start they are
@@ -27,8 +29,9 @@ from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote
 
-from toolkit import confine, output
+from toolkit import confine, output, search
 from toolkit.errors import UsageError
 from toolkit.paths import display_path
 
@@ -37,8 +40,35 @@ DEFAULT_PORT = 8000
 POLL_SECONDS = 1.0
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    """Files of the output folder; ``/`` goes to the HTML edition; no caching; no log lines."""
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Files of a build, with the headers :func:`toolkit.search.http_headers` gives each (the search
+    index's gzip files sent as such, those that never change cached, the rest asked again each time);
+    no log lines. The browser tests' server uses it too."""
+
+    _status = 0
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._status = code
+        super().send_response(code, message)
+
+    def end_headers(self) -> None:
+        path, _, query = self.path.partition("?")
+        if self._status in (200, 304):
+            accepted = self.headers.get("Accept-Encoding", "")
+            gzip_accepted = any(part.split(";")[0].strip() == "gzip" and "q=0" not in part.replace(" ", "")
+                                for part in accepted.split(","))
+            for name, value in search.http_headers(unquote(path), query, gzip_accepted):
+                self.send_header(name, value)
+        else:
+            self.send_header("Cache-Control", search.REVALIDATE)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+class _Handler(SiteHandler):
+    """`teikit serve`'s: ``/`` goes to the HTML edition."""
 
     def do_GET(self) -> None:  # noqa: N802 (the base class's name)
         if self.path in ("", "/"):
@@ -47,13 +77,6 @@ class _Handler(SimpleHTTPRequestHandler):
             self.end_headers()
             return
         super().do_GET()
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-cache")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
 
 
 class Server(ThreadingHTTPServer):

@@ -46,6 +46,7 @@
   var shown = 0;
   var generation = 0;
   var typing = null;
+  var built = false;
 
   function say(message) { status.textContent = message; }
 
@@ -58,10 +59,13 @@
     return { q: query.get('q') || '', sort: query.get('sort') || '', filters: chosen };
   }
 
+  /* The search the form asks for; before the filters' groups are made (the filters load after the
+     page's first search), the values chosen are the address's. */
   function fromForm() {
     var chosen = {};
+    var address = built ? null : fromAddress();
     FILTERS.forEach(function (filter) {
-      chosen[filter[0]] = Array.prototype.map.call(
+      chosen[filter[0]] = address ? address.filters[filter[0]] : Array.prototype.map.call(
         filtersBox.querySelectorAll('input[name="' + filter[0] + '"]:checked'), function (box) { return box.value; });
     });
     return { q: input.value.trim(), sort: order ? order.value : '', filters: chosen };
@@ -131,6 +135,7 @@
 
   function buildFilters() {
     filtersBox.textContent = '';
+    built = true;
     lastCounts = totals;
     FILTERS.forEach(function (filter) {
       var name = filter[0];
@@ -346,14 +351,20 @@
       (n > PAGE ? ', the first ' + Math.min(n, PAGE) + ' shown.' : '.');
   }
 
-  function run(push) {
-    window.clearTimeout(typing);
-    var wanted = fromForm();
-    toAddress(wanted, push);
+  /* The filters chosen, as Pagefind takes them. */
+  function filtersOf(wanted) {
     var filters = {};
     FILTERS.forEach(function (filter) {
       if (wanted.filters[filter[0]].length) { filters[filter[0]] = { any: wanted.filters[filter[0]] }; }
     });
+    return filters;
+  }
+
+  function run(push) {
+    window.clearTimeout(typing);
+    var wanted = fromForm();
+    toAddress(wanted, push);
+    var filters = filtersOf(wanted);
     var mine = (generation += 1);
     if (!wanted.q && !Object.keys(filters).length) {
       results = [];
@@ -401,16 +412,34 @@
         'Build the site with `teikit build` (not --no-search) and serve it with `teikit serve`.');
   }
 
-  import(new URL('../pagefind/shards.js', window.location.href).href).then(function (module) {
-    pagefind = module;
-    return pagefind.options({ highlightParam: FIND_PARAM, excerptLength: 30 });
-  }).then(function () {
-    return pagefind.filters();
-  }).then(function (counts) {
-    totals = counts || {};
-    if (notice) { notice.hidden = true; }
-    buildFilters();
-    toForm(fromAddress());
+  /* The counts of the search shown (the form's), once the filters are loaded: a search made before
+     they were has none (Pagefind counts the filters it has loaded). A search started meanwhile shows
+     its own counts when it ends; so these are asked for again if one has. */
+  function currentCounts() {
+    var mine = generation;
+    var wanted = fromForm();
+    var filters = filtersOf(wanted);
+    if (!wanted.q && !Object.keys(filters).length) { return Promise.resolve(totals); }
+    return pagefind.search(wanted.q || null, { filters: filters }).then(function (search) {
+      return mine === generation ? (search && search.filters) || {} : currentCounts();
+    });
+  }
+
+  /* The filters' groups, made from the counts over every document (Pagefind's filters()), with the
+     counts of the search shown (``recount``) or, when a search is to follow, over every document. */
+  function loadFilters(recount) {
+    return pagefind.filters().then(function (counts) {
+      totals = counts || {};
+      return recount ? currentCounts() : totals;
+    }).then(function (counts) {
+      var wanted = fromForm();
+      buildFilters();
+      toForm(wanted);
+      showCounts(counts);
+    });
+  }
+
+  function listen() {
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       run(true);
@@ -426,7 +455,27 @@
       toForm(fromAddress());
       run(false);
     });
+  }
+
+  /* The page's first search (the address's) comes before its filters: loading them (every shard's
+     filter files) would make it wait, and a search made once they are loaded counts every value of
+     every filter. So the words of the address are searched first, and the filters loaded after its
+     results are listed, with the counts of the search shown. An address that chooses filter values
+     needs their checkboxes to show them chosen: then the filters are loaded first. The page is ready
+     (body.search-ready) once the filters are there too. */
+  import(new URL('../pagefind/shards.js', window.location.href).href).then(function (module) {
+    pagefind = module;
+    return pagefind.options({ highlightParam: FIND_PARAM, excerptLength: 30 });
+  }).then(function () {
+    var wanted = fromAddress();
+    if (notice) { notice.hidden = true; }
+    var chosen = FILTERS.some(function (filter) { return wanted.filters[filter[0]].length; });
+    toForm(wanted);
+    var first = chosen ? loadFilters(false).then(function () { return run(false); })
+      : run(false).then(function () { return loadFilters(true); });
+    listen();
+    return first;
+  }).then(function () {
     document.body.classList.add('search-ready');
-    return run(false);
   }).catch(unavailable);
 }());

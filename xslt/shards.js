@@ -46,14 +46,40 @@ function pagefindModule(generation) {
 var first = pagefindModule(0);
 first.catch(function () { /* said by the first call that needs it (open) */ });
 
+/* Pagefind's script reads a shard's entry (pagefind-entry.json), then its metadata; and every shard
+   but the main one only once the main one's WebAssembly is compiled. So each shard's entry and metadata
+   are fetched here as soon as this module is imported, all at once, and Pagefind's requests for them,
+   when it makes them, are answered by the browser's HTTP cache instead of waiting each in turn. For
+   that, Pagefind asks for an entry as pagefind-entry.json?ts=TAG (its metaCacheTag option), TAG a hash
+   of the file that the build writes in the list above with the name of the metadata: one address for
+   one file, which the server lets the browser keep (docs/outputs.md, "Serving the index"; a server that
+   does not makes these requests useless, not wrong). Pagefind's worker script and WebAssembly, which
+   keep their names from one version to the next and are asked again each time, are not fetched ahead:
+   that would fetch them twice. */
+function shardFile(shard, file) { return new URL('./' + shard.path + file, here).href; }
+function fetchedAhead(address) {
+  fetch(address).then(function (response) { return response.arrayBuffer(); }).catch(function () { return null; });
+}
+shards.forEach(function (shard) {
+  if (!shard.tag || !shard.meta) { return; }
+  fetchedAhead(shardFile(shard, 'pagefind-entry.json?ts=' + shard.tag));
+  fetchedAhead(shardFile(shard, shard.meta));
+});
+
+/* The options of one shard: the caller's, and the shard's tag as Pagefind's metaCacheTag. */
+function optionsOf(shard, extra) {
+  var chosen = extra || {};
+  Object.keys(settings).forEach(function (name) { chosen[name] = settings[name]; });
+  if (shard && shard.tag) { chosen.metaCacheTag = shard.tag; }
+  return chosen;
+}
+
 /* Pagefind's module with every shard merged into the main one; each merged shard is given the options
    (Pagefind's own options() reaches the main shard only). */
 function setUp(module) {
-  return module.options(settings).then(function () {
+  return module.options(optionsOf(shards[0])).then(function () {
     return Promise.all(shards.slice(1).map(function (shard) {
-      var chosen = { baseUrl: pagesBase };
-      Object.keys(settings).forEach(function (name) { chosen[name] = settings[name]; });
-      return module.mergeIndex(new URL('./' + shard.path, here).pathname, chosen);
+      return module.mergeIndex(new URL('./' + shard.path, here).pathname, optionsOf(shard, { baseUrl: pagesBase }));
     }));
   }).then(function () { return module; });
 }
@@ -103,22 +129,69 @@ export function options(chosen) {
   return open().then(function () { return undefined; });
 }
 
+/* Searches first. A search's first call loads every shard's chunks of its words; filters() loads every
+   shard's filter files (some twenty, one of them a value for each person in the library) and, once they
+   are loaded, every search counts every value of every filter. Asked for together (the search page asks
+   for its filters as it loads, a reader's script searches at once), the filters would make the search
+   wait. So filters() waits until no search and no result's data asked for through this module is under
+   way: a search asked for meanwhile goes first, the filters are loaded after it. */
+var underWay = 0;
+var waiting = [];
+
+function begun() { underWay += 1; }
+
+function ended() {
+  underWay -= 1;
+  if (!underWay) { setTimeout(release, 0); }
+}
+
+/* A task later, so that what the caller does with an answer at once (its results' data) is counted. */
+function release() {
+  if (underWay) { return; }
+  var ready = waiting;
+  waiting = [];
+  ready.forEach(function (done) { done(); });
+}
+
+function quiet() {
+  return new Promise(function (done) {
+    waiting.push(done);
+    if (!underWay) { setTimeout(release, 0); }
+  });
+}
+
+/* A promise's outcome, with the count of work under way kept. */
+function counted(work) {
+  begun();
+  return work.then(function (value) { ended(); return value; }, function (error) { ended(); throw error; });
+}
+
 export function filters() {
-  return open().then(function (module) { return module.filters(); });
+  return open().then(quiet).then(open).then(function (module) { return module.filters(); });
 }
 
 export function preload(term, chosen) {
-  return open().then(function (module) { return module.preload(term, chosen || {}); });
+  return counted(open().then(function (module) { return module.preload(term, chosen || {}); }));
+}
+
+/* Each result's data() counted as work under way (filters(), above). */
+function countData(found) {
+  (found && found.results || []).forEach(function (result) {
+    var data = result.data;
+    result.data = function () { return counted(data.apply(result, arguments)); };
+  });
+  return found;
 }
 
 export function search(term, chosen) {
   chosen = chosen || {};
-  return open().then(function (module) { return module.search(term, chosen); }).then(function (found) {
+  return counted(open().then(function (module) { return module.search(term, chosen); }).then(function (found) {
+    countData(found);
     var sort = Object.keys(chosen.sort || {});
     if (!found || sort.length !== 1 || sort[0] !== 'date' || shards.length < 2) { return found; }
     return byDate(found.results, chosen.sort.date === 'desc' ? -1 : 1).then(function (results) {
       found.results = results;
       return found;
     });
-  });
+  }));
 }
