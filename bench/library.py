@@ -14,7 +14,9 @@ does; ``--validate``: as ``teikit build`` does by default), all outputs, three w
   ``teikit build`` makes them (each page's record made by its transformation,
   xslt/library.xsl; merged, and the pages, JSON and report written, by
   toolkit/library.py);
-* **full**: ``teikit build`` as it is: registers, chronology and the search index.
+* **full**: ``teikit build`` as it is: registers, chronology and the search index;
+  its Pagefind services are started through bench/pagefind_cpu.py, which writes
+  down the CPU seconds of the Pagefind binary apart (:class:`PagefindMeter`).
 
 Subprocesses, the three in turn, best of ``--repeat`` rounds; wall and CPU
 seconds (user + system of the command and every process it waited for, the
@@ -125,7 +127,12 @@ def measure(inputs: list[Path], trees: list[Path], repeat: int, validate: bool, 
             this_round = {}
             for variant in VARIANTS:
                 shutil.rmtree(SITE, ignore_errors=True)
-                wall, cpu, stderr = run(command(variant, inputs, modules[tree], validate, jobs), cwd=tree)
+                meter = PagefindMeter() if variant == "full" else None
+                wall, cpu, stderr = run(command(variant, inputs, modules[tree], validate, jobs), cwd=tree,
+                                        env=meter.env if meter else None)
+                if meter:  # the meter's own Python is no part of the build
+                    this_round["pagefind"], metering = meter.seconds()
+                    cpu -= metering
                 best[tree][variant] = {"wall": min(best[tree][variant]["wall"], wall),
                                        "cpu": min(best[tree][variant]["cpu"], cpu),
                                        "summary": stderr.strip().splitlines()[-1]}
@@ -142,10 +149,37 @@ def measure(inputs: list[Path], trees: list[Path], repeat: int, validate: bool, 
     return so_far
 
 
+class PagefindMeter:
+    """The CPU seconds of the Pagefind binary in a build, apart from the build's: the build's Pagefind services
+    are started through bench/pagefind_cpu.py (``env``: Pagefind's Python API starts what
+    ``PAGEFIND_BINARY_PATH`` names), which writes down what each used; :meth:`seconds` adds them up."""
+
+    def __init__(self) -> None:
+        folder = CORPUS / "pagefind-meter"
+        folder.mkdir(parents=True, exist_ok=True)
+        launcher = folder / "pagefind"  # the API runs it as a program: a script with this Python's #!
+        launcher.write_text(f"#!{sys.executable}\nimport runpy\n"
+                            f"runpy.run_path({str(ROOT / 'bench' / 'pagefind_cpu.py')!r}, run_name='__main__')\n",
+                            encoding="utf-8")
+        launcher.chmod(0o755)
+        self.log = folder / "cpu.log"
+        self.log.unlink(missing_ok=True)
+        self.env = {"PAGEFIND_BINARY_PATH": str(launcher), "PAGEFIND_CPU_LOG": str(self.log)}
+
+    def seconds(self) -> tuple[float, float]:
+        """The CPU seconds of every Pagefind binary the build ran, and of bench/pagefind_cpu.py's own Python."""
+        lines = self.log.read_text(encoding="utf-8").splitlines() if self.log.is_file() else []
+        pairs = [tuple(map(float, line.split())) for line in lines]
+        return sum(pair[0] for pair in pairs), sum(pair[1] for pair in pairs)
+
+
 def medians(rounds: list[dict[str, float]]) -> dict[str, float]:
     """The median CPU seconds of each variant over the rounds, and the median of each round's own ratios
     (``registers_added``, ``full_added``: that round's build over that round's bare build, less 1)."""
     found = {variant: statistics.median(one[variant] for one in rounds) for variant in VARIANTS}
+    if all("pagefind" in one for one in rounds):
+        found["pagefind"] = statistics.median(one["pagefind"] for one in rounds)
+        found["pagefind_share"] = statistics.median(one["pagefind"] / one["bare"] for one in rounds)
     for variant in ("registers", "full"):
         found[f"{variant}_added"] = statistics.median(one[variant] / one["bare"] - 1 for one in rounds)
     return found
@@ -300,6 +334,11 @@ def markdown(result: dict, volumes: list[Path], repeat: int) -> str:
         + "; ".join(f"{one['bare']:.1f} / {one['registers']:.1f} / {one['full']:.1f}" for one in result["rounds"])
         + ".",
         "",
+        *([f"The Pagefind binary alone (bench/pagefind_cpu.py), in the full build: {result['medians']['pagefind']:.1f} "
+           f"CPU s (median), {result['medians']['pagefind_share']:.1%} of the bare build (each round's own ratio, "
+           f"median); the rest of what the search index adds is the toolkit's (the copies Pagefind reads, the "
+           f"checks, the dates). Every round: " + ", ".join(f"{one['pagefind']:.2f}" for one in result["rounds"])
+           + " CPU s.", ""] if "pagefind" in result["medians"] else []),
         f"Persons: {persons.get('entries')} entries from {persons.get('records')} records, "
         f"{persons.get('merged')} merged across sources, {persons.get('near_misses')} near misses reported; "
         f"{result['registers']['chronology_pages']} chronology pages.",

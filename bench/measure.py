@@ -35,13 +35,15 @@ def own_package_data(tree: Path) -> None:
             link.symlink_to(Path("..") / name)
 
 
-def run(command: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
+def run(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Wall and CPU seconds of a command (run in the repository, or ``cwd``: another source tree, whose
     ``toolkit``, stylesheets and schemas ``python -m`` then uses: :func:`own_package_data`), and its stderr;
-    a traceback or an exit code other than 0 (built) or 1 (problems found) stops the benchmark."""
+    a traceback or an exit code other than 0 (built) or 1 (problems found) stops the benchmark. ``env``: variables
+    added to the environment."""
     own_package_data(cwd)
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=cwd)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=cwd,
+                               env={**os.environ, **env} if env else None)
     stderr = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
