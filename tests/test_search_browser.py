@@ -104,8 +104,7 @@ def test_options_given_while_a_search_runs_apply_to_every_shard(new_page, origin
 def test_a_script_on_the_search_page_searches_with_the_index_the_page_opened(new_page, site: Path) -> None:
     """The search page opens every shard when it loads. A reader's script there that asks for the options the
     page has (its highlightParam) searches with that index: Pagefind's WebAssembly, worker and each shard's
-    metadata are fetched once, not a second time for a module of its own (counted by the server: what
-    shards.js fetches ahead, Pagefind then takes from the browser's cache)."""
+    metadata are fetched once, not a second time for a module of its own (counted by the server)."""
     from browser_support import serve
 
     answered: list[str] = []
@@ -132,12 +131,12 @@ def test_a_script_on_the_search_page_searches_with_the_index_the_page_opened(new
     assert log.page_errors + log.console_errors == []
 
 
-def test_each_shard_is_fetched_once_ahead_of_pagefind_and_its_files_inflated_by_the_browser(new_page,
-                                                                                           site: Path) -> None:
-    """A first query through the API: shards.js fetches every shard's entry (asked for with its tag, a hash
-    of the file, Pagefind's metaCacheTag) and metadata as it is imported, and Pagefind's own requests for
-    them are answered by the browser's cache, which the server allows (Cache-Control); Pagefind's gzip files
-    come with Content-Encoding: gzip, so the browser inflates them, not Pagefind's script."""
+def test_a_later_page_reads_the_index_from_the_browsers_cache_and_the_browser_inflates_it(new_page,
+                                                                                        site: Path) -> None:
+    """Every shard's entry is asked for with its tag (a hash of the file, Pagefind's metaCacheTag), and the
+    server lets the browser keep it, as it keeps the files named by their content's hash: a second page of
+    the same browser that searches the same words asks the server for none of them again. Pagefind's gzip
+    files come with Content-Encoding: gzip, so the browser inflates them, not Pagefind's script."""
     import hashlib
     import json
 
@@ -153,19 +152,22 @@ def test_each_shard_is_fetched_once_ahead_of_pagefind_and_its_files_inflated_by_
                                                                 response.headers.get("content-encoding")))
     with serve(site, answered=answered) as own:
         page.goto(f"{own}/html/index.html")
-        found = page.evaluate(API_SEARCH, ["Kuznetsov", None])
-    assert TELEGRAM in found["urls"] and any(url.startswith(VOLUME_VI) for url in found["urls"])
-    for shard in shards:
-        entry = site / "html" / "pagefind" / shard["path"] / "pagefind-entry.json"
-        assert shard["tag"] == hashlib.sha256(entry.read_bytes()).hexdigest()[:16]
-        assert (entry.parent / shard["meta"]).is_file()
-        base = f"/html/pagefind/{shard['path']}"
-        assert answered.count(f"{base}pagefind-entry.json?ts={shard['tag']}") == 1, answered
-        assert answered.count(f"{base}{shard['meta']}") == 1
-    assert not [url for url in answered if "pagefind-entry.json" in url and "?ts=" not in url]
+        first = page.evaluate(API_SEARCH, ["Kuznetsov", None])
+        for shard in shards:
+            entry = site / "html" / "pagefind" / shard["path"] / "pagefind-entry.json"
+            assert shard["tag"] == hashlib.sha256(entry.read_bytes()).hexdigest()[:16]
+            assert answered.count(f"/html/pagefind/{shard['path']}pagefind-entry.json?ts={shard['tag']}") == 1
+        assert not [url for url in answered if "pagefind-entry.json" in url and "?ts=" not in url]
+        assert [url for url in answered if url.endswith(".pf_index")] and [url for url in answered if url.endswith(".pf_meta")]
+        answered.clear()
+        page.goto(f"{own}/{DOCUMENT_PAGE}")
+        second = page.evaluate(API_SEARCH, ["Kuznetsov", None])
+    assert second["urls"] == first["urls"] and TELEGRAM in first["urls"]
+    again = [url for url in answered if "pagefind-entry.json" in url or url.endswith((".pf_meta", ".pf_index",
+                                                                                     ".pf_filter", ".pf_fragment"))]
+    assert again == [], again
     assert encodings["pagefind/wasm.en.pagefind"] == "gzip"
-    assert encodings[f"pagefind/{shards[1]['path']}{shards[1]['meta']}"] == "gzip"
-    assert all(value == "gzip" for name, value in encodings.items() if name.endswith(".pf_index"))
+    assert all(value == "gzip" for name, value in encodings.items() if name.endswith((".pf_index", ".pf_meta")))
     assert log.page_errors + log.console_errors == []
 
 

@@ -432,9 +432,9 @@ def http_headers(path: str, query: str, gzip_accepted: bool) -> list[tuple[str, 
       browser: bench/README.md); a client that does not take gzip gets the same bytes, which Pagefind
       inflates itself.
     - Files named by their content's hash (:data:`HASHED_SUFFIXES`), and a shard's ``pagefind-entry.json``
-      asked for with its tag (``?ts=TAG``, Pagefind's ``metaCacheTag``: :func:`_fetched_first`), are the same for
-      as long as their address is: :data:`IMMUTABLE`, so that what shards.js fetches ahead is taken from
-      the browser's cache when Pagefind asks for it, and a later page reads the index from the cache.
+      asked for with its tag (``?ts=TAG``, Pagefind's ``metaCacheTag``: :func:`_entry_tag`), are the same for
+      as long as their address is: :data:`IMMUTABLE`, so that a later page reads what it has seen of the
+      index from the browser's cache.
     - Everything else (the pages, shards.js, Pagefind's scripts and WebAssembly, whose names do not change
       with their content): :data:`REVALIDATE`, so that a page rebuilt is seen at once."""
     name = path.rsplit("/", 1)[-1]
@@ -480,7 +480,7 @@ def write_index(pages: dict[str, Path], target: Path,
         _make_shards(to_make, language, target)
         for shard, line in zip(shards, listing):
             folder = (earlier if shard.name in result.kept else target) / shard.place
-            line.update(_fetched_first(folder, language))
+            line.update(_entry_tag(folder))
         (target / DATES_MODULE).write_text(_dates_module(shards, target, earlier, set(result.kept)), encoding="utf-8")
         template = (XSLT_DIR / SHARDS_MODULE).read_text(encoding="utf-8")
         if _SHARDS_LINE not in template:
@@ -563,21 +563,13 @@ def _make_shard(shard: _Shard, language: str, scratch: Path) -> Path:
     return target
 
 
-def _fetched_first(folder: Path, language: str) -> dict[str, str]:
-    """What shards.js needs to fetch the shard in ``folder`` ahead of Pagefind's script (xslt/shards.js):
-    ``tag``, a hash of its ``pagefind-entry.json`` (given to Pagefind as the shard's ``metaCacheTag``, the
-    entry is asked for as ``pagefind-entry.json?ts=TAG``: the same address for the same file, a new one for
-    a new file; not the shard's key, since Pagefind, given the same pages again, may write another entry:
-    its metadata's name is a hash of what it wrote), and ``meta``, the name of its metadata, which
-    Pagefind's script reads from the entry. Pagefind picks the index of the searching page's language, else
-    the one of most pages: a shard has one, ``language`` (``force_language``)."""
-    entry = (folder / "pagefind-entry.json").read_bytes()
-    files = {"tag": hashlib.sha256(entry).hexdigest()[:ENTRY_TAG]}
-    languages = json.loads(entry)["languages"]
-    if languages:  # none in an index of no page
-        index = languages.get(language) or max(languages.values(), key=lambda found: found["page_count"])
-        files["meta"] = f"pagefind.{index['hash']}.pf_meta"
-    return files
+def _entry_tag(folder: Path) -> dict[str, str]:
+    """The ``tag`` of the shard in ``folder``: a hash of its ``pagefind-entry.json``, which shards.js gives
+    Pagefind as the shard's ``metaCacheTag`` (xslt/shards.js), so that the entry is asked for as
+    ``pagefind-entry.json?ts=TAG``, one address for one file, which a browser may keep (:func:`http_headers`).
+    Not the shard's key: Pagefind, given the same pages again, may write another entry (its metadata's
+    name is a hash of what it wrote, and two builds of the same pages gave two)."""
+    return {"tag": hashlib.sha256((folder / "pagefind-entry.json").read_bytes()).hexdigest()[:ENTRY_TAG]}
 
 
 def _dates_module(shards: list[_Shard], target: Path, earlier: Path | None, kept: set[str]) -> str:

@@ -46,26 +46,15 @@ function pagefindModule(generation) {
 var first = pagefindModule(0);
 first.catch(function () { /* said by the first call that needs it (open) */ });
 
-/* Pagefind's script reads a shard's entry (pagefind-entry.json), then its metadata; and every shard
-   but the main one only once the main one's WebAssembly is compiled. So each shard's entry and metadata
-   are fetched here as soon as this module is imported, all at once, and Pagefind's requests for them,
-   when it makes them, are answered by the browser's HTTP cache instead of waiting each in turn. For
-   that, Pagefind asks for an entry as pagefind-entry.json?ts=TAG (its metaCacheTag option), TAG a hash
-   of the file that the build writes in the list above with the name of the metadata: one address for
-   one file, which the server lets the browser keep (docs/outputs.md, "Serving the index"; a server that
-   does not makes these requests useless, not wrong). Pagefind's worker script and WebAssembly, which
-   keep their names from one version to the next and are asked again each time, are not fetched ahead:
-   that would fetch them twice. */
-function shardFile(shard, file) { return new URL('./' + shard.path + file, here).href; }
-function fetchedAhead(address) {
-  fetch(address).then(function (response) { return response.arrayBuffer(); }).catch(function () { return null; });
-}
-shards.forEach(function (shard) {
-  if (!shard.tag || !shard.meta) { return; }
-  fetchedAhead(shardFile(shard, 'pagefind-entry.json?ts=' + shard.tag));
-  fetchedAhead(shardFile(shard, shard.meta));
-});
-
+/* Pagefind asks for a shard's entry (pagefind-entry.json) at an address of its own each time
+   (?ts=TIME), so a browser fetches every shard's entry again at each page that searches. Given the
+   metaCacheTag option, it asks for pagefind-entry.json?ts=TAG instead: TAG is a hash of the file, which
+   the build writes in the list above (tag), one address for one file, which the server lets the browser
+   keep (docs/outputs.md, "Serving the index"), as it keeps the other files of the index, named by their
+   content's hash: a later page's search then reads the shards' entries, metadata and the chunks it
+   has seen from the cache. (Fetching every shard's entry and metadata here, as soon as this module is
+   imported, for Pagefind's own requests to find them in the cache, was tried: no faster, more requests:
+   bench/README.md.) */
 /* The options of one shard: the caller's, and the shard's tag as Pagefind's metaCacheTag. */
 function optionsOf(shard, extra) {
   var chosen = extra || {};
