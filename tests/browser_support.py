@@ -41,7 +41,12 @@ FROZEN_EDITION_DIR = PROJECT_ROOT / "tests" / "fixtures" / "outputs" / "edition"
 
 # Headless Chromium on a closed network: no first-run, sync, component or
 # background requests to Google hosts, no QUIC, no GPU, no sandbox (CI runs as root).
+# Nor the address bar's suggestions as a WebUI page: headless Chromium 156 starts, for
+# every new browser context, a renderer that loads it (chrome://omnibox-popup.top-chrome,
+# some 0.6 s of CPU and 0.2 s more of the browser process, seen in a trace), which ran
+# beside every test's page and every query bench/firstquery.py times (bench/README.md).
 CHROMIUM_ARGS = [
+    "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
