@@ -46,16 +46,15 @@ function pagefindModule(generation) {
 var first = pagefindModule(0);
 first.catch(function () { /* said by the first call that needs it (open) */ });
 
-/* Pagefind asks for a shard's entry (pagefind-entry.json) at an address of its own each time
-   (?ts=TIME), so a browser fetches every shard's entry again at each page that searches. Given the
-   metaCacheTag option, it asks for pagefind-entry.json?ts=TAG instead: TAG is a hash of the file, which
-   the build writes in the list above (tag), one address for one file, which the server lets the browser
-   keep (docs/outputs.md, "Serving the index"), as it keeps the other files of the index, named by their
-   content's hash: a later page's search then reads the shards' entries, metadata and the chunks it
-   has seen from the cache. (Fetching every shard's entry and metadata here, as soon as this module is
-   imported, for Pagefind's own requests to find them in the cache, was tried: no faster, more requests:
-   bench/README.md.) */
-/* The options of one shard: the caller's, and the shard's tag as Pagefind's metaCacheTag. */
+/* The options of one shard: the caller's, and the shard's tag as Pagefind's metaCacheTag. Pagefind
+   asks for a shard's entry (pagefind-entry.json) at an address of its own each time (?ts=TIME), so a
+   browser would fetch every shard's entry again at each page that searches. Given metaCacheTag, it asks
+   for pagefind-entry.json?ts=TAG instead: TAG is a hash of the file, which the build writes in the list
+   above (tag), one address for one file, which the server lets the browser keep (docs/outputs.md,
+   "Serving the index"), as it keeps the other files of the index, named by their content's hash: a
+   later page's search reads the shards' entries, metadata and the chunks it has seen from the cache.
+   (Fetching every shard's entry and metadata here, as soon as this module is imported, for Pagefind's
+   own requests to find them in the cache, was tried: no faster, more requests: bench/README.md.) */
 function optionsOf(shard, extra) {
   var chosen = extra || {};
   Object.keys(settings).forEach(function (name) { chosen[name] = settings[name]; });
