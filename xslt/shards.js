@@ -48,7 +48,7 @@ first.catch(function () { /* said by the first call that needs it (open) */ });
 
 /* The options of one shard: the caller's, and the shard's tag as Pagefind's metaCacheTag. Pagefind
    asks for a shard's entry (pagefind-entry.json) at an address of its own each time (?ts=TIME), so a
-   browser would fetch every shard's entry again at each page that searches. Given metaCacheTag, it asks
+   browser would load every shard's entry again at each page that searches. Given metaCacheTag, it asks
    for pagefind-entry.json?ts=TAG instead: TAG is a hash of the file, which the build writes in the list
    above (tag), one address for one file, which the server lets the browser keep (docs/outputs.md,
    "Serving the index"), as it keeps the other files of the index, named by their content's hash: a
