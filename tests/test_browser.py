@@ -667,6 +667,8 @@ def test_axe_finds_no_serious_or_critical_violations(open_page, axe_js: Path, pa
         assert page.evaluate(CARD_STATE)["open"]
     elif view == "search":  # the results listed and every filter open, with all its values
         page.wait_for_selector("#search-results li")
+        # the filters are made after the first results (xslt/search.js): open them once they are there
+        page.wait_for_selector("body.search-ready")
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         page.wait_for_function("[...document.querySelectorAll('details.search-filter')].every(d => d.querySelector('fieldset'))")
         page.evaluate("document.querySelectorAll('.search-show-all').forEach(b => b.click())")
