@@ -253,7 +253,7 @@ def _die_on_five(item: int) -> int:
 
 @pytest.mark.parametrize("fork", [False, True])
 def test_a_worker_that_dies_fails_the_run_instead_of_hanging(fork: bool) -> None:
-    with pytest.raises(pool.WorkerDied, match="exit code 3|without answering"):
+    with pytest.raises(pool.WorkerDied, match="exit code 3|killed"):
         list(pool.imap(_die_on_five, range(pool.PARALLEL_THRESHOLD * 2), jobs=2, chunksize=1, fork=fork))
 
 
@@ -357,3 +357,31 @@ def test_large_messages_both_ways_never_deadlock(tmp_path) -> None:
     script.write_text(_LARGE, encoding="utf-8")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600)
     assert done.stdout.strip() == "True 6", done.stderr
+
+
+def test_a_worker_killed_under_a_command_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys) -> None:
+    """The kernel's out-of-memory killer stops a worker of `teikit validate` (SIGKILL): the command says so in
+    one line with a hint and exits 2 (no verdict delivered), never with a traceback."""
+    from pathlib import Path
+
+    from toolkit import cli, validate
+
+    source = (Path(__file__).parent / "fixtures" / "validate" / "valid-minimal.xml").read_bytes()
+    documents = []
+    for number in range(pool.PARALLEL_THRESHOLD * 2):
+        documents.append(tmp_path / f"d{number}.xml")
+        documents[-1].write_bytes(source)
+    parent, check = os.getpid(), validate._check_one
+
+    def killed_in_a_worker(*args):
+        if os.getpid() != parent:  # a forked worker: as the OOM killer would stop it
+            os.kill(os.getpid(), 9)
+        return check(*args)
+
+    monkeypatch.setattr(validate, "_check_one", killed_in_a_worker)
+    code = cli.main(["validate", "--jobs", "2", *map(str, documents)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err
+    assert "a worker process was killed by signal 9" in err and "(hint: " in err
+    assert len([line for line in err.splitlines() if "error:" in line]) == 1

@@ -57,12 +57,15 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+from toolkit.errors import ToolkitError
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -251,8 +254,22 @@ class Resume(Generic[Item, Result]):
     rest: Any
 
 
-class WorkerDied(RuntimeError):
-    """A worker process stopped without answering (killed, out of memory): the run cannot be whole."""
+class WorkerDied(ToolkitError):
+    """A worker process stopped without answering (killed, out of memory): the run cannot be whole. The
+    command reports it in one line and exits 2, as for any result it could not deliver; nothing was
+    committed (a build's outputs are staged until the end)."""
+
+    def __init__(self, exit_code: int | None) -> None:
+        if exit_code is not None and exit_code < 0:
+            how = f"was killed by signal {-exit_code}" + (", which the kernel's out-of-memory killer sends,"
+                                                          if -exit_code == signal.SIGKILL else "")
+        elif exit_code is not None:
+            how = f"ended with exit code {exit_code}"
+        else:
+            how = "stopped (killed, or out of memory)"
+        super().__init__(f"a worker process {how} before it answered: the run was stopped and nothing was "
+                         "written", hint="if the machine ran out of memory, run again with --jobs 1 (one "
+                                             "process) or a lower --max-size")
 
 
 def imap(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int,
@@ -592,7 +609,8 @@ class _Pool:
             try:
                 number, ok, value, size = worker.connection.recv()
             except (EOFError, OSError):
-                raise WorkerDied("a worker process stopped without answering: out of memory, or killed") from None
+                worker.process.join(timeout=1)  # its exit code, once it is reaped
+                raise WorkerDied(worker.process.exitcode) from None
             if not ok:
                 raise value
             if number != worker.holding[0]:
@@ -610,8 +628,7 @@ class _Pool:
             worker = by_sentinel.get(channel)
             if worker is not None and worker not in answered and worker in self.workers \
                     and not worker.connection.poll():
-                raise WorkerDied(f"a worker process stopped without answering (exit code "
-                                 f"{worker.process.exitcode}): out of memory, or killed")
+                raise WorkerDied(worker.process.exitcode)
         self._fill(waiting)
 
     def _settle(self, position: int, result: Any, waiting: deque | None) -> None:
