@@ -187,6 +187,7 @@ def test_the_search_page_searches_the_words_of_its_address_before_it_loads_its_f
     assert max(chunks) < min(filters) and max(fragments) < min(filters)  # the results listed, then the filters
     shown = len(page.locator("#search-results li").all())
     page.click("details[data-filter='volume'] summary")
+    page.locator("details[data-filter='volume'] .search-count").first.wait_for()  # made on the group's toggle
     counts = page.eval_on_selector_all("details[data-filter='volume'] .search-count",
                                        "cs => cs.map(c => Number(c.textContent.match(/\\d+/)[0]))")
     total = int(page.inner_text("#search-status").split()[0])
