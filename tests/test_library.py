@@ -507,3 +507,30 @@ def test_one_key_keeps_apart_persons_whose_given_names_differ(tmp_path: Path) ->
     kuznetsov = registers["person"]["kuznetsov-vv"].name
     assert filters["a.html"]["person"] == [kuznetsov, "Sorensen, Theodore C."]
     assert filters["b.html"]["person"] == [kuznetsov, "Sorensen, Thomas C."]
+
+
+@pytest.mark.parametrize("sizes, jobs, saxon_here, workers", [
+    ([3_396, 632_772, 4_017, 7_694, 361_251], 2, False, 1),  # the edition and three volumes: 1 MB of manifests
+    ([9 << 20, 1 << 20], 2, False, 2),
+    ([9 << 20, 1 << 20], 8, False, 2),  # one a 4 MB
+    ([9 << 20], 1, False, 0),  # --jobs 1: all in the command's process
+    ([9 << 20], 2, True, 0),  # the documents were transformed here: Saxon is loaded already
+])
+def test_the_site_wide_pages_start_no_more_workers_than_their_work_is_worth(sizes, jobs, saxon_here, workers) -> None:
+    from toolkit import build
+
+    assert build.site_workers(sizes, jobs, saxon_here) == workers
+
+
+def test_a_build_of_a_few_documents_makes_its_site_pages_without_a_worker(tmp_path: Path, monkeypatch) -> None:
+    """The edition's documents are transformed in the command's own process, so its index page, registers and
+    chronology are made there too: before, two worker processes started to load Saxon and compile the
+    stylesheet again for them (1.7-2.3 of the 3.5-4.5 s a build of the edition took)."""
+    from toolkit import pool
+
+    started = []
+    original = pool._Pool._start
+    monkeypatch.setattr(pool._Pool, "_start", lambda self: started.append(self) or original(self))
+    build_edition(tmp_path / "out", jobs=2, search_index=False)
+    assert started == []
+    assert "Zorin" in (tmp_path / "out" / "html" / "persons" / "index.html").read_text(encoding="utf-8")

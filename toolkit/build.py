@@ -33,6 +33,7 @@ import dataclasses
 import datetime as _dt
 import hashlib
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -695,18 +696,37 @@ def _library_registers(results: list[DocumentBuild], folder: output.OutputFolder
 SITE_INDEX, SITE_LIBRARY = "index", "library"
 
 
+#: Manifest bytes of site-wide work (a register's or the chronology's ``<t:library>``) worth a worker process of
+#: its own: starting one (an interpreter, Saxon, the stylesheet compiled) costs about 0.35 CPU s, and the pages
+#: some 0.3 CPU s a MB of manifest (bench/README.md, "The site-wide pages"): below this, one worker makes them all.
+SITE_BYTES_PER_WORKER = 4 << 20
+
+
 def _site_pages(tasks: list[tuple[str, object]], html_dir: Path, parameters: transform.Parameters,
                 jobs: int) -> list[output_formats.OutputFile]:
-    """The site-wide pages, one transformation a task (the index page; each register; the chronology), in
-    worker processes unless the build runs in one (``--jobs 1``): Saxon, and what a transformation over
-    the whole library holds, stay out of this process, whose memory then follows the inputs' records and
-    outputs' names alone (bench/README.md, "300 MB"). The pages come back in the order of the tasks."""
+    """The site-wide pages, one transformation a task (the index page; each register; the chronology). In this
+    process when the build runs in one (``--jobs 1``) or this process has transformed the documents itself
+    (few of them: Saxon and the stylesheet are loaded here already, a worker would load them again); else in
+    worker processes, one a :data:`SITE_BYTES_PER_WORKER` of manifests, at least one: Saxon, and what a
+    transformation over the whole library holds, stay out of this process, whose memory then follows the
+    inputs' records and outputs' names alone (bench/README.md, "300 MB"). The pages come back in the order of
+    the tasks."""
+    workers = site_workers([len(value) for _, value in tasks if isinstance(value, str)], jobs,
+                           saxon_here="saxonche" in sys.modules)
     with project.fixed() as found:
-        pieces = pool.imap(_site_pages_in_worker, [(kind, value, html_dir) for kind, value in tasks], jobs=jobs,
-                           initializer=_init_site_worker, initargs=(parameters, _registered_at_run_time(),
-                                                                    kinds.loaded_folders(), found),
-                           threshold=1, chunksize=1)
+        pieces = pool.imap(_site_pages_in_worker, [(kind, value, html_dir) for kind, value in tasks],
+                           jobs=jobs if workers else 1, initializer=_init_site_worker,
+                           initargs=(parameters, _registered_at_run_time(), kinds.loaded_folders(), found),
+                           threshold=1, chunksize=-(-len(tasks) // max(workers, 1)))
         return [item for piece in pieces for item in piece]
+
+
+def site_workers(manifest_sizes: list[int], jobs: int, saxon_here: bool) -> int:
+    """How many worker processes make the site-wide pages of manifests of ``manifest_sizes`` bytes (0: this
+    process does, :func:`_site_pages`)."""
+    if jobs <= 1 or saxon_here:
+        return 0
+    return max(1, min(jobs, sum(manifest_sizes) // SITE_BYTES_PER_WORKER))
 
 
 def _init_site_worker(parameters: transform.Parameters, registered: tuple[output_formats.Format, ...],
