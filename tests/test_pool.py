@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import signal
 import time
+from pathlib import Path
 
 import pytest
 
-from toolkit import pool
+from toolkit import cli, pool, validate
 
 _state: dict = {}
 
@@ -359,26 +362,26 @@ def test_large_messages_both_ways_never_deadlock(tmp_path) -> None:
     assert done.stdout.strip() == "True 6", done.stderr
 
 
+_CHECK_ONE = validate._check_one  # toolkit.validate's own: a spawned worker imports this module afresh
+
+
+def _killed_in_a_worker(parent: int, *args):
+    """validate's _check_one, but in a worker process, which it kills as the OOM killer would (SIGKILL)."""
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _CHECK_ONE(*args)
+
+
 def test_a_worker_killed_under_a_command_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys) -> None:
-    """The kernel's out-of-memory killer stops a worker of `teikit validate` (SIGKILL): the command says so in
-    one line with a hint and exits 2 (no verdict delivered), never with a traceback."""
-    from pathlib import Path
-
-    from toolkit import cli, validate
-
+    """The kernel's out-of-memory killer stops a worker of `teikit validate`: the command says so in one line
+    with a hint and exits 2 (no verdict delivered), never with a traceback. The workers are forked, or spawned
+    when this process has loaded Saxon (another test did): both die."""
     source = (Path(__file__).parent / "fixtures" / "validate" / "valid-minimal.xml").read_bytes()
     documents = []
     for number in range(pool.PARALLEL_THRESHOLD * 2):
         documents.append(tmp_path / f"d{number}.xml")
         documents[-1].write_bytes(source)
-    parent, check = os.getpid(), validate._check_one
-
-    def killed_in_a_worker(*args):
-        if os.getpid() != parent:  # a forked worker: as the OOM killer would stop it
-            os.kill(os.getpid(), 9)
-        return check(*args)
-
-    monkeypatch.setattr(validate, "_check_one", killed_in_a_worker)
+    monkeypatch.setattr(validate, "_check_one", functools.partial(_killed_in_a_worker, os.getpid()))
     code = cli.main(["validate", "--jobs", "2", *map(str, documents)])
     err = capsys.readouterr().err
     assert code == 2
