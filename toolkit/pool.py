@@ -272,6 +272,13 @@ class WorkerDied(ToolkitError):
                                              "process) or a lower --max-size")
 
 
+def _died(worker) -> WorkerDied:
+    """The error of a worker that stopped without answering, with its exit code: the pipe it closed as it
+    ended may be seen before the process can be reaped, so it is waited for (a second at most)."""
+    worker.process.join(timeout=1)
+    return WorkerDied(worker.process.exitcode)
+
+
 def imap(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int,
          initializer: Callable[..., None] | None = None, initargs: tuple = (),
          chunksize: int | None = None, threshold: int = PARALLEL_THRESHOLD,
@@ -609,8 +616,7 @@ class _Pool:
             try:
                 number, ok, value, size = worker.connection.recv()
             except (EOFError, OSError):
-                worker.process.join(timeout=1)  # its exit code, once it is reaped
-                raise WorkerDied(worker.process.exitcode) from None
+                raise _died(worker) from None
             if not ok:
                 raise value
             if number != worker.holding[0]:
@@ -628,7 +634,7 @@ class _Pool:
             worker = by_sentinel.get(channel)
             if worker is not None and worker not in answered and worker in self.workers \
                     and not worker.connection.poll():
-                raise WorkerDied(worker.process.exitcode)
+                raise _died(worker)
         self._fill(waiting)
 
     def _settle(self, position: int, result: Any, waiting: deque | None) -> None:
