@@ -226,3 +226,14 @@ def test_the_index_is_served_inflated_by_the_browser_and_cached_where_it_never_c
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("header, taken", [
+    ("gzip, br", True), ("br;q=1.0, gzip;q=0.5", True), ("GZIP", True), ("*", True),
+    ("gzip;q=0", False), ("gzip; q=0.0, br", False), ("identity", False), ("", False), ("*, gzip;q=0", False),
+    ("gzip;q=bad", False),
+])
+def test_what_an_accept_encoding_header_takes(header: str, taken: bool) -> None:
+    from toolkit.serve import accepts_gzip
+
+    assert accepts_gzip(header) is taken

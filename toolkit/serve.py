@@ -54,9 +54,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         path, _, query = self.path.partition("?")
         if self._status in (200, 304):
-            accepted = self.headers.get("Accept-Encoding", "")
-            gzip_accepted = any(part.split(";")[0].strip() == "gzip" and "q=0" not in part.replace(" ", "")
-                                for part in accepted.split(","))
+            gzip_accepted = accepts_gzip(self.headers.get("Accept-Encoding", ""))
             for name, value in search.http_headers(unquote(path), query, gzip_accepted):
                 self.send_header(name, value)
         else:
@@ -65,6 +63,24 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an ``Accept-Encoding`` header takes gzip: named (or ``*``) with a quality above 0
+    (``gzip;q=0.5`` takes it, ``gzip;q=0`` refuses it)."""
+    taken = {}
+    for part in header.split(","):
+        coding, _, parameters = part.partition(";")
+        quality = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        taken[coding.strip().lower()] = quality
+    return taken.get("gzip", taken.get("*", 0.0)) > 0
 
 
 class _Handler(SiteHandler):
